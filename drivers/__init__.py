@@ -1,0 +1,1 @@
+"""Hardware adapters: each a small interface with a real implementation and a simulated twin."""

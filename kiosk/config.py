@@ -1,0 +1,134 @@
+"""The kiosk's TOML configuration: schema, defaults and validation with errors that name the key.
+
+One file per kiosk. Every key has a default so a demo needs no file at all; an unknown key or a
+value of the wrong kind is an error (a typo must not silently fall back to a default).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from kiosk.flow import Language
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; `key` is the dotted path of the offending key."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}" if key else problem)
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class KioskSection:
+    id: str = "KIOSK-01"
+    language: str = "vi"
+    idle_seconds: float = 60.0
+    ticket_seconds: float = 20.0
+    fullscreen: bool = True
+
+
+@dataclass(frozen=True)
+class HospitalSection:
+    name: str = "Bệnh viện Đa khoa Demo"
+    url: str = "http://127.0.0.1:8765"
+    token: str = field(default="", repr=False)  # a secret: never printed or logged
+    connect_timeout: float = 2.0
+    read_timeout: float = 5.0
+    deadline: float = 8.0
+
+
+@dataclass(frozen=True)
+class TicketSection:
+    footer: str = "Xin cảm ơn quý khách. Chúc quý khách mau khỏe!"
+    paper_width_mm: int = 80
+
+
+@dataclass(frozen=True)
+class PrinterSection:
+    kind: str = "simulated"
+    output_dir: str = ""  # where the simulated printer saves each ticket's bytes and PNG
+
+
+@dataclass(frozen=True)
+class Config:
+    kiosk: KioskSection = field(default_factory=KioskSection)
+    hospital: HospitalSection = field(default_factory=HospitalSection)
+    ticket: TicketSection = field(default_factory=TicketSection)
+    printer: PrinterSection = field(default_factory=PrinterSection)
+
+    @property
+    def language(self) -> Language:
+        return Language(self.kiosk.language)
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "kiosk.language": tuple(language.value for language in Language),
+    "ticket.paper_width_mm": ("58", "80"),
+    "printer.kind": ("simulated",),
+}
+_POSITIVE = {
+    "kiosk.idle_seconds",
+    "kiosk.ticket_seconds",
+    "hospital.connect_timeout",
+    "hospital.read_timeout",
+    "hospital.deadline",
+}
+
+
+def load_config(path: Path | None) -> Config:
+    """The config in `path`, or the defaults when there is no file."""
+    if path is None:
+        return Config()
+    try:
+        with path.open("rb") as file:
+            raw = tomllib.load(file)
+    except FileNotFoundError as error:
+        raise ConfigError("", f"config file not found: {path}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError("", f"not valid TOML: {error}") from error
+    return parse_config(raw)
+
+
+def parse_config(raw: dict[str, Any]) -> Config:
+    sections: dict[str, Any] = {}
+    known = {f.name: f for f in fields(Config)}
+    for name, value in raw.items():
+        if name not in known:
+            raise ConfigError(name, f"unknown section (known: {', '.join(known)})")
+        if not isinstance(value, dict):
+            raise ConfigError(name, "must be a table, e.g. [" + name + "]")
+        section_type = known[name].default_factory  # type: ignore[misc]
+        sections[name] = _parse_section(name, section_type, value)
+    return Config(**sections)
+
+
+def _parse_section(name: str, section_type: Any, raw: dict[str, Any]) -> Any:
+    defaults = section_type()
+    known = {f.name: f for f in fields(section_type)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        dotted = f"{name}.{key}"
+        if key not in known:
+            raise ConfigError(dotted, f"unknown key (known: {', '.join(known)})")
+        values[key] = _check_value(dotted, getattr(defaults, key), value)
+    return section_type(**values)
+
+
+def _check_value(dotted: str, default: Any, value: Any) -> Any:
+    expected = type(default)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if type(value) is not expected:
+        raise ConfigError(dotted, f"must be a {expected.__name__}, not {type(value).__name__}")
+    if dotted in _CHOICES and str(value) not in _CHOICES[dotted]:
+        raise ConfigError(dotted, f"must be one of {', '.join(_CHOICES[dotted])}")
+    if dotted in _POSITIVE and value <= 0:
+        raise ConfigError(dotted, "must be greater than 0")
+    if dotted == "hospital.url" and not value.startswith(("http://", "https://")):
+        raise ConfigError(dotted, "must start with http:// or https://")
+    return value

@@ -1,0 +1,234 @@
+"""Plain value types shared by the whole kiosk.
+
+Every type here is a frozen dataclass or an enum with no behaviour that needs I/O, so
+drivers, the offline cache, the hospital clients and the UI can all depend on this
+module without depending on each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+
+
+class Sex(Enum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class IdentitySource(Enum):
+    """Where an identity came from; the chip is the only source a forger cannot fake."""
+
+    CHIP = "chip"
+    CCCD_QR = "cccd_qr"
+    BHYT_QR = "bhyt_qr"
+    KEYPAD = "keypad"
+
+
+@dataclass(frozen=True)
+class BirthDate:
+    """A birth date that may be known only to the year (some BHYT cards print yyyy only)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def from_date(cls, value: date) -> BirthDate:
+        return cls(value.year, value.month, value.day)
+
+    def as_date(self) -> date | None:
+        if self.month is None or self.day is None:
+            return None
+        return date(self.year, self.month, self.day)
+
+    def age_on(self, today: date) -> int:
+        """Completed years on `today`; with the year alone, the age reached this year."""
+        age = today.year - self.year
+        if self.month is not None and self.day is not None:
+            if (today.month, today.day) < (self.month, self.day):
+                age -= 1
+        return max(age, 0)
+
+    def iso(self) -> str:
+        """`yyyy`, or `yyyy-mm-dd` when the full date is known (the wire format)."""
+        full = self.as_date()
+        return full.isoformat() if full else f"{self.year:04d}"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is standing at the kiosk, as far as the card, QR code or keypad tells."""
+
+    source: IdentitySource
+    citizen_id: str | None = None  # the 12-digit personal ID number
+    insurance_number: str | None = None  # BHYT card number (15 chars) or 10-digit SI number
+    full_name: str | None = None
+    birth: BirthDate | None = None
+    sex: Sex | None = None
+    address: str | None = None
+    chip_verified: bool = False
+
+    @property
+    def can_register_new_patient(self) -> bool:
+        """A new hospital record needs a name, birth date and sex besides an ID number."""
+        has_number = bool(self.citizen_id or self.insurance_number)
+        return has_number and bool(self.full_name) and self.birth is not None and (
+            self.sex is not None
+        )
+
+
+@dataclass(frozen=True)
+class Insurance:
+    """The hospital's check of a BHYT card against Vietnam Social Security."""
+
+    number: str
+    result_code: str  # maKetQua, three digits, e.g. "000"
+    valid_from: date | None = None
+    valid_to: date | None = None
+    facility_code: str | None = None  # registered primary-care facility, e.g. "01 - 001"
+
+
+@dataclass(frozen=True)
+class Patient:
+    patient_id: str  # the hospital's own record id (not personal data by itself)
+    full_name: str
+    birth: BirthDate
+    sex: Sex
+    citizen_id: str | None = None
+    address: str | None = None
+    insurance: Insurance | None = None
+
+
+@dataclass(frozen=True)
+class Appointment:
+    appointment_id: str
+    department_code: str
+    starts_at: datetime
+    doctor_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name: str  # Vietnamese, as the hospital names it
+    room: str
+    floor: int
+    directions: str  # Vietnamese
+    accepts_insurance: bool
+    waiting: int  # people waiting in the normal queue now
+    waiting_priority: int  # people waiting in the priority queue now
+    estimated_wait_minutes: int  # for a newcomer in the normal queue
+    name_en: str | None = None
+    directions_en: str | None = None
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One past visit, shown only when the patient asks for their history."""
+
+    visit_date: date
+    department_name: str
+    diagnosis: str | None = None
+    doctor_name: str | None = None
+
+
+class ServiceType(Enum):
+    INSURANCE = "insurance"  # khám BHYT
+    PAID = "paid"  # khám dịch vụ
+
+
+class PriorityGroup(Enum):
+    """Priority groups of the Law on Medical Examination and Treatment 2023, art. 3(2)."""
+
+    NONE = "none"
+    EMERGENCY = "emergency"
+    CHILD_UNDER_6 = "child_under_6"
+    PREGNANT = "pregnant"
+    SEVERE_DISABILITY = "severe_disability"
+    ELDERLY_75 = "elderly_75"
+    REVOLUTIONARY_MERIT = "revolutionary_merit"
+
+    @property
+    def is_priority(self) -> bool:
+        return self is not PriorityGroup.NONE
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """What the kiosk asks the hospital to register: one visit, under one idempotency key."""
+
+    idempotency_key: str
+    kiosk_id: str
+    patient_id: str
+    department_code: str
+    service: ServiceType
+    priority: PriorityGroup
+    appointment_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Registration:
+    """The hospital's answer to a registered visit: where the patient goes and when."""
+
+    visit_id: str
+    queue_number: int
+    department_code: str
+    room: str
+    floor: int
+    people_ahead: int
+    estimated_wait_minutes: int
+    registered_at: datetime
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """Everything printed on the paper slip, already masked and formatted."""
+
+    hospital_name: str
+    queue_label: str  # e.g. "B012", "UB007": ASCII so printers can print it natively
+    department_name: str
+    room: str
+    floor: int
+    directions: str
+    masked_name: str  # e.g. "NGUYỄN V. A."
+    birth_year: int
+    service: ServiceType
+    priority: PriorityGroup
+    issued_at: datetime
+    people_ahead: int
+    estimated_wait_minutes: int
+    visit_id: str
+    footer: str
+    provisional: bool = False
+
+
+class PrinterProblem(Enum):
+    OUT_OF_PAPER = "out_of_paper"
+    COVER_OPEN = "cover_open"
+    OFFLINE = "offline"
+    WRITE_FAILED = "write_failed"
+
+
+class PrinterError(Exception):
+    """A ticket could not be printed; `problem` says why in terms staff can act on."""
+
+    def __init__(self, problem: PrinterProblem, detail: str = "") -> None:
+        super().__init__(f"{problem.value}: {detail}" if detail else problem.value)
+        self.problem = problem
+        self.detail = detail
+
+
+class CardProblem(Enum):
+    UNREADABLE = "unreadable"  # no answer, garbage, or an unsupported card
+    REMOVED = "removed"  # taken away before the read finished
+    ACCESS_DENIED = "access_denied"  # keys did not open the chip
+    FORGED = "forged"  # passive authentication failed
+
+
+class CardError(Exception):
+    def __init__(self, problem: CardProblem, detail: str = "") -> None:
+        super().__init__(f"{problem.value}: {detail}" if detail else problem.value)
+        self.problem = problem
+        self.detail = detail

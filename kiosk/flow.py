@@ -1,0 +1,732 @@
+"""CheckInFlow: one patient session at the kiosk as a pure state machine.
+
+Events go in (a card was read, the hospital answered, the patient pressed a button, a timer
+fired); the next state and the effects to perform come out. The flow never sleeps, never does
+I/O and never reads the clock: `now` is an argument. Results of effects come back as events
+tagged with the session they belong to, so an answer that arrives after the patient cancelled
+cannot bring their data back onto the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import Enum, auto
+
+from kiosk.domain import (
+    Appointment,
+    CardProblem,
+    CheckIn,
+    Department,
+    Identity,
+    Patient,
+    PrinterProblem,
+    PriorityGroup,
+    Registration,
+    ServiceType,
+    Ticket,
+    Visit,
+)
+from kiosk.identity import IdentityError, IdentityProblem, identity_from_keypad
+from kiosk.insurance import InsuranceStatus, status_of
+from kiosk.tickets import build_ticket
+
+
+class Screen(Enum):
+    WELCOME = auto()
+    KEYPAD = auto()
+    READ_FAILED = auto()
+    LOOKING_UP = auto()
+    NOT_FOUND = auto()
+    CREATING_PATIENT = auto()
+    PATIENT_SUMMARY = auto()
+    HISTORY = auto()
+    APPOINTMENT = auto()
+    SERVICE = auto()
+    DEPARTMENT = auto()
+    PRIORITY = auto()
+    CONFIRM = auto()
+    REGISTERING = auto()
+    PRINTING = auto()
+    TICKET = auto()
+    PRINTER_FAULT = auto()
+    HOSPITAL_UNAVAILABLE = auto()
+    GO_TO_COUNTER = auto()
+
+
+# Screens that wait for the hospital or the printer: no idle timer, the call's own deadline
+# bounds them. Registering and printing cannot be cancelled either: the visit may already exist.
+BUSY_SCREENS = frozenset(
+    {Screen.LOOKING_UP, Screen.CREATING_PATIENT, Screen.REGISTERING, Screen.PRINTING}
+)
+NOT_CANCELLABLE = frozenset({Screen.WELCOME, Screen.REGISTERING, Screen.PRINTING})
+ACCEPTS_IDENTITY = frozenset({Screen.WELCOME, Screen.KEYPAD, Screen.READ_FAILED})
+DECLARABLE_PRIORITIES = (
+    PriorityGroup.PREGNANT,
+    PriorityGroup.SEVERE_DISABILITY,
+    PriorityGroup.REVOLUTIONARY_MERIT,
+)
+
+
+class Language(Enum):
+    VI = "vi"
+    EN = "en"
+
+
+class Problem(Enum):
+    """Why the patient is on an error screen; the UI words each one for the patient."""
+
+    CARD_UNREADABLE = auto()
+    CARD_REMOVED = auto()
+    CARD_ACCESS_DENIED = auto()
+    CARD_FORGED = auto()
+    CODE_UNKNOWN = auto()
+    CODE_MALFORMED = auto()
+    ID_INVALID = auto()
+    NEEDS_CARD_TO_REGISTER = auto()
+    HOSPITAL_UNAVAILABLE = auto()
+    HOSPITAL_ERROR = auto()
+    INSURANCE_NOT_ACCEPTED = auto()
+    REGISTRATION_REJECTED = auto()
+    PRINTER_FAULT = auto()
+
+
+class Request(Enum):
+    """The hospital calls the flow asks for; a failure names which one failed."""
+
+    LOOKUP = auto()
+    CREATE_PATIENT = auto()
+    HISTORY = auto()
+    REGISTER = auto()
+
+
+_CARD_PROBLEMS = {
+    CardProblem.UNREADABLE: Problem.CARD_UNREADABLE,
+    CardProblem.REMOVED: Problem.CARD_REMOVED,
+    CardProblem.ACCESS_DENIED: Problem.CARD_ACCESS_DENIED,
+    CardProblem.FORGED: Problem.CARD_FORGED,
+}
+_IDENTITY_PROBLEMS = {
+    IdentityProblem.UNKNOWN_PAYLOAD: Problem.CODE_UNKNOWN,
+    IdentityProblem.MALFORMED: Problem.CODE_MALFORMED,
+    IdentityProblem.INVALID_ID: Problem.ID_INVALID,
+    IdentityProblem.EMPTY: Problem.CODE_MALFORMED,
+}
+
+
+# --- events -----------------------------------------------------------------------------
+# From devices
+
+
+@dataclass(frozen=True)
+class IdentityPresented:
+    identity: Identity
+
+
+@dataclass(frozen=True)
+class CardFailed:
+    problem: CardProblem
+
+
+@dataclass(frozen=True)
+class CodeUnreadable:
+    problem: IdentityProblem
+
+
+# From the patient (user intents)
+
+
+@dataclass(frozen=True)
+class KeypadRequested:
+    pass
+
+
+@dataclass(frozen=True)
+class KeypadSubmitted:
+    digits: str
+
+
+@dataclass(frozen=True)
+class RegisterNewAccepted:
+    pass
+
+
+@dataclass(frozen=True)
+class Continue:
+    """Go on from the patient summary."""
+
+
+@dataclass(frozen=True)
+class HistoryRequested:
+    pass
+
+
+@dataclass(frozen=True)
+class AppointmentConfirmed:
+    pass
+
+
+@dataclass(frozen=True)
+class AppointmentDeclined:
+    pass
+
+
+@dataclass(frozen=True)
+class ServiceChosen:
+    service: ServiceType
+
+
+@dataclass(frozen=True)
+class CounterChosen:
+    pass
+
+
+@dataclass(frozen=True)
+class DepartmentChosen:
+    code: str
+
+
+@dataclass(frozen=True)
+class PriorityChosen:
+    group: PriorityGroup
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    pass
+
+
+@dataclass(frozen=True)
+class RetryPressed:
+    pass
+
+
+@dataclass(frozen=True)
+class BackPressed:
+    pass
+
+
+@dataclass(frozen=True)
+class CancelPressed:
+    pass
+
+
+@dataclass(frozen=True)
+class DonePressed:
+    pass
+
+
+@dataclass(frozen=True)
+class LanguageToggled:
+    pass
+
+
+# From the shell (results of effects and timers), tagged with their session
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Base of the shell's answers: the session they belong to."""
+
+    session: int
+
+
+@dataclass(frozen=True)
+class PatientFound(Answer):
+    patient: Patient
+    appointments: tuple[Appointment, ...]
+    departments: tuple[Department, ...]
+
+
+@dataclass(frozen=True)
+class PatientNotFound(Answer):
+    pass
+
+
+@dataclass(frozen=True)
+class HistoryLoaded(Answer):
+    visits: tuple[Visit, ...]
+
+
+@dataclass(frozen=True)
+class VisitRegistered(Answer):
+    registration: Registration
+
+
+@dataclass(frozen=True)
+class RequestFailed(Answer):
+    request: Request
+    problem: Problem  # HOSPITAL_UNAVAILABLE, HOSPITAL_ERROR or REGISTRATION_REJECTED
+
+
+@dataclass(frozen=True)
+class TicketPrinted(Answer):
+    pass
+
+
+@dataclass(frozen=True)
+class PrintFailed(Answer):
+    problem: PrinterProblem
+
+
+@dataclass(frozen=True)
+class IdleTimeout(Answer):
+    seq: int
+
+
+Event = (
+    IdentityPresented
+    | CardFailed
+    | CodeUnreadable
+    | KeypadRequested
+    | KeypadSubmitted
+    | RegisterNewAccepted
+    | Continue
+    | HistoryRequested
+    | AppointmentConfirmed
+    | AppointmentDeclined
+    | ServiceChosen
+    | CounterChosen
+    | DepartmentChosen
+    | PriorityChosen
+    | Confirmed
+    | RetryPressed
+    | BackPressed
+    | CancelPressed
+    | DonePressed
+    | LanguageToggled
+    | PatientFound
+    | PatientNotFound
+    | HistoryLoaded
+    | VisitRegistered
+    | RequestFailed
+    | TicketPrinted
+    | PrintFailed
+    | IdleTimeout
+)
+
+
+# --- effects ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LookupPatient:
+    """Find the patient, then today's appointments and the departments."""
+
+    session: int
+    identity: Identity
+
+
+@dataclass(frozen=True)
+class CreatePatient:
+    """Create the hospital record, then fetch the departments (answered as PatientFound)."""
+
+    session: int
+    identity: Identity
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class LoadHistory:
+    session: int
+    patient_id: str
+    limit: int
+
+
+@dataclass(frozen=True)
+class RegisterVisit:
+    session: int
+    checkin: CheckIn
+
+
+@dataclass(frozen=True)
+class PrintTicket:
+    session: int
+    ticket: Ticket
+
+
+@dataclass(frozen=True)
+class StartIdleTimer:
+    session: int
+    seq: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class AlertStaff:
+    """Something staff must act on; `reason` carries no personal data."""
+
+    problem: Problem
+    reason: str
+
+
+Effect = (
+    LookupPatient | CreatePatient | LoadHistory | RegisterVisit | PrintTicket | StartIdleTimer
+    | AlertStaff
+)
+
+
+# --- state ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    kiosk_id: str
+    hospital_name: str
+    ticket_footer: str
+    idle_seconds: float = 60.0
+    ticket_seconds: float = 20.0
+    notice_seconds: float = 30.0  # error and counter screens
+    fault_seconds: float = 120.0  # printer fault: the patient must be able to note the number
+    history_limit: int = 5
+    default_language: Language = Language.VI
+
+
+@dataclass(frozen=True)
+class FlowState:
+    """Everything the screens show. A new session starts with no personal data at all."""
+
+    screen: Screen = Screen.WELCOME
+    session: int = 0
+    language: Language = Language.VI
+    identity: Identity | None = None
+    patient: Patient | None = None
+    age: int | None = None
+    auto_priority: PriorityGroup = PriorityGroup.NONE
+    appointments: tuple[Appointment, ...] = ()
+    departments: tuple[Department, ...] = ()
+    history: tuple[Visit, ...] | None = None  # None: not asked for, or still loading
+    appointment: Appointment | None = None
+    service: ServiceType | None = None
+    department: Department | None = None
+    priority: PriorityGroup | None = None
+    checkin: CheckIn | None = None
+    registration: Registration | None = None
+    ticket: Ticket | None = None
+    problem: Problem | None = None
+    printer_problem: PrinterProblem | None = None
+    trail: tuple[Screen, ...] = field(default=(), repr=False)  # where Back goes
+    idle_seq: int = 0
+
+    @property
+    def insurance_status(self) -> InsuranceStatus | None:
+        if self.patient is None:
+            return None
+        insurance = self.patient.insurance
+        return status_of(insurance.result_code if insurance else None)
+
+    @property
+    def insurance_accepted(self) -> bool:
+        status = self.insurance_status
+        return status is not None and status.accepted
+
+    def departments_for(self, service: ServiceType | None) -> tuple[Department, ...]:
+        if service is ServiceType.INSURANCE:
+            return tuple(d for d in self.departments if d.accepts_insurance)
+        return self.departments
+
+    def department_by_code(self, code: str) -> Department | None:
+        return next((d for d in self.departments if d.code == code), None)
+
+    @property
+    def todays_appointment(self) -> Appointment | None:
+        """The first appointment today whose department the kiosk can send the patient to."""
+        return next(
+            (a for a in self.appointments if self.department_by_code(a.department_code)), None
+        )
+
+    @property
+    def effective_priority(self) -> PriorityGroup:
+        if self.auto_priority.is_priority:
+            return self.auto_priority
+        return self.priority or PriorityGroup.NONE
+
+
+def automatic_priority(age: int) -> PriorityGroup:
+    """Age groups the kiosk detects itself; the other groups the patient declares."""
+    if age >= 75:
+        return PriorityGroup.ELDERLY_75
+    if age < 6:
+        return PriorityGroup.CHILD_UNDER_6
+    return PriorityGroup.NONE
+
+
+# --- the machine ------------------------------------------------------------------------
+
+
+class CheckInFlow:
+    """Holds the current state; `handle` is the only way it changes."""
+
+    def __init__(self, settings: FlowSettings, new_key: Callable[[], str]) -> None:
+        self._settings = settings
+        self._new_key = new_key
+        self.state = FlowState(language=settings.default_language)
+
+    def handle(self, event: Event, now: datetime) -> list[Effect]:
+        self.state, effects = self._next(self.state, event, now)
+        return effects
+
+    # Each branch returns (state, effects). Stale or out-of-place events leave the state alone.
+    def _next(
+        self, s: FlowState, event: Event, now: datetime
+    ) -> tuple[FlowState, list[Effect]]:
+        match event:
+            case LanguageToggled():
+                other = Language.EN if s.language is Language.VI else Language.VI
+                return self._go(replace(s, language=other), s.screen, keep_trail=True)
+            case CancelPressed() if s.screen not in NOT_CANCELLABLE:
+                return self._welcome(s)
+            case DonePressed() if s.screen in (
+                Screen.TICKET,
+                Screen.PRINTER_FAULT,
+                Screen.HOSPITAL_UNAVAILABLE,
+                Screen.GO_TO_COUNTER,
+                Screen.NOT_FOUND,
+            ):
+                return self._welcome(s)
+            case IdleTimeout(session=session, seq=seq) if (
+                session == s.session and seq == s.idle_seq and s.screen not in BUSY_SCREENS
+            ):
+                return self._welcome(s)
+            case BackPressed() if s.trail and s.screen not in BUSY_SCREENS:
+                return self._go(replace(s, history=None, problem=None), s.trail[-1], pop=True)
+            case IdentityPresented(identity=identity) if s.screen in ACCEPTS_IDENTITY:
+                return self._look_up(s, identity)
+            case CardFailed(problem=problem) if s.screen in ACCEPTS_IDENTITY:
+                return self._go(replace(s, problem=_CARD_PROBLEMS[problem]), Screen.READ_FAILED)
+            case CodeUnreadable(problem=problem) if s.screen in ACCEPTS_IDENTITY:
+                return self._go(
+                    replace(s, problem=_IDENTITY_PROBLEMS[problem]), Screen.READ_FAILED
+                )
+            case KeypadRequested() if s.screen in (Screen.WELCOME, Screen.READ_FAILED):
+                return self._go(replace(s, problem=None), Screen.KEYPAD, push=Screen.WELCOME)
+            case KeypadSubmitted(digits=digits) if s.screen is Screen.KEYPAD:
+                try:
+                    identity = identity_from_keypad(digits)
+                except IdentityError:
+                    return self._go(replace(s, problem=Problem.ID_INVALID), Screen.KEYPAD,
+                                    keep_trail=True)
+                return self._look_up(s, identity)
+            case RetryPressed() if s.screen is Screen.READ_FAILED:
+                return self._go(replace(s, problem=None), Screen.WELCOME)
+            case RetryPressed() if s.screen is Screen.HOSPITAL_UNAVAILABLE and s.checkin:
+                # Same check-in, same idempotency key: a retry can never register twice.
+                return self._go(replace(s, problem=None), Screen.REGISTERING,
+                                effects=[RegisterVisit(s.session, s.checkin)])
+            case RetryPressed() if s.screen is Screen.HOSPITAL_UNAVAILABLE and s.identity:
+                return self._look_up(replace(s, problem=None), s.identity)
+            case _:
+                return self._next_in_session(s, event, now)
+
+    def _next_in_session(
+        self, s: FlowState, event: Event, now: datetime
+    ) -> tuple[FlowState, list[Effect]]:
+        if isinstance(event, Answer) and event.session != s.session:
+            return s, []  # an answer for a session that has already ended
+        match event:
+            case PatientFound() if s.screen in (Screen.LOOKING_UP, Screen.CREATING_PATIENT):
+                age = event.patient.birth.age_on(now.date())
+                found = replace(
+                    s,
+                    patient=event.patient,
+                    age=age,
+                    auto_priority=automatic_priority(age),
+                    appointments=event.appointments,
+                    departments=event.departments,
+                )
+                return self._go(found, Screen.PATIENT_SUMMARY)
+            case PatientNotFound() if s.screen is Screen.LOOKING_UP:
+                identity = s.identity
+                if identity is None or not identity.can_register_new_patient:
+                    return self._go(replace(s, problem=Problem.NEEDS_CARD_TO_REGISTER),
+                                    Screen.NOT_FOUND)
+                return self._go(replace(s, problem=None), Screen.NOT_FOUND)
+            case RegisterNewAccepted() if (
+                s.screen is Screen.NOT_FOUND and s.identity and s.problem is None
+            ):
+                return self._go(s, Screen.CREATING_PATIENT,
+                                effects=[CreatePatient(s.session, s.identity, self._new_key())])
+            case HistoryRequested() if s.screen is Screen.PATIENT_SUMMARY and s.patient:
+                effect = LoadHistory(s.session, s.patient.patient_id, self._settings.history_limit)
+                return self._go(replace(s, history=None), Screen.HISTORY,
+                                push=Screen.PATIENT_SUMMARY, effects=[effect])
+            case HistoryLoaded(visits=visits) if s.screen is Screen.HISTORY:
+                return self._go(replace(s, history=visits), Screen.HISTORY, keep_trail=True)
+            case Continue() if s.screen is Screen.PATIENT_SUMMARY:
+                if s.todays_appointment:
+                    return self._go(s, Screen.APPOINTMENT, push=Screen.PATIENT_SUMMARY)
+                return self._go(s, Screen.SERVICE, push=Screen.PATIENT_SUMMARY)
+            case AppointmentConfirmed() if s.screen is Screen.APPOINTMENT:
+                return self._appointment_confirmed(s)
+            case AppointmentDeclined() if s.screen is Screen.APPOINTMENT:
+                return self._go(replace(s, appointment=None), Screen.SERVICE,
+                                push=Screen.APPOINTMENT)
+            case ServiceChosen(service=service) if s.screen is Screen.SERVICE and (
+                service is ServiceType.PAID or s.insurance_accepted
+            ):
+                return self._go(replace(s, service=service, appointment=None),
+                                Screen.DEPARTMENT, push=Screen.SERVICE)
+            case CounterChosen() if s.screen is Screen.SERVICE:
+                return self._go(replace(s, problem=Problem.INSURANCE_NOT_ACCEPTED),
+                                Screen.GO_TO_COUNTER, push=Screen.SERVICE)
+            case DepartmentChosen(code=code) if s.screen is Screen.DEPARTMENT:
+                department = next(
+                    (d for d in s.departments_for(s.service) if d.code == code), None
+                )
+                if department is None:
+                    return s, []
+                return self._after_department(replace(s, department=department),
+                                              push=Screen.DEPARTMENT)
+            case PriorityChosen(group=group) if s.screen is Screen.PRIORITY and (
+                group is PriorityGroup.NONE or group in DECLARABLE_PRIORITIES
+            ):
+                return self._go(replace(s, priority=group), Screen.CONFIRM, push=Screen.PRIORITY)
+            case Confirmed() if s.screen is Screen.CONFIRM:
+                return self._register(s)
+            case VisitRegistered(registration=registration) if s.screen is Screen.REGISTERING:
+                if s.department is None or registration.department_code != s.department.code:
+                    # A ticket for another room would send the patient the wrong way.
+                    alert = AlertStaff(Problem.HOSPITAL_ERROR, "hospital: registered elsewhere")
+                    return self._go(replace(s, problem=Problem.HOSPITAL_ERROR),
+                                    Screen.GO_TO_COUNTER, effects=[alert])
+                return self._print(replace(s, registration=registration))
+            case TicketPrinted() if s.screen is Screen.PRINTING:
+                return self._go(s, Screen.TICKET)
+            case PrintFailed(problem=problem) if s.screen is Screen.PRINTING:
+                alert = AlertStaff(Problem.PRINTER_FAULT, f"printer: {problem.value}")
+                return self._go(
+                    replace(s, problem=Problem.PRINTER_FAULT, printer_problem=problem),
+                    Screen.PRINTER_FAULT,
+                    effects=[alert],
+                )
+            case RequestFailed(request=request, problem=problem):
+                return self._request_failed(s, request, problem)
+            case _:
+                return s, []
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def _look_up(self, s: FlowState, identity: Identity) -> tuple[FlowState, list[Effect]]:
+        looking = replace(s, identity=identity, problem=None)
+        return self._go(looking, Screen.LOOKING_UP, effects=[LookupPatient(s.session, identity)])
+
+    def _appointment_confirmed(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
+        appointment = s.todays_appointment
+        if appointment is None:
+            return s, []
+        department = s.department_by_code(appointment.department_code)
+        insured = s.insurance_accepted and department is not None and department.accepts_insurance
+        chosen = replace(
+            s,
+            appointment=appointment,
+            department=department,
+            service=ServiceType.INSURANCE if insured else ServiceType.PAID,
+        )
+        return self._after_department(chosen, push=Screen.APPOINTMENT)
+
+    def _after_department(
+        self, s: FlowState, push: Screen
+    ) -> tuple[FlowState, list[Effect]]:
+        if s.auto_priority.is_priority:
+            return self._go(replace(s, priority=s.auto_priority), Screen.CONFIRM, push=push)
+        return self._go(s, Screen.PRIORITY, push=push)
+
+    def _register(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
+        if s.patient is None or s.department is None or s.service is None:
+            return s, []
+        checkin = CheckIn(
+            idempotency_key=self._new_key(),
+            kiosk_id=self._settings.kiosk_id,
+            patient_id=s.patient.patient_id,
+            department_code=s.department.code,
+            service=s.service,
+            priority=s.effective_priority,
+            appointment_id=s.appointment.appointment_id if s.appointment else None,
+        )
+        return self._go(replace(s, checkin=checkin), Screen.REGISTERING,
+                        effects=[RegisterVisit(s.session, checkin)])
+
+    def _print(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
+        assert s.patient and s.department and s.service and s.registration
+        ticket = build_ticket(
+            hospital_name=self._settings.hospital_name,
+            footer=self._settings.ticket_footer,
+            patient=s.patient,
+            department=s.department,
+            registration=s.registration,
+            service=s.service,
+            priority=s.effective_priority,
+        )
+        return self._go(replace(s, ticket=ticket), Screen.PRINTING,
+                        effects=[PrintTicket(s.session, ticket)])
+
+    def _request_failed(
+        self, s: FlowState, request: Request, problem: Problem
+    ) -> tuple[FlowState, list[Effect]]:
+        waiting_for = {
+            Request.LOOKUP: Screen.LOOKING_UP,
+            Request.CREATE_PATIENT: Screen.CREATING_PATIENT,
+            Request.HISTORY: Screen.HISTORY,
+            Request.REGISTER: Screen.REGISTERING,
+        }[request]
+        if s.screen is not waiting_for:
+            return s, []
+        if request is Request.HISTORY:
+            # The history is a courtesy: say it could not be loaded and let them go on.
+            return self._go(replace(s, problem=problem, history=()), Screen.HISTORY,
+                            keep_trail=True)
+        alert = AlertStaff(problem, f"hospital: {request.name.lower()} failed")
+        if problem is Problem.REGISTRATION_REJECTED:
+            return self._go(replace(s, problem=problem), Screen.GO_TO_COUNTER, effects=[alert])
+        return self._go(replace(s, problem=problem), Screen.HOSPITAL_UNAVAILABLE,
+                        effects=[alert])
+
+    def _welcome(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
+        # A fresh state: nothing of the last patient survives, not even their language.
+        return FlowState(
+            session=s.session + 1,
+            language=self._settings.default_language,
+            idle_seq=s.idle_seq,
+        ), []
+
+    def _go(
+        self,
+        s: FlowState,
+        screen: Screen,
+        *,
+        push: Screen | None = None,
+        pop: bool = False,
+        keep_trail: bool = False,
+        effects: list[Effect] | None = None,
+    ) -> tuple[FlowState, list[Effect]]:
+        if pop:
+            trail = s.trail[:-1]
+        elif push is not None:
+            trail = (*s.trail, push)
+        elif keep_trail:
+            trail = s.trail
+        else:
+            trail = ()
+        out = list(effects or [])
+        seq = s.idle_seq
+        seconds = self._idle_seconds(screen, s.language)
+        if seconds is not None:
+            seq += 1
+            out.append(StartIdleTimer(s.session, seq, seconds))
+        return replace(s, screen=screen, trail=trail, idle_seq=seq), out
+
+    def _idle_seconds(self, screen: Screen, language: Language) -> float | None:
+        settings = self._settings
+        if screen is Screen.WELCOME:
+            # The next patient must find the kiosk in the default language.
+            return settings.idle_seconds if language is not settings.default_language else None
+        if screen in BUSY_SCREENS:
+            return None
+        if screen is Screen.TICKET:
+            return settings.ticket_seconds
+        if screen is Screen.PRINTER_FAULT:
+            return settings.fault_seconds
+        if screen in (Screen.HOSPITAL_UNAVAILABLE, Screen.GO_TO_COUNTER, Screen.READ_FAILED):
+            return settings.notice_seconds
+        return settings.idle_seconds

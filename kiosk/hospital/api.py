@@ -1,0 +1,80 @@
+"""`HospitalApi`: the one interface the kiosk uses to talk to a hospital system.
+
+Every implementation raises only the errors below, so the flow can tell a patient what
+to do next without knowing whether the hospital speaks REST or FHIR.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from kiosk.domain import (
+    Appointment,
+    CheckIn,
+    Department,
+    Identity,
+    Patient,
+    Registration,
+    Visit,
+)
+
+
+class HospitalError(Exception):
+    """Base of every error a hospital client raises."""
+
+
+class HospitalUnavailable(HospitalError):
+    """No usable answer in time: refused, timed out, or 5xx after the retries allowed."""
+
+
+class HospitalProtocolError(HospitalError):
+    """The hospital answered, but not as the contract says (bad JSON, wrong shape, status)."""
+
+
+class HospitalRejected(HospitalError):
+    """The hospital understood and said no; `code` is the contract's machine-readable reason.
+
+    Codes of the contract: `insurance_not_valid`, `patient_not_found`,
+    `department_not_found`, `idempotency_key_reused`, `request_in_progress`,
+    `invalid_request`.
+    """
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code
+        self.message = message
+
+
+class HospitalApi(Protocol):
+    def health(self) -> bool:
+        """True when the hospital answers and says it is ready."""
+        ...
+
+    def departments(self) -> list[Department]:
+        """Departments open for kiosk check-in, with their live waiting counts."""
+        ...
+
+    def find_patient(self, identity: Identity) -> Patient | None:
+        """The patient with this identity's citizen ID (else insurance number), or None."""
+        ...
+
+    def create_patient(self, identity: Identity, idempotency_key: str) -> Patient:
+        """A new hospital record from the identity, after the patient agreed."""
+        ...
+
+    def appointments(self, patient_id: str, day: date) -> list[Appointment]:
+        """The patient's booked appointments on `day`, earliest first."""
+        ...
+
+    def history(self, patient_id: str, limit: int) -> list[Visit]:
+        """The latest `limit` visits, newest first; only fetched when the patient asks."""
+        ...
+
+    def register_visit(self, checkin: CheckIn) -> Registration:
+        """Register the visit; the same idempotency key always yields the same ticket."""
+        ...
+
+    def close(self) -> None:
+        """Release connections; the client is unusable afterwards."""
+        ...

@@ -1,0 +1,158 @@
+"""The imperative shell: performs the flow's I/O effects on worker threads.
+
+Each effect becomes one task on a small thread pool; its outcome comes back through `post` as
+one of the flow's events. Every task ends in exactly one event, whatever happens, so a screen
+that waits for an answer always gets one. Timers and staff alerts are the composition root's
+business (they need the GUI event loop), not this module's.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Protocol
+
+from kiosk.domain import PrinterError, PrinterProblem, Ticket
+from kiosk.flow import (
+    CreatePatient,
+    Effect,
+    Event,
+    HistoryLoaded,
+    LoadHistory,
+    LookupPatient,
+    PatientFound,
+    PatientNotFound,
+    PrintFailed,
+    PrintTicket,
+    Problem,
+    RegisterVisit,
+    Request,
+    RequestFailed,
+    TicketPrinted,
+    VisitRegistered,
+)
+from kiosk.hospital.api import (
+    HospitalApi,
+    HospitalError,
+    HospitalRejected,
+    HospitalUnavailable,
+)
+
+log = logging.getLogger(__name__)
+
+IO_EFFECTS = (LookupPatient, CreatePatient, LoadHistory, RegisterVisit, PrintTicket)
+
+
+class TicketPrinter(Protocol):
+    def print_ticket(self, ticket: Ticket) -> None:
+        """Print or raise PrinterError."""
+        ...
+
+
+class EffectRunner:
+    def __init__(
+        self,
+        hospital: HospitalApi,
+        printer: TicketPrinter,
+        post: Callable[[Event], None],
+        clock: Callable[[], datetime],
+        *,
+        workers: int = 4,
+    ) -> None:
+        self._hospital = hospital
+        self._printer = printer
+        self._post = post
+        self._clock = clock
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effects")
+
+    def run(self, effect: Effect) -> None:
+        """Start an I/O effect in the background; its answer arrives through `post`."""
+        self._pool.submit(self._perform, effect)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _perform(self, effect: Effect) -> None:
+        started = time.perf_counter()
+        try:
+            event = self._answer(effect)
+        except Exception:  # noqa: BLE001 - a bug must not leave the screen waiting forever
+            log.exception("effect %s failed unexpectedly", type(effect).__name__)
+            event = _failure_for(effect, Problem.HOSPITAL_ERROR)
+        log.debug(
+            "effect %s -> %s in %.1f ms",
+            type(effect).__name__,
+            type(event).__name__,
+            (time.perf_counter() - started) * 1000,
+        )
+        self._post(event)
+
+    def _answer(self, effect: Effect) -> Event:
+        hospital = self._hospital
+        match effect:
+            case PrintTicket(session=session, ticket=ticket):
+                try:
+                    self._printer.print_ticket(ticket)
+                except PrinterError as error:
+                    log.warning("ticket not printed: %s", error.problem.value)
+                    return PrintFailed(session, error.problem)
+                return TicketPrinted(session)
+            case LookupPatient(session=session, identity=identity):
+                try:
+                    patient = hospital.find_patient(identity)
+                    if patient is None:
+                        return PatientNotFound(session)
+                    appointments = hospital.appointments(patient.patient_id, self._clock().date())
+                    departments = hospital.departments()
+                except HospitalError as error:
+                    return _hospital_failed(session, Request.LOOKUP, error)
+                return PatientFound(session, patient, tuple(appointments), tuple(departments))
+            case CreatePatient(session=session, identity=identity, idempotency_key=key):
+                try:
+                    patient = hospital.create_patient(identity, key)
+                    departments = hospital.departments()
+                except HospitalError as error:
+                    return _hospital_failed(session, Request.CREATE_PATIENT, error)
+                return PatientFound(session, patient, (), tuple(departments))
+            case LoadHistory(session=session, patient_id=patient_id, limit=limit):
+                try:
+                    visits = hospital.history(patient_id, limit)
+                except HospitalError as error:
+                    return _hospital_failed(session, Request.HISTORY, error)
+                return HistoryLoaded(session, tuple(visits))
+            case RegisterVisit(session=session, checkin=checkin):
+                try:
+                    registration = hospital.register_visit(checkin)
+                except HospitalError as error:
+                    return _hospital_failed(session, Request.REGISTER, error)
+                return VisitRegistered(session, registration)
+        raise TypeError(f"not an I/O effect: {type(effect).__name__}")
+
+
+def _hospital_failed(session: int, request: Request, error: HospitalError) -> RequestFailed:
+    if isinstance(error, HospitalUnavailable):
+        problem = Problem.HOSPITAL_UNAVAILABLE
+    elif isinstance(error, HospitalRejected) and request is Request.REGISTER:
+        problem = Problem.REGISTRATION_REJECTED
+    else:
+        problem = Problem.HOSPITAL_ERROR
+    log.warning("hospital %s failed: %s", request.name.lower(), type(error).__name__)
+    return RequestFailed(session, request, problem)
+
+
+def _failure_for(effect: Effect, problem: Problem) -> Event:
+    match effect:
+        case PrintTicket(session=session):
+            return PrintFailed(session, PrinterProblem.WRITE_FAILED)
+        case LookupPatient(session=session):
+            return RequestFailed(session, Request.LOOKUP, problem)
+        case CreatePatient(session=session):
+            return RequestFailed(session, Request.CREATE_PATIENT, problem)
+        case LoadHistory(session=session):
+            return RequestFailed(session, Request.HISTORY, problem)
+        case RegisterVisit(session=session):
+            return RequestFailed(session, Request.REGISTER, problem)
+    raise TypeError(f"not an I/O effect: {type(effect).__name__}")

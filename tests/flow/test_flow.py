@@ -1,0 +1,602 @@
+"""Every transition of the check-in state machine, including every failure path."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import date, datetime
+
+import pytest
+
+from kiosk.domain import (
+    Appointment,
+    BirthDate,
+    CardProblem,
+    Department,
+    Identity,
+    IdentitySource,
+    Insurance,
+    Patient,
+    PrinterProblem,
+    PriorityGroup,
+    Registration,
+    ServiceType,
+    Sex,
+)
+from kiosk.flow import (
+    AlertStaff,
+    AppointmentConfirmed,
+    AppointmentDeclined,
+    BackPressed,
+    CancelPressed,
+    CardFailed,
+    CheckInFlow,
+    CodeUnreadable,
+    Confirmed,
+    Continue,
+    CounterChosen,
+    CreatePatient,
+    DepartmentChosen,
+    DonePressed,
+    FlowSettings,
+    FlowState,
+    HistoryLoaded,
+    HistoryRequested,
+    IdentityPresented,
+    IdleTimeout,
+    KeypadRequested,
+    KeypadSubmitted,
+    Language,
+    LanguageToggled,
+    LoadHistory,
+    LookupPatient,
+    PatientFound,
+    PatientNotFound,
+    PrintFailed,
+    PrintTicket,
+    PriorityChosen,
+    Problem,
+    RegisterNewAccepted,
+    RegisterVisit,
+    Request,
+    RequestFailed,
+    RetryPressed,
+    Screen,
+    ServiceChosen,
+    StartIdleTimer,
+    TicketPrinted,
+    VisitRegistered,
+)
+from kiosk.identity import IdentityProblem
+
+NOW = datetime(2026, 11, 23, 8, 30)
+CITIZEN_ID = "001090012345"  # Hà Nội, male, born 1990
+
+SETTINGS = FlowSettings(
+    kiosk_id="K01", hospital_name="Bệnh viện Demo", ticket_footer="Cảm ơn quý khách"
+)
+
+
+def department(code: str, *, insurance: bool = True) -> Department:
+    return Department(
+        code=code,
+        name=f"Khoa {code}",
+        room="P.101",
+        floor=1,
+        directions="Rẽ trái",
+        accepts_insurance=insurance,
+        waiting=4,
+        waiting_priority=1,
+        estimated_wait_minutes=20,
+    )
+
+
+DEPARTMENTS = (department("NOI"), department("NHI"), department("DV", insurance=False))
+
+
+def patient(*, born: date = date(1990, 5, 17), result_code: str | None = "000") -> Patient:
+    insurance = (
+        Insurance(number="DN4010123456789", result_code=result_code) if result_code else None
+    )
+    return Patient(
+        patient_id="P1",
+        full_name="Nguyễn Văn An",
+        birth=BirthDate.from_date(born),
+        sex=Sex.MALE,
+        citizen_id=CITIZEN_ID,
+        insurance=insurance,
+    )
+
+
+CHIP_IDENTITY = Identity(
+    source=IdentitySource.CHIP,
+    citizen_id=CITIZEN_ID,
+    full_name="Nguyễn Văn An",
+    birth=BirthDate(1990, 5, 17),
+    sex=Sex.MALE,
+    address="12 Phố Huế, Hà Nội",
+    chip_verified=True,
+)
+
+APPOINTMENT = Appointment(
+    appointment_id="A1", department_code="NOI", starts_at=datetime(2026, 11, 23, 9, 0)
+)
+
+
+def registration(number: int = 12, department_code: str = "NOI") -> Registration:
+    return Registration(
+        visit_id="V1",
+        queue_number=number,
+        department_code=department_code,
+        room="P.101",
+        floor=1,
+        people_ahead=4,
+        estimated_wait_minutes=20,
+        registered_at=NOW,
+    )
+
+
+@pytest.fixture
+def flow() -> CheckInFlow:
+    keys = (f"key-{n}" for n in itertools.count(1))
+    return CheckInFlow(SETTINGS, new_key=lambda: next(keys))
+
+
+def found(flow: CheckInFlow, who: Patient, appointments=()) -> None:
+    flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
+    flow.handle(PatientFound(flow.state.session, who, tuple(appointments), DEPARTMENTS), NOW)
+
+
+def drive_to_confirm(flow: CheckInFlow, who: Patient | None = None) -> None:
+    found(flow, who or patient())
+    flow.handle(Continue(), NOW)
+    flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
+    flow.handle(DepartmentChosen("NOI"), NOW)
+    if flow.state.screen is Screen.PRIORITY:
+        flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
+    assert flow.state.screen is Screen.CONFIRM
+
+
+def assert_clean_welcome(state: FlowState) -> None:
+    """Back at the start with nothing of the last patient left to show."""
+    assert state.screen is Screen.WELCOME
+    personal = (state.identity, state.patient, state.ticket, state.registration, state.checkin)
+    assert personal == (None, None, None, None, None)
+    assert state.history is None and state.appointments == () and state.departments == ()
+
+
+# --- the happy paths --------------------------------------------------------------------
+
+
+def test_walk_in_with_insurance_reaches_a_printed_ticket(flow: CheckInFlow) -> None:
+    effects = flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
+    assert flow.state.screen is Screen.LOOKING_UP
+    assert effects == [LookupPatient(0, CHIP_IDENTITY)]
+
+    flow.handle(PatientFound(0, patient(), (), DEPARTMENTS), NOW)
+    state = flow.state
+    assert state.screen is Screen.PATIENT_SUMMARY
+    assert state.age == 36 and state.insurance_accepted
+
+    flow.handle(Continue(), NOW)
+    assert flow.state.screen is Screen.SERVICE
+    flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
+    assert flow.state.screen is Screen.DEPARTMENT
+    assert [d.code for d in flow.state.departments_for(ServiceType.INSURANCE)] == ["NOI", "NHI"]
+    flow.handle(DepartmentChosen("NOI"), NOW)
+    assert flow.state.screen is Screen.PRIORITY
+    flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
+    assert flow.state.screen is Screen.CONFIRM
+
+    effects = flow.handle(Confirmed(), NOW)
+    assert flow.state.screen is Screen.REGISTERING
+    (register,) = effects
+    assert isinstance(register, RegisterVisit)
+    checkin = register.checkin
+    assert (checkin.department_code, checkin.service, checkin.priority) == (
+        "NOI",
+        ServiceType.INSURANCE,
+        PriorityGroup.NONE,
+    )
+    assert checkin.idempotency_key == "key-1" and checkin.kiosk_id == "K01"
+
+    effects = flow.handle(VisitRegistered(0, registration()), NOW)
+    assert flow.state.screen is Screen.PRINTING
+    (printing,) = effects
+    assert isinstance(printing, PrintTicket)
+    ticket = printing.ticket
+    assert ticket.queue_label == "B012"
+    assert ticket.masked_name == "NGUYỄN V. A."
+    assert ticket.room == "P.101" and ticket.people_ahead == 4
+
+    effects = flow.handle(TicketPrinted(0), NOW)
+    assert flow.state.screen is Screen.TICKET
+    assert effects == [StartIdleTimer(0, flow.state.idle_seq, SETTINGS.ticket_seconds)]
+
+    flow.handle(DonePressed(), NOW)
+    assert_clean_welcome(flow.state)
+    assert flow.state.session == 1
+
+
+def test_appointment_today_is_confirmed_without_choosing_a_department(flow: CheckInFlow) -> None:
+    found(flow, patient(), [APPOINTMENT])
+    flow.handle(Continue(), NOW)
+    assert flow.state.screen is Screen.APPOINTMENT
+    flow.handle(AppointmentConfirmed(), NOW)
+    assert flow.state.screen is Screen.PRIORITY
+    flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
+    (register,) = flow.handle(Confirmed(), NOW)
+    assert isinstance(register, RegisterVisit)
+    assert register.checkin.appointment_id == "A1"
+    assert register.checkin.department_code == "NOI"
+    assert register.checkin.service is ServiceType.INSURANCE
+
+
+def test_declining_the_appointment_goes_to_service_choice(flow: CheckInFlow) -> None:
+    found(flow, patient(), [APPOINTMENT])
+    flow.handle(Continue(), NOW)
+    flow.handle(AppointmentDeclined(), NOW)
+    assert flow.state.screen is Screen.SERVICE and flow.state.appointment is None
+
+
+def test_appointment_in_an_unknown_department_is_not_offered(flow: CheckInFlow) -> None:
+    found(flow, patient(), [replace(APPOINTMENT, department_code="CLOSED")])
+    flow.handle(Continue(), NOW)
+    assert flow.state.screen is Screen.SERVICE
+
+
+def test_appointment_without_valid_insurance_becomes_paid(flow: CheckInFlow) -> None:
+    found(flow, patient(result_code="010"), [APPOINTMENT])
+    flow.handle(Continue(), NOW)
+    flow.handle(AppointmentConfirmed(), NOW)
+    flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
+    (register,) = flow.handle(Confirmed(), NOW)
+    assert register.checkin.service is ServiceType.PAID
+
+
+def test_walk_in_paid(flow: CheckInFlow) -> None:
+    found(flow, patient(result_code=None))
+    flow.handle(Continue(), NOW)
+    flow.handle(ServiceChosen(ServiceType.PAID), NOW)
+    assert [d.code for d in flow.state.departments_for(ServiceType.PAID)] == ["NOI", "NHI", "DV"]
+    flow.handle(DepartmentChosen("DV"), NOW)
+    flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
+    (register,) = flow.handle(Confirmed(), NOW)
+    assert register.checkin.service is ServiceType.PAID
+    (printing,) = flow.handle(VisitRegistered(0, registration(104, "DV")), NOW)
+    assert printing.ticket.queue_label == "D104"
+
+
+@pytest.mark.parametrize(
+    ("born", "group"),
+    [
+        (date(1946, 1, 2), PriorityGroup.ELDERLY_75),
+        (date(1951, 11, 23), PriorityGroup.ELDERLY_75),  # 75 today
+        (date(1951, 11, 24), PriorityGroup.NONE),  # 75 tomorrow
+        (date(2022, 3, 1), PriorityGroup.CHILD_UNDER_6),
+        (date(2020, 11, 24), PriorityGroup.CHILD_UNDER_6),  # 6 tomorrow
+        (date(2020, 11, 23), PriorityGroup.NONE),  # 6 today
+    ],
+)
+def test_age_priority_is_detected_and_skips_the_priority_screen(
+    flow: CheckInFlow, born: date, group: PriorityGroup
+) -> None:
+    found(flow, patient(born=born))
+    assert flow.state.auto_priority is group
+    flow.handle(Continue(), NOW)
+    flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
+    flow.handle(DepartmentChosen("NOI"), NOW)
+    expected = Screen.CONFIRM if group.is_priority else Screen.PRIORITY
+    assert flow.state.screen is expected
+    if not group.is_priority:
+        return
+    (register,) = flow.handle(Confirmed(), NOW)
+    assert register.checkin.priority is group
+    (printing,) = flow.handle(VisitRegistered(0, registration(7)), NOW)
+    assert printing.ticket.queue_label == "UB007"
+
+
+def test_declared_priority_is_registered(flow: CheckInFlow) -> None:
+    found(flow, patient())
+    flow.handle(Continue(), NOW)
+    flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
+    flow.handle(DepartmentChosen("NOI"), NOW)
+    flow.handle(PriorityChosen(PriorityGroup.REVOLUTIONARY_MERIT), NOW)
+    (register,) = flow.handle(Confirmed(), NOW)
+    assert register.checkin.priority is PriorityGroup.REVOLUTIONARY_MERIT
+
+
+@pytest.mark.parametrize("group", [PriorityGroup.ELDERLY_75, PriorityGroup.CHILD_UNDER_6])
+def test_age_groups_cannot_be_declared(flow: CheckInFlow, group: PriorityGroup) -> None:
+    found(flow, patient())
+    flow.handle(Continue(), NOW)
+    flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
+    flow.handle(DepartmentChosen("NOI"), NOW)
+    flow.handle(PriorityChosen(group), NOW)
+    assert flow.state.screen is Screen.PRIORITY
+
+
+def test_history_is_fetched_only_when_asked_and_cleared_on_back(flow: CheckInFlow) -> None:
+    found(flow, patient())
+    assert flow.state.history is None
+    effects = flow.handle(HistoryRequested(), NOW)
+    assert flow.state.screen is Screen.HISTORY and flow.state.history is None
+    assert effects[0] == LoadHistory(0, "P1", SETTINGS.history_limit)
+    flow.handle(HistoryLoaded(0, ()), NOW)
+    assert flow.state.history == ()
+    flow.handle(BackPressed(), NOW)
+    assert flow.state.screen is Screen.PATIENT_SUMMARY and flow.state.history is None
+
+
+def test_history_failure_is_a_notice_not_a_dead_end(flow: CheckInFlow) -> None:
+    found(flow, patient())
+    flow.handle(HistoryRequested(), NOW)
+    effects = flow.handle(RequestFailed(0, Request.HISTORY, Problem.HOSPITAL_UNAVAILABLE), NOW)
+    assert flow.state.screen is Screen.HISTORY
+    assert flow.state.problem is Problem.HOSPITAL_UNAVAILABLE
+    assert not [e for e in effects if isinstance(e, AlertStaff)]
+    flow.handle(BackPressed(), NOW)
+    assert flow.state.screen is Screen.PATIENT_SUMMARY and flow.state.problem is None
+
+
+def test_back_walks_the_trail(flow: CheckInFlow) -> None:
+    drive_to_confirm(flow)
+    for expected in (Screen.PRIORITY, Screen.DEPARTMENT, Screen.SERVICE, Screen.PATIENT_SUMMARY):
+        flow.handle(BackPressed(), NOW)
+        assert flow.state.screen is expected
+    flow.handle(BackPressed(), NOW)  # nowhere further back: stays
+    assert flow.state.screen is Screen.PATIENT_SUMMARY
+
+
+def test_double_confirm_registers_once(flow: CheckInFlow) -> None:
+    drive_to_confirm(flow)
+    first = flow.handle(Confirmed(), NOW)
+    second = flow.handle(Confirmed(), NOW)
+    assert len(first) == 1 and second == []
+
+
+# --- identity input ---------------------------------------------------------------------
+
+
+def test_keypad_identity_is_validated_before_lookup(flow: CheckInFlow) -> None:
+    flow.handle(KeypadRequested(), NOW)
+    assert flow.state.screen is Screen.KEYPAD
+    flow.handle(KeypadSubmitted("999090012345"), NOW)  # no such province
+    assert flow.state.screen is Screen.KEYPAD and flow.state.problem is Problem.ID_INVALID
+    (lookup,) = flow.handle(KeypadSubmitted(CITIZEN_ID), NOW)
+    assert isinstance(lookup, LookupPatient)
+    assert lookup.identity.source is IdentitySource.KEYPAD
+    assert lookup.identity.citizen_id == CITIZEN_ID
+    assert flow.state.problem is None
+
+
+@pytest.mark.parametrize(
+    ("event", "problem"),
+    [
+        (CardFailed(CardProblem.UNREADABLE), Problem.CARD_UNREADABLE),
+        (CardFailed(CardProblem.REMOVED), Problem.CARD_REMOVED),
+        (CardFailed(CardProblem.FORGED), Problem.CARD_FORGED),
+        (CodeUnreadable(IdentityProblem.UNKNOWN_PAYLOAD), Problem.CODE_UNKNOWN),
+        (CodeUnreadable(IdentityProblem.MALFORMED), Problem.CODE_MALFORMED),
+    ],
+)
+def test_unreadable_card_or_code_offers_retry_or_keypad(
+    flow: CheckInFlow, event, problem: Problem
+) -> None:
+    flow.handle(event, NOW)
+    assert flow.state.screen is Screen.READ_FAILED and flow.state.problem is problem
+    flow.handle(RetryPressed(), NOW)
+    assert flow.state.screen is Screen.WELCOME
+    flow.handle(event, NOW)
+    flow.handle(KeypadRequested(), NOW)
+    assert flow.state.screen is Screen.KEYPAD and flow.state.problem is None
+
+
+def test_a_card_presented_mid_session_is_ignored(flow: CheckInFlow) -> None:
+    found(flow, patient())
+    other = replace(CHIP_IDENTITY, citizen_id="079190054321")
+    assert flow.handle(IdentityPresented(other), NOW) == []
+    assert flow.state.screen is Screen.PATIENT_SUMMARY
+    assert flow.state.identity == CHIP_IDENTITY
+
+
+# --- new patients -----------------------------------------------------------------------
+
+
+def test_unknown_patient_is_registered_after_agreeing(flow: CheckInFlow) -> None:
+    flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
+    flow.handle(PatientNotFound(0), NOW)
+    assert flow.state.screen is Screen.NOT_FOUND and flow.state.problem is None
+    (create,) = flow.handle(RegisterNewAccepted(), NOW)
+    assert create == CreatePatient(0, CHIP_IDENTITY, "key-1")
+    assert flow.state.screen is Screen.CREATING_PATIENT
+    flow.handle(PatientFound(0, patient(result_code=None), (), DEPARTMENTS), NOW)
+    assert flow.state.screen is Screen.PATIENT_SUMMARY
+
+
+def test_unknown_patient_from_keypad_cannot_be_registered(flow: CheckInFlow) -> None:
+    flow.handle(KeypadRequested(), NOW)
+    flow.handle(KeypadSubmitted(CITIZEN_ID), NOW)
+    flow.handle(PatientNotFound(0), NOW)
+    assert flow.state.screen is Screen.NOT_FOUND
+    assert flow.state.problem is Problem.NEEDS_CARD_TO_REGISTER
+    assert flow.handle(RegisterNewAccepted(), NOW) == []
+    flow.handle(DonePressed(), NOW)
+    assert_clean_welcome(flow.state)
+
+
+# --- insurance not valid ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["010", "060", "061", "070", "110", "500", "999"])
+def test_invalid_insurance_offers_paid_service_or_the_counter(
+    flow: CheckInFlow, code: str
+) -> None:
+    found(flow, patient(result_code=code))
+    assert not flow.state.insurance_accepted
+    flow.handle(Continue(), NOW)
+    flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
+    assert flow.state.screen is Screen.SERVICE  # refused: stays
+    flow.handle(CounterChosen(), NOW)
+    assert flow.state.screen is Screen.GO_TO_COUNTER
+    assert flow.state.problem is Problem.INSURANCE_NOT_ACCEPTED
+    flow.handle(BackPressed(), NOW)
+    flow.handle(ServiceChosen(ServiceType.PAID), NOW)
+    assert flow.state.screen is Screen.DEPARTMENT
+
+
+@pytest.mark.parametrize("code", ["000", "001", "002", "003", "004"])
+def test_accepted_result_codes(flow: CheckInFlow, code: str) -> None:
+    found(flow, patient(result_code=code))
+    assert flow.state.insurance_accepted
+
+
+# --- hospital failures ------------------------------------------------------------------
+
+
+def test_hospital_unavailable_at_lookup_says_so_and_can_retry(flow: CheckInFlow) -> None:
+    flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
+    effects = flow.handle(RequestFailed(0, Request.LOOKUP, Problem.HOSPITAL_UNAVAILABLE), NOW)
+    assert flow.state.screen is Screen.HOSPITAL_UNAVAILABLE
+    assert any(isinstance(e, AlertStaff) for e in effects)
+    (lookup,) = [e for e in flow.handle(RetryPressed(), NOW) if isinstance(e, LookupPatient)]
+    assert lookup.identity == CHIP_IDENTITY and flow.state.screen is Screen.LOOKING_UP
+
+
+def test_registration_retry_reuses_the_idempotency_key(flow: CheckInFlow) -> None:
+    drive_to_confirm(flow)
+    (first,) = flow.handle(Confirmed(), NOW)
+    flow.handle(RequestFailed(0, Request.REGISTER, Problem.HOSPITAL_UNAVAILABLE), NOW)
+    assert flow.state.screen is Screen.HOSPITAL_UNAVAILABLE
+    (again,) = [e for e in flow.handle(RetryPressed(), NOW) if isinstance(e, RegisterVisit)]
+    assert again.checkin == first.checkin
+
+
+def test_rejected_registration_sends_to_the_counter(flow: CheckInFlow) -> None:
+    drive_to_confirm(flow)
+    flow.handle(Confirmed(), NOW)
+    flow.handle(RequestFailed(0, Request.REGISTER, Problem.REGISTRATION_REJECTED), NOW)
+    assert flow.state.screen is Screen.GO_TO_COUNTER
+    assert flow.state.problem is Problem.REGISTRATION_REJECTED
+
+
+def test_a_registration_for_another_department_is_not_printed(flow: CheckInFlow) -> None:
+    drive_to_confirm(flow)
+    flow.handle(Confirmed(), NOW)
+    effects = flow.handle(VisitRegistered(0, registration(12, "NHI")), NOW)
+    assert flow.state.screen is Screen.GO_TO_COUNTER
+    assert flow.state.problem is Problem.HOSPITAL_ERROR
+    assert any(isinstance(e, AlertStaff) for e in effects)
+    assert not any(isinstance(e, PrintTicket) for e in effects)
+
+
+def test_a_failure_for_another_request_is_ignored(flow: CheckInFlow) -> None:
+    found(flow, patient())
+    assert flow.handle(RequestFailed(0, Request.LOOKUP, Problem.HOSPITAL_ERROR), NOW) == []
+    assert flow.state.screen is Screen.PATIENT_SUMMARY
+
+
+# --- printer faults ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("problem", list(PrinterProblem))
+def test_printer_fault_shows_the_number_and_alerts_staff(
+    flow: CheckInFlow, problem: PrinterProblem
+) -> None:
+    drive_to_confirm(flow)
+    flow.handle(Confirmed(), NOW)
+    flow.handle(VisitRegistered(0, registration()), NOW)
+    effects = flow.handle(PrintFailed(0, problem), NOW)
+    state = flow.state
+    assert state.screen is Screen.PRINTER_FAULT and state.printer_problem is problem
+    assert state.ticket is not None and state.ticket.queue_label == "B012"
+    (alert,) = [e for e in effects if isinstance(e, AlertStaff)]
+    assert alert.problem is Problem.PRINTER_FAULT and "NGUY" not in alert.reason.upper()
+    assert [e.seconds for e in effects if isinstance(e, StartIdleTimer)] == [
+        SETTINGS.fault_seconds
+    ]
+
+
+# --- cancel, idle timeout, stale answers, language --------------------------------------
+
+
+def test_cancel_from_every_step_clears_personal_data(flow: CheckInFlow) -> None:
+    steps = [
+        Continue(),
+        ServiceChosen(ServiceType.INSURANCE),
+        DepartmentChosen("NOI"),
+        PriorityChosen(PriorityGroup.NONE),
+    ]
+    for depth in range(len(steps) + 1):
+        found(flow, patient())
+        for step in steps[:depth]:
+            flow.handle(step, NOW)
+        flow.handle(CancelPressed(), NOW)
+        assert_clean_welcome(flow.state)
+
+
+def test_registering_and_printing_cannot_be_cancelled(flow: CheckInFlow) -> None:
+    drive_to_confirm(flow)
+    flow.handle(Confirmed(), NOW)
+    flow.handle(CancelPressed(), NOW)
+    assert flow.state.screen is Screen.REGISTERING
+    flow.handle(VisitRegistered(0, registration()), NOW)
+    flow.handle(CancelPressed(), NOW)
+    assert flow.state.screen is Screen.PRINTING
+
+
+def test_idle_timeout_mid_flow_returns_to_a_clean_welcome(flow: CheckInFlow) -> None:
+    found(flow, patient())
+    flow.handle(Continue(), NOW)
+    flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
+    state = flow.state
+    flow.handle(IdleTimeout(state.session, state.idle_seq - 1), NOW)  # an older timer: ignored
+    assert flow.state.screen is Screen.DEPARTMENT
+    flow.handle(IdleTimeout(state.session, state.idle_seq), NOW)
+    assert_clean_welcome(flow.state)
+
+
+def test_idle_timeout_is_ignored_while_waiting_for_the_hospital(flow: CheckInFlow) -> None:
+    drive_to_confirm(flow)
+    flow.handle(Confirmed(), NOW)
+    state = flow.state
+    flow.handle(IdleTimeout(state.session, state.idle_seq), NOW)
+    assert flow.state.screen is Screen.REGISTERING
+
+
+def test_every_interactive_screen_starts_an_idle_timer(flow: CheckInFlow) -> None:
+    effects = flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
+    assert not [e for e in effects if isinstance(e, StartIdleTimer)]  # busy: no timer
+    effects = flow.handle(PatientFound(0, patient(), (), DEPARTMENTS), NOW)
+    (timer,) = [e for e in effects if isinstance(e, StartIdleTimer)]
+    assert timer == StartIdleTimer(0, flow.state.idle_seq, SETTINGS.idle_seconds)
+
+
+def test_an_answer_for_a_cancelled_session_does_not_bring_data_back(flow: CheckInFlow) -> None:
+    flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
+    flow.handle(CancelPressed(), NOW)
+    assert flow.handle(PatientFound(0, patient(), (), DEPARTMENTS), NOW) == []
+    assert_clean_welcome(flow.state)
+    # The next patient's session is unaffected by the late answer.
+    flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
+    flow.handle(PatientFound(1, patient(), (), DEPARTMENTS), NOW)
+    assert flow.state.screen is Screen.PATIENT_SUMMARY
+
+
+def test_language_toggle_keeps_the_screen_and_resets_for_the_next_patient(
+    flow: CheckInFlow,
+) -> None:
+    found(flow, patient())
+    flow.handle(LanguageToggled(), NOW)
+    assert flow.state.language is Language.EN
+    assert flow.state.screen is Screen.PATIENT_SUMMARY
+    flow.handle(CancelPressed(), NOW)
+    assert flow.state.language is Language.VI
+
+
+def test_language_chosen_on_welcome_times_out_back_to_vietnamese(flow: CheckInFlow) -> None:
+    effects = flow.handle(LanguageToggled(), NOW)
+    (timer,) = effects
+    assert isinstance(timer, StartIdleTimer)
+    flow.handle(IdleTimeout(timer.session, timer.seq), NOW)
+    assert flow.state.language is Language.VI and flow.state.screen is Screen.WELCOME
