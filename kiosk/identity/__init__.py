@@ -1,0 +1,36 @@
+"""Raw input -> Identity: CCCD and BHYT QR payloads, keypad digits, 12-digit ID rules.
+
+Pure functions: no I/O and no logging, so nothing here can leak personal data.
+"""
+
+from __future__ import annotations
+
+from kiosk.identity.bhyt_qr import BhytQr
+from kiosk.identity.cccd_qr import CccdQr
+from kiosk.identity.citizen_id import (
+    PROVINCE_CODES,
+    century_sex_birth_year,
+    validate_citizen_id,
+)
+from kiosk.identity.errors import IdentityError, IdentityProblem, InvalidIdReason
+from kiosk.identity.payload import (
+    describe_shape,
+    identity_from_keypad,
+    identity_from_payload,
+    read_payload,
+)
+
+__all__ = [
+    "PROVINCE_CODES",
+    "BhytQr",
+    "CccdQr",
+    "IdentityError",
+    "IdentityProblem",
+    "InvalidIdReason",
+    "century_sex_birth_year",
+    "describe_shape",
+    "identity_from_keypad",
+    "identity_from_payload",
+    "read_payload",
+    "validate_citizen_id",
+]

@@ -1,0 +1,45 @@
+"""Raw scanner payloads and keypad digits -> Identity: the entry point of this package."""
+
+from __future__ import annotations
+
+from kiosk.domain import Identity, IdentitySource
+from kiosk.identity.bhyt_qr import BhytQr, is_bhyt_shape, parse_bhyt_fields
+from kiosk.identity.cccd_qr import CccdQr, is_cccd_shape, parse_cccd_fields
+from kiosk.identity.citizen_id import validate_citizen_id
+from kiosk.identity.errors import IdentityError, IdentityProblem
+from kiosk.identity.fields import MAX_PAYLOAD_CHARS, clean_payload, split_fields
+
+
+def read_payload(raw: str) -> CccdQr | BhytQr:
+    """Recognise and parse a QR payload, keeping what the card carries beyond the identity."""
+    if len(raw) > MAX_PAYLOAD_CHARS:
+        raise IdentityError(IdentityProblem.UNKNOWN_PAYLOAD, f"longer than {MAX_PAYLOAD_CHARS}")
+    text = clean_payload(raw)
+    if not text:
+        raise IdentityError(IdentityProblem.EMPTY)
+    fields = split_fields(text)
+    if is_bhyt_shape(fields):
+        return parse_bhyt_fields(fields)
+    if is_cccd_shape(fields):
+        return parse_cccd_fields(fields)
+    raise IdentityError(IdentityProblem.UNKNOWN_PAYLOAD, describe_shape(text))
+
+
+def identity_from_payload(raw: str) -> Identity:
+    """The identity in a CCCD or BHYT QR payload; IdentityError for anything else."""
+    return read_payload(raw).identity
+
+
+def identity_from_keypad(digits: str) -> Identity:
+    """A 12-digit personal ID number typed on the kiosk's keypad."""
+    number = digits.strip()
+    if not number:
+        raise IdentityError(IdentityProblem.EMPTY)
+    validate_citizen_id(number)
+    return Identity(source=IdentitySource.KEYPAD, citizen_id=number)
+
+
+def describe_shape(text: str) -> str:
+    """What a payload looks like without what it says: safe for staff logs."""
+    script = "ASCII" if text.isascii() else "non-ASCII"
+    return f"{len(text)} chars, {text.count('|') + 1} fields, {script}"
