@@ -1,0 +1,129 @@
+"""`kiosk`: run the kiosk, the demo, the walkthrough, or the demo hospital on its own.
+
+    kiosk --demo [--windowed]          the kiosk with the embedded demo hospital and simulated devices
+    kiosk --demo --walkthrough DIR     scripted check-ins through the real UI, screens saved as PNG
+    kiosk --config FILE                the kiosk against the hospital in FILE
+    kiosk demo-hospital --port N       only the demo hospital, for several kiosks to share
+    kiosk config check FILE            validate a config file
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from kiosk.config import Config, ConfigError, load_config
+
+log = logging.getLogger("kiosk")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if argv[:1] == ["demo-hospital"]:
+        return _demo_hospital(argv[1:])
+    if argv[:2] == ["config", "check"]:
+        return _config_check(argv[2:])
+    return _run(argv)
+
+
+def _run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Hospital check-in kiosk")
+    parser.add_argument("--demo", action="store_true", help="embedded demo hospital and devices")
+    parser.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    parser.add_argument("--config", type=Path, help="the kiosk's TOML config file")
+    parser.add_argument(
+        "--walkthrough", type=Path, metavar="DIR", help="with --demo: save every screen to DIR"
+    )
+    parser.add_argument(
+        "--smoke", action="store_true", help="start, report the time to the welcome screen, exit"
+    )
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    if args.walkthrough and not args.demo:
+        parser.error("--walkthrough needs --demo")
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        print(f"kiosk: config error: {error}", file=sys.stderr)
+        return 2
+    if args.walkthrough or args.smoke:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif not _display_available():
+        print(
+            "kiosk: no display found (DISPLAY / WAYLAND_DISPLAY unset). Run it on the kiosk's "
+            "screen, under xvfb-run, or see the product without a screen with "
+            "`kiosk --demo --walkthrough DIR`.",
+            file=sys.stderr,
+        )
+        return 2
+    return _run_qt(config, args, started)
+
+
+def _run_qt(config: Config, args: argparse.Namespace, started: float) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app import KioskApp
+
+    qt_app = QApplication.instance() or QApplication([sys.argv[0]])
+    kiosk = KioskApp(config, demo=args.demo)
+    try:
+        if args.walkthrough:
+            from kiosk.walkthrough import run_walkthrough
+
+            saved = run_walkthrough(kiosk, args.walkthrough)
+            print(f"walkthrough: {saved} screens and tickets saved in {args.walkthrough}")
+            return 0
+        kiosk.show(fullscreen=config.kiosk.fullscreen and not args.windowed)
+        if args.smoke:
+            def ready() -> None:
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                print(f"welcome screen ready in {elapsed_ms:.0f} ms; wall clock {time.time():.6f}")
+                qt_app.quit()
+
+            QTimer.singleShot(0, ready)
+        return qt_app.exec()
+    finally:
+        kiosk.close()
+
+
+def _display_available() -> bool:
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _demo_hospital(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="kiosk demo-hospital")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--db", type=Path, default=Path("demo-hospital.sqlite"))
+    args = parser.parse_args(argv)
+    from kiosk.demo_hospital.server import serve_forever
+
+    serve_forever(args.host, args.port, args.db)
+    return 0
+
+
+def _config_check(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: kiosk config check FILE", file=sys.stderr)
+        return 2
+    try:
+        load_config(Path(argv[0]))
+    except ConfigError as error:
+        print(f"{argv[0]}: {error}", file=sys.stderr)
+        return 1
+    print(f"{argv[0]}: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""What the demo panel does: present the demo personas' cards and codes, break things.
+
+Part of the composition root (like app.py): it knows the demo hospital's personas and the
+simulated devices, and turns "show Mrs Bình's BHYT card" into what a real scanner would send.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import date
+
+from drivers.card.simulated import SimulatedCardReader
+from drivers.printer.simulated import SimulatedPrinter
+from drivers.scanner.sample_codes import bhyt_qr_payload, cccd_qr_payload
+from drivers.scanner.simulated import SimulatedScanner
+from kiosk.demo_hospital.personas import DemoPersona, demo_personas
+from kiosk.demo_hospital.server import DemoHospitalServer
+from kiosk.domain import CardProblem, PrinterProblem
+
+log = logging.getLogger(__name__)
+
+# Not a format any kiosk knows: a web link, as people often show by mistake.
+UNKNOWN_CODE = "https://example.invalid/promo?ref=kiosk"
+
+
+class DemoDevices:
+    def __init__(
+        self,
+        hospital: DemoHospitalServer,
+        card_reader: SimulatedCardReader,
+        scanner: SimulatedScanner,
+        printer: SimulatedPrinter,
+        today: date | None = None,
+    ) -> None:
+        self._hospital = hospital
+        self._card_reader = card_reader
+        self._scanner = scanner
+        self._printer = printer
+        self.personas: dict[str, DemoPersona] = {
+            p.key: p for p in demo_personas(today or date.today())
+        }
+
+    def has_card(self, key: str) -> bool:
+        return self.personas[key].identity.citizen_id is not None
+
+    def has_bhyt(self, key: str) -> bool:
+        return self.personas[key].insurance is not None
+
+    def citizen_id(self, key: str) -> str:
+        number = self.personas[key].identity.citizen_id
+        if number is None:
+            raise ValueError(f"persona {key} has no citizen ID")
+        return number
+
+    def present_card(self, key: str) -> None:
+        self._card_reader.present(self.personas[key].identity)
+
+    def show_cccd_qr(self, key: str) -> None:
+        identity = self.personas[key].identity
+        issue_date = date(max(identity.birth.year + 14, 2021) if identity.birth else 2021, 4, 1)
+        self._scanner.show(cccd_qr_payload(identity, issue_date=issue_date))
+
+    def show_bhyt_qr(self, key: str) -> None:
+        persona = self.personas[key]
+        if persona.insurance is None:
+            raise ValueError(f"persona {key} has no insurance card")
+        insurance = persona.insurance
+        identity = replace(persona.identity, insurance_number=insurance.number)
+        self._scanner.show(
+            bhyt_qr_payload(
+                identity,
+                facility_code=insurance.facility_code or "01 - 001",
+                valid_from=insurance.valid_from or date(date.today().year, 1, 1),
+                valid_to=insurance.valid_to,
+            )
+        )
+
+    def show_unknown_qr(self) -> None:
+        self._scanner.show(UNKNOWN_CODE)
+
+    def faulty_card(self) -> None:
+        self._card_reader.present_faulty(CardProblem.UNREADABLE)
+
+    def printer_out_of_paper(self, out: bool) -> None:
+        self._printer.set_problem(PrinterProblem.OUT_OF_PAPER if out else None)
+
+    def hospital_offline(self, offline: bool) -> None:
+        if offline == (not self._hospital.running):
+            return
+        log.info("demo: hospital taken %s", "offline" if offline else "online")
+        if offline:
+            self._hospital.stop()
+        else:
+            self._hospital.start()

@@ -1,0 +1,385 @@
+"""Scripted check-ins through the real UI: the demo's walkthrough and the UI tests' script.
+
+A `Driver` acts like a patient and like the demo panel: it presents sample cards and codes,
+clicks the real buttons (by object name, only when visible and enabled), waits for the flow to
+reach a screen, and saves what a person would see. `SCENARIOS` are the check-ins the product
+must handle; `kiosk --demo --walkthrough DIR` runs them all and saves every screen and ticket.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+from kiosk.app import KioskApp
+from kiosk.flow import FlowState, Screen
+
+
+class WalkthroughError(AssertionError):
+    """The product did not do what the script expects of it."""
+
+
+class Driver:
+    def __init__(self, kiosk: KioskApp, out_dir: Path | None = None) -> None:
+        self.kiosk = kiosk
+        self.out_dir = out_dir
+        self.saved = 0
+        self._scenario = "session"
+        self._shots = 0
+
+    @property
+    def state(self) -> FlowState:
+        return self.kiosk.controller.state
+
+    def begin(self, scenario: str) -> None:
+        self._scenario = scenario
+        self._shots = 0
+
+    # --- waiting and looking ------------------------------------------------------------
+
+    def wait_for(self, *screens: Screen, timeout: float = 15.0) -> FlowState:
+        """Process events until the flow shows one of `screens`, then save a screenshot."""
+        wanted = ", ".join(s.name for s in screens)
+        return self.wait_until(lambda state: state.screen in screens, wanted, timeout)
+
+    def wait_until(
+        self, condition: Callable[[FlowState], bool], what: str, timeout: float = 15.0
+    ) -> FlowState:
+        deadline = time.monotonic() + timeout
+        while not condition(self.state):
+            if time.monotonic() > deadline:
+                raise WalkthroughError(f"waited for {what}, still on {self.state.screen.name}")
+            QApplication.processEvents()
+            time.sleep(0.002)
+        QApplication.processEvents()
+        self.screenshot(self.state.screen.name.lower())
+        return self.state
+
+    def screenshot(self, name: str) -> None:
+        if self.out_dir is None:
+            return
+        self._shots += 1
+        path = self.out_dir / self._scenario / f"{self._shots:02d}-{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.kiosk.window.grab().save(str(path))
+        self.saved += 1
+
+    def save_last_ticket(self) -> None:
+        jobs = self.kiosk.printer.jobs
+        if not jobs:
+            raise WalkthroughError("no ticket was printed")
+        if self.out_dir is not None:
+            path = self.out_dir / self._scenario / "ticket.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            jobs[-1].paper.save(path)
+            self.saved += 1
+
+    # --- acting like a patient ----------------------------------------------------------
+
+    def button(self, name: str) -> QAbstractButton:
+        found = [
+            button
+            for button in self.kiosk.window.findChildren(QAbstractButton, name)
+            if button.isVisible()
+        ]
+        if not found:
+            raise WalkthroughError(f"no visible button {name!r} on {self.state.screen.name}")
+        return found[0]
+
+    def click(self, name: str) -> None:
+        button = self.button(name)
+        if not button.isEnabled():
+            raise WalkthroughError(f"button {name!r} is disabled on {self.state.screen.name}")
+        _click(button)
+
+    def type_digits(self, digits: str) -> None:
+        for digit in digits:
+            self.click(f"key_{digit}")
+
+    def click_department(self, code: str | None = None) -> None:
+        """The department `code`, or the first one offered for the chosen service."""
+        if code is None:
+            code = self.state.departments_for(self.state.service)[0].code
+        self.click(f"btn_department_{code}")
+
+    # --- acting like the demo panel -----------------------------------------------------
+
+    @property
+    def devices(self):  # noqa: ANN201 - DemoDevices, built by the app in demo mode
+        return self.kiosk.demo_devices
+
+    def expire_idle_timer(self) -> None:
+        self.kiosk.controller.expire_idle_timer()
+
+
+def _click(widget: QWidget) -> None:
+    center = QPoint(widget.width() // 2, widget.height() // 2)
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, center)
+
+
+# --- the scenarios -----------------------------------------------------------------------
+
+
+def _finish_with_ticket(d: Driver) -> FlowState:
+    d.click("btn_confirm")
+    state = d.wait_for(Screen.TICKET, Screen.PRINTER_FAULT)
+    if state.screen is Screen.TICKET:
+        d.save_last_ticket()
+    return state
+
+
+def _to_summary_by_card(d: Driver, persona: str) -> None:
+    d.wait_for(Screen.WELCOME)
+    d.devices.present_card(persona)
+    d.wait_for(Screen.PATIENT_SUMMARY)
+
+
+def appointment_today(d: Driver) -> None:
+    _to_summary_by_card(d, "appointment_today")
+    d.click("btn_continue")
+    d.wait_for(Screen.APPOINTMENT)
+    d.click("btn_appointment_confirm")
+    d.wait_for(Screen.PRIORITY)
+    d.click("btn_priority_none")
+    d.wait_for(Screen.CONFIRM)
+    _finish_with_ticket(d)
+    d.click("btn_done")
+    d.wait_for(Screen.WELCOME)
+
+
+def walk_in_insurance(d: Driver) -> None:
+    _to_summary_by_card(d, "walk_in_insurance")
+    d.click("btn_history")
+    d.wait_until(lambda state: state.history is not None, "the visit history")
+    d.click("btn_back")
+    d.wait_for(Screen.PATIENT_SUMMARY)
+    d.click("btn_continue")
+    d.wait_for(Screen.SERVICE)
+    d.click("btn_service_insurance")
+    d.wait_for(Screen.DEPARTMENT)
+    d.click_department("NOI")
+    d.wait_for(Screen.PRIORITY)
+    d.click("btn_priority_none")
+    d.wait_for(Screen.CONFIRM)
+    _finish_with_ticket(d)
+    d.click("btn_done")
+    d.wait_for(Screen.WELCOME)
+
+
+def walk_in_paid(d: Driver) -> None:
+    d.wait_for(Screen.WELCOME)
+    d.devices.show_cccd_qr("walk_in_paid")
+    d.wait_for(Screen.PATIENT_SUMMARY)
+    d.click("btn_continue")
+    d.wait_for(Screen.SERVICE)
+    d.click("btn_service_paid")
+    d.wait_for(Screen.DEPARTMENT)
+    d.click_department()
+    d.wait_for(Screen.PRIORITY)
+    d.click("btn_priority_none")
+    d.wait_for(Screen.CONFIRM)
+    _finish_with_ticket(d)
+    d.click("btn_done")
+    d.wait_for(Screen.WELCOME)
+
+
+def priority_elderly(d: Driver) -> None:
+    _to_summary_by_card(d, "elderly_80")
+    d.click("btn_continue")
+    d.wait_for(Screen.SERVICE)
+    d.click("btn_service_insurance")
+    d.wait_for(Screen.DEPARTMENT)
+    d.click_department("NOI")
+    d.wait_for(Screen.CONFIRM)  # age 80: priority detected, no priority screen
+    _finish_with_ticket(d)
+    d.click("btn_done")
+    d.wait_for(Screen.WELCOME)
+
+
+def child_under_6(d: Driver) -> None:
+    d.wait_for(Screen.WELCOME)
+    d.devices.show_bhyt_qr("child_4")
+    d.wait_for(Screen.PATIENT_SUMMARY)
+    d.click("btn_continue")
+    d.wait_for(Screen.SERVICE)
+    d.click("btn_service_insurance")
+    d.wait_for(Screen.DEPARTMENT)
+    d.click_department("NHI")
+    d.wait_for(Screen.CONFIRM)
+    _finish_with_ticket(d)
+    d.click("btn_done")
+    d.wait_for(Screen.WELCOME)
+
+
+def new_patient(d: Driver) -> None:
+    d.wait_for(Screen.WELCOME)
+    d.devices.present_card("new_patient")
+    d.wait_for(Screen.NOT_FOUND)
+    d.click("btn_register_new")
+    d.wait_for(Screen.PATIENT_SUMMARY)
+    d.click("btn_continue")
+    d.wait_for(Screen.SERVICE)
+    d.click("btn_service_paid")
+    d.wait_for(Screen.DEPARTMENT)
+    d.click_department("NOI")
+    d.wait_for(Screen.PRIORITY)
+    d.click("btn_priority_none")
+    d.wait_for(Screen.CONFIRM)
+    _finish_with_ticket(d)
+    d.click("btn_done")
+    d.wait_for(Screen.WELCOME)
+
+
+def insurance_expired(d: Driver) -> None:
+    _to_summary_by_card(d, "insurance_expired")
+    d.click("btn_continue")
+    d.wait_for(Screen.SERVICE)
+    if d.button("btn_service_insurance").isEnabled():
+        raise WalkthroughError("insurance service offered with an expired card")
+    d.click("btn_service_paid")
+    d.wait_for(Screen.DEPARTMENT)
+    d.click_department("NOI")
+    d.wait_for(Screen.PRIORITY)
+    d.click("btn_priority_none")
+    d.wait_for(Screen.CONFIRM)
+    _finish_with_ticket(d)
+    d.click("btn_done")
+    d.wait_for(Screen.WELCOME)
+
+
+def name_mismatch(d: Driver) -> None:
+    _to_summary_by_card(d, "name_mismatch")
+    d.click("btn_continue")
+    d.wait_for(Screen.SERVICE)
+    d.click("btn_counter")
+    d.wait_for(Screen.GO_TO_COUNTER)
+    d.click("btn_done")
+    d.wait_for(Screen.WELCOME)
+
+
+def hospital_down(d: Driver) -> None:
+    d.wait_for(Screen.WELCOME)
+    d.devices.hospital_offline(True)
+    try:
+        d.devices.present_card("walk_in_insurance")
+        d.wait_for(Screen.HOSPITAL_UNAVAILABLE)
+    finally:
+        d.devices.hospital_offline(False)
+    d.click("btn_retry")
+    d.wait_for(Screen.PATIENT_SUMMARY)
+    d.click("btn_cancel")
+    d.wait_for(Screen.WELCOME)
+
+
+def printer_out_of_paper(d: Driver) -> None:
+    d.wait_for(Screen.WELCOME)
+    d.devices.printer_out_of_paper(True)
+    try:
+        _to_summary_by_card(d, "walk_in_insurance")
+        d.click("btn_continue")
+        d.wait_for(Screen.SERVICE)
+        d.click("btn_service_insurance")
+        d.wait_for(Screen.DEPARTMENT)
+        d.click_department("NOI")
+        d.wait_for(Screen.PRIORITY)
+        d.click("btn_priority_none")
+        d.wait_for(Screen.CONFIRM)
+        state = _finish_with_ticket(d)
+        if state.screen is not Screen.PRINTER_FAULT:
+            raise WalkthroughError("printed a ticket with no paper")
+    finally:
+        d.devices.printer_out_of_paper(False)
+    d.click("btn_done")
+    d.wait_for(Screen.WELCOME)
+
+
+def idle_timeout(d: Driver) -> None:
+    _to_summary_by_card(d, "walk_in_insurance")
+    d.click("btn_continue")
+    d.wait_for(Screen.SERVICE)
+    d.click("btn_service_insurance")
+    d.wait_for(Screen.DEPARTMENT)
+    d.expire_idle_timer()
+    d.wait_for(Screen.WELCOME)
+
+
+def language_switch(d: Driver) -> None:
+    d.wait_for(Screen.WELCOME)
+    d.click("btn_language")
+    d.wait_for(Screen.WELCOME)
+    d.devices.present_card("walk_in_insurance")
+    d.wait_for(Screen.PATIENT_SUMMARY)
+    d.click("btn_continue")
+    d.wait_for(Screen.SERVICE)
+    d.click("btn_language")  # back to Vietnamese mid-flow, on the same screen
+    d.wait_for(Screen.SERVICE)
+    d.click("btn_cancel")
+    d.wait_for(Screen.WELCOME)
+
+
+def keypad_entry(d: Driver) -> None:
+    d.wait_for(Screen.WELCOME)
+    d.click("btn_keypad")
+    d.wait_for(Screen.KEYPAD)
+    citizen_id = d.devices.citizen_id("walk_in_insurance")
+    d.type_digits(citizen_id)
+    d.screenshot("keypad_filled")
+    d.click("key_submit")
+    d.wait_for(Screen.PATIENT_SUMMARY)
+    d.click("btn_cancel")
+    d.wait_for(Screen.WELCOME)
+
+
+def unreadable_code(d: Driver) -> None:
+    d.wait_for(Screen.WELCOME)
+    d.devices.show_unknown_qr()
+    d.wait_for(Screen.READ_FAILED)
+    d.click("btn_retry")
+    d.wait_for(Screen.WELCOME)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    run: Callable[[Driver], None]
+
+
+SCENARIOS = (
+    Scenario("01-appointment-today", appointment_today),
+    Scenario("02-walk-in-insurance", walk_in_insurance),
+    Scenario("03-walk-in-paid", walk_in_paid),
+    Scenario("04-priority-age-80", priority_elderly),
+    Scenario("05-child-under-6", child_under_6),
+    Scenario("06-new-patient", new_patient),
+    Scenario("07-insurance-expired", insurance_expired),
+    Scenario("08-name-mismatch", name_mismatch),
+    Scenario("09-hospital-down", hospital_down),
+    Scenario("10-printer-out-of-paper", printer_out_of_paper),
+    Scenario("11-idle-timeout", idle_timeout),
+    Scenario("12-language-switch", language_switch),
+    Scenario("13-keypad", keypad_entry),
+    Scenario("14-unreadable-code", unreadable_code),
+)
+
+PORTRAIT = (1080, 1920)
+LANDSCAPE = (1920, 1080)
+
+
+def run_walkthrough(kiosk: KioskApp, out_dir: Path) -> int:
+    """Every scenario in portrait, the main one again in landscape; returns files saved."""
+    driver = Driver(kiosk, out_dir)
+    kiosk.window.resize(*PORTRAIT)
+    kiosk.window.show()
+    for scenario in SCENARIOS:
+        driver.begin(scenario.name)
+        scenario.run(driver)
+    kiosk.window.resize(*LANDSCAPE)
+    driver.begin("landscape-walk-in-insurance")
+    walk_in_insurance(driver)
+    return driver.saved

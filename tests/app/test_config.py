@@ -1,0 +1,92 @@
+"""The TOML config: defaults, and errors that name the key and say what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.config import Config, ConfigError, load_config
+from kiosk.flow import Language
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_file_means_the_defaults() -> None:
+    assert load_config(None) == Config()
+
+
+def test_a_full_file_is_read(tmp_path: Path) -> None:
+    config = load_config(
+        write(
+            tmp_path,
+            """
+[kiosk]
+id = "SANH-A-02"
+language = "en"
+idle_seconds = 45
+
+[hospital]
+name = "Bệnh viện Chợ Rẫy"
+url = "https://his.example.vn/kiosk"
+token = "s3cret"
+deadline = 6
+
+[ticket]
+paper_width_mm = 58
+""",
+        )
+    )
+    assert config.kiosk.id == "SANH-A-02" and config.language is Language.EN
+    assert config.kiosk.idle_seconds == 45.0 and config.hospital.deadline == 6.0
+    assert config.hospital.name == "Bệnh viện Chợ Rẫy"
+    assert "s3cret" not in repr(config)  # the token never shows up in logs or reprs
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "words"),
+    [
+        ("[kiosk]\nlanguage = 'fr'", "kiosk.language", "one of vi, en"),
+        ("[kiosk]\nidle_seconds = 'soon'", "kiosk.idle_seconds", "must be a float"),
+        ("[kiosk]\nidle_seconds = 0", "kiosk.idle_seconds", "greater than 0"),
+        ("[kiosk]\nfullscreen = 1", "kiosk.fullscreen", "must be a bool"),
+        ("[kiosk]\nidel_seconds = 5", "kiosk.idel_seconds", "unknown key"),
+        ("[hospitl]\nurl = 'x'", "hospitl", "unknown section"),
+        ("kiosk = 3", "kiosk", "must be a table"),
+        ("[hospital]\nurl = 'his.local'", "hospital.url", "http:// or https://"),
+        ("[ticket]\npaper_width_mm = 72", "ticket.paper_width_mm", "one of 58, 80"),
+    ],
+)
+def test_errors_name_the_key(tmp_path: Path, text: str, key: str, words: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert caught.value.key == key and words in str(caught.value)
+
+
+def test_broken_toml_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, "[kiosk\n"))
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "absent.toml")
+
+
+def test_config_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = write(tmp_path, "[kiosk]\nid = 'K1'\n")
+    assert main(["config", "check", str(good)]) == 0
+    bad = write(tmp_path, "[kiosk]\nlanguage = 'fr'\n")
+    assert main(["config", "check", str(bad)]) == 1
+    assert "kiosk.language" in capsys.readouterr().err
+
+
+def test_kiosk_without_a_display_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["--demo"]) == 2
+    assert "--walkthrough" in capsys.readouterr().err

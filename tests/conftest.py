@@ -1,0 +1,7 @@
+"""Suite-wide settings: Qt renders offscreen, nothing needs a display."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -1,0 +1,182 @@
+"""Complete check-ins through the real Qt UI, the demo hospital over HTTP and the simulated
+devices: every scenario of the walkthrough, with what each must leave behind."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
+
+from kiosk.app import KioskApp
+from kiosk.flow import Language, Screen
+from kiosk.walkthrough import (
+    Driver,
+    appointment_today,
+    child_under_6,
+    hospital_down,
+    idle_timeout,
+    insurance_expired,
+    keypad_entry,
+    language_switch,
+    name_mismatch,
+    new_patient,
+    printer_out_of_paper,
+    priority_elderly,
+    unreadable_code,
+    walk_in_insurance,
+    walk_in_paid,
+)
+
+
+def visible_text(kiosk: KioskApp) -> str:
+    return "\n".join(
+        label.text() for label in kiosk.window.findChildren(QLabel) if label.isVisible()
+    )
+
+
+class Registrations:
+    """What the demo hospital registered during one scenario."""
+
+    def __init__(self, kiosk: KioskApp) -> None:
+        self._kiosk = kiosk
+        self._before = kiosk.demo_hospital.visits_registered()
+
+    @property
+    def count(self) -> int:
+        return self._kiosk.demo_hospital.visits_registered() - self._before
+
+
+def last_ticket(kiosk: KioskApp):  # noqa: ANN201
+    return kiosk.printer.jobs[-1]
+
+
+def test_appointment_today(driver: Driver) -> None:
+    registered = Registrations(driver.kiosk)
+    appointment_today(driver)
+    job = last_ticket(driver.kiosk)
+    assert job.ticket.queue_label.startswith("B")
+    assert registered.count == 1
+
+
+def test_walk_in_with_insurance_prints_what_was_rendered(driver: Driver) -> None:
+    from drivers.printer.render import render_ticket
+
+    registered = Registrations(driver.kiosk)
+    walk_in_insurance(driver)
+    job = last_ticket(driver.kiosk)
+    assert job.ticket.queue_label.startswith("B") and job.ticket.room
+    # What the paper shows, decoded from the bytes, is exactly the rendered ticket.
+    assert job.paper.tobytes() == render_ticket(job.ticket).convert("1").tobytes()
+    assert registered.count == 1
+
+
+def test_walk_in_paid_from_the_cccd_qr(driver: Driver) -> None:
+    walk_in_paid(driver)
+    assert last_ticket(driver.kiosk).ticket.queue_label.startswith("D")
+
+
+def test_age_80_gets_the_priority_queue_without_asking(driver: Driver) -> None:
+    priority_elderly(driver)
+    ticket = last_ticket(driver.kiosk).ticket
+    assert ticket.queue_label.startswith("UB")
+    assert ticket.priority.value == "elderly_75"
+
+
+def test_child_under_6_from_the_bhyt_qr(driver: Driver) -> None:
+    child_under_6(driver)
+    ticket = last_ticket(driver.kiosk).ticket
+    assert ticket.queue_label.startswith("UB")
+    assert ticket.priority.value == "child_under_6"
+
+
+def test_new_patient_is_registered_then_checked_in(driver: Driver) -> None:
+    identity = driver.devices.personas["new_patient"].identity
+    hospital = driver.kiosk.hospital
+    new_patient(driver)
+    assert hospital.find_patient(identity) is not None
+    assert last_ticket(driver.kiosk).ticket.queue_label.startswith("D")
+
+
+def test_expired_insurance_goes_paid(driver: Driver) -> None:
+    insurance_expired(driver)
+    assert last_ticket(driver.kiosk).ticket.queue_label.startswith("D")
+
+
+def test_name_mismatch_is_sent_to_the_counter(driver: Driver) -> None:
+    registered = Registrations(driver.kiosk)
+    name_mismatch(driver)
+    assert registered.count == 0
+
+
+def test_hospital_down_says_so_then_recovers(driver: Driver) -> None:
+    hospital_down(driver)
+    assert any("lookup" in alert for alert in driver.alerts)  # type: ignore[attr-defined]
+
+
+def test_printer_out_of_paper_shows_the_number_and_alerts_staff(driver: Driver) -> None:
+    registered = Registrations(driver.kiosk)
+    jobs_before = len(driver.kiosk.printer.jobs)
+    seen: list[str] = []
+
+    def on_state(state) -> None:  # noqa: ANN001
+        if state.screen is Screen.PRINTER_FAULT:
+            seen.append(state.ticket.queue_label)
+            seen.append(visible_text(driver.kiosk))
+
+    driver.kiosk.controller.state_changed.connect(on_state)
+    try:
+        printer_out_of_paper(driver)
+    finally:
+        driver.kiosk.controller.state_changed.disconnect(on_state)
+    label, text = seen[0], seen[1]
+    assert label in text  # the number is on screen
+    assert registered.count == 1  # registered once, not again
+    assert len(driver.kiosk.printer.jobs) == jobs_before
+    assert any("out_of_paper" in alert for alert in driver.alerts)  # type: ignore[attr-defined]
+
+
+def test_idle_timeout_mid_flow_clears_the_screen(driver: Driver) -> None:
+    persona = driver.devices.personas["walk_in_insurance"].identity
+    idle_timeout(driver)
+    state = driver.kiosk.controller.state
+    assert state.patient is None and state.identity is None
+    assert persona.full_name not in visible_text(driver.kiosk)
+
+
+def test_language_switch(driver: Driver) -> None:
+    seen: dict[Language, str] = {}
+
+    def on_state(state) -> None:  # noqa: ANN001
+        if state.screen is Screen.SERVICE:
+            seen[state.language] = visible_text(driver.kiosk)
+
+    driver.kiosk.controller.state_changed.connect(on_state)
+    try:
+        language_switch(driver)
+    finally:
+        driver.kiosk.controller.state_changed.disconnect(on_state)
+    assert "Choose the type of visit" in seen[Language.EN]
+    assert "Choose the type of visit" not in seen[Language.VI]
+    assert "khám" in seen[Language.VI].lower()
+    assert driver.kiosk.controller.state.language is Language.VI
+
+
+def test_keypad_entry(driver: Driver) -> None:
+    keypad_entry(driver)
+
+
+def test_unreadable_code(driver: Driver) -> None:
+    unreadable_code(driver)
+
+
+def test_no_screen_ever_shows_a_full_id_number(driver: Driver) -> None:
+    citizen_id = driver.devices.citizen_id("walk_in_insurance")
+    texts: list[str] = []
+
+    def on_state(_state) -> None:  # noqa: ANN001
+        texts.append(visible_text(driver.kiosk))
+
+    driver.kiosk.controller.state_changed.connect(on_state)
+    try:
+        walk_in_insurance(driver)
+    finally:
+        driver.kiosk.controller.state_changed.disconnect(on_state)
+    assert texts and not any(citizen_id in text for text in texts)
