@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # httpx logs every URL at INFO; ours carry record ids, so keep them out of the log.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if argv[:1] == ["demo-hospital"]:
         return _demo_hospital(argv[1:])
     if argv[:2] == ["config", "check"]:

@@ -1,0 +1,246 @@
+"""JSON of the kiosk contract (openapi.yaml) <-> the frozen dataclasses of kiosk.domain.
+
+Decoding is strict: a missing member, a wrong type or a malformed value raises
+WireError naming the member's path (never its value, which may be personal data).
+Unknown members are ignored, as the contract allows servers to add them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from kiosk.domain import (
+    Appointment,
+    BirthDate,
+    CheckIn,
+    Department,
+    Identity,
+    Insurance,
+    Patient,
+    Registration,
+    Sex,
+    Visit,
+)
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YEAR = re.compile(r"\d{4}")
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+_CITIZEN_ID = re.compile(r"\d{12}")
+_RESULT_CODE = re.compile(r"\d{3}")
+_ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class WireError(ValueError):
+    """The JSON does not have the contract's shape; the message names the member path."""
+
+
+class _Object:
+    """A JSON object being decoded, remembering where it sits for error messages."""
+
+    def __init__(self, value: Any, where: str) -> None:
+        if not isinstance(value, dict):
+            raise WireError(f"{where}: expected an object")
+        self.value = value
+        self.where = where
+
+    def _get(self, key: str) -> Any:
+        if key not in self.value:
+            raise WireError(f"{self.where}.{key}: missing")
+        return self.value[key]
+
+    def _fail(self, key: str, expected: str) -> WireError:
+        return WireError(f"{self.where}.{key}: expected {expected}")
+
+    def text(
+        self, key: str, *, pattern: re.Pattern[str] | None = None, allow_empty: bool = False
+    ) -> str:
+        value = self._get(key)
+        if not isinstance(value, str) or not (value or allow_empty):
+            raise self._fail(key, "a string" if allow_empty else "a non-empty string")
+        if pattern is not None and not pattern.fullmatch(value):
+            raise self._fail(key, f"a string matching {pattern.pattern}")
+        return value
+
+    def opt_text(self, key: str, *, pattern: re.Pattern[str] | None = None) -> str | None:
+        return None if self._get(key) is None else self.text(key, pattern=pattern)
+
+    def integer(self, key: str, *, minimum: int | None = None) -> int:
+        value = self._get(key)
+        # bool is an int in Python but not in JSON.
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self._fail(key, "an integer")
+        if minimum is not None and value < minimum:
+            raise self._fail(key, f"an integer >= {minimum}")
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self._get(key)
+        if not isinstance(value, bool):
+            raise self._fail(key, "a boolean")
+        return value
+
+    def day(self, key: str) -> date:
+        text = self.text(key, pattern=_DAY)
+        try:
+            return date.fromisoformat(text)
+        except ValueError as error:
+            raise self._fail(key, "a real date") from error
+
+    def opt_day(self, key: str) -> date | None:
+        return None if self._get(key) is None else self.day(key)
+
+    def instant(self, key: str) -> datetime:
+        text = self.text(key, pattern=_INSTANT)
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError as error:
+            raise self._fail(key, "a real RFC 3339 instant") from error
+
+    def obj(self, key: str) -> _Object:
+        return _Object(self._get(key), f"{self.where}.{key}")
+
+    def opt_obj(self, key: str) -> _Object | None:
+        return None if self._get(key) is None else self.obj(key)
+
+    def objects(self, key: str) -> list[_Object]:
+        value = self._get(key)
+        if not isinstance(value, list):
+            raise self._fail(key, "an array")
+        return [_Object(item, f"{self.where}.{key}[{i}]") for i, item in enumerate(value)]
+
+
+def decode_health(body: Any) -> bool:
+    return _Object(body, "$").text("status") == "ok"
+
+
+def decode_departments(body: Any) -> list[Department]:
+    return [_department(item) for item in _Object(body, "$").objects("departments")]
+
+
+def decode_patient(body: Any) -> Patient:
+    return _patient(_Object(body, "$").obj("patient"))
+
+
+def decode_appointments(body: Any) -> list[Appointment]:
+    return [_appointment(item) for item in _Object(body, "$").objects("appointments")]
+
+
+def decode_visits(body: Any) -> list[Visit]:
+    return [_visit(item) for item in _Object(body, "$").objects("visits")]
+
+
+def decode_registration(body: Any) -> Registration:
+    item = _Object(body, "$").obj("visit")
+    return Registration(
+        visit_id=item.text("visit_id"),
+        queue_number=item.integer("queue_number", minimum=1),
+        department_code=item.text("department_code"),
+        room=item.text("room"),
+        floor=item.integer("floor"),
+        people_ahead=item.integer("people_ahead", minimum=0),
+        estimated_wait_minutes=item.integer("estimated_wait_minutes", minimum=0),
+        registered_at=item.instant("registered_at"),
+    )
+
+
+def decode_error(body: Any) -> tuple[str, str]:
+    """(code, message) of the contract's error body."""
+    error = _Object(body, "$").obj("error")
+    return error.text("code", pattern=_ERROR_CODE), error.text("message", allow_empty=True)
+
+
+def new_patient_body(identity: Identity) -> dict[str, Any]:
+    assert identity.full_name and identity.birth and identity.sex
+    return {
+        "citizen_id": identity.citizen_id,
+        "insurance_number": identity.insurance_number,
+        "full_name": identity.full_name,
+        "birth_date": identity.birth.iso(),
+        "sex": identity.sex.value,
+        "address": identity.address,
+    }
+
+
+def visit_body(checkin: CheckIn) -> dict[str, Any]:
+    return {
+        "kiosk_id": checkin.kiosk_id,
+        "patient_id": checkin.patient_id,
+        "department_code": checkin.department_code,
+        "service": checkin.service.value,
+        "priority": checkin.priority.value,
+        "appointment_id": checkin.appointment_id,
+    }
+
+
+def _department(item: _Object) -> Department:
+    return Department(
+        code=item.text("code"),
+        name=item.text("name"),
+        name_en=item.opt_text("name_en"),
+        room=item.text("room"),
+        floor=item.integer("floor"),
+        directions=item.text("directions"),
+        directions_en=item.opt_text("directions_en"),
+        accepts_insurance=item.boolean("accepts_insurance"),
+        waiting=item.integer("waiting", minimum=0),
+        waiting_priority=item.integer("waiting_priority", minimum=0),
+        estimated_wait_minutes=item.integer("estimated_wait_minutes", minimum=0),
+    )
+
+
+def _patient(item: _Object) -> Patient:
+    card = item.opt_obj("insurance")
+    return Patient(
+        patient_id=item.text("patient_id"),
+        full_name=item.text("full_name"),
+        birth=_birth(item),
+        sex=_sex(item),
+        citizen_id=item.opt_text("citizen_id", pattern=_CITIZEN_ID),
+        address=item.opt_text("address"),
+        insurance=_insurance(card) if card else None,
+    )
+
+
+def _birth(item: _Object) -> BirthDate:
+    text = item.text("birth_date")
+    if _YEAR.fullmatch(text):
+        return BirthDate(int(text))
+    return BirthDate.from_date(item.day("birth_date"))
+
+
+def _sex(item: _Object) -> Sex:
+    text = item.text("sex")
+    try:
+        return Sex(text)
+    except ValueError as error:
+        raise WireError(f"{item.where}.sex: expected male or female") from error
+
+
+def _insurance(item: _Object) -> Insurance:
+    return Insurance(
+        number=item.text("number"),
+        result_code=item.text("result_code", pattern=_RESULT_CODE),
+        valid_from=item.opt_day("valid_from"),
+        valid_to=item.opt_day("valid_to"),
+        facility_code=item.opt_text("facility_code"),
+    )
+
+
+def _appointment(item: _Object) -> Appointment:
+    return Appointment(
+        appointment_id=item.text("appointment_id"),
+        department_code=item.text("department_code"),
+        starts_at=item.instant("starts_at"),
+        doctor_name=item.opt_text("doctor_name"),
+    )
+
+
+def _visit(item: _Object) -> Visit:
+    return Visit(
+        visit_date=item.day("visit_date"),
+        department_name=item.text("department_name"),
+        diagnosis=item.opt_text("diagnosis"),
+        doctor_name=item.opt_text("doctor_name"),
+    )
