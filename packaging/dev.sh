@@ -1,19 +1,40 @@
 #!/bin/sh
-# One entry point for a developer's or IT's machine (Debian, as root):
+# One entry point for a developer's or IT's machine (Debian 12, as root the first time):
 #   sh packaging/dev.sh demo [kiosk options]   install what is missing, run the kiosk in demo mode
 #   sh packaging/dev.sh test [pytest options]  install what is missing, run the test suite
 #   sh packaging/dev.sh bench NAME             install what is missing, run one benchmark
 #   sh packaging/dev.sh setup                  only install
-# It is idempotent: Debian packages are installed only when missing, the virtualenv (.venv)
-# is rebuilt only when pyproject.toml changed.
+# It is idempotent and quiet: Debian packages are installed only when missing, the virtualenv
+# (.venv) is rebuilt only when pyproject.toml changed, and an installer's output is shown only
+# when it fails. POSIX sh (Debian's sh is dash).
 set -eu
 cd "$(dirname "$0")/.."
 
-# Qt's offscreen and xcb platforms need these libraries; the rest comes from PyPI wheels.
-APT_PACKAGES="python3 python3-venv python3-pip libegl1 libgl1 libglib2.0-0 libdbus-1-3
-  libfontconfig1 libfreetype6 libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0
-  libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
-  libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-shm0"
+# python3-venv brings ensurepip, so the venv gets its own pip (no python3-pip needed);
+# ca-certificates gives pip (via PIP_CERT or a site CA) and the kiosk's HTTPS a trust store.
+# Qt from the PySide6 wheels needs at import: libglib2.0-0, libdbus-1-3, libfontconfig1 (which
+# pulls fontconfig-config, i.e. /etc/fonts/fonts.conf and a fallback font), libfreetype6,
+# libxkbcommon0, libegl1 and libgl1. The offscreen platform needs nothing more; the xcb platform
+# (a window on X11) needs the libxcb-* libraries below, and Wayland sessions need libwayland-*.
+APT_PACKAGES="python3 python3-venv ca-certificates
+  libglib2.0-0 libdbus-1-3 libfontconfig1 libfreetype6 libxkbcommon0 libegl1 libgl1
+  libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+  libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1
+  libxcb-shm0 libwayland-client0 libwayland-cursor0 libwayland-egl1"
+
+# Runs a command with its output kept in a temporary file, shown only if the command fails.
+quietly() {
+    log=$(mktemp)
+    if "$@" >"$log" 2>&1; then
+        rm -f "$log"
+    else
+        status=$?
+        cat "$log" >&2
+        rm -f "$log"
+        echo "Failed ($status): $*" >&2
+        exit "$status"
+    fi
+}
 
 install_system_packages() {
     missing=""
@@ -27,13 +48,16 @@ install_system_packages() {
         exit 1
     fi
     echo "Installing Debian packages:$missing"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+    # A fresh machine may still be running unattended-upgrades: wait for dpkg's lock, not fail.
+    export DEBIAN_FRONTEND=noninteractive
+    quietly apt-get -o DPkg::Lock::Timeout=600 update
+    # shellcheck disable=SC2086 # one word per package
+    quietly apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends $missing
 }
 
 python_for_venv() {
     # A Python >= 3.11 that can make a virtualenv: the machine's own python3 first.
-    for candidate in python3.13 python3.12 python3.11 python3; do
+    for candidate in python3 python3.13 python3.12 python3.11; do
         if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c \
             'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
             command -v "$candidate"; return 0
@@ -44,17 +68,22 @@ python_for_venv() {
 
 install_python_packages() {
     stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
-    [ -f "$stamp" ] && return 0
+    [ -f "$stamp" ] && [ -x .venv/bin/python ] && return 0
     echo "Installing the kiosk and its Python dependencies into .venv"
     rm -rf .venv
-    "$(python_for_venv)" -m venv .venv
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".[dev]"
+    python=$(python_for_venv)
+    quietly "$python" -m venv .venv
+    quietly .venv/bin/python -m pip install --upgrade pip
+    quietly .venv/bin/python -m pip install -e ".[dev]"
     touch "$stamp"
 }
 
 command=${1:-}
 [ $# -gt 0 ] && shift
+case "$command" in
+    demo | test | bench | setup) ;;
+    *) echo "usage: sh packaging/dev.sh demo|test|bench NAME|setup" >&2; exit 2 ;;
+esac
 install_system_packages
 install_python_packages
 case "$command" in
@@ -62,5 +91,4 @@ case "$command" in
     test) QT_QPA_PLATFORM=offscreen exec .venv/bin/python -m pytest "$@" ;;
     bench) QT_QPA_PLATFORM=offscreen exec .venv/bin/python tests/benchmarks/run.py "$@" ;;
     setup) ;;
-    *) echo "usage: sh packaging/dev.sh demo|test|bench NAME|setup" >&2; exit 2 ;;
 esac

@@ -15,7 +15,7 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QAbstractButton
 
 from kiosk.app import KioskApp
-from kiosk.domain import Ticket
+from kiosk.domain import Identity, Ticket
 from kiosk.flow import FlowState, Screen
 
 # Screen -> the button the hurried patient presses (walk-in with insurance, no priority).
@@ -68,7 +68,7 @@ class TimedPrinter:
 @dataclass
 class Autopilot:
     kiosk: KioskApp
-    persona: str = "walk_in_insurance"
+    identity: Identity
     durations_ms: list[float] = field(default_factory=list)
     _started: float = 0.0
     _loop: QEventLoop | None = None
@@ -85,7 +85,7 @@ class Autopilot:
         self._loop = loop
         guard = QTimer.singleShot(timeout_ms, loop.quit)  # noqa: F841 - never hang a benchmark
         self._started = time.perf_counter()
-        self.kiosk.demo_devices.present_card(self.persona)
+        self.kiosk.card_reader.present(self.identity)
         loop.exec()
         self._loop = None
         if self.kiosk.controller.state.screen is not Screen.WELCOME:

@@ -30,14 +30,47 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "benchmarks")]
 Results = dict[str, object]
 
 
-def _kiosk():  # noqa: ANN202
+class ExternalHospital:
+    """`kiosk demo-hospital` in its own process: the kiosk's figures exclude the hospital's work."""
+
+    def __init__(self, data_dir: Path) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "kiosk.cli", "demo-hospital", "--port", str(self.port),
+             "--db", str(data_dir / "hospital.sqlite")],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        import httpx
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{self.url}/v1/health", timeout=1).raise_for_status()
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.close()
+        raise RuntimeError("the demo hospital did not start")
+
+    def close(self) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=10)
+
+
+def _kiosk(hospital_url: str, data_dir: Path):  # noqa: ANN202
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import KioskApp
-    from kiosk.config import Config
+    from kiosk.config import Config, HospitalSection
 
     QApplication.instance() or QApplication([])
-    kiosk = KioskApp(Config(), demo=True)
+    config = Config(hospital=HospitalSection(url=hospital_url))
+    kiosk = KioskApp(config, demo=False, data_dir=data_dir)
     kiosk.window.resize(1080, 1920)
     kiosk.window.show()
     return kiosk
@@ -46,7 +79,10 @@ def _kiosk():  # noqa: ANN202
 def _autopilot(kiosk):  # noqa: ANN001, ANN202
     from autopilot import Autopilot
 
-    pilot = Autopilot(kiosk)
+    from kiosk.demo_hospital.personas import demo_persona
+
+    identity = demo_persona("walk_in_insurance", datetime.now().date()).identity
+    pilot = Autopilot(kiosk, identity)
     original = kiosk.printer.print_ticket
 
     def timed(ticket) -> None:  # noqa: ANN001
@@ -57,14 +93,15 @@ def _autopilot(kiosk):  # noqa: ANN001, ANN202
     return pilot
 
 
-def bench_checkin(count: int = 200) -> Results:
+def bench_checkin(data_dir: Path, count: int = 200) -> Results:
     from autopilot import LagProbe, summary
 
     from drivers.printer.escpos_output import ticket_bytes
     from drivers.printer.render import render_ticket
     from kiosk.tickets import build_ticket
 
-    kiosk = _kiosk()
+    hospital_process = ExternalHospital(data_dir)
+    kiosk = _kiosk(hospital_process.url, data_dir)
     try:
         pilot = _autopilot(kiosk)
         for _ in range(5):  # warm up: first imports, first font loads, connection set-up
@@ -78,7 +115,7 @@ def bench_checkin(count: int = 200) -> Results:
         ours = summary(pilot.durations_ms)
 
         # Baseline: the irreducible work of one check-in, called directly on this thread.
-        identity = kiosk.demo_devices.personas["walk_in_insurance"].identity
+        identity = pilot.identity
         hospital = kiosk.hospital
         from kiosk.domain import CheckIn, PriorityGroup, ServiceType
 
@@ -103,6 +140,7 @@ def bench_checkin(count: int = 200) -> Results:
         baseline = summary(direct)
     finally:
         kiosk.close()
+        hospital_process.close()
     return {
         "check-ins": count,
         "ours_ms": ours,
@@ -140,7 +178,7 @@ app.exec()
 """
 
 
-def bench_startup(runs: int = 7) -> Results:
+def bench_startup(data_dir: Path, runs: int = 7) -> Results:
     kiosk_cmd = [sys.executable, "-m", "kiosk.cli", "--demo", "--smoke"]
     bare_cmd = [sys.executable, "-c", BARE_WINDOW]
     _time_to_ready(kiosk_cmd)  # warm the OS file cache for both
@@ -166,10 +204,11 @@ def _rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def bench_memory(total: int = 1000, first: int = 50) -> Results:
+def bench_memory(data_dir: Path, total: int = 1000, first: int = 50) -> Results:
     import gc
 
-    kiosk = _kiosk()
+    hospital_process = ExternalHospital(data_dir)
+    kiosk = _kiosk(hospital_process.url, data_dir)
     try:
         pilot = _autopilot(kiosk)
         for _ in range(first):
@@ -182,6 +221,7 @@ def bench_memory(total: int = 1000, first: int = 50) -> Results:
         after_all = _rss_mb()
     finally:
         kiosk.close()
+        hospital_process.close()
     growth = after_all - after_first
     return {
         f"rss_after_{first}_mb": after_first,
@@ -192,7 +232,7 @@ def bench_memory(total: int = 1000, first: int = 50) -> Results:
     }
 
 
-BENCHMARKS: dict[str, Callable[[], Results]] = {
+BENCHMARKS: dict[str, Callable[[Path], Results]] = {
     "checkin": bench_checkin,
     "startup": bench_startup,
     "memory": bench_memory,
@@ -207,8 +247,8 @@ def main(names: list[str]) -> int:
     path = ROOT / "bench.json"
     stored = json.loads(path.read_text()) if path.exists() else {}
     for name in names:
-        with tempfile.TemporaryDirectory():
-            result = BENCHMARKS[name]()
+        with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as data_dir:
+            result = BENCHMARKS[name](Path(data_dir))
         result["measured_at"] = datetime.now().isoformat(timespec="seconds")
         stored[name] = result
         print(f"\n== {name}")
