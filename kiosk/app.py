@@ -1,24 +1,26 @@
-"""Composition root: config -> hospital, devices, flow controller, windows.
+"""Composition root: config -> flow controller, windows, hospital and devices.
 
 The only module that knows everybody. It marshals every device callback and every effect
 answer onto the GUI thread as a flow event, runs the flow there (each step is microseconds),
-and hands I/O to the effect runner's worker threads so the GUI thread never waits.
+and hands I/O to the effect runner's worker threads so the GUI thread never waits. The window
+comes up first; the hospital client and the devices are built on a background thread
+(kiosk/backends.py) and effects asked for before they are ready simply wait for them.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
 from kiosk.config import Config
-from kiosk.demo_devices import DemoDevices
 from kiosk.domain import CardError, Identity
 from kiosk.flow import (
     AlertStaff,
@@ -33,9 +35,17 @@ from kiosk.flow import (
     IdleTimeout,
     StartIdleTimer,
 )
-from kiosk.hospital.rest import RestHospitalClient
 from kiosk.identity import IdentityError, identity_from_payload
-from kiosk.shell import IO_EFFECTS, EffectRunner, TicketPrinter
+from kiosk.shell import IO_EFFECTS, EffectRunner
+
+if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, not at start
+    from drivers.card.simulated import SimulatedCardReader
+    from drivers.printer.simulated import SimulatedPrinter
+    from drivers.scanner.simulated import SimulatedScanner
+    from kiosk.backends import Backends
+    from kiosk.demo_devices import DemoDevices
+    from kiosk.demo_hospital.server import DemoHospitalServer
+    from kiosk.hospital.rest import RestHospitalClient
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +57,12 @@ class FlowController(QObject):
     staff_alert = Signal(str)
     _posted = Signal(object)  # events from any thread, delivered on the GUI thread
 
-    def __init__(
-        self,
-        flow: CheckInFlow,
-        make_runner: Callable[[Callable[[Event], None]], EffectRunner],
-        clock: Callable[[], datetime] = datetime.now,
-    ) -> None:
+    def __init__(self, flow: CheckInFlow, clock: Callable[[], datetime] = datetime.now) -> None:
         super().__init__()
         self._flow = flow
         self._clock = clock
-        self._runner = make_runner(self.post)
+        self._runner: EffectRunner | None = None
+        self._waiting: list[Effect] = []  # I/O asked for before the backends were ready
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.timeout.connect(self._idle_expired)
@@ -81,6 +87,13 @@ class FlowController(QObject):
         if self._flow.state is not before:
             self.state_changed.emit(self._flow.state)
 
+    def attach_runner(self, runner: EffectRunner) -> None:
+        """The backends are ready: run what was waiting for them, then everything as it comes."""
+        self._runner = runner
+        waiting, self._waiting = self._waiting, []
+        for effect in waiting:
+            runner.run(effect)
+
     def expire_idle_timer(self) -> None:
         """Fire the pending idle timer now (the walkthrough's fast-forward)."""
         if self._idle.isActive():
@@ -89,7 +102,8 @@ class FlowController(QObject):
 
     def shutdown(self) -> None:
         self._idle.stop()
-        self._runner.shutdown()
+        if self._runner is not None:
+            self._runner.shutdown()
 
     def _perform(self, effect: Effect) -> None:
         match effect:
@@ -100,7 +114,10 @@ class FlowController(QObject):
                 log.warning("staff alert: %s (%s)", reason, problem.name.lower())
                 self.staff_alert.emit(reason)
             case _ if isinstance(effect, IO_EFFECTS):
-                self._runner.run(effect)
+                if self._runner is None:
+                    self._waiting.append(effect)
+                else:
+                    self._runner.run(effect)
 
     def _idle_expired(self) -> None:
         if self._idle_owner is not None:
@@ -108,17 +125,12 @@ class FlowController(QObject):
             self.send(IdleTimeout(session, seq))
 
 
-@dataclass
-class Devices:
-    """The simulated devices of demo mode (the real drivers come with their own issues)."""
-
-    card_reader: object
-    scanner: object
-    printer: TicketPrinter
-
-
-class KioskApp:
+class KioskApp(QObject):
     """Everything one kiosk runs, built from its config."""
+
+    backends_ready = Signal()
+    backends_failed = Signal(str)
+    _built = Signal(object)  # Backends or the exception that stopped them, from the builder thread
 
     def __init__(
         self,
@@ -128,42 +140,21 @@ class KioskApp:
         data_dir: Path | None = None,
         ticket_dir: Path | None = None,
     ) -> None:
-        from drivers.card.simulated import SimulatedCardReader
+        super().__init__()
         from drivers.printer.fonts import bundled_font_path
-        from drivers.printer.simulated import SimulatedPrinter
-        from drivers.scanner.simulated import SimulatedScanner
         from ui.main_window import KioskWindow
         from ui.theme import install_font
 
         self.config = config
+        self.demo = demo
         self._temp: tempfile.TemporaryDirectory[str] | None = None
         if data_dir is None:
             self._temp = tempfile.TemporaryDirectory(prefix="kiosk-")
             data_dir = Path(self._temp.name)
         self.data_dir = data_dir
-
-        self.demo_hospital = None
-        hospital_url = config.hospital.url
-        if demo:
-            from kiosk.demo_hospital.server import DemoHospitalServer
-
-            self.demo_hospital = DemoHospitalServer(data_dir / "demo-hospital.sqlite")
-            self.demo_hospital.start()
-            hospital_url = self.demo_hospital.url
-        self.hospital = RestHospitalClient(
-            hospital_url,
-            token=config.hospital.token or None,
-            connect_timeout=config.hospital.connect_timeout,
-            read_timeout=config.hospital.read_timeout,
-            deadline=config.hospital.deadline,
-        )
-
         if ticket_dir is None and config.printer.output_dir:
             ticket_dir = Path(config.printer.output_dir)
         self.ticket_dir = ticket_dir or data_dir / "tickets"
-        self.printer = SimulatedPrinter(out_dir=self.ticket_dir)
-        self.card_reader = SimulatedCardReader()
-        self.scanner = SimulatedScanner()
 
         settings = FlowSettings(
             kiosk_id=config.kiosk.id,
@@ -173,23 +164,113 @@ class KioskApp:
             ticket_seconds=config.kiosk.ticket_seconds,
             default_language=config.language,
         )
-        flow = CheckInFlow(settings, new_key=lambda: str(uuid.uuid4()))
-        self.controller = FlowController(
-            flow, lambda post: EffectRunner(self.hospital, self.printer, post, datetime.now)
-        )
-        self.card_reader.set_listener(self._card_read, self._card_failed)
-        self.scanner.set_listener(self._code_scanned)
-
+        self.controller = FlowController(CheckInFlow(settings, new_key=lambda: str(uuid.uuid4())))
         install_font(bundled_font_path())
         self.window = KioskWindow(self.controller.send, hospital_name=config.hospital.name)
         self.controller.state_changed.connect(self.window.render)
         self.window.render(self.controller.state)
-        self.demo_devices: DemoDevices | None = None
-        if self.demo_hospital is not None:
-            self.demo_devices = DemoDevices(
-                self.demo_hospital, self.card_reader, self.scanner, self.printer
-            )
         self.panel = None
+        self.backends: Backends | None = None
+        self.backend_error: BaseException | None = None
+        self._builder: threading.Thread | None = None
+        self._built.connect(self._attach, Qt.ConnectionType.QueuedConnection)
+
+    # --- the backends ---------------------------------------------------------------------
+
+    def start_backends(self) -> None:
+        """Build the hospital client and the devices on a background thread."""
+        if self._builder is not None:
+            return
+
+        def build() -> None:
+            from kiosk.backends import build_backends
+
+            try:
+                built: object = build_backends(
+                    self.config,
+                    demo=self.demo,
+                    data_dir=self.data_dir,
+                    ticket_dir=self.ticket_dir,
+                )
+            except Exception as error:  # noqa: BLE001 - reported on the GUI thread
+                built = error
+            self._built.emit(built)
+
+        self._builder = threading.Thread(target=build, name="backends", daemon=True)
+        self._builder.start()
+
+    def wait_until_ready(self, timeout: float = 30.0) -> Backends:
+        """Start the backends if needed and process events until they are attached."""
+        self.start_backends()
+        deadline = threading.Event()
+        timer = threading.Timer(timeout, deadline.set)
+        timer.start()
+        try:
+            while self.backends is None and self.backend_error is None:
+                if deadline.is_set():
+                    raise TimeoutError("the kiosk's backends did not start in time")
+                QCoreApplication.processEvents()
+                deadline.wait(0.005)
+        finally:
+            timer.cancel()
+        if self.backend_error is not None:
+            raise RuntimeError("the kiosk's backends failed") from self.backend_error
+        assert self.backends is not None
+        return self.backends
+
+    @Slot(object)
+    def _attach(self, built: Backends | BaseException) -> None:
+        if isinstance(built, BaseException):
+            self.backend_error = built
+            log.critical("kiosk cannot start its hospital link or devices: %s", built)
+            self.controller.staff_alert.emit(f"startup failed: {type(built).__name__}")
+            self.backends_failed.emit(f"{type(built).__name__}: {built}")
+            return
+        self.backends = built  # type: ignore[assignment]
+        built.card_reader.set_listener(self._card_read, self._card_failed)
+        built.scanner.set_listener(self._code_scanned)
+        self.controller.attach_runner(
+            EffectRunner(built.hospital, built.printer, self.controller.post, datetime.now)
+        )
+        if self.panel is None and self._panel_wanted:
+            self._show_panel()
+        self.backends_ready.emit()
+
+    def _ready(self) -> Backends:
+        if self.backends is None:
+            raise RuntimeError("the backends are not ready yet (see wait_until_ready)")
+        return self.backends
+
+    @property
+    def hospital(self) -> RestHospitalClient:
+        return self._ready().hospital
+
+    @property
+    def printer(self) -> SimulatedPrinter:
+        return self._ready().printer
+
+    @property
+    def card_reader(self) -> SimulatedCardReader:
+        return self._ready().card_reader
+
+    @property
+    def scanner(self) -> SimulatedScanner:
+        return self._ready().scanner
+
+    @property
+    def demo_devices(self) -> DemoDevices:
+        demo = self._ready().demo
+        if demo is None:
+            raise RuntimeError("not in demo mode")
+        return demo
+
+    @property
+    def demo_hospital(self) -> DemoHospitalServer:
+        return self.demo_devices.hospital
+
+    # --- showing and closing --------------------------------------------------------------
+
+    _panel_wanted = False
 
     def show(self, *, fullscreen: bool) -> None:
         if fullscreen:
@@ -197,15 +278,17 @@ class KioskApp:
         else:
             self.window.resize(720, 1280)
             self.window.show()
-        if self.demo_devices is not None:
-            self.panel = self._demo_panel(self.demo_devices)
-            self.panel.show()
+        self._panel_wanted = self.demo
+        if self.backends is not None and self.demo:
+            self._show_panel()
 
     def close(self) -> None:
         self.controller.shutdown()
-        self.hospital.close()
-        if self.demo_hospital is not None:
-            self.demo_hospital.stop()
+        if self._builder is not None:
+            self._builder.join(timeout=30)
+            QCoreApplication.processEvents()  # collect backends that finished meanwhile
+        if self.backends is not None:
+            self.backends.close()
         if self.panel is not None:
             self.panel.close()
         self.window.close()
@@ -230,9 +313,10 @@ class KioskApp:
             return
         self.controller.post(IdentityPresented(identity))
 
-    def _demo_panel(self, devices: DemoDevices):  # noqa: ANN202 - ui type imported lazily
+    def _show_panel(self) -> None:
         from ui.demo_panel import DemoPanel, PanelPersona
 
+        devices = self.demo_devices
         panel = DemoPanel(
             [
                 PanelPersona(
@@ -254,4 +338,5 @@ class KioskApp:
         panel.hospital_offline.connect(devices.hospital_offline)
         panel.set_ticket_folder(str(self.ticket_dir))
         self.controller.staff_alert.connect(panel.add_staff_alert)
-        return panel
+        self.panel = panel
+        panel.show()

@@ -1,10 +1,10 @@
 """`kiosk`: run the kiosk, the demo, the walkthrough, or the demo hospital on its own.
 
-    kiosk --demo [--windowed]          the kiosk with the embedded demo hospital and simulated devices
-    kiosk --demo --walkthrough DIR     scripted check-ins through the real UI, screens saved as PNG
-    kiosk --config FILE                the kiosk against the hospital in FILE
-    kiosk demo-hospital --port N       only the demo hospital, for several kiosks to share
-    kiosk config check FILE            validate a config file
+kiosk --demo [--windowed]          the kiosk with the demo hospital and simulated devices
+kiosk --demo --walkthrough DIR     scripted check-ins through the real UI, screens saved as PNG
+kiosk --config FILE                the kiosk against the hospital in FILE
+kiosk demo-hospital --port N       only the demo hospital, for several kiosks to share
+kiosk config check FILE            validate a config file
 """
 
 from __future__ import annotations
@@ -69,7 +69,6 @@ def _run(argv: list[str]) -> int:
 
 
 def _run_qt(config: Config, args: argparse.Namespace, started: float) -> int:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import KioskApp
@@ -84,16 +83,33 @@ def _run_qt(config: Config, args: argparse.Namespace, started: float) -> int:
             print(f"walkthrough: {saved} screens and tickets saved in {args.walkthrough}")
             return 0
         kiosk.show(fullscreen=config.kiosk.fullscreen and not args.windowed)
+        # Pending paint events first: the welcome screen is on show before the backends load.
+        qt_app.processEvents()
         if args.smoke:
+            now = time.time()
+            print(f"welcome screen ready in {_ms_since(started):.0f} ms; wall clock {now:.6f}")
+
             def ready() -> None:
-                elapsed_ms = (time.perf_counter() - started) * 1000
-                print(f"welcome screen ready in {elapsed_ms:.0f} ms; wall clock {time.time():.6f}")
+                print(f"hospital and devices ready in {_ms_since(started):.0f} ms")
                 qt_app.quit()
 
-            QTimer.singleShot(0, ready)
+            kiosk.backends_ready.connect(ready)
+
+        def failed(reason: str) -> None:
+            # Without its hospital link or devices the kiosk cannot serve anybody: exit so the
+            # service manager restarts it and staff see why.
+            print(f"kiosk: cannot start: {reason}", file=sys.stderr)
+            qt_app.exit(1)
+
+        kiosk.backends_failed.connect(failed)
+        kiosk.start_backends()
         return qt_app.exec()
     finally:
         kiosk.close()
+
+
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
 
 
 def _display_available() -> bool:

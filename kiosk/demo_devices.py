@@ -33,7 +33,7 @@ class DemoDevices:
         printer: SimulatedPrinter,
         today: date | None = None,
     ) -> None:
-        self._hospital = hospital
+        self.hospital = hospital
         self._card_reader = card_reader
         self._scanner = scanner
         self._printer = printer
@@ -85,11 +85,14 @@ class DemoDevices:
     def printer_out_of_paper(self, out: bool) -> None:
         self._printer.set_problem(PrinterProblem.OUT_OF_PAPER if out else None)
 
+    def close(self) -> None:
+        self.hospital.stop()
+
     def hospital_offline(self, offline: bool) -> None:
-        if offline == (not self._hospital.running):
+        if offline == (not self.hospital.running):
             return
         log.info("demo: hospital taken %s", "offline" if offline else "online")
         if offline:
-            self._hospital.stop()
+            self.hospital.stop()
         else:
-            self._hospital.start()
+            self.hospital.start()

@@ -46,9 +46,9 @@ class BirthDate:
     def age_on(self, today: date) -> int:
         """Completed years on `today`; with the year alone, the age reached this year."""
         age = today.year - self.year
-        if self.month is not None and self.day is not None:
-            if (today.month, today.day) < (self.month, self.day):
-                age -= 1
+        known = self.month is not None and self.day is not None
+        if known and (today.month, today.day) < (self.month, self.day):
+            age -= 1
         return max(age, 0)
 
     def iso(self) -> str:
@@ -74,8 +74,11 @@ class Identity:
     def can_register_new_patient(self) -> bool:
         """A new hospital record needs a name, birth date and sex besides an ID number."""
         has_number = bool(self.citizen_id or self.insurance_number)
-        return has_number and bool(self.full_name) and self.birth is not None and (
-            self.sex is not None
+        return (
+            has_number
+            and bool(self.full_name)
+            and self.birth is not None
+            and (self.sex is not None)
         )
 
 

@@ -362,7 +362,12 @@ class AlertStaff:
 
 
 Effect = (
-    LookupPatient | CreatePatient | LoadHistory | RegisterVisit | PrintTicket | StartIdleTimer
+    LookupPatient
+    | CreatePatient
+    | LoadHistory
+    | RegisterVisit
+    | PrintTicket
+    | StartIdleTimer
     | AlertStaff
 )
 
@@ -468,9 +473,7 @@ class CheckInFlow:
         return effects
 
     # Each branch returns (state, effects). Stale or out-of-place events leave the state alone.
-    def _next(
-        self, s: FlowState, event: Event, now: datetime
-    ) -> tuple[FlowState, list[Effect]]:
+    def _next(self, s: FlowState, event: Event, now: datetime) -> tuple[FlowState, list[Effect]]:
         match event:
             case LanguageToggled():
                 other = Language.EN if s.language is Language.VI else Language.VI
@@ -496,24 +499,26 @@ class CheckInFlow:
             case CardFailed(problem=problem) if s.screen in ACCEPTS_IDENTITY:
                 return self._go(replace(s, problem=_CARD_PROBLEMS[problem]), Screen.READ_FAILED)
             case CodeUnreadable(problem=problem) if s.screen in ACCEPTS_IDENTITY:
-                return self._go(
-                    replace(s, problem=_IDENTITY_PROBLEMS[problem]), Screen.READ_FAILED
-                )
+                return self._go(replace(s, problem=_IDENTITY_PROBLEMS[problem]), Screen.READ_FAILED)
             case KeypadRequested() if s.screen in (Screen.WELCOME, Screen.READ_FAILED):
                 return self._go(replace(s, problem=None), Screen.KEYPAD, push=Screen.WELCOME)
             case KeypadSubmitted(digits=digits) if s.screen is Screen.KEYPAD:
                 try:
                     identity = identity_from_keypad(digits)
                 except IdentityError:
-                    return self._go(replace(s, problem=Problem.ID_INVALID), Screen.KEYPAD,
-                                    keep_trail=True)
+                    return self._go(
+                        replace(s, problem=Problem.ID_INVALID), Screen.KEYPAD, keep_trail=True
+                    )
                 return self._look_up(s, identity)
             case RetryPressed() if s.screen is Screen.READ_FAILED:
                 return self._go(replace(s, problem=None), Screen.WELCOME)
             case RetryPressed() if s.screen is Screen.HOSPITAL_UNAVAILABLE and s.checkin:
                 # Same check-in, same idempotency key: a retry can never register twice.
-                return self._go(replace(s, problem=None), Screen.REGISTERING,
-                                effects=[RegisterVisit(s.session, s.checkin)])
+                return self._go(
+                    replace(s, problem=None),
+                    Screen.REGISTERING,
+                    effects=[RegisterVisit(s.session, s.checkin)],
+                )
             case RetryPressed() if s.screen is Screen.HOSPITAL_UNAVAILABLE and s.identity:
                 return self._look_up(replace(s, problem=None), s.identity)
             case _:
@@ -539,18 +544,26 @@ class CheckInFlow:
             case PatientNotFound() if s.screen is Screen.LOOKING_UP:
                 identity = s.identity
                 if identity is None or not identity.can_register_new_patient:
-                    return self._go(replace(s, problem=Problem.NEEDS_CARD_TO_REGISTER),
-                                    Screen.NOT_FOUND)
+                    return self._go(
+                        replace(s, problem=Problem.NEEDS_CARD_TO_REGISTER), Screen.NOT_FOUND
+                    )
                 return self._go(replace(s, problem=None), Screen.NOT_FOUND)
             case RegisterNewAccepted() if (
                 s.screen is Screen.NOT_FOUND and s.identity and s.problem is None
             ):
-                return self._go(s, Screen.CREATING_PATIENT,
-                                effects=[CreatePatient(s.session, s.identity, self._new_key())])
+                return self._go(
+                    s,
+                    Screen.CREATING_PATIENT,
+                    effects=[CreatePatient(s.session, s.identity, self._new_key())],
+                )
             case HistoryRequested() if s.screen is Screen.PATIENT_SUMMARY and s.patient:
                 effect = LoadHistory(s.session, s.patient.patient_id, self._settings.history_limit)
-                return self._go(replace(s, history=None), Screen.HISTORY,
-                                push=Screen.PATIENT_SUMMARY, effects=[effect])
+                return self._go(
+                    replace(s, history=None),
+                    Screen.HISTORY,
+                    push=Screen.PATIENT_SUMMARY,
+                    effects=[effect],
+                )
             case HistoryLoaded(visits=visits) if s.screen is Screen.HISTORY:
                 return self._go(replace(s, history=visits), Screen.HISTORY, keep_trail=True)
             case Continue() if s.screen is Screen.PATIENT_SUMMARY:
@@ -560,24 +573,30 @@ class CheckInFlow:
             case AppointmentConfirmed() if s.screen is Screen.APPOINTMENT:
                 return self._appointment_confirmed(s)
             case AppointmentDeclined() if s.screen is Screen.APPOINTMENT:
-                return self._go(replace(s, appointment=None), Screen.SERVICE,
-                                push=Screen.APPOINTMENT)
+                return self._go(
+                    replace(s, appointment=None), Screen.SERVICE, push=Screen.APPOINTMENT
+                )
             case ServiceChosen(service=service) if s.screen is Screen.SERVICE and (
                 service is ServiceType.PAID or s.insurance_accepted
             ):
-                return self._go(replace(s, service=service, appointment=None),
-                                Screen.DEPARTMENT, push=Screen.SERVICE)
-            case CounterChosen() if s.screen is Screen.SERVICE:
-                return self._go(replace(s, problem=Problem.INSURANCE_NOT_ACCEPTED),
-                                Screen.GO_TO_COUNTER, push=Screen.SERVICE)
-            case DepartmentChosen(code=code) if s.screen is Screen.DEPARTMENT:
-                department = next(
-                    (d for d in s.departments_for(s.service) if d.code == code), None
+                return self._go(
+                    replace(s, service=service, appointment=None),
+                    Screen.DEPARTMENT,
+                    push=Screen.SERVICE,
                 )
+            case CounterChosen() if s.screen is Screen.SERVICE:
+                return self._go(
+                    replace(s, problem=Problem.INSURANCE_NOT_ACCEPTED),
+                    Screen.GO_TO_COUNTER,
+                    push=Screen.SERVICE,
+                )
+            case DepartmentChosen(code=code) if s.screen is Screen.DEPARTMENT:
+                department = next((d for d in s.departments_for(s.service) if d.code == code), None)
                 if department is None:
                     return s, []
-                return self._after_department(replace(s, department=department),
-                                              push=Screen.DEPARTMENT)
+                return self._after_department(
+                    replace(s, department=department), push=Screen.DEPARTMENT
+                )
             case PriorityChosen(group=group) if s.screen is Screen.PRIORITY and (
                 group is PriorityGroup.NONE or group in DECLARABLE_PRIORITIES
             ):
@@ -588,8 +607,11 @@ class CheckInFlow:
                 if s.department is None or registration.department_code != s.department.code:
                     # A ticket for another room would send the patient the wrong way.
                     alert = AlertStaff(Problem.HOSPITAL_ERROR, "hospital: registered elsewhere")
-                    return self._go(replace(s, problem=Problem.HOSPITAL_ERROR),
-                                    Screen.GO_TO_COUNTER, effects=[alert])
+                    return self._go(
+                        replace(s, problem=Problem.HOSPITAL_ERROR),
+                        Screen.GO_TO_COUNTER,
+                        effects=[alert],
+                    )
                 return self._print(replace(s, registration=registration))
             case TicketPrinted() if s.screen is Screen.PRINTING:
                 return self._go(s, Screen.TICKET)
@@ -625,9 +647,7 @@ class CheckInFlow:
         )
         return self._after_department(chosen, push=Screen.APPOINTMENT)
 
-    def _after_department(
-        self, s: FlowState, push: Screen
-    ) -> tuple[FlowState, list[Effect]]:
+    def _after_department(self, s: FlowState, push: Screen) -> tuple[FlowState, list[Effect]]:
         if s.auto_priority.is_priority:
             return self._go(replace(s, priority=s.auto_priority), Screen.CONFIRM, push=push)
         return self._go(s, Screen.PRIORITY, push=push)
@@ -644,8 +664,11 @@ class CheckInFlow:
             priority=s.effective_priority,
             appointment_id=s.appointment.appointment_id if s.appointment else None,
         )
-        return self._go(replace(s, checkin=checkin), Screen.REGISTERING,
-                        effects=[RegisterVisit(s.session, checkin)])
+        return self._go(
+            replace(s, checkin=checkin),
+            Screen.REGISTERING,
+            effects=[RegisterVisit(s.session, checkin)],
+        )
 
     def _print(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
         assert s.patient and s.department and s.service and s.registration
@@ -658,8 +681,9 @@ class CheckInFlow:
             service=s.service,
             priority=s.effective_priority,
         )
-        return self._go(replace(s, ticket=ticket), Screen.PRINTING,
-                        effects=[PrintTicket(s.session, ticket)])
+        return self._go(
+            replace(s, ticket=ticket), Screen.PRINTING, effects=[PrintTicket(s.session, ticket)]
+        )
 
     def _request_failed(
         self, s: FlowState, request: Request, problem: Problem
@@ -674,13 +698,13 @@ class CheckInFlow:
             return s, []
         if request is Request.HISTORY:
             # The history is a courtesy: say it could not be loaded and let them go on.
-            return self._go(replace(s, problem=problem, history=()), Screen.HISTORY,
-                            keep_trail=True)
+            return self._go(
+                replace(s, problem=problem, history=()), Screen.HISTORY, keep_trail=True
+            )
         alert = AlertStaff(problem, f"hospital: {request.name.lower()} failed")
         if problem is Problem.REGISTRATION_REJECTED:
             return self._go(replace(s, problem=problem), Screen.GO_TO_COUNTER, effects=[alert])
-        return self._go(replace(s, problem=problem), Screen.HOSPITAL_UNAVAILABLE,
-                        effects=[alert])
+        return self._go(replace(s, problem=problem), Screen.HOSPITAL_UNAVAILABLE, effects=[alert])
 
     def _welcome(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
         # A fresh state: nothing of the last patient survives, not even their language.

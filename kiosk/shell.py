@@ -79,7 +79,7 @@ class EffectRunner:
         started = time.perf_counter()
         try:
             event = self._answer(effect)
-        except Exception:  # noqa: BLE001 - a bug must not leave the screen waiting forever
+        except Exception:
             log.exception("effect %s failed unexpectedly", type(effect).__name__)
             event = _failure_for(effect, Problem.HOSPITAL_ERROR)
         log.debug(

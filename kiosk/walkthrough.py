@@ -18,6 +18,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from kiosk.app import KioskApp
+from kiosk.demo_devices import DemoDevices
 from kiosk.flow import FlowState, Screen
 
 
@@ -111,7 +112,7 @@ class Driver:
     # --- acting like the demo panel -----------------------------------------------------
 
     @property
-    def devices(self):  # noqa: ANN201 - DemoDevices, built by the app in demo mode
+    def devices(self) -> DemoDevices:
         return self.kiosk.demo_devices
 
     def expire_idle_timer(self) -> None:
@@ -373,6 +374,7 @@ LANDSCAPE = (1920, 1080)
 
 def run_walkthrough(kiosk: KioskApp, out_dir: Path) -> int:
     """Every scenario in portrait, the main one again in landscape; returns files saved."""
+    kiosk.wait_until_ready()
     driver = Driver(kiosk, out_dir)
     kiosk.window.resize(*PORTRAIT)
     kiosk.window.show()

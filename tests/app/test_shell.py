@@ -110,25 +110,37 @@ def test_patient_creation_answers_with_the_new_patient(harness: Harness) -> None
 
 def test_registration_and_rejection(harness: Harness) -> None:
     valid = PERSONAS["walk_in_insurance"]
-    checkin = CheckIn("reg-key-1", "K01", valid.patient_id, "NOI", ServiceType.INSURANCE,
-                      PriorityGroup.NONE)
+    checkin = CheckIn(
+        "reg-key-1", "K01", valid.patient_id, "NOI", ServiceType.INSURANCE, PriorityGroup.NONE
+    )
     event = harness.answer(RegisterVisit(4, checkin))
     assert isinstance(event, VisitRegistered) and event.registration.department_code == "NOI"
 
     expired = PERSONAS["insurance_expired"]
-    refused = CheckIn("reg-key-2", "K01", expired.patient_id, "NOI", ServiceType.INSURANCE,
-                      PriorityGroup.NONE)
+    refused = CheckIn(
+        "reg-key-2", "K01", expired.patient_id, "NOI", ServiceType.INSURANCE, PriorityGroup.NONE
+    )
     event = harness.answer(RegisterVisit(4, refused))
     assert event == RequestFailed(4, Request.REGISTER, Problem.REGISTRATION_REJECTED)
 
 
 def ticket() -> Ticket:
     return Ticket(
-        hospital_name="Bệnh viện Demo", queue_label="B001", department_name="Khoa Nội",
-        room="P.101", floor=1, directions="Rẽ trái", masked_name="NGUYỄN V. A.",
-        birth_year=1980, service=ServiceType.INSURANCE, priority=PriorityGroup.NONE,
-        issued_at=datetime(2026, 11, 23, 8, 0), people_ahead=3, estimated_wait_minutes=15,
-        visit_id="V-1", footer="Cảm ơn",
+        hospital_name="Bệnh viện Demo",
+        queue_label="B001",
+        department_name="Khoa Nội",
+        room="P.101",
+        floor=1,
+        directions="Rẽ trái",
+        masked_name="NGUYỄN V. A.",
+        birth_year=1980,
+        service=ServiceType.INSURANCE,
+        priority=PriorityGroup.NONE,
+        issued_at=datetime(2026, 11, 23, 8, 0),
+        people_ahead=3,
+        estimated_wait_minutes=15,
+        visit_id="V-1",
+        footer="Cảm ơn",
     )
 
 

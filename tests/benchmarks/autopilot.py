@@ -56,7 +56,7 @@ class LagProbe:
 class TimedPrinter:
     """Wraps the printer to note when the ticket is handed over (the measured end point)."""
 
-    def __init__(self, printer, on_handed: Callable[[], None]) -> None:  # noqa: ANN001
+    def __init__(self, printer, on_handed: Callable[[], None]) -> None:
         self._printer = printer
         self._on_handed = on_handed
 

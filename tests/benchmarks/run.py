@@ -41,9 +41,19 @@ class ExternalHospital:
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk.cli", "demo-hospital", "--port", str(self.port),
-             "--db", str(data_dir / "hospital.sqlite")],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "kiosk.cli",
+                "demo-hospital",
+                "--port",
+                str(self.port),
+                "--db",
+                str(data_dir / "hospital.sqlite"),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         import httpx
 
@@ -62,7 +72,7 @@ class ExternalHospital:
         self._process.wait(timeout=10)
 
 
-def _kiosk(hospital_url: str, data_dir: Path):  # noqa: ANN202
+def _kiosk(hospital_url: str, data_dir: Path):
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import KioskApp
@@ -71,12 +81,13 @@ def _kiosk(hospital_url: str, data_dir: Path):  # noqa: ANN202
     QApplication.instance() or QApplication([])
     config = Config(hospital=HospitalSection(url=hospital_url))
     kiosk = KioskApp(config, demo=False, data_dir=data_dir)
+    kiosk.wait_until_ready()
     kiosk.window.resize(1080, 1920)
     kiosk.window.show()
     return kiosk
 
 
-def _autopilot(kiosk):  # noqa: ANN001, ANN202
+def _autopilot(kiosk):
     from autopilot import Autopilot
 
     from kiosk.demo_hospital.personas import demo_persona
@@ -85,7 +96,7 @@ def _autopilot(kiosk):  # noqa: ANN001, ANN202
     pilot = Autopilot(kiosk, identity)
     original = kiosk.printer.print_ticket
 
-    def timed(ticket) -> None:  # noqa: ANN001
+    def timed(ticket) -> None:
         pilot.handed_to_printer()
         original(ticket)
 
@@ -127,13 +138,23 @@ def bench_checkin(data_dir: Path, count: int = 200) -> Results:
             hospital.appointments(patient.patient_id, datetime.now().date())
             departments = {d.code: d for d in hospital.departments()}
             registration = hospital.register_visit(
-                CheckIn(f"bench-{n}-{time.time_ns()}", "BENCH", patient.patient_id, "NOI",
-                        ServiceType.INSURANCE, PriorityGroup.NONE)
+                CheckIn(
+                    f"bench-{n}-{time.time_ns()}",
+                    "BENCH",
+                    patient.patient_id,
+                    "NOI",
+                    ServiceType.INSURANCE,
+                    PriorityGroup.NONE,
+                )
             )
             ticket = build_ticket(
-                hospital_name="Bệnh viện", footer="Cảm ơn", patient=patient,
-                department=departments["NOI"], registration=registration,
-                service=ServiceType.INSURANCE, priority=PriorityGroup.NONE,
+                hospital_name="Bệnh viện",
+                footer="Cảm ơn",
+                patient=patient,
+                department=departments["NOI"],
+                registration=registration,
+                service=ServiceType.INSURANCE,
+                priority=PriorityGroup.NONE,
             )
             ticket_bytes(render_ticket(ticket))
             direct.append((time.perf_counter() - started) * 1000)
@@ -155,7 +176,12 @@ def _time_to_ready(command: list[str]) -> float:
     """Wall-clock ms from spawning `command` to the moment it reports being ready."""
     started = time.time()
     out = subprocess.run(
-        command, capture_output=True, text=True, timeout=60, check=True, cwd=ROOT,
+        command,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=ROOT,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     ).stdout
     ready = float(out.strip().rsplit("wall clock ", 1)[1].split()[0])

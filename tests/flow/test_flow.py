@@ -429,9 +429,7 @@ def test_unknown_patient_from_keypad_cannot_be_registered(flow: CheckInFlow) -> 
 
 
 @pytest.mark.parametrize("code", ["010", "060", "061", "070", "110", "500", "999"])
-def test_invalid_insurance_offers_paid_service_or_the_counter(
-    flow: CheckInFlow, code: str
-) -> None:
+def test_invalid_insurance_offers_paid_service_or_the_counter(flow: CheckInFlow, code: str) -> None:
     found(flow, patient(result_code=code))
     assert not flow.state.insurance_accepted
     flow.handle(Continue(), NOW)
@@ -512,9 +510,7 @@ def test_printer_fault_shows_the_number_and_alerts_staff(
     assert state.ticket is not None and state.ticket.queue_label == "B012"
     (alert,) = [e for e in effects if isinstance(e, AlertStaff)]
     assert alert.problem is Problem.PRINTER_FAULT and "NGUY" not in alert.reason.upper()
-    assert [e.seconds for e in effects if isinstance(e, StartIdleTimer)] == [
-        SETTINGS.fault_seconds
-    ]
+    assert [e.seconds for e in effects if isinstance(e, StartIdleTimer)] == [SETTINGS.fault_seconds]
 
 
 # --- cancel, idle timeout, stale answers, language --------------------------------------

@@ -19,6 +19,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "checkins"
 @pytest.fixture(scope="module")
 def kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KioskApp]:
     app = KioskApp(Config(), demo=True, data_dir=tmp_path_factory.mktemp("kiosk"))
+    app.wait_until_ready()
     app.window.resize(1080, 1920)
     app.window.show()
     yield app

@@ -44,7 +44,7 @@ class Registrations:
         return self._kiosk.demo_hospital.visits_registered() - self._before
 
 
-def last_ticket(kiosk: KioskApp):  # noqa: ANN201
+def last_ticket(kiosk: KioskApp):
     return kiosk.printer.jobs[-1]
 
 
@@ -116,7 +116,7 @@ def test_printer_out_of_paper_shows_the_number_and_alerts_staff(driver: Driver) 
     jobs_before = len(driver.kiosk.printer.jobs)
     seen: list[str] = []
 
-    def on_state(state) -> None:  # noqa: ANN001
+    def on_state(state) -> None:
         if state.screen is Screen.PRINTER_FAULT:
             seen.append(state.ticket.queue_label)
             seen.append(visible_text(driver.kiosk))
@@ -144,7 +144,7 @@ def test_idle_timeout_mid_flow_clears_the_screen(driver: Driver) -> None:
 def test_language_switch(driver: Driver) -> None:
     seen: dict[Language, str] = {}
 
-    def on_state(state) -> None:  # noqa: ANN001
+    def on_state(state) -> None:
         if state.screen is Screen.SERVICE:
             seen[state.language] = visible_text(driver.kiosk)
 
@@ -171,7 +171,7 @@ def test_no_screen_ever_shows_a_full_id_number(driver: Driver) -> None:
     citizen_id = driver.devices.citizen_id("walk_in_insurance")
     texts: list[str] = []
 
-    def on_state(_state) -> None:  # noqa: ANN001
+    def on_state(_state) -> None:
         texts.append(visible_text(driver.kiosk))
 
     driver.kiosk.controller.state_changed.connect(on_state)

@@ -1,0 +1,109 @@
+"""The demo's device simulator: a staff-side window that plays card reader, camera, printer and
+network, so people can try the kiosk without hardware. Not for patients: ordinary widgets,
+fixed bilingual labels (no translation catalogue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+@dataclass(frozen=True)
+class PanelPersona:
+    """A demo patient: what they carry decides which buttons the panel offers."""
+
+    key: str
+    label: str
+    has_card: bool
+    has_cccd_qr: bool
+    has_bhyt_qr: bool
+
+
+class DemoPanel(QWidget):
+    present_card = Signal(str)
+    show_cccd_qr = Signal(str)
+    show_bhyt_qr = Signal(str)
+    show_unknown_qr = Signal()
+    faulty_card = Signal()
+    printer_out_of_paper = Signal(bool)
+    hospital_offline = Signal(bool)
+
+    def __init__(self, personas: Sequence[PanelPersona]) -> None:
+        super().__init__()
+        self.setWindowTitle("Demo — thiết bị mô phỏng / simulated devices")
+        column = QVBoxLayout(self)
+        column.addWidget(self._personas_box(personas))
+        column.addWidget(self._faults_box())
+        column.addWidget(self._alerts_box(), 1)
+        self.ticket_folder = QLabel()
+        self.ticket_folder.setObjectName("lbl_ticket_folder")
+        self.ticket_folder.setWordWrap(True)
+        self.ticket_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addWidget(self.ticket_folder)
+        self.set_ticket_folder("")
+
+    def _personas_box(self, personas: Sequence[PanelPersona]) -> QGroupBox:
+        box = QGroupBox("Bệnh nhân mẫu / Demo patients")
+        grid = QGridLayout(box)
+        for row, persona in enumerate(personas):
+            grid.addWidget(QLabel(persona.label), row, 0)
+            actions = (
+                ("card", "Đặt thẻ CCCD / Tap card", persona.has_card, self.present_card),
+                ("cccd_qr", "QR CCCD", persona.has_cccd_qr, self.show_cccd_qr),
+                ("bhyt_qr", "QR BHYT", persona.has_bhyt_qr, self.show_bhyt_qr),
+            )
+            for column, (name, text, available, signal) in enumerate(actions, start=1):
+                action = QPushButton(text)
+                action.setObjectName(f"btn_{name}_{persona.key}")
+                action.setEnabled(available)
+                action.clicked.connect(lambda _=False, s=signal, k=persona.key: s.emit(k))
+                grid.addWidget(action, row, column)
+        return box
+
+    def _faults_box(self) -> QGroupBox:
+        box = QGroupBox("Sự cố / Faults")
+        row = QHBoxLayout(box)
+        unknown = QPushButton("QR lạ / Unknown QR")
+        unknown.setObjectName("btn_unknown_qr")
+        unknown.clicked.connect(lambda: self.show_unknown_qr.emit())
+        faulty = QPushButton("Thẻ lỗi / Faulty card")
+        faulty.setObjectName("btn_faulty_card")
+        faulty.clicked.connect(lambda: self.faulty_card.emit())
+        paper = QCheckBox("Máy in hết giấy / Printer out of paper")
+        paper.setObjectName("chk_printer_out_of_paper")
+        paper.toggled.connect(self.printer_out_of_paper.emit)
+        offline = QCheckBox("Mất kết nối bệnh viện / Hospital offline")
+        offline.setObjectName("chk_hospital_offline")
+        offline.toggled.connect(self.hospital_offline.emit)
+        for widget in (unknown, faulty, paper, offline):
+            row.addWidget(widget)
+        return box
+
+    def _alerts_box(self) -> QGroupBox:
+        box = QGroupBox("Cảnh báo cho nhân viên / Staff alerts")
+        self.alerts = QPlainTextEdit()
+        self.alerts.setObjectName("log_staff_alerts")
+        self.alerts.setReadOnly(True)
+        QVBoxLayout(box).addWidget(self.alerts)
+        return box
+
+    def add_staff_alert(self, text: str) -> None:
+        self.alerts.appendPlainText(f"{QTime.currentTime().toString('HH:mm:ss')}  {text}")
+
+    def set_ticket_folder(self, path: str) -> None:
+        shown = path or "—"
+        self.ticket_folder.setText(f"Phiếu in lưu tại / Tickets saved in: {shown}")

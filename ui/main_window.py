@@ -1,0 +1,273 @@
+"""KioskWindow: the patient-facing window, a thin view of the flow's state.
+
+`render(state)` is the only way in; button presses leave through `send` as the flow's events.
+The window holds nothing of the patient beyond what the current state shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTime, QTimer
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.flow import (
+    BUSY_SCREENS,
+    NOT_CANCELLABLE,
+    BackPressed,
+    CancelPressed,
+    Event,
+    FlowState,
+    Language,
+    LanguageToggled,
+    Screen,
+)
+from ui.i18n import set_language
+from ui.screens.appointment import AppointmentPage
+from ui.screens.base import Page
+from ui.screens.busy import BusyPage
+from ui.screens.confirm import ConfirmPage
+from ui.screens.department import DepartmentPage
+from ui.screens.history import HistoryPage
+from ui.screens.keypad import KeypadPage
+from ui.screens.message import GoToCounterPage, HospitalUnavailablePage
+from ui.screens.not_found import NotFoundPage
+from ui.screens.patient_summary import PatientSummaryPage
+from ui.screens.printer_fault import PrinterFaultPage
+from ui.screens.priority import PriorityPage
+from ui.screens.read_failed import ReadFailedPage
+from ui.screens.service import ServicePage
+from ui.screens.ticket import TicketPage
+from ui.screens.welcome import WelcomePage
+from ui.theme import Metrics, button_font, font_for, repolish, stylesheet
+from ui.widgets import TOUCH_HEIGHT, button, label
+
+# The language toggle names the other language in that language, so it reads right to the
+# person who needs it: not translated.
+_OTHER_LANGUAGE_NAME = {Language.VI: "English", Language.EN: "Tiếng Việt"}
+
+
+class KioskWindow(QMainWindow):
+    def __init__(
+        self,
+        send: Callable[[Event], None],
+        *,
+        hospital_name: str,
+        dpi: float | None = None,
+    ) -> None:
+        """`dpi` overrides the density the screen reports (monitors often report nonsense)."""
+        super().__init__()
+        self._send = send
+        self._dpi = dpi
+        self._metrics: Metrics | None = None
+        self._state: FlowState | None = None
+        self._show_back = False
+        self.setWindowTitle(hospital_name)
+
+        root = QWidget()
+        root.setObjectName("kiosk_root")
+        # The window's size is the screen's, never the content's: pages adapt to it instead
+        # (a portrait layout must not keep a landscape window taller than the screen).
+        root.setMinimumSize(1, 1)
+        column = QVBoxLayout(root)
+        column.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.setCentralWidget(root)
+
+        self.top_bar = QWidget()
+        self.top_bar.setObjectName("top_bar")
+        self.top_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.hospital = label("bar", name="lbl_hospital")
+        self.hospital.setText(hospital_name)
+        self.clock = label("clock", name="lbl_clock", wrap=False)
+        self.language_button = button("btn_language", "bar", self._toggle_language)
+        self.cancel_button = button("btn_cancel", "cancel", lambda: self._send(CancelPressed()))
+        self.top_row = QHBoxLayout(self.top_bar)
+        self.top_row.addWidget(self.hospital, 1)
+        self.top_row.addWidget(self.clock)
+        self.top_row.addWidget(self.language_button)
+        self.top_row.addWidget(self.cancel_button)
+
+        self.stack = QStackedWidget()
+        self._pages: dict[Screen, Page] = {}
+        self._build_pages()
+
+        self.bottom_bar = QWidget()
+        self.bottom_bar.setObjectName("bottom_bar")
+        self.bottom_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.back_button = button("btn_back", "secondary", lambda: self._send(BackPressed()))
+        self.bottom_row = QHBoxLayout(self.bottom_bar)
+        self.bottom_row.addWidget(self.back_button)
+        self.bottom_row.addStretch(1)
+
+        column.addWidget(self.top_bar)
+        column.addWidget(self.stack, 1)
+        column.addWidget(self.bottom_bar)
+
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(1000)
+        self._clock_timer.timeout.connect(self._tick)
+        self._clock_timer.start()
+        self._tick()
+        self._apply_metrics()
+
+    def _build_pages(self) -> None:
+        busy = BusyPage(self._send)
+        pages: dict[Screen, Page] = {
+            Screen.WELCOME: WelcomePage(self._send),
+            Screen.KEYPAD: KeypadPage(self._send),
+            Screen.READ_FAILED: ReadFailedPage(self._send),
+            Screen.LOOKING_UP: busy,
+            Screen.CREATING_PATIENT: busy,
+            Screen.REGISTERING: busy,
+            Screen.PRINTING: busy,
+            Screen.NOT_FOUND: NotFoundPage(self._send),
+            Screen.PATIENT_SUMMARY: PatientSummaryPage(self._send),
+            Screen.HISTORY: HistoryPage(self._send),
+            Screen.APPOINTMENT: AppointmentPage(self._send),
+            Screen.SERVICE: ServicePage(self._send),
+            Screen.DEPARTMENT: DepartmentPage(self._send),
+            Screen.PRIORITY: PriorityPage(self._send),
+            Screen.CONFIRM: ConfirmPage(self._send),
+            Screen.TICKET: TicketPage(self._send),
+            Screen.PRINTER_FAULT: PrinterFaultPage(self._send),
+            Screen.HOSPITAL_UNAVAILABLE: HospitalUnavailablePage(self._send),
+            Screen.GO_TO_COUNTER: GoToCounterPage(self._send),
+        }
+        missing = set(Screen) - pages.keys()
+        if missing:
+            raise RuntimeError(f"no page for screens {sorted(s.name for s in missing)}")
+        for page in dict.fromkeys(pages.values()):
+            self.stack.addWidget(page)
+        self._pages = pages
+
+    # --- the view ------------------------------------------------------------------------
+
+    def render(self, state: FlowState) -> None:
+        set_language(state.language)
+        previous = self._state
+        page = self._pages[state.screen]
+        if previous is None or self._pages[previous.screen] is not page:
+            if previous is not None:
+                self._pages[previous.screen].left()
+            page.entered()
+            self.stack.setCurrentWidget(page)
+        self._state = state
+        page.show_state(state)
+
+        self.language_button.setText(_OTHER_LANGUAGE_NAME[state.language])
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setVisible(state.screen not in NOT_CANCELLABLE)
+        self.back_button.setText(self.tr("‹ Back"))
+        self._show_back = bool(state.trail) and state.screen not in BUSY_SCREENS
+        self._place_back_button()
+        self._style_widgets()
+
+    def current_page(self) -> Page:
+        return self._pages[self._state.screen if self._state else Screen.WELCOME]
+
+    def visible_button(self, name: str) -> QAbstractButton | None:
+        """The button called `name` that the patient can see now (for drivers and tests)."""
+        for parent in (self.top_bar, self.current_page(), self.bottom_bar):
+            for candidate in parent.findChildren(QAbstractButton, name):
+                if candidate.isVisibleTo(self):
+                    return candidate
+        return None
+
+    @property
+    def metrics(self) -> Metrics | None:
+        return self._metrics
+
+    # --- layout --------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_metrics()
+
+    def _dpi_now(self) -> float:
+        if self._dpi is not None:
+            return self._dpi
+        return self.screen().physicalDotsPerInch()
+
+    def _apply_metrics(self) -> None:
+        metrics = Metrics(self.width(), self.height(), self._dpi_now())
+        if metrics == self._metrics:
+            return
+        self._metrics = metrics
+        self.setStyleSheet(stylesheet(metrics))
+        for row in (self.top_row, self.bottom_row):
+            row.setContentsMargins(metrics.margin, metrics.px(14), metrics.margin, metrics.px(14))
+            row.setSpacing(metrics.spacing)
+        self._place_back_button()
+        for page in dict.fromkeys(self._pages.values()):
+            page.apply_metrics(metrics)
+        if self._state is not None:
+            self.current_page().show_state(self._state)
+        self._style_widgets()
+
+    def _place_back_button(self) -> None:
+        """Back sits at the bottom in portrait; in landscape, where height is scarce, it starts
+        the top bar, unless going back is the page's main action."""
+        portrait = self._metrics is None or self._metrics.portrait
+        primary = self._state is not None and self.current_page().primary_back
+        at_bottom = portrait or primary
+        self.top_row.removeWidget(self.back_button)
+        self.bottom_row.removeWidget(self.back_button)
+        if at_bottom:
+            self.bottom_row.insertWidget(0, self.back_button, 1 if primary else 0)
+            self.bottom_row.setStretch(1, 0 if primary else 1)  # the spacer after it
+        else:
+            self.top_row.insertWidget(0, self.back_button)
+        kind = "primary" if primary else "secondary" if at_bottom else "bar"
+        if self.back_button.property("kind") != kind:
+            self.back_button.setProperty("kind", kind)
+            repolish(self.back_button)
+        self.back_button.setVisible(self._show_back)
+        self.bottom_bar.setVisible(self._show_back and at_bottom)
+
+    def _style_widgets(self) -> None:
+        """Fonts by role and kind, and every button at least the minimum touch target.
+
+        Run after each render too: pages create widgets (department tiles, history cards).
+        """
+        m = self._metrics
+        if m is None:
+            return
+        label_fonts: dict[str, QFont] = {}
+        button_fonts: dict[str, QFont] = {}
+        for text in self.findChildren(QLabel):
+            role = str(text.property("role") or "body")
+            if role not in label_fonts:
+                label_fonts[role] = font_for(m, role)
+            text.setFont(label_fonts[role])
+        for widget in self.findChildren(QPushButton):
+            kind = str(widget.property("kind") or "secondary")
+            if kind not in button_fonts:
+                button_fonts[kind] = button_font(m, kind)
+            widget.setFont(button_fonts[kind])
+            widget.setMinimumWidth(m.touch)
+            compact = kind in ("bar", "cancel", "key", "key_text")
+            asked = int(widget.property(TOUCH_HEIGHT) or 0)  # what the page wants, if more
+            widget.setMinimumHeight(max(m.touch if compact else m.button_height, asked))
+
+    # --- top bar ---------------------------------------------------------------------------
+
+    def _toggle_language(self) -> None:
+        self._send(LanguageToggled())
+
+    def _tick(self) -> None:
+        now = QTime.currentTime().toString("HH:mm")
+        if self.clock.text() != now:
+            self.clock.setText(now)

@@ -1,0 +1,81 @@
+"""What every screen page is: a view of the FlowState that sends the patient's intents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.flow import Event, FlowState
+from ui.theme import Metrics
+from ui.widgets import label
+
+Send = Callable[[Event], None]
+
+
+class Page(QWidget):
+    """One screen (or a family of screens, like the busy ones) of the kiosk.
+
+    `show_state` sets every text from the state and the current translator, so a language
+    switch is just another call. `apply_metrics` adapts sizes and layout to the window.
+    """
+
+    # Back is this page's main action (history): a big primary button at the bottom.
+    primary_back = False
+
+    def __init__(self, send: Send) -> None:
+        super().__init__()
+        self.setProperty("page", True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._send = send
+        self.metrics: Metrics | None = None
+        self.title = label("title", name="lbl_title")
+        self.content = QVBoxLayout(self)
+        self.content.addWidget(self.title)
+
+    def show_state(self, state: FlowState) -> None:
+        raise NotImplementedError
+
+    def entered(self) -> None:
+        """The flow moved to this page from another one."""
+
+    def left(self) -> None:
+        """The flow moved from this page to another one: drop any personal data it shows."""
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+        self.content.setContentsMargins(
+            metrics.margin, metrics.spacing, metrics.margin, metrics.spacing
+        )
+        self.content.setSpacing(metrics.spacing)
+
+    def sender_of(self, event: Event) -> Callable[[], None]:
+        """A slot that sends `event` (user intents carry no data, or data known now)."""
+        return lambda: self._send(event)
+
+
+def set_direction(layout: QBoxLayout, metrics: Metrics) -> None:
+    """Stack in portrait, side by side in landscape."""
+    layout.setDirection(
+        QBoxLayout.Direction.TopToBottom if metrics.portrait else QBoxLayout.Direction.LeftToRight
+    )
+
+
+def arrange_columns(layout: QBoxLayout, metrics: Metrics) -> None:
+    """Side by side sharing the width in landscape; stacked in portrait, each part as tall as
+    its content with the spare height at the end. The layout's last item must be a stretch."""
+    set_direction(layout, metrics)
+    last = layout.count() - 1
+    for index in range(last):
+        layout.setStretch(index, 0 if metrics.portrait else 1)
+    layout.setStretch(last, 1 if metrics.portrait else 0)
+
+
+def arrange_actions(layout: QBoxLayout, metrics: Metrics) -> None:
+    """A row of buttons added secondary first, primary last: side by side in landscape with
+    the primary on the right; stacked full width in portrait with the primary on top."""
+    layout.setDirection(
+        QBoxLayout.Direction.BottomToTop if metrics.portrait else QBoxLayout.Direction.LeftToRight
+    )
+    layout.setSpacing(metrics.spacing)

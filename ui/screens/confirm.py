@@ -1,0 +1,48 @@
+"""CONFIRM: everything the visit will be registered with, one button to do it."""
+
+from __future__ import annotations
+
+from kiosk.flow import Confirmed, FlowState
+from ui.messages import priority_name, service_name
+from ui.phrases import department_name, room_floor
+from ui.screens.base import Page, Send
+from ui.theme import Metrics
+from ui.widgets import InfoCard, button
+
+
+class ConfirmPage(Page):
+    def __init__(self, send: Send) -> None:
+        super().__init__(send)
+        self.details = InfoCard()
+        self.confirm = button("btn_confirm", "primary", self.sender_of(Confirmed()))
+        self.content.addWidget(self.details)
+        self.content.addStretch(1)
+        self.content.addWidget(self.confirm)
+
+    def show_state(self, state: FlowState) -> None:
+        self.title.setText(self.tr("Please check your choices"))
+        rows: list[tuple[str, str]] = []
+        if state.patient is not None:
+            rows.append((self.tr("Name"), state.patient.full_name))
+        if state.department is not None:
+            rows.append((self.tr("Department"), department_name(state.department, state.language)))
+            rows.append(
+                (self.tr("Where"), room_floor(state.department.room, state.department.floor))
+            )
+        if state.appointment is not None:
+            rows.append((self.tr("Appointment"), state.appointment.starts_at.strftime("%H:%M")))
+        if state.service is not None:
+            rows.append((self.tr("Visit type"), service_name(state.service)))
+        priority = priority_name(state.effective_priority)
+        if state.auto_priority.is_priority:
+            priority = self.tr("{group} (from your age)").format(group=priority)
+        rows.append((self.tr("Priority"), priority))
+        self.details.set_rows(rows)
+        self.confirm.setText(self.tr("Confirm and get my number"))
+
+    def left(self) -> None:
+        self.details.set_rows([])  # nothing of this patient stays in hidden widgets
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        self.details.apply_scale(metrics.px(36), metrics.px(22))

@@ -1,0 +1,51 @@
+"""HOSPITAL_UNAVAILABLE and GO_TO_COUNTER: the kiosk cannot finish; say why and what next."""
+
+from __future__ import annotations
+
+from kiosk.flow import DonePressed, FlowState, Problem, RetryPressed
+from ui.messages import PatientMessage, insurance_message, problem_message
+from ui.screens.base import Send
+from ui.screens.notice import NoticePage
+from ui.theme import Metrics, Tone
+from ui.widgets import IconKind, ToneBox, button
+
+
+class HospitalUnavailablePage(NoticePage):
+    def __init__(self, send: Send) -> None:
+        super().__init__(send)
+        self.retry = button("btn_retry", "primary", self.sender_of(RetryPressed()))
+        self.done = button("btn_done", "secondary", self.sender_of(DonePressed()))
+        self.add_button(self.retry)
+        self.add_button(self.done)
+
+    def show_state(self, state: FlowState) -> None:
+        self.set_icon(IconKind.WARNING, Tone.WARN)
+        self.show_message(problem_message(state.problem or Problem.HOSPITAL_UNAVAILABLE))
+        self.retry.setText(self.tr("Try again"))
+        self.done.setText(self.tr("Done"))
+
+
+class GoToCounterPage(NoticePage):
+    def __init__(self, send: Send) -> None:
+        super().__init__(send, IconKind.INFO)
+        self.reason = ToneBox("lbl_reason")
+        self.middle.addWidget(self.reason)
+        self.done = button("btn_done", "primary", self.sender_of(DonePressed()))
+        self.add_button(self.done)
+
+    def show_state(self, state: FlowState) -> None:
+        self.set_icon(IconKind.INFO, Tone.INFO)
+        self.title.setText(self.tr("Please go to the reception counter"))
+        problem = state.problem or Problem.REGISTRATION_REJECTED
+        reason = problem_message(problem)
+        status = state.insurance_status
+        if problem is Problem.INSURANCE_NOT_ACCEPTED and status is not None:
+            # The insurance status says more than "not accepted": name the actual reason.
+            reason = PatientMessage(insurance_message(status).what_happened, reason.what_to_do)
+        self.advice.setText(reason.what_to_do)
+        self.reason.set_message(Tone.WARN, reason.what_happened)
+        self.done.setText(self.tr("Done"))
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        self.reason.apply_scale(metrics.px(60), metrics.px(24))

@@ -1,0 +1,53 @@
+"""A page that tells the patient something went wrong and what to do: icon, words, buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
+
+from ui.messages import PatientMessage
+from ui.screens.base import Page, Send
+from ui.theme import TONE_COLOURS, Metrics, Tone
+from ui.widgets import Icon, IconKind, label
+
+
+class NoticePage(Page):
+    """The title says what happened, the advice what to do; buttons sit at the bottom."""
+
+    def __init__(self, send: Send, icon: IconKind = IconKind.WARNING) -> None:
+        super().__init__(send)
+        self.icon = Icon(icon, TONE_COLOURS[Tone.WARN][0])
+        self.advice = label("body", name="lbl_advice")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.advice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.middle = QVBoxLayout()
+        self.content.removeWidget(self.title)
+        self.content.addStretch(1)
+        self.content.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.content.addWidget(self.title)
+        self.content.addWidget(self.advice)
+        self.content.addLayout(self.middle)
+        self.content.addStretch(2)
+        self.buttons = QHBoxLayout()
+        self.content.addLayout(self.buttons)
+
+    def add_button(self, widget: QPushButton) -> None:
+        self.buttons.addWidget(widget, 1)
+
+    def set_icon(self, kind: IconKind, tone: Tone) -> None:
+        self.icon.set_icon(kind, TONE_COLOURS[tone][0])
+
+    def show_message(self, message: PatientMessage) -> None:
+        self.title.setText(message.what_happened)
+        self.advice.setText(message.what_to_do)
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        self.icon.set_side(metrics.px(180 if metrics.portrait else 150))
+        self.buttons.setSpacing(metrics.spacing)
+        # Portrait: buttons stacked full width, the primary one first; landscape: side by side.
+        self.buttons.setDirection(
+            QHBoxLayout.Direction.TopToBottom
+            if metrics.portrait
+            else QHBoxLayout.Direction.LeftToRight
+        )

@@ -1,0 +1,95 @@
+"""PATIENT_SUMMARY: who the kiosk found, their insurance status in words, then go on."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
+
+from kiosk.flow import Continue, FlowState, HistoryRequested
+from kiosk.privacy import mask_id
+from ui.messages import insurance_message, insurance_tone, priority_name, sex_name
+from ui.phrases import age_text
+from ui.screens.base import Page, Send, arrange_actions, arrange_columns
+from ui.theme import Metrics, Tone
+from ui.widgets import IconKind, InfoCard, ToneBox, button
+
+
+class PatientSummaryPage(Page):
+    def __init__(self, send: Send) -> None:
+        super().__init__(send)
+        self.details = InfoCard()
+        self.chip = ToneBox("lbl_chip_verified")
+        self.insurance = ToneBox("lbl_insurance")
+        self.priority = ToneBox("lbl_priority")
+        self.continue_ = button("btn_continue", "primary", self.sender_of(Continue()))
+        self.history = button("btn_history", "secondary", self.sender_of(HistoryRequested()))
+
+        left = QVBoxLayout()
+        left.addWidget(self.details)
+        left.addWidget(self.chip)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.insurance)
+        right.addWidget(self.priority)
+        right.addStretch(1)
+        self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.columns.addLayout(left)
+        self.columns.addLayout(right)
+        self.columns.addStretch(0)
+        self.side_columns = (left, right)
+        self.buttons = QHBoxLayout()
+        self.buttons.addWidget(self.history, 1)
+        self.buttons.addWidget(self.continue_, 1)
+        self.content.addLayout(self.columns, 1)
+        self.content.addLayout(self.buttons)
+
+    def show_state(self, state: FlowState) -> None:
+        self.title.setText(self.tr("Your details"))
+        patient = state.patient
+        rows: list[tuple[str, str]] = []
+        if patient is not None:
+            rows.append((self.tr("Name"), patient.full_name))
+            citizen_id = patient.citizen_id or (state.identity and state.identity.citizen_id)
+            if citizen_id:
+                rows.append((self.tr("ID number"), mask_id(citizen_id)))
+            if state.age is not None:
+                rows.append((self.tr("Age"), age_text(state.age)))
+            rows.append((self.tr("Sex"), sex_name(patient.sex)))
+        self.details.set_rows(rows)
+
+        verified = bool(state.identity and state.identity.chip_verified)
+        self.chip.setVisible(verified)
+        self.chip.set_message(
+            Tone.OK, self.tr("Verified with the card's chip"), icon=IconKind.SHIELD
+        )
+
+        status = state.insurance_status
+        self.insurance.setVisible(status is not None)
+        if status is not None:
+            message = insurance_message(status)
+            self.insurance.set_message(
+                insurance_tone(status), message.what_happened, message.what_to_do
+            )
+
+        self.priority.setVisible(state.auto_priority.is_priority)
+        self.priority.set_message(
+            Tone.INFO,
+            self.tr("You will be served with priority: {group}").format(
+                group=priority_name(state.auto_priority)
+            ),
+        )
+        self.continue_.setText(self.tr("Continue"))
+        self.history.setText(self.tr("See my past visits"))
+
+    def left(self) -> None:
+        self.details.set_rows([])  # nothing of this patient stays in hidden widgets
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        arrange_columns(self.columns, metrics)
+        self.columns.setSpacing(metrics.spacing)
+        for column in self.side_columns:
+            column.setSpacing(metrics.spacing)
+        arrange_actions(self.buttons, metrics)
+        self.details.apply_scale(metrics.px(32), metrics.px(18))
+        for box in (self.chip, self.insurance, self.priority):
+            box.apply_scale(metrics.px(60), metrics.px(22))

@@ -1,0 +1,29 @@
+"""READ_FAILED: the card or code could not be used; try again or type the number."""
+
+from __future__ import annotations
+
+from kiosk.flow import FlowState, KeypadRequested, Problem, RetryPressed
+from ui.messages import problem_message
+from ui.screens.base import Send
+from ui.screens.notice import NoticePage
+from ui.theme import Tone
+from ui.widgets import IconKind, button
+
+
+class ReadFailedPage(NoticePage):
+    def __init__(self, send: Send) -> None:
+        super().__init__(send)
+        self.retry = button("btn_retry", "primary", self.sender_of(RetryPressed()))
+        self.keypad = button("btn_keypad", "secondary", self.sender_of(KeypadRequested()))
+        self.add_button(self.retry)
+        self.add_button(self.keypad)
+
+    def show_state(self, state: FlowState) -> None:
+        problem = state.problem or Problem.CARD_UNREADABLE
+        forged = problem is Problem.CARD_FORGED
+        self.set_icon(
+            IconKind.CROSS if forged else IconKind.WARNING, Tone.BAD if forged else Tone.WARN
+        )
+        self.show_message(problem_message(problem))
+        self.retry.setText(self.tr("Try again"))
+        self.keypad.setText(self.tr("Type your ID number (CCCD)"))

@@ -1,0 +1,94 @@
+"""TICKET: the queue number, huge, with where to go; take the ticket and finish."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
+
+from kiosk.domain import Ticket
+from kiosk.flow import DonePressed, FlowState
+from ui.phrases import department_directions, department_name, room_floor
+from ui.screens.base import Page, Send, arrange_columns
+from ui.theme import BLUE, Metrics, Tone
+from ui.widgets import Icon, IconKind, InfoCard, ToneBox, button, label
+
+
+def ticket_rows(state: FlowState, ticket: Ticket) -> list[tuple[str, str]]:
+    """Where to go, in the patient's language when the hospital gave an English name."""
+    department = state.department
+    if department is not None:
+        name = department_name(department, state.language)
+        directions = department_directions(department, state.language)
+    else:
+        name, directions = ticket.department_name, ticket.directions
+    rows = [
+        (QCoreApplication.translate("Ticket", "Department"), name),
+        (QCoreApplication.translate("Ticket", "Where"), room_floor(ticket.room, ticket.floor)),
+    ]
+    if directions:
+        rows.append((QCoreApplication.translate("Ticket", "How to get there"), directions))
+    return rows
+
+
+class TicketPage(Page):
+    def __init__(self, send: Send) -> None:
+        super().__init__(send)
+        self.number = label("huge", name="lbl_queue_label", wrap=False)
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.provisional = ToneBox("lbl_provisional")
+        self.details = InfoCard()
+        self.take_icon = Icon(IconKind.PRINTER)
+        self.take = label("heading", name="lbl_take_ticket")
+        self.done = button("btn_done", "primary", self.sender_of(DonePressed()))
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        number_column = QVBoxLayout()
+        number_column.addWidget(self.number)
+        number_column.addWidget(self.provisional)
+        number_column.addStretch(1)
+        self.number_column = number_column
+        self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.columns.addLayout(number_column)
+        self.columns.addWidget(self.details)
+        self.columns.addStretch(0)
+        take_row = QHBoxLayout()
+        take_row.addWidget(self.take_icon)
+        take_row.addWidget(self.take, 1)
+        self.take_row = take_row
+        self.content.addLayout(self.columns, 1)
+        self.content.addLayout(take_row)
+        self.content.addWidget(self.done)
+
+    def show_state(self, state: FlowState) -> None:
+        self.title.setText(self.tr("Your queue number"))
+        ticket = state.ticket
+        self.number.setText(ticket.queue_label if ticket else "")
+        rows = ticket_rows(state, ticket) if ticket else []
+        if ticket is not None:
+            rows.append((self.tr("People ahead of you"), str(ticket.people_ahead)))
+            rows.append(
+                (
+                    self.tr("Estimated wait"),
+                    self.tr("about {minutes} min").format(minutes=ticket.estimated_wait_minutes),
+                )
+            )
+        self.details.set_rows(rows)
+        provisional = bool(ticket and ticket.provisional)
+        self.provisional.setVisible(provisional)
+        self.provisional.set_message(
+            Tone.WARN,
+            self.tr("Temporary number: the hospital system is offline. Staff will confirm it."),
+        )
+        self.take.setText(self.tr("Please take your ticket from the printer."))
+        self.done.setText(self.tr("Done"))
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        arrange_columns(self.columns, metrics)
+        self.columns.setSpacing(metrics.spacing * 2)
+        self.take_row.setSpacing(metrics.spacing)
+        self.number_column.setSpacing(metrics.spacing)
+        self.details.apply_scale(metrics.px(36), metrics.px(22))
+        self.provisional.apply_scale(metrics.px(56), metrics.px(20))
+        self.take_icon.set_side(metrics.px(90))
+        self.take_icon.set_icon(IconKind.PRINTER, BLUE)

@@ -1,0 +1,672 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="vi_VN">
+<context>
+    <name>AppointmentPage</name>
+    <message>
+        <source>You have an appointment today</source>
+        <translation>Bạn có lịch hẹn khám hôm nay</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Giờ hẹn</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>Khoa khám</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Nơi khám</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Bác sĩ</translation>
+    </message>
+    <message>
+        <source>Do you want to check in for this appointment?</source>
+        <translation>Bạn có muốn lấy số khám theo lịch hẹn này không?</translation>
+    </message>
+    <message>
+        <source>Yes, check in</source>
+        <translation>Xác nhận</translation>
+    </message>
+    <message>
+        <source>Choose another department</source>
+        <translation>Chọn khoa khác</translation>
+    </message>
+</context>
+<context>
+    <name>BusyPage</name>
+    <message>
+        <source>Looking up your record…</source>
+        <translation>Đang tìm hồ sơ của bạn…</translation>
+    </message>
+    <message>
+        <source>Creating your new record…</source>
+        <translation>Đang tạo hồ sơ mới…</translation>
+    </message>
+    <message>
+        <source>Registering your visit…</source>
+        <translation>Đang đăng ký khám…</translation>
+    </message>
+    <message>
+        <source>Printing your ticket…</source>
+        <translation>Đang in phiếu số thứ tự…</translation>
+    </message>
+    <message>
+        <source>Please wait a moment.</source>
+        <translation>Xin vui lòng chờ trong giây lát.</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmPage</name>
+    <message>
+        <source>Please check your choices</source>
+        <translation>Xin kiểm tra lại thông tin</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>Khoa khám</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Nơi khám</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>Lịch hẹn</translation>
+    </message>
+    <message>
+        <source>Visit type</source>
+        <translation>Hình thức khám</translation>
+    </message>
+    <message>
+        <source>{group} (from your age)</source>
+        <translation>{group} (theo tuổi của bạn)</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Ưu tiên</translation>
+    </message>
+    <message>
+        <source>Confirm and get my number</source>
+        <translation>Xác nhận và lấy số</translation>
+    </message>
+</context>
+<context>
+    <name>DepartmentPage</name>
+    <message>
+        <source>Choose a department</source>
+        <translation>Chọn khoa khám</translation>
+    </message>
+    <message>
+        <source>No department is open for check-in at the kiosk now. Please go to the reception counter.</source>
+        <translation>Hiện chưa có khoa nào nhận đăng ký khám tại máy. Mời bạn đến quầy tiếp đón.</translation>
+    </message>
+    <message>
+        <source>Previous page</source>
+        <translation>Trang trước</translation>
+    </message>
+    <message>
+        <source>Next page</source>
+        <translation>Trang sau</translation>
+    </message>
+</context>
+<context>
+    <name>GoToCounterPage</name>
+    <message>
+        <source>Please go to the reception counter</source>
+        <translation>Mời bạn đến quầy tiếp đón</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Xong</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPage</name>
+    <message>
+        <source>Your recent visits</source>
+        <translation>Lịch sử khám gần đây</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Đang tải…</translation>
+    </message>
+    <message>
+        <source>No earlier visits are recorded.</source>
+        <translation>Chưa có lần khám nào trước đây.</translation>
+    </message>
+    <message>
+        <source>Doctor: {name}</source>
+        <translation>Bác sĩ: {name}</translation>
+    </message>
+    <message>
+        <source>Diagnosis: {text}</source>
+        <translation>Chẩn đoán: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>HospitalUnavailablePage</name>
+    <message>
+        <source>Try again</source>
+        <translation>Thử lại</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Xong</translation>
+    </message>
+</context>
+<context>
+    <name>KeypadPage</name>
+    <message>
+        <source>Type the 12 digits of your ID number (CCCD)</source>
+        <translation>Nhập 12 số trên thẻ CCCD của bạn</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Xóa hết</translation>
+    </message>
+    <message>
+        <source>Delete the last digit</source>
+        <translation>Xóa số cuối</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>{typed} of 12 digits</source>
+        <translation>Đã nhập {typed}/12 số</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>‹ Back</source>
+        <translation>‹ Quay lại</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>The card could not be read.</source>
+        <translation>Không đọc được thẻ.</translation>
+    </message>
+    <message>
+        <source>Place the card flat on the reader and keep it there until the next screen appears. Or type your ID number.</source>
+        <translation>Xin đặt thẻ nằm phẳng trên đầu đọc và giữ yên cho đến khi màn hình chuyển sang bước tiếp theo. Hoặc nhập số CCCD.</translation>
+    </message>
+    <message>
+        <source>The card was taken away too soon.</source>
+        <translation>Thẻ được lấy ra quá sớm.</translation>
+    </message>
+    <message>
+        <source>Place the card on the reader again and leave it there until the next screen appears.</source>
+        <translation>Xin đặt lại thẻ lên đầu đọc và để yên cho đến khi màn hình chuyển sang bước tiếp theo.</translation>
+    </message>
+    <message>
+        <source>The chip on this card could not be opened.</source>
+        <translation>Không đọc được chip trên thẻ này.</translation>
+    </message>
+    <message>
+        <source>Show the QR code on the front of the card to the camera, or type your ID number.</source>
+        <translation>Xin đưa mã QR ở mặt trước thẻ vào camera, hoặc nhập số CCCD.</translation>
+    </message>
+    <message>
+        <source>This card could not be verified.</source>
+        <translation>Không xác thực được thẻ này.</translation>
+    </message>
+    <message>
+        <source>Please take the card to the reception counter. Staff will help you.</source>
+        <translation>Xin mang thẻ đến quầy tiếp đón để nhân viên hỗ trợ.</translation>
+    </message>
+    <message>
+        <source>The kiosk cannot read this kind of code.</source>
+        <translation>Máy không đọc được loại mã này.</translation>
+    </message>
+    <message>
+        <source>Show the QR code of your ID card, of the VNeID app or of your health insurance card. Or type your ID number.</source>
+        <translation>Xin đưa mã QR trên thẻ CCCD, trong ứng dụng VNeID hoặc trên thẻ BHYT. Hoặc nhập số CCCD.</translation>
+    </message>
+    <message>
+        <source>The code could not be read completely.</source>
+        <translation>Chưa đọc được đầy đủ mã.</translation>
+    </message>
+    <message>
+        <source>Hold the code still, about a hand&apos;s width from the camera, and try again.</source>
+        <translation>Xin giữ yên mã, cách camera khoảng một bàn tay, rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>This ID number is not valid.</source>
+        <translation>Số CCCD không hợp lệ.</translation>
+    </message>
+    <message>
+        <source>Check the 12 digits on your ID card and type them again.</source>
+        <translation>Xin kiểm tra 12 số trên thẻ CCCD và nhập lại.</translation>
+    </message>
+    <message>
+        <source>The hospital has no record for you yet. A new record needs the name and date of birth from your ID card.</source>
+        <translation>Bệnh viện chưa có hồ sơ của bạn. Để tạo hồ sơ mới, máy cần họ tên và ngày sinh trên thẻ CCCD.</translation>
+    </message>
+    <message>
+        <source>Press Done, then place your chip ID card on the reader or show the QR code on it. Or go to the reception counter.</source>
+        <translation>Xin bấm Xong, rồi đặt thẻ CCCD gắn chip lên đầu đọc hoặc đưa mã QR trên thẻ vào camera. Hoặc đến quầy tiếp đón.</translation>
+    </message>
+    <message>
+        <source>The hospital system is not answering right now.</source>
+        <translation>Hệ thống bệnh viện hiện chưa phản hồi.</translation>
+    </message>
+    <message>
+        <source>Press Try again in a moment, or go to the reception counter.</source>
+        <translation>Xin bấm Thử lại sau giây lát, hoặc đến quầy tiếp đón.</translation>
+    </message>
+    <message>
+        <source>The hospital system could not finish your request.</source>
+        <translation>Hệ thống bệnh viện chưa xử lý xong yêu cầu của bạn.</translation>
+    </message>
+    <message>
+        <source>Your health insurance cannot be used at the kiosk today.</source>
+        <translation>Hôm nay chưa dùng được thẻ BHYT của bạn tại máy.</translation>
+    </message>
+    <message>
+        <source>The hospital could not register this visit at the kiosk.</source>
+        <translation>Bệnh viện chưa đăng ký được lượt khám này tại máy.</translation>
+    </message>
+    <message>
+        <source>Staff at the reception counter will check your card.</source>
+        <translation>Nhân viên tại quầy tiếp đón sẽ kiểm tra thẻ cho bạn.</translation>
+    </message>
+    <message>
+        <source>Staff at the reception counter will help you register.</source>
+        <translation>Nhân viên tại quầy tiếp đón sẽ hỗ trợ bạn đăng ký.</translation>
+    </message>
+    <message>
+        <source>The printer has a problem.</source>
+        <translation>Máy in đang gặp sự cố.</translation>
+    </message>
+    <message>
+        <source>Please remember your number and tell a staff member. Staff have already been notified.</source>
+        <translation>Xin ghi nhớ số của bạn và báo nhân viên — nhân viên đã được thông báo.</translation>
+    </message>
+    <message>
+        <source>You can choose a paid service visit, or go to the reception counter.</source>
+        <translation>Bạn có thể chọn khám dịch vụ, hoặc đến quầy tiếp đón.</translation>
+    </message>
+    <message>
+        <source>Please go to the reception counter to have it checked, or choose a paid service visit.</source>
+        <translation>Xin đến quầy tiếp đón để kiểm tra lại, hoặc chọn khám dịch vụ.</translation>
+    </message>
+    <message>
+        <source>You can use your insurance for today&apos;s visit.</source>
+        <translation>Bạn được khám bảo hiểm y tế hôm nay.</translation>
+    </message>
+    <message>
+        <source>Your health insurance card is valid.</source>
+        <translation>Thẻ BHYT còn hiệu lực.</translation>
+    </message>
+    <message>
+        <source>Your health insurance is valid (managed by the defence or police insurance).</source>
+        <translation>Thẻ BHYT còn hiệu lực (do BHXH Bộ Quốc phòng hoặc Bộ Công an quản lý).</translation>
+    </message>
+    <message>
+        <source>Your health insurance is valid. A new card has been issued to you.</source>
+        <translation>Thẻ BHYT còn hiệu lực. Bạn đã được cấp thẻ mới.</translation>
+    </message>
+    <message>
+        <source>You can use your insurance today. Please use the new card next time.</source>
+        <translation>Bạn được khám bảo hiểm y tế hôm nay. Lần sau xin dùng thẻ mới.</translation>
+    </message>
+    <message>
+        <source>Your health insurance card has expired.</source>
+        <translation>Thẻ BHYT đã hết hạn.</translation>
+    </message>
+    <message>
+        <source>No information was found for your insurance card.</source>
+        <translation>Không tìm thấy thông tin thẻ BHYT của bạn.</translation>
+    </message>
+    <message>
+        <source>The name on your insurance card does not match the records.</source>
+        <translation>Họ tên trên thẻ BHYT không khớp với dữ liệu.</translation>
+    </message>
+    <message>
+        <source>The date of birth on your insurance card does not match the records.</source>
+        <translation>Ngày sinh trên thẻ BHYT không khớp với dữ liệu.</translation>
+    </message>
+    <message>
+        <source>Your health insurance card has been withdrawn.</source>
+        <translation>Thẻ BHYT đã bị thu hồi.</translation>
+    </message>
+    <message>
+        <source>Your health insurance card is no longer in force.</source>
+        <translation>Thẻ BHYT đã bị giảm hoặc chấm dứt hiệu lực.</translation>
+    </message>
+    <message>
+        <source>Insurance for a child without a card must be checked at the counter.</source>
+        <translation>Trẻ em chưa có thẻ BHYT cần được kiểm tra tại quầy.</translation>
+    </message>
+    <message>
+        <source>Please go to the reception counter, with the child&apos;s birth certificate if you have it.</source>
+        <translation>Xin đến quầy tiếp đón, mang theo giấy khai sinh của trẻ nếu có.</translation>
+    </message>
+    <message>
+        <source>Your health insurance could not be checked right now.</source>
+        <translation>Hiện chưa kiểm tra được thẻ BHYT của bạn.</translation>
+    </message>
+    <message>
+        <source>The hospital has no health insurance card for you.</source>
+        <translation>Bệnh viện chưa có thông tin thẻ BHYT của bạn.</translation>
+    </message>
+    <message>
+        <source>You can choose a paid service visit. If you have an insurance card, please go to the reception counter.</source>
+        <translation>Bạn có thể chọn khám dịch vụ. Nếu có thẻ BHYT, xin đến quầy tiếp đón.</translation>
+    </message>
+    <message>
+        <source>Not in a priority group</source>
+        <translation>Không thuộc nhóm ưu tiên</translation>
+    </message>
+    <message>
+        <source>Emergency</source>
+        <translation>Cấp cứu</translation>
+    </message>
+    <message>
+        <source>Child under 6</source>
+        <translation>Trẻ em dưới 6 tuổi</translation>
+    </message>
+    <message>
+        <source>Pregnant woman</source>
+        <translation>Phụ nữ có thai</translation>
+    </message>
+    <message>
+        <source>Person with a severe disability</source>
+        <translation>Người khuyết tật nặng hoặc đặc biệt nặng</translation>
+    </message>
+    <message>
+        <source>Aged 75 or over</source>
+        <translation>Người từ 75 tuổi trở lên</translation>
+    </message>
+    <message>
+        <source>Person with revolutionary merit</source>
+        <translation>Người có công với cách mạng</translation>
+    </message>
+    <message>
+        <source>Health insurance visit</source>
+        <translation>Khám bảo hiểm y tế</translation>
+    </message>
+    <message>
+        <source>Paid service visit</source>
+        <translation>Khám dịch vụ</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Nam</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Nữ</translation>
+    </message>
+    <message>
+        <source>Your visit history cannot be shown right now.</source>
+        <translation>Hiện chưa xem được lịch sử khám của bạn.</translation>
+    </message>
+    <message>
+        <source>You can still go on with your check-in.</source>
+        <translation>Bạn vẫn có thể tiếp tục đăng ký khám.</translation>
+    </message>
+</context>
+<context>
+    <name>NotFoundPage</name>
+    <message>
+        <source>You have no record at this hospital yet</source>
+        <translation>Bạn chưa có hồ sơ tại bệnh viện</translation>
+    </message>
+    <message>
+        <source>Shall we create a new record with these details?</source>
+        <translation>Bạn có muốn tạo hồ sơ mới với thông tin này không?</translation>
+    </message>
+    <message>
+        <source>Create a new record</source>
+        <translation>Đăng ký hồ sơ mới</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Xong</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>Số CCCD</translation>
+    </message>
+    <message>
+        <source>Insurance card</source>
+        <translation>Số thẻ BHYT</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>Ngày sinh</translation>
+    </message>
+</context>
+<context>
+    <name>PatientSummaryPage</name>
+    <message>
+        <source>Your details</source>
+        <translation>Thông tin của bạn</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>Số CCCD</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Tuổi</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Giới tính</translation>
+    </message>
+    <message>
+        <source>Verified with the card&apos;s chip</source>
+        <translation>Đã xác thực bằng chip</translation>
+    </message>
+    <message>
+        <source>You will be served with priority: {group}</source>
+        <translation>Bạn được ưu tiên: {group}</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>See my past visits</source>
+        <translation>Xem lịch sử khám</translation>
+    </message>
+</context>
+<context>
+    <name>Phrases</name>
+    <message>
+        <source>Room {room} · Floor {floor}</source>
+        <translation>Phòng {room} · Tầng {floor}</translation>
+    </message>
+    <message>
+        <source>{people} people waiting</source>
+        <translation>{people} người đang chờ</translation>
+    </message>
+    <message>
+        <source>Wait about {minutes} min</source>
+        <translation>Chờ khoảng {minutes} phút</translation>
+    </message>
+    <message>
+        <source>{age} years old</source>
+        <translation>{age} tuổi</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterFaultPage</name>
+    <message>
+        <source>Your queue number</source>
+        <translation>Số thứ tự của bạn</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Xong</translation>
+    </message>
+</context>
+<context>
+    <name>PriorityPage</name>
+    <message>
+        <source>Do you belong to a priority group?</source>
+        <translation>Bạn có thuộc nhóm ưu tiên không?</translation>
+    </message>
+    <message>
+        <source>People in these groups are seen first. Staff may ask to see a document.</source>
+        <translation>Người thuộc các nhóm này được khám trước. Nhân viên có thể đề nghị xem giấy tờ.</translation>
+    </message>
+</context>
+<context>
+    <name>ReadFailedPage</name>
+    <message>
+        <source>Try again</source>
+        <translation>Thử lại</translation>
+    </message>
+    <message>
+        <source>Type your ID number (CCCD)</source>
+        <translation>Nhập số CCCD</translation>
+    </message>
+</context>
+<context>
+    <name>ServicePage</name>
+    <message>
+        <source>Choose the type of visit</source>
+        <translation>Chọn hình thức khám</translation>
+    </message>
+    <message>
+        <source>How will the visit be paid?</source>
+        <translation>Chi phí lần khám này được chi trả thế nào?</translation>
+    </message>
+    <message>
+        <source>Paid by your health insurance card (BHYT).</source>
+        <translation>Dùng thẻ bảo hiểm y tế (BHYT).</translation>
+    </message>
+    <message>
+        <source>Not available: {reason}</source>
+        <translation>Không dùng được: {reason}</translation>
+    </message>
+    <message>
+        <source>Not available today.</source>
+        <translation>Hôm nay không dùng được.</translation>
+    </message>
+    <message>
+        <source>Health insurance visit (BHYT)</source>
+        <translation>Khám bảo hiểm y tế (BHYT)</translation>
+    </message>
+    <message>
+        <source>Paid service visit</source>
+        <translation>Khám dịch vụ</translation>
+    </message>
+    <message>
+        <source>You pay the hospital fee yourself.</source>
+        <translation>Bạn tự chi trả chi phí khám.</translation>
+    </message>
+    <message>
+        <source>Go to the reception counter</source>
+        <translation>Đến quầy tiếp đón</translation>
+    </message>
+</context>
+<context>
+    <name>Ticket</name>
+    <message>
+        <source>Department</source>
+        <translation>Khoa khám</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Nơi khám</translation>
+    </message>
+    <message>
+        <source>How to get there</source>
+        <translation>Đường đi</translation>
+    </message>
+</context>
+<context>
+    <name>TicketPage</name>
+    <message>
+        <source>Your queue number</source>
+        <translation>Số thứ tự của bạn</translation>
+    </message>
+    <message>
+        <source>People ahead of you</source>
+        <translation>Số người trước bạn</translation>
+    </message>
+    <message>
+        <source>Estimated wait</source>
+        <translation>Thời gian chờ</translation>
+    </message>
+    <message>
+        <source>about {minutes} min</source>
+        <translation>khoảng {minutes} phút</translation>
+    </message>
+    <message>
+        <source>Temporary number: the hospital system is offline. Staff will confirm it.</source>
+        <translation>Số tạm thời: hệ thống bệnh viện đang gián đoạn. Nhân viên sẽ xác nhận lại.</translation>
+    </message>
+    <message>
+        <source>Please take your ticket from the printer.</source>
+        <translation>Mời bạn nhận phiếu ở khe máy in.</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Xong</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>Welcome! Check in for your visit here.</source>
+        <translation>Xin chào! Mời bạn đăng ký khám bệnh tại đây.</translation>
+    </message>
+    <message>
+        <source>Place your chip ID card (CCCD) on the card reader</source>
+        <translation>Đặt thẻ CCCD gắn chip lên đầu đọc thẻ</translation>
+    </message>
+    <message>
+        <source>Keep it there until the next screen appears.</source>
+        <translation>Giữ thẻ yên cho đến khi màn hình chuyển bước.</translation>
+    </message>
+    <message>
+        <source>or</source>
+        <translation>hoặc</translation>
+    </message>
+    <message>
+        <source>Show a QR code to the camera</source>
+        <translation>Đưa mã QR vào camera</translation>
+    </message>
+    <message>
+        <source>The QR code on your ID card, in the VNeID app, or on your health insurance card (BHYT).</source>
+        <translation>Mã QR trên thẻ CCCD, trong ứng dụng VNeID, hoặc trên thẻ BHYT.</translation>
+    </message>
+    <message>
+        <source>Type your ID number (CCCD)</source>
+        <translation>Nhập số CCCD</translation>
+    </message>
+    <message>
+        <source>Emergency? Go straight to the Emergency department, or tell a staff member.</source>
+        <translation>Cấp cứu? Xin đến ngay khoa Cấp cứu hoặc báo nhân viên.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,412 @@
+"""Building blocks shared by the screens: labels, buttons, drawn icons, boxes, a spinner."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from enum import Enum, auto
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.theme import BLUE, TONE_COLOURS, Tone, repolish
+
+
+def label(role: str = "body", *, name: str | None = None, wrap: bool = True) -> QLabel:
+    widget = QLabel()
+    widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)  # patient data is never markup
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+# Dynamic property: the height a page wants for a button, when more than the theme's minimum.
+TOUCH_HEIGHT = "touch_height"
+
+
+def button(name: str, kind: str, on_click: Callable[[], None]) -> QPushButton:
+    widget = QPushButton()
+    widget.setObjectName(name)
+    widget.setProperty("kind", kind)
+    widget.setProperty(TOUCH_HEIGHT, 0)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # touch only: no focus rectangles
+    widget.clicked.connect(lambda: on_click())
+    return widget
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete every widget of `layout` (for lists rebuilt from the state)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()
+            widget.setParent(None)  # out of the window at once, not at the next event loop
+            widget.deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())
+
+
+# --- drawn icons ------------------------------------------------------------------------
+
+
+class IconKind(Enum):
+    CARD = auto()
+    QR = auto()
+    PHONE = auto()
+    CHECK = auto()
+    WARNING = auto()
+    CROSS = auto()
+    INFO = auto()
+    PRINTER = auto()
+    BACKSPACE = auto()
+    SHIELD = auto()
+    ARROW_UP = auto()
+    ARROW_DOWN = auto()
+
+
+# Modules of the drawn QR icon outside its three finder squares (fractions of the side).
+_QR_DOTS = ((0.62, 0.62), (0.82, 0.62), (0.72, 0.74), (0.62, 0.86), (0.86, 0.86), (0.46, 0.46))
+
+
+def paint_icon(painter: QPainter, kind: IconKind, rect: QRectF, colour: QColor) -> None:
+    """Draw `kind` in `rect` with strokes in `colour`: simple shapes, readable at any size."""
+    s = min(rect.width(), rect.height())
+    x0 = rect.center().x() - s / 2
+    y0 = rect.center().y() - s / 2
+
+    def p(fx: float, fy: float) -> QPointF:
+        return QPointF(x0 + fx * s, y0 + fy * s)
+
+    def r(fx: float, fy: float, fw: float, fh: float) -> QRectF:
+        return QRectF(x0 + fx * s, y0 + fy * s, fw * s, fh * s)
+
+    pen = QPen(colour, max(2.0, s * 0.07))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    match kind:
+        case IconKind.CARD:
+            painter.drawRoundedRect(r(0.04, 0.2, 0.92, 0.6), s * 0.07, s * 0.07)
+            painter.setBrush(colour)
+            painter.drawRoundedRect(r(0.14, 0.36, 0.2, 0.16), s * 0.02, s * 0.02)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawLine(p(0.46, 0.4), p(0.84, 0.4))
+            painter.drawLine(p(0.46, 0.54), p(0.76, 0.54))
+            painter.drawLine(p(0.14, 0.67), p(0.84, 0.67))
+        case IconKind.QR:
+            for fx, fy in ((0.06, 0.06), (0.62, 0.06), (0.06, 0.62)):
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(r(fx, fy, 0.32, 0.32))
+                painter.setBrush(colour)
+                painter.drawRect(r(fx + 0.1, fy + 0.1, 0.12, 0.12))
+            painter.setBrush(colour)
+            for fx, fy in _QR_DOTS:
+                painter.drawRect(r(fx, fy, 0.1, 0.1))
+        case IconKind.PHONE:
+            painter.drawRoundedRect(r(0.24, 0.04, 0.52, 0.92), s * 0.08, s * 0.08)
+            painter.drawLine(p(0.42, 0.85), p(0.58, 0.85))
+            painter.setBrush(colour)
+            for fx, fy in ((0.34, 0.2), (0.54, 0.2), (0.34, 0.4)):
+                painter.drawRect(r(fx, fy, 0.12, 0.12))
+        case IconKind.CHECK:
+            painter.drawEllipse(r(0.05, 0.05, 0.9, 0.9))
+            path = QPainterPath(p(0.28, 0.52))
+            path.lineTo(p(0.44, 0.68))
+            path.lineTo(p(0.72, 0.34))
+            painter.drawPath(path)
+        case IconKind.WARNING:
+            path = QPainterPath(p(0.5, 0.06))
+            path.lineTo(p(0.96, 0.9))
+            path.lineTo(p(0.04, 0.9))
+            path.closeSubpath()
+            painter.drawPath(path)
+            painter.drawLine(p(0.5, 0.36), p(0.5, 0.62))
+            painter.drawPoint(p(0.5, 0.76))
+        case IconKind.CROSS:
+            painter.drawEllipse(r(0.05, 0.05, 0.9, 0.9))
+            painter.drawLine(p(0.33, 0.33), p(0.67, 0.67))
+            painter.drawLine(p(0.67, 0.33), p(0.33, 0.67))
+        case IconKind.INFO:
+            painter.drawEllipse(r(0.05, 0.05, 0.9, 0.9))
+            painter.drawLine(p(0.5, 0.45), p(0.5, 0.72))
+            painter.drawPoint(p(0.5, 0.29))
+        case IconKind.PRINTER:
+            painter.drawRect(r(0.26, 0.06, 0.48, 0.26))
+            painter.drawRoundedRect(r(0.06, 0.32, 0.88, 0.38), s * 0.05, s * 0.05)
+            painter.drawRect(r(0.26, 0.56, 0.48, 0.38))
+            painter.drawLine(p(0.36, 0.72), p(0.64, 0.72))
+            painter.drawLine(p(0.36, 0.83), p(0.64, 0.83))
+        case IconKind.BACKSPACE:
+            path = QPainterPath(p(0.32, 0.22))
+            path.lineTo(p(0.94, 0.22))
+            path.lineTo(p(0.94, 0.78))
+            path.lineTo(p(0.32, 0.78))
+            path.lineTo(p(0.06, 0.5))
+            path.closeSubpath()
+            painter.drawPath(path)
+            painter.drawLine(p(0.48, 0.36), p(0.76, 0.64))
+            painter.drawLine(p(0.76, 0.36), p(0.48, 0.64))
+        case IconKind.ARROW_UP | IconKind.ARROW_DOWN:
+            top, bottom = (0.2, 0.8) if kind is IconKind.ARROW_UP else (0.8, 0.2)
+            painter.drawLine(p(0.5, bottom), p(0.5, top))
+            tip = QPainterPath(p(0.22, top + (0.28 if top < bottom else -0.28)))
+            tip.lineTo(p(0.5, top))
+            tip.lineTo(p(0.78, top + (0.28 if top < bottom else -0.28)))
+            painter.drawPath(tip)
+        case IconKind.SHIELD:
+            path = QPainterPath(p(0.5, 0.05))
+            path.lineTo(p(0.88, 0.2))
+            path.cubicTo(p(0.88, 0.6), p(0.7, 0.82), p(0.5, 0.95))
+            path.cubicTo(p(0.3, 0.82), p(0.12, 0.6), p(0.12, 0.2))
+            path.closeSubpath()
+            painter.drawPath(path)
+            tick = QPainterPath(p(0.32, 0.5))
+            tick.lineTo(p(0.45, 0.63))
+            tick.lineTo(p(0.68, 0.37))
+            painter.drawPath(tick)
+
+
+def icon_pixmap(kind: IconKind, size: int, colour: str) -> QPixmap:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    paint_icon(painter, kind, QRectF(0, 0, size, size), QColor(colour))
+    painter.end()
+    return pixmap
+
+
+class Icon(QWidget):
+    """A drawn icon that scales with the size the layout gives it."""
+
+    def __init__(self, kind: IconKind, colour: str = BLUE) -> None:
+        super().__init__()
+        self._kind = kind
+        self._colour = QColor(colour)
+        self._side = 96
+        self.setFixedSize(self._side, self._side)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def set_icon(self, kind: IconKind, colour: str) -> None:
+        self._kind = kind
+        self._colour = QColor(colour)
+        self.update()
+
+    def set_side(self, side: int) -> None:
+        self._side = side
+        self.setFixedSize(side, side)
+
+    def paintEvent(self, _event: object) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        paint_icon(painter, self._kind, QRectF(self.rect()).adjusted(2, 2, -2, -2), self._colour)
+
+
+_TONE_ICONS = {
+    Tone.OK: IconKind.CHECK,
+    Tone.WARN: IconKind.WARNING,
+    Tone.BAD: IconKind.CROSS,
+    Tone.INFO: IconKind.INFO,
+}
+
+
+class ToneBox(QFrame):
+    """A coloured box with an icon, a bold line and an explanation (status, problem)."""
+
+    def __init__(self, name: str | None = None, *, title_role: str = "strong") -> None:
+        super().__init__()
+        self.setProperty("tone", Tone.INFO.value)
+        self._icon = Icon(IconKind.INFO)
+        self.title = label(title_role, name=name)
+        self.body = label("body")
+        text = QVBoxLayout()
+        text.setSpacing(8)
+        text.addWidget(self.title)
+        text.addWidget(self.body)
+        row = QHBoxLayout(self)
+        row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(text, 1)
+
+    def set_message(
+        self, tone: Tone, title: str, body: str = "", *, icon: IconKind | None = None
+    ) -> None:
+        if self.property("tone") != tone.value:
+            self.setProperty("tone", tone.value)
+            repolish(self)
+            for child in self.findChildren(QLabel):
+                repolish(child)
+        self._icon.set_icon(icon or _TONE_ICONS[tone], TONE_COLOURS[tone][0])
+        self.title.setText(title)
+        self.body.setText(body)
+        self.body.setVisible(bool(body))
+
+    def apply_scale(self, icon_side: int, padding: int) -> None:
+        self._icon.set_side(icon_side)
+        layout = self.layout()
+        layout.setContentsMargins(padding, padding, padding, padding)
+        layout.setSpacing(padding)
+
+
+class InfoCard(QFrame):
+    """A tinted card of `label: value` rows (patient details, appointment, summary)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setProperty("card", True)
+        self._grid = QGridLayout(self)
+        self._grid.setColumnStretch(1, 1)
+
+    def set_rows(self, rows: Sequence[tuple[str, str]]) -> None:
+        clear_layout(self._grid)
+        for index, (name, value) in enumerate(rows):
+            key = label("muted")
+            key.setText(name)
+            key.setWordWrap(False)
+            shown = label("strong")
+            shown.setText(value)
+            self._grid.addWidget(key, index, 0, Qt.AlignmentFlag.AlignTop)
+            self._grid.addWidget(shown, index, 1, Qt.AlignmentFlag.AlignTop)
+        # Spare height goes below the rows, not between them.
+        for row in range(self._grid.rowCount()):
+            self._grid.setRowStretch(row, 0)
+        self._grid.setRowStretch(len(rows), 1)
+
+    def apply_scale(self, padding: int, spacing: int) -> None:
+        self._grid.setContentsMargins(padding, padding, padding, padding)
+        self._grid.setHorizontalSpacing(padding)
+        self._grid.setVerticalSpacing(spacing)
+
+
+class TileButton(QPushButton):
+    """A big button with a bold heading and lines under it (departments, services, groups)."""
+
+    def __init__(self, name: str, on_click: Callable[[], None], *, primary: bool = False) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setProperty("kind", "primary" if primary else "tile")
+        self.setProperty(TOUCH_HEIGHT, 0)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.clicked.connect(lambda: on_click())
+        self.heading = label("heading")
+        self._lines: list[QLabel] = []
+        self._box = QVBoxLayout(self)
+        self._box.setSpacing(6)
+        self._box.addWidget(self.heading)
+        self._box.addStretch(1)
+        self.heading.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def set_primary(self, primary: bool) -> None:
+        kind = "primary" if primary else "tile"
+        if self.property("kind") != kind:
+            self.setProperty("kind", kind)
+            for widget in (self, *self.findChildren(QLabel)):
+                repolish(widget)
+
+    def set_texts(self, heading: str, lines: Sequence[str] = ()) -> None:
+        self.heading.setText(heading)
+        while len(self._lines) < len(lines):
+            line = label("body")
+            line.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            self._box.insertWidget(self._box.count() - 1, line)
+            self._lines.append(line)
+        for index, line in enumerate(self._lines):
+            line.setVisible(index < len(lines))
+            if index < len(lines):
+                line.setText(lines[index])
+        self.setAccessibleName(" · ".join([heading, *lines]))
+        self.updateGeometry()
+
+    def apply_scale(self, padding_h: int, padding_v: int, min_height: int = 0) -> None:
+        self._box.setContentsMargins(padding_h, padding_v, padding_h, padding_v)
+        self.setProperty(TOUCH_HEIGHT, min_height)
+
+    # Grids and scroll areas size rows from sizeHint, not heightForWidth: report the height
+    # the wrapped text needs at the width the tile has now, and ask again when it changes.
+    def sizeHint(self) -> QSize:
+        width = self.width() if self.width() > 1 else self._box.sizeHint().width()
+        return QSize(self._box.sizeHint().width(), self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), self.sizeHint().height())
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(self._box.totalHeightForWidth(width), self.minimumHeight())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()
+
+
+class Spinner(QWidget):
+    """A busy indicator whose timer runs only while it is on screen."""
+
+    _STEP_MS = 60
+    _DOTS = 12
+
+    def __init__(self, colour: str = BLUE) -> None:
+        super().__init__()
+        self._colour = QColor(colour)
+        self._phase = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(self._STEP_MS)
+        self._timer.timeout.connect(self._advance)
+        self.setFixedSize(160, 160)
+
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    def showEvent(self, event: object) -> None:
+        self._timer.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: object) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def _advance(self) -> None:
+        self._phase = (self._phase + 1) % self._DOTS
+        self.update()
+
+    def paintEvent(self, _event: object) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        side = min(self.width(), self.height())
+        centre = QPointF(self.width() / 2, self.height() / 2)
+        ring = side * 0.38
+        dot = side * 0.075
+        for index in range(self._DOTS):
+            # The dot at the current phase is darkest, the ones behind it fade out.
+            age = (self._phase - index) % self._DOTS
+            colour = QColor(self._colour)
+            colour.setAlphaF(max(0.15, 1.0 - age / self._DOTS))
+            painter.setBrush(colour)
+            angle = 2 * math.pi * index / self._DOTS - math.pi / 2
+            painter.drawEllipse(
+                QPointF(centre.x() + ring * math.cos(angle), centre.y() + ring * math.sin(angle)),
+                dot,
+                dot,
+            )
