@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-COMPOSITION_ROOT = {"kiosk.app", "kiosk.cli", "kiosk.demo_devices", "kiosk.walkthrough"}
+COMPOSITION_ROOT = {
+    "kiosk.app",
+    "kiosk.backends",
+    "kiosk.cli",
+    "kiosk.demo_devices",
+    "kiosk.walkthrough",
+}
 ALLOWED_KIOSK_FOR_DEVICES = {"kiosk", "kiosk.domain", "kiosk.privacy"}
 
 
