@@ -23,6 +23,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 from kiosk.config import Config
 from kiosk.domain import CardError, Identity
 from kiosk.flow import (
+    IO_EFFECTS,
     AlertStaff,
     CardFailed,
     CheckInFlow,
@@ -35,8 +36,6 @@ from kiosk.flow import (
     IdleTimeout,
     StartIdleTimer,
 )
-from kiosk.identity import IdentityError, identity_from_payload
-from kiosk.shell import IO_EFFECTS, EffectRunner
 
 if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, not at start
     from drivers.card.simulated import SimulatedCardReader
@@ -46,6 +45,7 @@ if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, n
     from kiosk.demo_devices import DemoDevices
     from kiosk.demo_hospital.server import DemoHospitalServer
     from kiosk.hospital.rest import RestHospitalClient
+    from kiosk.shell import EffectRunner
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +226,8 @@ class KioskApp(QObject):
             self.controller.staff_alert.emit(f"startup failed: {type(built).__name__}")
             self.backends_failed.emit(f"{type(built).__name__}: {built}")
             return
+        from kiosk.shell import EffectRunner  # with the backends, after the first screen
+
         self.backends = built  # type: ignore[assignment]
         built.card_reader.set_listener(self._card_read, self._card_failed)
         built.scanner.set_listener(self._code_scanned)
@@ -305,6 +307,8 @@ class KioskApp(QObject):
         self.controller.post(CardFailed(error.problem))
 
     def _code_scanned(self, payload: str) -> None:
+        from kiosk.identity import IdentityError, identity_from_payload  # fast start
+
         try:
             identity = identity_from_payload(payload)
         except IdentityError as error:

@@ -6,7 +6,6 @@ value of the wrong kind is an error (a typo must not silently fall back to a def
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -84,6 +83,8 @@ def load_config(path: Path | None) -> Config:
     """The config in `path`, or the defaults when there is no file."""
     if path is None:
         return Config()
+    import tomllib  # only with a file: a demo start skips it
+
     try:
         with path.open("rb") as file:
             raw = tomllib.load(file)

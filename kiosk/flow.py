@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum, auto
+from typing import TYPE_CHECKING
 
 from kiosk.domain import (
     Appointment,
@@ -28,9 +29,10 @@ from kiosk.domain import (
     Ticket,
     Visit,
 )
-from kiosk.identity import IdentityError, IdentityProblem, identity_from_keypad
 from kiosk.insurance import InsuranceStatus, status_of
-from kiosk.tickets import build_ticket
+
+if TYPE_CHECKING:
+    from kiosk.identity.errors import IdentityProblem
 
 
 class Screen(Enum):
@@ -107,11 +109,11 @@ _CARD_PROBLEMS = {
     CardProblem.ACCESS_DENIED: Problem.CARD_ACCESS_DENIED,
     CardProblem.FORGED: Problem.CARD_FORGED,
 }
-_IDENTITY_PROBLEMS = {
-    IdentityProblem.UNKNOWN_PAYLOAD: Problem.CODE_UNKNOWN,
-    IdentityProblem.MALFORMED: Problem.CODE_MALFORMED,
-    IdentityProblem.INVALID_ID: Problem.ID_INVALID,
-    IdentityProblem.EMPTY: Problem.CODE_MALFORMED,
+_IDENTITY_PROBLEMS = {  # kiosk.identity.IdentityProblem values: that package loads lazily
+    "unknown_payload": Problem.CODE_UNKNOWN,
+    "malformed": Problem.CODE_MALFORMED,
+    "invalid_id": Problem.ID_INVALID,
+    "empty": Problem.CODE_MALFORMED,
 }
 
 
@@ -131,7 +133,7 @@ class CardFailed:
 
 @dataclass(frozen=True)
 class CodeUnreadable:
-    problem: IdentityProblem
+    problem: IdentityProblem  # from kiosk.identity
 
 
 # From the patient (user intents)
@@ -370,6 +372,8 @@ Effect = (
     | StartIdleTimer
     | AlertStaff
 )
+# The effects that talk to the hospital or a device: performed off the GUI thread.
+IO_EFFECTS = (LookupPatient, CreatePatient, LoadHistory, RegisterVisit, PrintTicket)
 
 
 # --- state ------------------------------------------------------------------------------
@@ -499,10 +503,14 @@ class CheckInFlow:
             case CardFailed(problem=problem) if s.screen in ACCEPTS_IDENTITY:
                 return self._go(replace(s, problem=_CARD_PROBLEMS[problem]), Screen.READ_FAILED)
             case CodeUnreadable(problem=problem) if s.screen in ACCEPTS_IDENTITY:
-                return self._go(replace(s, problem=_IDENTITY_PROBLEMS[problem]), Screen.READ_FAILED)
+                return self._go(
+                    replace(s, problem=_IDENTITY_PROBLEMS[problem.value]), Screen.READ_FAILED
+                )
             case KeypadRequested() if s.screen in (Screen.WELCOME, Screen.READ_FAILED):
                 return self._go(replace(s, problem=None), Screen.KEYPAD, push=Screen.WELCOME)
             case KeypadSubmitted(digits=digits) if s.screen is Screen.KEYPAD:
+                from kiosk.identity import IdentityError, identity_from_keypad  # fast start
+
                 try:
                     identity = identity_from_keypad(digits)
                 except IdentityError:
@@ -671,6 +679,8 @@ class CheckInFlow:
         )
 
     def _print(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
+        from kiosk.tickets import build_ticket  # first needed here: keeps the start fast
+
         assert s.patient and s.department and s.service and s.registration
         ticket = build_ticket(
             hospital_name=self._settings.hospital_name,

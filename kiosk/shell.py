@@ -43,8 +43,6 @@ from kiosk.hospital.api import (
 
 log = logging.getLogger(__name__)
 
-IO_EFFECTS = (LookupPatient, CreatePatient, LoadHistory, RegisterVisit, PrintTicket)
-
 
 class TicketPrinter(Protocol):
     def print_ticket(self, ticket: Ticket) -> None:

@@ -6,6 +6,7 @@ The window holds nothing of the patient beyond what the current state shows.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTime, QTimer
@@ -34,28 +35,38 @@ from kiosk.flow import (
     Screen,
 )
 from ui.i18n import set_language
-from ui.screens.appointment import AppointmentPage
 from ui.screens.base import Page
-from ui.screens.busy import BusyPage
-from ui.screens.confirm import ConfirmPage
-from ui.screens.department import DepartmentPage
-from ui.screens.history import HistoryPage
-from ui.screens.keypad import KeypadPage
-from ui.screens.message import GoToCounterPage, HospitalUnavailablePage
-from ui.screens.not_found import NotFoundPage
-from ui.screens.patient_summary import PatientSummaryPage
-from ui.screens.printer_fault import PrinterFaultPage
-from ui.screens.priority import PriorityPage
-from ui.screens.read_failed import ReadFailedPage
-from ui.screens.service import ServicePage
-from ui.screens.ticket import TicketPage
-from ui.screens.welcome import WelcomePage
 from ui.theme import Metrics, button_font, font_for, repolish, stylesheet
 from ui.widgets import TOUCH_HEIGHT, button, label
 
 # The language toggle names the other language in that language, so it reads right to the
 # person who needs it: not translated.
 _OTHER_LANGUAGE_NAME = {Language.VI: "English", Language.EN: "Tiếng Việt"}
+
+# Screen -> (module, class) of its page. Pages are built the first time they are needed, so
+# the welcome screen comes up without waiting for the other eighteen; the four busy screens
+# share one page.
+_PAGES: dict[Screen, tuple[str, str]] = {
+    Screen.WELCOME: ("welcome", "WelcomePage"),
+    Screen.KEYPAD: ("keypad", "KeypadPage"),
+    Screen.READ_FAILED: ("read_failed", "ReadFailedPage"),
+    Screen.LOOKING_UP: ("busy", "BusyPage"),
+    Screen.CREATING_PATIENT: ("busy", "BusyPage"),
+    Screen.REGISTERING: ("busy", "BusyPage"),
+    Screen.PRINTING: ("busy", "BusyPage"),
+    Screen.NOT_FOUND: ("not_found", "NotFoundPage"),
+    Screen.PATIENT_SUMMARY: ("patient_summary", "PatientSummaryPage"),
+    Screen.HISTORY: ("history", "HistoryPage"),
+    Screen.APPOINTMENT: ("appointment", "AppointmentPage"),
+    Screen.SERVICE: ("service", "ServicePage"),
+    Screen.DEPARTMENT: ("department", "DepartmentPage"),
+    Screen.PRIORITY: ("priority", "PriorityPage"),
+    Screen.CONFIRM: ("confirm", "ConfirmPage"),
+    Screen.TICKET: ("ticket", "TicketPage"),
+    Screen.PRINTER_FAULT: ("printer_fault", "PrinterFaultPage"),
+    Screen.HOSPITAL_UNAVAILABLE: ("message", "HospitalUnavailablePage"),
+    Screen.GO_TO_COUNTER: ("message", "GoToCounterPage"),
+}
 
 
 class KioskWindow(QMainWindow):
@@ -102,7 +113,6 @@ class KioskWindow(QMainWindow):
 
         self.stack = QStackedWidget()
         self._pages: dict[Screen, Page] = {}
-        self._build_pages()
 
         self.bottom_bar = QWidget()
         self.bottom_bar.setObjectName("bottom_bar")
@@ -123,42 +133,27 @@ class KioskWindow(QMainWindow):
         self._tick()
         self._apply_metrics()
 
-    def _build_pages(self) -> None:
-        busy = BusyPage(self._send)
-        pages: dict[Screen, Page] = {
-            Screen.WELCOME: WelcomePage(self._send),
-            Screen.KEYPAD: KeypadPage(self._send),
-            Screen.READ_FAILED: ReadFailedPage(self._send),
-            Screen.LOOKING_UP: busy,
-            Screen.CREATING_PATIENT: busy,
-            Screen.REGISTERING: busy,
-            Screen.PRINTING: busy,
-            Screen.NOT_FOUND: NotFoundPage(self._send),
-            Screen.PATIENT_SUMMARY: PatientSummaryPage(self._send),
-            Screen.HISTORY: HistoryPage(self._send),
-            Screen.APPOINTMENT: AppointmentPage(self._send),
-            Screen.SERVICE: ServicePage(self._send),
-            Screen.DEPARTMENT: DepartmentPage(self._send),
-            Screen.PRIORITY: PriorityPage(self._send),
-            Screen.CONFIRM: ConfirmPage(self._send),
-            Screen.TICKET: TicketPage(self._send),
-            Screen.PRINTER_FAULT: PrinterFaultPage(self._send),
-            Screen.HOSPITAL_UNAVAILABLE: HospitalUnavailablePage(self._send),
-            Screen.GO_TO_COUNTER: GoToCounterPage(self._send),
-        }
-        missing = set(Screen) - pages.keys()
-        if missing:
-            raise RuntimeError(f"no page for screens {sorted(s.name for s in missing)}")
-        for page in dict.fromkeys(pages.values()):
-            self.stack.addWidget(page)
-        self._pages = pages
+    def _page(self, screen: Screen) -> Page:
+        page = self._pages.get(screen)
+        if page is None:
+            module, name = _PAGES[screen]
+            shared = [s for s, spec in _PAGES.items() if spec == (module, name)]
+            page = next((self._pages[s] for s in shared if s in self._pages), None)
+            if page is None:
+                page_type = getattr(importlib.import_module(f"ui.screens.{module}"), name)
+                page = page_type(self._send)
+                self.stack.addWidget(page)
+                if self._metrics is not None:
+                    page.apply_metrics(self._metrics)
+            self._pages[screen] = page
+        return page
 
     # --- the view ------------------------------------------------------------------------
 
     def render(self, state: FlowState) -> None:
         set_language(state.language)
         previous = self._state
-        page = self._pages[state.screen]
+        page = self._page(state.screen)
         if previous is None or self._pages[previous.screen] is not page:
             if previous is not None:
                 self._pages[previous.screen].left()
@@ -176,7 +171,7 @@ class KioskWindow(QMainWindow):
         self._style_widgets()
 
     def current_page(self) -> Page:
-        return self._pages[self._state.screen if self._state else Screen.WELCOME]
+        return self._page(self._state.screen if self._state else Screen.WELCOME)
 
     def visible_button(self, name: str) -> QAbstractButton | None:
         """The button called `name` that the patient can see now (for drivers and tests)."""
@@ -247,12 +242,15 @@ class KioskWindow(QMainWindow):
             return
         label_fonts: dict[str, QFont] = {}
         button_fonts: dict[str, QFont] = {}
-        for text in self.findChildren(QLabel):
+        on_show = (self.top_bar, self.bottom_bar, self.stack.currentWidget())
+        labels = [w for part in on_show if part for w in part.findChildren(QLabel)]
+        buttons = [w for part in on_show if part for w in part.findChildren(QPushButton)]
+        for text in labels:
             role = str(text.property("role") or "body")
             if role not in label_fonts:
                 label_fonts[role] = font_for(m, role)
             text.setFont(label_fonts[role])
-        for widget in self.findChildren(QPushButton):
+        for widget in buttons:
             kind = str(widget.property("kind") or "secondary")
             if kind not in button_fonts:
                 button_fonts[kind] = button_font(m, kind)

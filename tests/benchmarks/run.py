@@ -191,11 +191,13 @@ def _time_to_ready(command: list[str]) -> float:
 BARE_WINDOW = """
 import time
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 app = QApplication([])
-window = QLabel("Xin chào")
-window.resize(1080, 1920)
+window = QMainWindow()
+window.setCentralWidget(QLabel("Xin chào"))
+window.resize(720, 1280)
 window.show()
+app.processEvents()
 def ready():
     print(f"wall clock {time.time():.6f}")
     app.quit()
