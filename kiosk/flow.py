@@ -139,9 +139,22 @@ class CodeUnreadable:
 # From the patient (user intents)
 
 
-@dataclass(frozen=True)
-class KeypadRequested:
-    pass
+class Pressed(Enum):
+    """Buttons that carry no data: the patient's plain intents."""
+
+    KEYPAD = auto()
+    REGISTER_NEW = auto()
+    CONTINUE = auto()  # go on from the patient summary
+    HISTORY = auto()
+    APPOINTMENT_CONFIRM = auto()
+    APPOINTMENT_DECLINE = auto()
+    COUNTER = auto()
+    CONFIRM = auto()
+    RETRY = auto()
+    BACK = auto()
+    CANCEL = auto()
+    DONE = auto()
+    LANGUAGE = auto()
 
 
 @dataclass(frozen=True)
@@ -150,38 +163,8 @@ class KeypadSubmitted:
 
 
 @dataclass(frozen=True)
-class RegisterNewAccepted:
-    pass
-
-
-@dataclass(frozen=True)
-class Continue:
-    """Go on from the patient summary."""
-
-
-@dataclass(frozen=True)
-class HistoryRequested:
-    pass
-
-
-@dataclass(frozen=True)
-class AppointmentConfirmed:
-    pass
-
-
-@dataclass(frozen=True)
-class AppointmentDeclined:
-    pass
-
-
-@dataclass(frozen=True)
 class ServiceChosen:
     service: ServiceType
-
-
-@dataclass(frozen=True)
-class CounterChosen:
-    pass
 
 
 @dataclass(frozen=True)
@@ -192,36 +175,6 @@ class DepartmentChosen:
 @dataclass(frozen=True)
 class PriorityChosen:
     group: PriorityGroup
-
-
-@dataclass(frozen=True)
-class Confirmed:
-    pass
-
-
-@dataclass(frozen=True)
-class RetryPressed:
-    pass
-
-
-@dataclass(frozen=True)
-class BackPressed:
-    pass
-
-
-@dataclass(frozen=True)
-class CancelPressed:
-    pass
-
-
-@dataclass(frozen=True)
-class DonePressed:
-    pass
-
-
-@dataclass(frozen=True)
-class LanguageToggled:
-    pass
 
 
 # From the shell (results of effects and timers), tagged with their session
@@ -281,23 +234,11 @@ Event = (
     IdentityPresented
     | CardFailed
     | CodeUnreadable
-    | KeypadRequested
+    | Pressed
     | KeypadSubmitted
-    | RegisterNewAccepted
-    | Continue
-    | HistoryRequested
-    | AppointmentConfirmed
-    | AppointmentDeclined
     | ServiceChosen
-    | CounterChosen
     | DepartmentChosen
     | PriorityChosen
-    | Confirmed
-    | RetryPressed
-    | BackPressed
-    | CancelPressed
-    | DonePressed
-    | LanguageToggled
     | PatientFound
     | PatientNotFound
     | HistoryLoaded
@@ -479,12 +420,12 @@ class CheckInFlow:
     # Each branch returns (state, effects). Stale or out-of-place events leave the state alone.
     def _next(self, s: FlowState, event: Event, now: datetime) -> tuple[FlowState, list[Effect]]:
         match event:
-            case LanguageToggled():
+            case Pressed.LANGUAGE:
                 other = Language.EN if s.language is Language.VI else Language.VI
                 return self._go(replace(s, language=other), s.screen, keep_trail=True)
-            case CancelPressed() if s.screen not in NOT_CANCELLABLE:
+            case Pressed.CANCEL if s.screen not in NOT_CANCELLABLE:
                 return self._welcome(s)
-            case DonePressed() if s.screen in (
+            case Pressed.DONE if s.screen in (
                 Screen.TICKET,
                 Screen.PRINTER_FAULT,
                 Screen.HOSPITAL_UNAVAILABLE,
@@ -496,7 +437,7 @@ class CheckInFlow:
                 session == s.session and seq == s.idle_seq and s.screen not in BUSY_SCREENS
             ):
                 return self._welcome(s)
-            case BackPressed() if s.trail and s.screen not in BUSY_SCREENS:
+            case Pressed.BACK if s.trail and s.screen not in BUSY_SCREENS:
                 return self._go(replace(s, history=None, problem=None), s.trail[-1], pop=True)
             case IdentityPresented(identity=identity) if s.screen in ACCEPTS_IDENTITY:
                 return self._look_up(s, identity)
@@ -506,7 +447,7 @@ class CheckInFlow:
                 return self._go(
                     replace(s, problem=_IDENTITY_PROBLEMS[problem.value]), Screen.READ_FAILED
                 )
-            case KeypadRequested() if s.screen in (Screen.WELCOME, Screen.READ_FAILED):
+            case Pressed.KEYPAD if s.screen in (Screen.WELCOME, Screen.READ_FAILED):
                 return self._go(replace(s, problem=None), Screen.KEYPAD, push=Screen.WELCOME)
             case KeypadSubmitted(digits=digits) if s.screen is Screen.KEYPAD:
                 from kiosk.identity import IdentityError, identity_from_keypad  # fast start
@@ -518,16 +459,16 @@ class CheckInFlow:
                         replace(s, problem=Problem.ID_INVALID), Screen.KEYPAD, keep_trail=True
                     )
                 return self._look_up(s, identity)
-            case RetryPressed() if s.screen is Screen.READ_FAILED:
+            case Pressed.RETRY if s.screen is Screen.READ_FAILED:
                 return self._go(replace(s, problem=None), Screen.WELCOME)
-            case RetryPressed() if s.screen is Screen.HOSPITAL_UNAVAILABLE and s.checkin:
+            case Pressed.RETRY if s.screen is Screen.HOSPITAL_UNAVAILABLE and s.checkin:
                 # Same check-in, same idempotency key: a retry can never register twice.
                 return self._go(
                     replace(s, problem=None),
                     Screen.REGISTERING,
                     effects=[RegisterVisit(s.session, s.checkin)],
                 )
-            case RetryPressed() if s.screen is Screen.HOSPITAL_UNAVAILABLE and s.identity:
+            case Pressed.RETRY if s.screen is Screen.HOSPITAL_UNAVAILABLE and s.identity:
                 return self._look_up(replace(s, problem=None), s.identity)
             case _:
                 return self._next_in_session(s, event, now)
@@ -556,7 +497,7 @@ class CheckInFlow:
                         replace(s, problem=Problem.NEEDS_CARD_TO_REGISTER), Screen.NOT_FOUND
                     )
                 return self._go(replace(s, problem=None), Screen.NOT_FOUND)
-            case RegisterNewAccepted() if (
+            case Pressed.REGISTER_NEW if (
                 s.screen is Screen.NOT_FOUND and s.identity and s.problem is None
             ):
                 return self._go(
@@ -564,7 +505,7 @@ class CheckInFlow:
                     Screen.CREATING_PATIENT,
                     effects=[CreatePatient(s.session, s.identity, self._new_key())],
                 )
-            case HistoryRequested() if s.screen is Screen.PATIENT_SUMMARY and s.patient:
+            case Pressed.HISTORY if s.screen is Screen.PATIENT_SUMMARY and s.patient:
                 effect = LoadHistory(s.session, s.patient.patient_id, self._settings.history_limit)
                 return self._go(
                     replace(s, history=None),
@@ -574,13 +515,13 @@ class CheckInFlow:
                 )
             case HistoryLoaded(visits=visits) if s.screen is Screen.HISTORY:
                 return self._go(replace(s, history=visits), Screen.HISTORY, keep_trail=True)
-            case Continue() if s.screen is Screen.PATIENT_SUMMARY:
+            case Pressed.CONTINUE if s.screen is Screen.PATIENT_SUMMARY:
                 if s.todays_appointment:
                     return self._go(s, Screen.APPOINTMENT, push=Screen.PATIENT_SUMMARY)
                 return self._go(s, Screen.SERVICE, push=Screen.PATIENT_SUMMARY)
-            case AppointmentConfirmed() if s.screen is Screen.APPOINTMENT:
+            case Pressed.APPOINTMENT_CONFIRM if s.screen is Screen.APPOINTMENT:
                 return self._appointment_confirmed(s)
-            case AppointmentDeclined() if s.screen is Screen.APPOINTMENT:
+            case Pressed.APPOINTMENT_DECLINE if s.screen is Screen.APPOINTMENT:
                 return self._go(
                     replace(s, appointment=None), Screen.SERVICE, push=Screen.APPOINTMENT
                 )
@@ -592,7 +533,7 @@ class CheckInFlow:
                     Screen.DEPARTMENT,
                     push=Screen.SERVICE,
                 )
-            case CounterChosen() if s.screen is Screen.SERVICE:
+            case Pressed.COUNTER if s.screen is Screen.SERVICE:
                 return self._go(
                     replace(s, problem=Problem.INSURANCE_NOT_ACCEPTED),
                     Screen.GO_TO_COUNTER,
@@ -609,7 +550,7 @@ class CheckInFlow:
                 group is PriorityGroup.NONE or group in DECLARABLE_PRIORITIES
             ):
                 return self._go(replace(s, priority=group), Screen.CONFIRM, push=Screen.PRIORITY)
-            case Confirmed() if s.screen is Screen.CONFIRM:
+            case Pressed.CONFIRM if s.screen is Screen.CONFIRM:
                 return self._register(s)
             case VisitRegistered(registration=registration) if s.screen is Screen.REGISTERING:
                 if s.department is None or registration.department_code != s.department.code:

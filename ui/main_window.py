@@ -23,17 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.flow import (
-    BUSY_SCREENS,
-    NOT_CANCELLABLE,
-    BackPressed,
-    CancelPressed,
-    Event,
-    FlowState,
-    Language,
-    LanguageToggled,
-    Screen,
-)
+from kiosk.flow import BUSY_SCREENS, NOT_CANCELLABLE, Event, FlowState, Language, Pressed, Screen
 from ui.i18n import set_language
 from ui.screens.base import Page
 from ui.theme import Metrics, button_font, font_for, repolish, stylesheet
@@ -104,7 +94,7 @@ class KioskWindow(QMainWindow):
         self.hospital.setText(hospital_name)
         self.clock = label("clock", name="lbl_clock", wrap=False)
         self.language_button = button("btn_language", "bar", self._toggle_language)
-        self.cancel_button = button("btn_cancel", "cancel", lambda: self._send(CancelPressed()))
+        self.cancel_button = button("btn_cancel", "cancel", lambda: self._send(Pressed.CANCEL))
         self.top_row = QHBoxLayout(self.top_bar)
         self.top_row.addWidget(self.hospital, 1)
         self.top_row.addWidget(self.clock)
@@ -117,7 +107,7 @@ class KioskWindow(QMainWindow):
         self.bottom_bar = QWidget()
         self.bottom_bar.setObjectName("bottom_bar")
         self.bottom_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.back_button = button("btn_back", "secondary", lambda: self._send(BackPressed()))
+        self.back_button = button("btn_back", "secondary", lambda: self._send(Pressed.BACK))
         self.bottom_row = QHBoxLayout(self.bottom_bar)
         self.bottom_row.addWidget(self.back_button)
         self.bottom_row.addStretch(1)
@@ -263,7 +253,7 @@ class KioskWindow(QMainWindow):
     # --- top bar ---------------------------------------------------------------------------
 
     def _toggle_language(self) -> None:
-        self._send(LanguageToggled())
+        self._send(Pressed.LANGUAGE)
 
     def _tick(self) -> None:
         now = QTime.currentTime().toString("HH:mm")

@@ -25,42 +25,30 @@ from kiosk.domain import (
 )
 from kiosk.flow import (
     AlertStaff,
-    AppointmentConfirmed,
-    AppointmentDeclined,
-    BackPressed,
-    CancelPressed,
     CardFailed,
     CheckInFlow,
     CodeUnreadable,
-    Confirmed,
-    Continue,
-    CounterChosen,
     CreatePatient,
     DepartmentChosen,
-    DonePressed,
     FlowSettings,
     FlowState,
     HistoryLoaded,
-    HistoryRequested,
     IdentityPresented,
     IdleTimeout,
-    KeypadRequested,
     KeypadSubmitted,
     Language,
-    LanguageToggled,
     LoadHistory,
     LookupPatient,
     PatientFound,
     PatientNotFound,
+    Pressed,
     PrintFailed,
     PrintTicket,
     PriorityChosen,
     Problem,
-    RegisterNewAccepted,
     RegisterVisit,
     Request,
     RequestFailed,
-    RetryPressed,
     Screen,
     ServiceChosen,
     StartIdleTimer,
@@ -149,7 +137,7 @@ def found(flow: CheckInFlow, who: Patient, appointments=()) -> None:
 
 def drive_to_confirm(flow: CheckInFlow, who: Patient | None = None) -> None:
     found(flow, who or patient())
-    flow.handle(Continue(), NOW)
+    flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     flow.handle(DepartmentChosen("NOI"), NOW)
     if flow.state.screen is Screen.PRIORITY:
@@ -178,7 +166,7 @@ def test_walk_in_with_insurance_reaches_a_printed_ticket(flow: CheckInFlow) -> N
     assert state.screen is Screen.PATIENT_SUMMARY
     assert state.age == 36 and state.insurance_accepted
 
-    flow.handle(Continue(), NOW)
+    flow.handle(Pressed.CONTINUE, NOW)
     assert flow.state.screen is Screen.SERVICE
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     assert flow.state.screen is Screen.DEPARTMENT
@@ -188,7 +176,7 @@ def test_walk_in_with_insurance_reaches_a_printed_ticket(flow: CheckInFlow) -> N
     flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
     assert flow.state.screen is Screen.CONFIRM
 
-    effects = flow.handle(Confirmed(), NOW)
+    effects = flow.handle(Pressed.CONFIRM, NOW)
     assert flow.state.screen is Screen.REGISTERING
     (register,) = effects
     assert isinstance(register, RegisterVisit)
@@ -213,19 +201,19 @@ def test_walk_in_with_insurance_reaches_a_printed_ticket(flow: CheckInFlow) -> N
     assert flow.state.screen is Screen.TICKET
     assert effects == [StartIdleTimer(0, flow.state.idle_seq, SETTINGS.ticket_seconds)]
 
-    flow.handle(DonePressed(), NOW)
+    flow.handle(Pressed.DONE, NOW)
     assert_clean_welcome(flow.state)
     assert flow.state.session == 1
 
 
 def test_appointment_today_is_confirmed_without_choosing_a_department(flow: CheckInFlow) -> None:
     found(flow, patient(), [APPOINTMENT])
-    flow.handle(Continue(), NOW)
+    flow.handle(Pressed.CONTINUE, NOW)
     assert flow.state.screen is Screen.APPOINTMENT
-    flow.handle(AppointmentConfirmed(), NOW)
+    flow.handle(Pressed.APPOINTMENT_CONFIRM, NOW)
     assert flow.state.screen is Screen.PRIORITY
     flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
-    (register,) = flow.handle(Confirmed(), NOW)
+    (register,) = flow.handle(Pressed.CONFIRM, NOW)
     assert isinstance(register, RegisterVisit)
     assert register.checkin.appointment_id == "A1"
     assert register.checkin.department_code == "NOI"
@@ -234,34 +222,34 @@ def test_appointment_today_is_confirmed_without_choosing_a_department(flow: Chec
 
 def test_declining_the_appointment_goes_to_service_choice(flow: CheckInFlow) -> None:
     found(flow, patient(), [APPOINTMENT])
-    flow.handle(Continue(), NOW)
-    flow.handle(AppointmentDeclined(), NOW)
+    flow.handle(Pressed.CONTINUE, NOW)
+    flow.handle(Pressed.APPOINTMENT_DECLINE, NOW)
     assert flow.state.screen is Screen.SERVICE and flow.state.appointment is None
 
 
 def test_appointment_in_an_unknown_department_is_not_offered(flow: CheckInFlow) -> None:
     found(flow, patient(), [replace(APPOINTMENT, department_code="CLOSED")])
-    flow.handle(Continue(), NOW)
+    flow.handle(Pressed.CONTINUE, NOW)
     assert flow.state.screen is Screen.SERVICE
 
 
 def test_appointment_without_valid_insurance_becomes_paid(flow: CheckInFlow) -> None:
     found(flow, patient(result_code="010"), [APPOINTMENT])
-    flow.handle(Continue(), NOW)
-    flow.handle(AppointmentConfirmed(), NOW)
+    flow.handle(Pressed.CONTINUE, NOW)
+    flow.handle(Pressed.APPOINTMENT_CONFIRM, NOW)
     flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
-    (register,) = flow.handle(Confirmed(), NOW)
+    (register,) = flow.handle(Pressed.CONFIRM, NOW)
     assert register.checkin.service is ServiceType.PAID
 
 
 def test_walk_in_paid(flow: CheckInFlow) -> None:
     found(flow, patient(result_code=None))
-    flow.handle(Continue(), NOW)
+    flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.PAID), NOW)
     assert [d.code for d in flow.state.departments_for(ServiceType.PAID)] == ["NOI", "NHI", "DV"]
     flow.handle(DepartmentChosen("DV"), NOW)
     flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
-    (register,) = flow.handle(Confirmed(), NOW)
+    (register,) = flow.handle(Pressed.CONFIRM, NOW)
     assert register.checkin.service is ServiceType.PAID
     (printing,) = flow.handle(VisitRegistered(0, registration(104, "DV")), NOW)
     assert printing.ticket.queue_label == "D104"
@@ -283,14 +271,14 @@ def test_age_priority_is_detected_and_skips_the_priority_screen(
 ) -> None:
     found(flow, patient(born=born))
     assert flow.state.auto_priority is group
-    flow.handle(Continue(), NOW)
+    flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     flow.handle(DepartmentChosen("NOI"), NOW)
     expected = Screen.CONFIRM if group.is_priority else Screen.PRIORITY
     assert flow.state.screen is expected
     if not group.is_priority:
         return
-    (register,) = flow.handle(Confirmed(), NOW)
+    (register,) = flow.handle(Pressed.CONFIRM, NOW)
     assert register.checkin.priority is group
     (printing,) = flow.handle(VisitRegistered(0, registration(7)), NOW)
     assert printing.ticket.queue_label == "UB007"
@@ -298,18 +286,18 @@ def test_age_priority_is_detected_and_skips_the_priority_screen(
 
 def test_declared_priority_is_registered(flow: CheckInFlow) -> None:
     found(flow, patient())
-    flow.handle(Continue(), NOW)
+    flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     flow.handle(DepartmentChosen("NOI"), NOW)
     flow.handle(PriorityChosen(PriorityGroup.REVOLUTIONARY_MERIT), NOW)
-    (register,) = flow.handle(Confirmed(), NOW)
+    (register,) = flow.handle(Pressed.CONFIRM, NOW)
     assert register.checkin.priority is PriorityGroup.REVOLUTIONARY_MERIT
 
 
 @pytest.mark.parametrize("group", [PriorityGroup.ELDERLY_75, PriorityGroup.CHILD_UNDER_6])
 def test_age_groups_cannot_be_declared(flow: CheckInFlow, group: PriorityGroup) -> None:
     found(flow, patient())
-    flow.handle(Continue(), NOW)
+    flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     flow.handle(DepartmentChosen("NOI"), NOW)
     flow.handle(PriorityChosen(group), NOW)
@@ -319,39 +307,39 @@ def test_age_groups_cannot_be_declared(flow: CheckInFlow, group: PriorityGroup) 
 def test_history_is_fetched_only_when_asked_and_cleared_on_back(flow: CheckInFlow) -> None:
     found(flow, patient())
     assert flow.state.history is None
-    effects = flow.handle(HistoryRequested(), NOW)
+    effects = flow.handle(Pressed.HISTORY, NOW)
     assert flow.state.screen is Screen.HISTORY and flow.state.history is None
     assert effects[0] == LoadHistory(0, "P1", SETTINGS.history_limit)
     flow.handle(HistoryLoaded(0, ()), NOW)
     assert flow.state.history == ()
-    flow.handle(BackPressed(), NOW)
+    flow.handle(Pressed.BACK, NOW)
     assert flow.state.screen is Screen.PATIENT_SUMMARY and flow.state.history is None
 
 
 def test_history_failure_is_a_notice_not_a_dead_end(flow: CheckInFlow) -> None:
     found(flow, patient())
-    flow.handle(HistoryRequested(), NOW)
+    flow.handle(Pressed.HISTORY, NOW)
     effects = flow.handle(RequestFailed(0, Request.HISTORY, Problem.HOSPITAL_UNAVAILABLE), NOW)
     assert flow.state.screen is Screen.HISTORY
     assert flow.state.problem is Problem.HOSPITAL_UNAVAILABLE
     assert not [e for e in effects if isinstance(e, AlertStaff)]
-    flow.handle(BackPressed(), NOW)
+    flow.handle(Pressed.BACK, NOW)
     assert flow.state.screen is Screen.PATIENT_SUMMARY and flow.state.problem is None
 
 
 def test_back_walks_the_trail(flow: CheckInFlow) -> None:
     drive_to_confirm(flow)
     for expected in (Screen.PRIORITY, Screen.DEPARTMENT, Screen.SERVICE, Screen.PATIENT_SUMMARY):
-        flow.handle(BackPressed(), NOW)
+        flow.handle(Pressed.BACK, NOW)
         assert flow.state.screen is expected
-    flow.handle(BackPressed(), NOW)  # nowhere further back: stays
+    flow.handle(Pressed.BACK, NOW)  # nowhere further back: stays
     assert flow.state.screen is Screen.PATIENT_SUMMARY
 
 
 def test_double_confirm_registers_once(flow: CheckInFlow) -> None:
     drive_to_confirm(flow)
-    first = flow.handle(Confirmed(), NOW)
-    second = flow.handle(Confirmed(), NOW)
+    first = flow.handle(Pressed.CONFIRM, NOW)
+    second = flow.handle(Pressed.CONFIRM, NOW)
     assert len(first) == 1 and second == []
 
 
@@ -359,7 +347,7 @@ def test_double_confirm_registers_once(flow: CheckInFlow) -> None:
 
 
 def test_keypad_identity_is_validated_before_lookup(flow: CheckInFlow) -> None:
-    flow.handle(KeypadRequested(), NOW)
+    flow.handle(Pressed.KEYPAD, NOW)
     assert flow.state.screen is Screen.KEYPAD
     flow.handle(KeypadSubmitted("999090012345"), NOW)  # no such province
     assert flow.state.screen is Screen.KEYPAD and flow.state.problem is Problem.ID_INVALID
@@ -385,10 +373,10 @@ def test_unreadable_card_or_code_offers_retry_or_keypad(
 ) -> None:
     flow.handle(event, NOW)
     assert flow.state.screen is Screen.READ_FAILED and flow.state.problem is problem
-    flow.handle(RetryPressed(), NOW)
+    flow.handle(Pressed.RETRY, NOW)
     assert flow.state.screen is Screen.WELCOME
     flow.handle(event, NOW)
-    flow.handle(KeypadRequested(), NOW)
+    flow.handle(Pressed.KEYPAD, NOW)
     assert flow.state.screen is Screen.KEYPAD and flow.state.problem is None
 
 
@@ -407,7 +395,7 @@ def test_unknown_patient_is_registered_after_agreeing(flow: CheckInFlow) -> None
     flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
     flow.handle(PatientNotFound(0), NOW)
     assert flow.state.screen is Screen.NOT_FOUND and flow.state.problem is None
-    (create,) = flow.handle(RegisterNewAccepted(), NOW)
+    (create,) = flow.handle(Pressed.REGISTER_NEW, NOW)
     assert create == CreatePatient(0, CHIP_IDENTITY, "key-1")
     assert flow.state.screen is Screen.CREATING_PATIENT
     flow.handle(PatientFound(0, patient(result_code=None), (), DEPARTMENTS), NOW)
@@ -415,13 +403,13 @@ def test_unknown_patient_is_registered_after_agreeing(flow: CheckInFlow) -> None
 
 
 def test_unknown_patient_from_keypad_cannot_be_registered(flow: CheckInFlow) -> None:
-    flow.handle(KeypadRequested(), NOW)
+    flow.handle(Pressed.KEYPAD, NOW)
     flow.handle(KeypadSubmitted(CITIZEN_ID), NOW)
     flow.handle(PatientNotFound(0), NOW)
     assert flow.state.screen is Screen.NOT_FOUND
     assert flow.state.problem is Problem.NEEDS_CARD_TO_REGISTER
-    assert flow.handle(RegisterNewAccepted(), NOW) == []
-    flow.handle(DonePressed(), NOW)
+    assert flow.handle(Pressed.REGISTER_NEW, NOW) == []
+    flow.handle(Pressed.DONE, NOW)
     assert_clean_welcome(flow.state)
 
 
@@ -432,13 +420,13 @@ def test_unknown_patient_from_keypad_cannot_be_registered(flow: CheckInFlow) -> 
 def test_invalid_insurance_offers_paid_service_or_the_counter(flow: CheckInFlow, code: str) -> None:
     found(flow, patient(result_code=code))
     assert not flow.state.insurance_accepted
-    flow.handle(Continue(), NOW)
+    flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     assert flow.state.screen is Screen.SERVICE  # refused: stays
-    flow.handle(CounterChosen(), NOW)
+    flow.handle(Pressed.COUNTER, NOW)
     assert flow.state.screen is Screen.GO_TO_COUNTER
     assert flow.state.problem is Problem.INSURANCE_NOT_ACCEPTED
-    flow.handle(BackPressed(), NOW)
+    flow.handle(Pressed.BACK, NOW)
     flow.handle(ServiceChosen(ServiceType.PAID), NOW)
     assert flow.state.screen is Screen.DEPARTMENT
 
@@ -457,22 +445,22 @@ def test_hospital_unavailable_at_lookup_says_so_and_can_retry(flow: CheckInFlow)
     effects = flow.handle(RequestFailed(0, Request.LOOKUP, Problem.HOSPITAL_UNAVAILABLE), NOW)
     assert flow.state.screen is Screen.HOSPITAL_UNAVAILABLE
     assert any(isinstance(e, AlertStaff) for e in effects)
-    (lookup,) = [e for e in flow.handle(RetryPressed(), NOW) if isinstance(e, LookupPatient)]
+    (lookup,) = [e for e in flow.handle(Pressed.RETRY, NOW) if isinstance(e, LookupPatient)]
     assert lookup.identity == CHIP_IDENTITY and flow.state.screen is Screen.LOOKING_UP
 
 
 def test_registration_retry_reuses_the_idempotency_key(flow: CheckInFlow) -> None:
     drive_to_confirm(flow)
-    (first,) = flow.handle(Confirmed(), NOW)
+    (first,) = flow.handle(Pressed.CONFIRM, NOW)
     flow.handle(RequestFailed(0, Request.REGISTER, Problem.HOSPITAL_UNAVAILABLE), NOW)
     assert flow.state.screen is Screen.HOSPITAL_UNAVAILABLE
-    (again,) = [e for e in flow.handle(RetryPressed(), NOW) if isinstance(e, RegisterVisit)]
+    (again,) = [e for e in flow.handle(Pressed.RETRY, NOW) if isinstance(e, RegisterVisit)]
     assert again.checkin == first.checkin
 
 
 def test_rejected_registration_sends_to_the_counter(flow: CheckInFlow) -> None:
     drive_to_confirm(flow)
-    flow.handle(Confirmed(), NOW)
+    flow.handle(Pressed.CONFIRM, NOW)
     flow.handle(RequestFailed(0, Request.REGISTER, Problem.REGISTRATION_REJECTED), NOW)
     assert flow.state.screen is Screen.GO_TO_COUNTER
     assert flow.state.problem is Problem.REGISTRATION_REJECTED
@@ -480,7 +468,7 @@ def test_rejected_registration_sends_to_the_counter(flow: CheckInFlow) -> None:
 
 def test_a_registration_for_another_department_is_not_printed(flow: CheckInFlow) -> None:
     drive_to_confirm(flow)
-    flow.handle(Confirmed(), NOW)
+    flow.handle(Pressed.CONFIRM, NOW)
     effects = flow.handle(VisitRegistered(0, registration(12, "NHI")), NOW)
     assert flow.state.screen is Screen.GO_TO_COUNTER
     assert flow.state.problem is Problem.HOSPITAL_ERROR
@@ -502,7 +490,7 @@ def test_printer_fault_shows_the_number_and_alerts_staff(
     flow: CheckInFlow, problem: PrinterProblem
 ) -> None:
     drive_to_confirm(flow)
-    flow.handle(Confirmed(), NOW)
+    flow.handle(Pressed.CONFIRM, NOW)
     flow.handle(VisitRegistered(0, registration()), NOW)
     effects = flow.handle(PrintFailed(0, problem), NOW)
     state = flow.state
@@ -518,7 +506,7 @@ def test_printer_fault_shows_the_number_and_alerts_staff(
 
 def test_cancel_from_every_step_clears_personal_data(flow: CheckInFlow) -> None:
     steps = [
-        Continue(),
+        Pressed.CONTINUE,
         ServiceChosen(ServiceType.INSURANCE),
         DepartmentChosen("NOI"),
         PriorityChosen(PriorityGroup.NONE),
@@ -527,23 +515,23 @@ def test_cancel_from_every_step_clears_personal_data(flow: CheckInFlow) -> None:
         found(flow, patient())
         for step in steps[:depth]:
             flow.handle(step, NOW)
-        flow.handle(CancelPressed(), NOW)
+        flow.handle(Pressed.CANCEL, NOW)
         assert_clean_welcome(flow.state)
 
 
 def test_registering_and_printing_cannot_be_cancelled(flow: CheckInFlow) -> None:
     drive_to_confirm(flow)
-    flow.handle(Confirmed(), NOW)
-    flow.handle(CancelPressed(), NOW)
+    flow.handle(Pressed.CONFIRM, NOW)
+    flow.handle(Pressed.CANCEL, NOW)
     assert flow.state.screen is Screen.REGISTERING
     flow.handle(VisitRegistered(0, registration()), NOW)
-    flow.handle(CancelPressed(), NOW)
+    flow.handle(Pressed.CANCEL, NOW)
     assert flow.state.screen is Screen.PRINTING
 
 
 def test_idle_timeout_mid_flow_returns_to_a_clean_welcome(flow: CheckInFlow) -> None:
     found(flow, patient())
-    flow.handle(Continue(), NOW)
+    flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     state = flow.state
     flow.handle(IdleTimeout(state.session, state.idle_seq - 1), NOW)  # an older timer: ignored
@@ -554,7 +542,7 @@ def test_idle_timeout_mid_flow_returns_to_a_clean_welcome(flow: CheckInFlow) -> 
 
 def test_idle_timeout_is_ignored_while_waiting_for_the_hospital(flow: CheckInFlow) -> None:
     drive_to_confirm(flow)
-    flow.handle(Confirmed(), NOW)
+    flow.handle(Pressed.CONFIRM, NOW)
     state = flow.state
     flow.handle(IdleTimeout(state.session, state.idle_seq), NOW)
     assert flow.state.screen is Screen.REGISTERING
@@ -570,7 +558,7 @@ def test_every_interactive_screen_starts_an_idle_timer(flow: CheckInFlow) -> Non
 
 def test_an_answer_for_a_cancelled_session_does_not_bring_data_back(flow: CheckInFlow) -> None:
     flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
-    flow.handle(CancelPressed(), NOW)
+    flow.handle(Pressed.CANCEL, NOW)
     assert flow.handle(PatientFound(0, patient(), (), DEPARTMENTS), NOW) == []
     assert_clean_welcome(flow.state)
     # The next patient's session is unaffected by the late answer.
@@ -583,15 +571,15 @@ def test_language_toggle_keeps_the_screen_and_resets_for_the_next_patient(
     flow: CheckInFlow,
 ) -> None:
     found(flow, patient())
-    flow.handle(LanguageToggled(), NOW)
+    flow.handle(Pressed.LANGUAGE, NOW)
     assert flow.state.language is Language.EN
     assert flow.state.screen is Screen.PATIENT_SUMMARY
-    flow.handle(CancelPressed(), NOW)
+    flow.handle(Pressed.CANCEL, NOW)
     assert flow.state.language is Language.VI
 
 
 def test_language_chosen_on_welcome_times_out_back_to_vietnamese(flow: CheckInFlow) -> None:
-    effects = flow.handle(LanguageToggled(), NOW)
+    effects = flow.handle(Pressed.LANGUAGE, NOW)
     (timer,) = effects
     assert isinstance(timer, StartIdleTimer)
     flow.handle(IdleTimeout(timer.session, timer.seq), NOW)

@@ -10,25 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
 from kiosk.domain import PriorityGroup, ServiceType
-from kiosk.flow import (
-    AppointmentConfirmed,
-    AppointmentDeclined,
-    BackPressed,
-    CancelPressed,
-    Confirmed,
-    Continue,
-    CounterChosen,
-    DepartmentChosen,
-    DonePressed,
-    Event,
-    HistoryRequested,
-    KeypadRequested,
-    LanguageToggled,
-    PriorityChosen,
-    RegisterNewAccepted,
-    RetryPressed,
-    ServiceChosen,
-)
+from kiosk.flow import DepartmentChosen, Event, Pressed, PriorityChosen, ServiceChosen
 from ui.main_window import KioskWindow
 
 from .conftest import Recorder
@@ -38,24 +20,24 @@ from .screen_checks import settle
 STATES = sample_states()
 
 PRESSES: list[tuple[str, str, Event]] = [
-    ("welcome", "btn_keypad", KeypadRequested()),
-    ("welcome", "btn_language", LanguageToggled()),
-    ("keypad", "btn_back", BackPressed()),
-    ("keypad", "btn_cancel", CancelPressed()),
-    ("read_failed_card_unreadable", "btn_retry", RetryPressed()),
-    ("read_failed_card_unreadable", "btn_keypad", KeypadRequested()),
-    ("not_found", "btn_register_new", RegisterNewAccepted()),
-    ("not_found_needs_card", "btn_done", DonePressed()),
-    ("summary", "btn_continue", Continue()),
-    ("summary", "btn_history", HistoryRequested()),
-    ("summary", "btn_cancel", CancelPressed()),
-    ("history", "btn_back", BackPressed()),
-    ("appointment", "btn_appointment_confirm", AppointmentConfirmed()),
-    ("appointment", "btn_appointment_other", AppointmentDeclined()),
+    ("welcome", "btn_keypad", Pressed.KEYPAD),
+    ("welcome", "btn_language", Pressed.LANGUAGE),
+    ("keypad", "btn_back", Pressed.BACK),
+    ("keypad", "btn_cancel", Pressed.CANCEL),
+    ("read_failed_card_unreadable", "btn_retry", Pressed.RETRY),
+    ("read_failed_card_unreadable", "btn_keypad", Pressed.KEYPAD),
+    ("not_found", "btn_register_new", Pressed.REGISTER_NEW),
+    ("not_found_needs_card", "btn_done", Pressed.DONE),
+    ("summary", "btn_continue", Pressed.CONTINUE),
+    ("summary", "btn_history", Pressed.HISTORY),
+    ("summary", "btn_cancel", Pressed.CANCEL),
+    ("history", "btn_back", Pressed.BACK),
+    ("appointment", "btn_appointment_confirm", Pressed.APPOINTMENT_CONFIRM),
+    ("appointment", "btn_appointment_other", Pressed.APPOINTMENT_DECLINE),
     ("service", "btn_service_insurance", ServiceChosen(ServiceType.INSURANCE)),
     ("service", "btn_service_paid", ServiceChosen(ServiceType.PAID)),
     ("service_not_accepted", "btn_service_paid", ServiceChosen(ServiceType.PAID)),
-    ("service_not_accepted", "btn_counter", CounterChosen()),
+    ("service_not_accepted", "btn_counter", Pressed.COUNTER),
     ("priority", "btn_priority_none", PriorityChosen(PriorityGroup.NONE)),
     ("priority", "btn_priority_pregnant", PriorityChosen(PriorityGroup.PREGNANT)),
     (
@@ -68,14 +50,14 @@ PRESSES: list[tuple[str, str, Event]] = [
         "btn_priority_revolutionary_merit",
         PriorityChosen(PriorityGroup.REVOLUTIONARY_MERIT),
     ),
-    ("confirm", "btn_confirm", Confirmed()),
-    ("confirm", "btn_back", BackPressed()),
-    ("ticket", "btn_done", DonePressed()),
-    ("printer_fault", "btn_done", DonePressed()),
-    ("hospital_unavailable", "btn_retry", RetryPressed()),
-    ("hospital_unavailable", "btn_done", DonePressed()),
-    ("go_to_counter", "btn_done", DonePressed()),
-    ("go_to_counter", "btn_back", BackPressed()),
+    ("confirm", "btn_confirm", Pressed.CONFIRM),
+    ("confirm", "btn_back", Pressed.BACK),
+    ("ticket", "btn_done", Pressed.DONE),
+    ("printer_fault", "btn_done", Pressed.DONE),
+    ("hospital_unavailable", "btn_retry", Pressed.RETRY),
+    ("hospital_unavailable", "btn_done", Pressed.DONE),
+    ("go_to_counter", "btn_done", Pressed.DONE),
+    ("go_to_counter", "btn_back", Pressed.BACK),
 ]
 
 

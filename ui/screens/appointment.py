@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout
 
-from kiosk.flow import AppointmentConfirmed, AppointmentDeclined, FlowState
+from kiosk.flow import FlowState, Pressed
 from ui.phrases import department_name, room_floor
 from ui.screens.base import Page, Send, arrange_actions
 from ui.theme import Metrics
@@ -17,10 +17,10 @@ class AppointmentPage(Page):
         self.question = label("heading", name="lbl_question")
         self.details = InfoCard()
         self.confirm = button(
-            "btn_appointment_confirm", "primary", self.sender_of(AppointmentConfirmed())
+            "btn_appointment_confirm", "primary", self.sender_of(Pressed.APPOINTMENT_CONFIRM)
         )
         self.other = button(
-            "btn_appointment_other", "secondary", self.sender_of(AppointmentDeclined())
+            "btn_appointment_other", "secondary", self.sender_of(Pressed.APPOINTMENT_DECLINE)
         )
         self.buttons = QHBoxLayout()
         self.buttons.addWidget(self.other, 1)

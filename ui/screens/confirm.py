@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.flow import Confirmed, FlowState
+from kiosk.flow import FlowState, Pressed
 from ui.messages import priority_name, service_name
 from ui.phrases import department_name, room_floor
 from ui.screens.base import Page, Send
@@ -14,7 +14,7 @@ class ConfirmPage(Page):
     def __init__(self, send: Send) -> None:
         super().__init__(send)
         self.details = InfoCard()
-        self.confirm = button("btn_confirm", "primary", self.sender_of(Confirmed()))
+        self.confirm = button("btn_confirm", "primary", self.sender_of(Pressed.CONFIRM))
         self.content.addWidget(self.details)
         self.content.addStretch(1)
         self.content.addWidget(self.confirm)

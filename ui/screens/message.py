@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.flow import DonePressed, FlowState, Problem, RetryPressed
+from kiosk.flow import FlowState, Pressed, Problem
 from ui.messages import PatientMessage, insurance_message, problem_message
 from ui.screens.base import Send
 from ui.screens.notice import NoticePage
@@ -13,8 +13,8 @@ from ui.widgets import IconKind, ToneBox, button
 class HospitalUnavailablePage(NoticePage):
     def __init__(self, send: Send) -> None:
         super().__init__(send)
-        self.retry = button("btn_retry", "primary", self.sender_of(RetryPressed()))
-        self.done = button("btn_done", "secondary", self.sender_of(DonePressed()))
+        self.retry = button("btn_retry", "primary", self.sender_of(Pressed.RETRY))
+        self.done = button("btn_done", "secondary", self.sender_of(Pressed.DONE))
         self.add_button(self.retry)
         self.add_button(self.done)
 
@@ -30,7 +30,7 @@ class GoToCounterPage(NoticePage):
         super().__init__(send, IconKind.INFO)
         self.reason = ToneBox("lbl_reason")
         self.middle.addWidget(self.reason)
-        self.done = button("btn_done", "primary", self.sender_of(DonePressed()))
+        self.done = button("btn_done", "primary", self.sender_of(Pressed.DONE))
         self.add_button(self.done)
 
     def show_state(self, state: FlowState) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.domain import Identity
-from kiosk.flow import DonePressed, FlowState, Problem, RegisterNewAccepted
+from kiosk.flow import FlowState, Pressed, Problem
 from kiosk.privacy import mask_id
 from ui.messages import problem_message
 from ui.phrases import birth_text
@@ -18,8 +18,8 @@ class NotFoundPage(NoticePage):
         super().__init__(send, IconKind.INFO)
         self.details = InfoCard()
         self.middle.addWidget(self.details)
-        self.register = button("btn_register_new", "primary", self.sender_of(RegisterNewAccepted()))
-        self.done = button("btn_done", "primary", self.sender_of(DonePressed()))
+        self.register = button("btn_register_new", "primary", self.sender_of(Pressed.REGISTER_NEW))
+        self.done = button("btn_done", "primary", self.sender_of(Pressed.DONE))
         self.add_button(self.register)
         self.add_button(self.done)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
 
-from kiosk.flow import Continue, FlowState, HistoryRequested
+from kiosk.flow import FlowState, Pressed
 from kiosk.privacy import mask_id
 from ui.messages import insurance_message, insurance_tone, priority_name, sex_name
 from ui.phrases import age_text
@@ -20,8 +20,8 @@ class PatientSummaryPage(Page):
         self.chip = ToneBox("lbl_chip_verified")
         self.insurance = ToneBox("lbl_insurance")
         self.priority = ToneBox("lbl_priority")
-        self.continue_ = button("btn_continue", "primary", self.sender_of(Continue()))
-        self.history = button("btn_history", "secondary", self.sender_of(HistoryRequested()))
+        self.continue_ = button("btn_continue", "primary", self.sender_of(Pressed.CONTINUE))
+        self.history = button("btn_history", "secondary", self.sender_of(Pressed.HISTORY))
 
         left = QVBoxLayout()
         left.addWidget(self.details)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout
 
-from kiosk.flow import DonePressed, FlowState, Problem
+from kiosk.flow import FlowState, Pressed, Problem
 from ui.messages import problem_message
 from ui.screens.base import Page, Send, arrange_columns
 from ui.screens.ticket import ticket_rows
@@ -23,7 +23,7 @@ class PrinterFaultPage(Page):
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.advice = ToneBox("lbl_advice")
         self.details = InfoCard()
-        self.done = button("btn_done", "primary", self.sender_of(DonePressed()))
+        self.done = button("btn_done", "primary", self.sender_of(Pressed.DONE))
 
         number_column = QVBoxLayout()
         number_column.addWidget(self.your_number)

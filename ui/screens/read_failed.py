@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.flow import FlowState, KeypadRequested, Problem, RetryPressed
+from kiosk.flow import FlowState, Pressed, Problem
 from ui.messages import problem_message
 from ui.screens.base import Send
 from ui.screens.notice import NoticePage
@@ -13,8 +13,8 @@ from ui.widgets import IconKind, button
 class ReadFailedPage(NoticePage):
     def __init__(self, send: Send) -> None:
         super().__init__(send)
-        self.retry = button("btn_retry", "primary", self.sender_of(RetryPressed()))
-        self.keypad = button("btn_keypad", "secondary", self.sender_of(KeypadRequested()))
+        self.retry = button("btn_retry", "primary", self.sender_of(Pressed.RETRY))
+        self.keypad = button("btn_keypad", "secondary", self.sender_of(Pressed.KEYPAD))
         self.add_button(self.retry)
         self.add_button(self.keypad)
 

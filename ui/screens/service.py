@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.domain import ServiceType
-from kiosk.flow import CounterChosen, FlowState, ServiceChosen
+from kiosk.flow import FlowState, Pressed, ServiceChosen
 from ui.messages import insurance_message
 from ui.screens.base import Page, Send
 from ui.theme import Metrics
@@ -18,7 +18,7 @@ class ServicePage(Page):
             "btn_service_insurance", self.sender_of(ServiceChosen(ServiceType.INSURANCE))
         )
         self.paid = TileButton("btn_service_paid", self.sender_of(ServiceChosen(ServiceType.PAID)))
-        self.counter = button("btn_counter", "secondary", self.sender_of(CounterChosen()))
+        self.counter = button("btn_counter", "secondary", self.sender_of(Pressed.COUNTER))
         self.content.addWidget(self.question)
         self.content.addWidget(self.insurance)
         self.content.addWidget(self.paid)

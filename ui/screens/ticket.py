@@ -6,7 +6,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.domain import Ticket
-from kiosk.flow import DonePressed, FlowState
+from kiosk.flow import FlowState, Pressed
 from ui.phrases import department_directions, department_name, room_floor
 from ui.screens.base import Page, Send, arrange_columns
 from ui.theme import BLUE, Metrics, Tone
@@ -39,7 +39,7 @@ class TicketPage(Page):
         self.details = InfoCard()
         self.take_icon = Icon(IconKind.PRINTER)
         self.take = label("heading", name="lbl_take_ticket")
-        self.done = button("btn_done", "primary", self.sender_of(DonePressed()))
+        self.done = button("btn_done", "primary", self.sender_of(Pressed.DONE))
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         number_column = QVBoxLayout()

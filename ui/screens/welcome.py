@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout
 
-from kiosk.flow import FlowState, KeypadRequested
+from kiosk.flow import FlowState, Pressed
 from ui.screens.base import Page, Send
 from ui.theme import Metrics, Tone
 from ui.widgets import Icon, IconKind, ToneBox, button, label
@@ -56,7 +56,7 @@ class WelcomePage(Page):
         self.options.addWidget(self.card, 1)
         self.options.addWidget(self.or_label)
         self.options.addWidget(self.qr, 1)
-        self.keypad = button("btn_keypad", "secondary", self.sender_of(KeypadRequested()))
+        self.keypad = button("btn_keypad", "secondary", self.sender_of(Pressed.KEYPAD))
         self.emergency = ToneBox("lbl_emergency", title_role="note")
         self.content.addStretch(1)
         self.content.addLayout(self.options)
