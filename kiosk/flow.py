@@ -561,7 +561,7 @@ class CheckInFlow:
                         Screen.GO_TO_COUNTER,
                         effects=[alert],
                     )
-                return self._print(replace(s, registration=registration))
+                return self._print(replace(s, registration=registration), now)
             case TicketPrinted() if s.screen is Screen.PRINTING:
                 return self._go(s, Screen.TICKET)
             case PrintFailed(problem=problem) if s.screen is Screen.PRINTING:
@@ -619,7 +619,7 @@ class CheckInFlow:
             effects=[RegisterVisit(s.session, checkin)],
         )
 
-    def _print(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
+    def _print(self, s: FlowState, now: datetime) -> tuple[FlowState, list[Effect]]:
         from kiosk.tickets import build_ticket  # first needed here: keeps the start fast
 
         assert s.patient and s.department and s.service and s.registration
@@ -631,6 +631,7 @@ class CheckInFlow:
             registration=s.registration,
             service=s.service,
             priority=s.effective_priority,
+            issued_at=now,
         )
         return self._go(
             replace(s, ticket=ticket), Screen.PRINTING, effects=[PrintTicket(s.session, ticket)]

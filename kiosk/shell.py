@@ -64,14 +64,19 @@ class EffectRunner:
         self._printer = printer
         self._post = post
         self._clock = clock
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effects")
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hospital")
+        # One printer, one thread: jobs never interleave, and the ticket images (the largest
+        # allocations the kiosk makes) always come from the same malloc arena.
+        self._printing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="printer")
 
     def run(self, effect: Effect) -> None:
         """Start an I/O effect in the background; its answer arrives through `post`."""
-        self._pool.submit(self._perform, effect)
+        pool = self._printing if isinstance(effect, PrintTicket) else self._pool
+        pool.submit(self._perform, effect)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._printing.shutdown(wait=True, cancel_futures=True)
 
     def _perform(self, effect: Effect) -> None:
         started = time.perf_counter()

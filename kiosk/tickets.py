@@ -5,6 +5,8 @@ Pure functions: no I/O, no clock. The printer drivers turn a `Ticket` into paper
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from kiosk.domain import (
     Department,
     Patient,
@@ -39,9 +41,14 @@ def build_ticket(
     registration: Registration,
     service: ServiceType,
     priority: PriorityGroup,
+    issued_at: datetime,
     provisional: bool = False,
 ) -> Ticket:
-    """The ticket for a registered visit; where to go comes from the registration."""
+    """The ticket for a registered visit; where to go comes from the registration.
+
+    `issued_at` is the kiosk's own clock, so paper and screen agree whatever time zone the
+    hospital answers in.
+    """
     if registration.department_code != department.code:
         # A mismatch would send the patient to the wrong room: refuse rather than guess.
         raise ValueError(
@@ -59,7 +66,7 @@ def build_ticket(
         birth_year=patient.birth.year,
         service=service,
         priority=priority,
-        issued_at=registration.registered_at,
+        issued_at=issued_at,
         people_ahead=registration.people_ahead,
         estimated_wait_minutes=registration.estimated_wait_minutes,
         visit_id=registration.visit_id,

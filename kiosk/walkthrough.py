@@ -65,6 +65,7 @@ class Driver:
     def screenshot(self, name: str) -> None:
         if self.out_dir is None:
             return
+        _settle(self.kiosk.window)
         self._shots += 1
         path = self.out_dir / self._scenario / f"{self._shots:02d}-{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,6 +118,17 @@ class Driver:
 
     def expire_idle_timer(self) -> None:
         self.kiosk.controller.expire_idle_timer()
+
+
+def _settle(window: QWidget, passes: int = 8) -> None:
+    """Process events until nothing moves: word-wrapped tiles need a few layout passes."""
+    before = None
+    for _ in range(passes):
+        QApplication.processEvents()
+        now = [w.geometry().getRect() for w in window.findChildren(QWidget) if w.isVisible()]
+        if now == before:
+            return
+        before = now
 
 
 def _click(widget: QWidget) -> None:

@@ -155,6 +155,7 @@ def bench_checkin(data_dir: Path, count: int = 200) -> Results:
                 registration=registration,
                 service=ServiceType.INSURANCE,
                 priority=PriorityGroup.NONE,
+                issued_at=datetime.now(),
             )
             ticket_bytes(render_ticket(ticket))
             direct.append((time.perf_counter() - started) * 1000)

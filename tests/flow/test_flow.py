@@ -196,6 +196,7 @@ def test_walk_in_with_insurance_reaches_a_printed_ticket(flow: CheckInFlow) -> N
     assert ticket.queue_label == "B012"
     assert ticket.masked_name == "NGUYỄN V. A."
     assert ticket.room == "P.101" and ticket.people_ahead == 4
+    assert ticket.issued_at == NOW  # the kiosk's clock, as on its screen
 
     effects = flow.handle(TicketPrinted(0), NOW)
     assert flow.state.screen is Screen.TICKET

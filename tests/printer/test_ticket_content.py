@@ -92,6 +92,7 @@ def test_build_ticket_masks_and_formats() -> None:
         registration=REGISTRATION,
         service=ServiceType.INSURANCE,
         priority=PriorityGroup.ELDERLY_75,
+        issued_at=datetime(2025, 3, 7, 8, 6),
     )
     assert ticket.masked_name == "NGUYỄN V. A."
     assert ticket.birth_year == 1958
@@ -99,7 +100,7 @@ def test_build_ticket_masks_and_formats() -> None:
     assert (ticket.room, ticket.floor) == ("204", 2)
     assert ticket.department_name == "Khoa Răng Hàm Mặt"
     assert ticket.directions == "Đi thang máy lên tầng 2, rẽ phải."
-    assert ticket.issued_at == REGISTRATION.registered_at
+    assert ticket.issued_at == datetime(2025, 3, 7, 8, 6)
     assert (ticket.people_ahead, ticket.estimated_wait_minutes) == (12, 35)
     assert ticket.visit_id == "V-20250307-000123"
     assert ticket.hospital_name == "Bệnh viện Đa khoa Tỉnh Quảng Ngãi"
@@ -119,6 +120,7 @@ def test_build_ticket_marks_a_provisional_paid_ticket() -> None:
         registration=REGISTRATION,
         service=ServiceType.PAID,
         priority=PriorityGroup.NONE,
+        issued_at=REGISTRATION.registered_at,
         provisional=True,
     )
     assert ticket.provisional is True
@@ -136,4 +138,5 @@ def test_build_ticket_refuses_a_registration_for_another_department() -> None:
             registration=REGISTRATION,
             service=ServiceType.INSURANCE,
             priority=PriorityGroup.NONE,
+            issued_at=REGISTRATION.registered_at,
         )
