@@ -100,6 +100,11 @@ class Driver:
             raise WalkthroughError(f"button {name!r} is disabled on {self.state.screen.name}")
         _click(button)
 
+    def step(self, name: str, screen: Screen) -> FlowState:
+        """Click `name`, then wait for `screen`."""
+        self.click(name)
+        return self.wait_for(screen)
+
     def type_digits(self, digits: str) -> None:
         for digit in digits:
             self.click(f"key_{digit}")
@@ -139,7 +144,27 @@ def _click(widget: QWidget) -> None:
 # --- the scenarios -----------------------------------------------------------------------
 
 
-def _finish_with_ticket(d: Driver) -> FlowState:
+def _present(d: Driver, show: Callable[[str], None], persona: str, screen: Screen) -> None:
+    d.wait_for(Screen.WELCOME)
+    show(persona)
+    d.wait_for(screen)
+
+
+def _visit(
+    d: Driver, service: str, department: str | None, *, asks_priority: bool = True
+) -> FlowState:
+    """From the patient summary through service, department and priority to the paper."""
+    d.step("btn_continue", Screen.SERVICE)
+    d.step(f"btn_service_{service}", Screen.DEPARTMENT)
+    d.click_department(department)
+    if asks_priority:
+        d.wait_for(Screen.PRIORITY)
+        d.click("btn_priority_none")
+    return _confirm(d)
+
+
+def _confirm(d: Driver) -> FlowState:
+    d.wait_for(Screen.CONFIRM)
     d.click("btn_confirm")
     state = d.wait_for(Screen.TICKET, Screen.PRINTER_FAULT)
     if state.screen is Screen.TICKET:
@@ -147,133 +172,64 @@ def _finish_with_ticket(d: Driver) -> FlowState:
     return state
 
 
-def _to_summary_by_card(d: Driver, persona: str) -> None:
-    d.wait_for(Screen.WELCOME)
-    d.devices.present_card(persona)
-    d.wait_for(Screen.PATIENT_SUMMARY)
-
-
 def appointment_today(d: Driver) -> None:
-    _to_summary_by_card(d, "appointment_today")
-    d.click("btn_continue")
-    d.wait_for(Screen.APPOINTMENT)
-    d.click("btn_appointment_confirm")
-    d.wait_for(Screen.PRIORITY)
+    _present(d, d.devices.present_card, "appointment_today", Screen.PATIENT_SUMMARY)
+    d.step("btn_continue", Screen.APPOINTMENT)
+    d.step("btn_appointment_confirm", Screen.PRIORITY)
     d.click("btn_priority_none")
-    d.wait_for(Screen.CONFIRM)
-    _finish_with_ticket(d)
-    d.click("btn_done")
-    d.wait_for(Screen.WELCOME)
+    _confirm(d)
+    d.step("btn_done", Screen.WELCOME)
 
 
 def walk_in_insurance(d: Driver) -> None:
-    _to_summary_by_card(d, "walk_in_insurance")
+    _present(d, d.devices.present_card, "walk_in_insurance", Screen.PATIENT_SUMMARY)
     d.click("btn_history")
     d.wait_until(lambda state: state.history is not None, "the visit history")
-    d.click("btn_back")
-    d.wait_for(Screen.PATIENT_SUMMARY)
-    d.click("btn_continue")
-    d.wait_for(Screen.SERVICE)
-    d.click("btn_service_insurance")
-    d.wait_for(Screen.DEPARTMENT)
-    d.click_department("NOI")
-    d.wait_for(Screen.PRIORITY)
-    d.click("btn_priority_none")
-    d.wait_for(Screen.CONFIRM)
-    _finish_with_ticket(d)
-    d.click("btn_done")
-    d.wait_for(Screen.WELCOME)
+    d.step("btn_back", Screen.PATIENT_SUMMARY)
+    _visit(d, "insurance", "NOI")
+    d.step("btn_done", Screen.WELCOME)
 
 
 def walk_in_paid(d: Driver) -> None:
-    d.wait_for(Screen.WELCOME)
-    d.devices.show_cccd_qr("walk_in_paid")
-    d.wait_for(Screen.PATIENT_SUMMARY)
-    d.click("btn_continue")
-    d.wait_for(Screen.SERVICE)
-    d.click("btn_service_paid")
-    d.wait_for(Screen.DEPARTMENT)
-    d.click_department()
-    d.wait_for(Screen.PRIORITY)
-    d.click("btn_priority_none")
-    d.wait_for(Screen.CONFIRM)
-    _finish_with_ticket(d)
-    d.click("btn_done")
-    d.wait_for(Screen.WELCOME)
+    _present(d, d.devices.show_cccd_qr, "walk_in_paid", Screen.PATIENT_SUMMARY)
+    _visit(d, "paid", None)
+    d.step("btn_done", Screen.WELCOME)
 
 
 def priority_elderly(d: Driver) -> None:
-    _to_summary_by_card(d, "elderly_80")
-    d.click("btn_continue")
-    d.wait_for(Screen.SERVICE)
-    d.click("btn_service_insurance")
-    d.wait_for(Screen.DEPARTMENT)
-    d.click_department("NOI")
-    d.wait_for(Screen.CONFIRM)  # age 80: priority detected, no priority screen
-    _finish_with_ticket(d)
-    d.click("btn_done")
-    d.wait_for(Screen.WELCOME)
+    _present(d, d.devices.present_card, "elderly_80", Screen.PATIENT_SUMMARY)
+    _visit(d, "insurance", "NOI", asks_priority=False)  # age 80: detected, not asked
+    d.step("btn_done", Screen.WELCOME)
 
 
 def child_under_6(d: Driver) -> None:
-    d.wait_for(Screen.WELCOME)
-    d.devices.show_bhyt_qr("child_4")
-    d.wait_for(Screen.PATIENT_SUMMARY)
-    d.click("btn_continue")
-    d.wait_for(Screen.SERVICE)
-    d.click("btn_service_insurance")
-    d.wait_for(Screen.DEPARTMENT)
-    d.click_department("NHI")
-    d.wait_for(Screen.CONFIRM)
-    _finish_with_ticket(d)
-    d.click("btn_done")
-    d.wait_for(Screen.WELCOME)
+    _present(d, d.devices.show_bhyt_qr, "child_4", Screen.PATIENT_SUMMARY)
+    _visit(d, "insurance", "NHI", asks_priority=False)
+    d.step("btn_done", Screen.WELCOME)
 
 
 def new_patient(d: Driver) -> None:
-    d.wait_for(Screen.WELCOME)
-    d.devices.present_card("new_patient")
-    d.wait_for(Screen.NOT_FOUND)
-    d.click("btn_register_new")
-    d.wait_for(Screen.PATIENT_SUMMARY)
-    d.click("btn_continue")
-    d.wait_for(Screen.SERVICE)
-    d.click("btn_service_paid")
-    d.wait_for(Screen.DEPARTMENT)
-    d.click_department("NOI")
-    d.wait_for(Screen.PRIORITY)
-    d.click("btn_priority_none")
-    d.wait_for(Screen.CONFIRM)
-    _finish_with_ticket(d)
-    d.click("btn_done")
-    d.wait_for(Screen.WELCOME)
+    _present(d, d.devices.present_card, "new_patient", Screen.NOT_FOUND)
+    d.step("btn_register_new", Screen.PATIENT_SUMMARY)
+    _visit(d, "paid", "NOI")
+    d.step("btn_done", Screen.WELCOME)
 
 
 def insurance_expired(d: Driver) -> None:
-    _to_summary_by_card(d, "insurance_expired")
-    d.click("btn_continue")
-    d.wait_for(Screen.SERVICE)
+    _present(d, d.devices.present_card, "insurance_expired", Screen.PATIENT_SUMMARY)
+    d.step("btn_continue", Screen.SERVICE)
     if d.button("btn_service_insurance").isEnabled():
         raise WalkthroughError("insurance service offered with an expired card")
-    d.click("btn_service_paid")
-    d.wait_for(Screen.DEPARTMENT)
-    d.click_department("NOI")
-    d.wait_for(Screen.PRIORITY)
-    d.click("btn_priority_none")
-    d.wait_for(Screen.CONFIRM)
-    _finish_with_ticket(d)
-    d.click("btn_done")
-    d.wait_for(Screen.WELCOME)
+    d.step("btn_back", Screen.PATIENT_SUMMARY)
+    _visit(d, "paid", "NOI")
+    d.step("btn_done", Screen.WELCOME)
 
 
 def name_mismatch(d: Driver) -> None:
-    _to_summary_by_card(d, "name_mismatch")
-    d.click("btn_continue")
-    d.wait_for(Screen.SERVICE)
-    d.click("btn_counter")
-    d.wait_for(Screen.GO_TO_COUNTER)
-    d.click("btn_done")
-    d.wait_for(Screen.WELCOME)
+    _present(d, d.devices.present_card, "name_mismatch", Screen.PATIENT_SUMMARY)
+    d.step("btn_continue", Screen.SERVICE)
+    d.step("btn_counter", Screen.GO_TO_COUNTER)
+    d.step("btn_done", Screen.WELCOME)
 
 
 def hospital_down(d: Driver) -> None:
@@ -284,77 +240,53 @@ def hospital_down(d: Driver) -> None:
         d.wait_for(Screen.HOSPITAL_UNAVAILABLE)
     finally:
         d.devices.hospital_offline(False)
-    d.click("btn_retry")
-    d.wait_for(Screen.PATIENT_SUMMARY)
-    d.click("btn_cancel")
-    d.wait_for(Screen.WELCOME)
+    d.step("btn_retry", Screen.PATIENT_SUMMARY)
+    d.step("btn_cancel", Screen.WELCOME)
 
 
 def printer_out_of_paper(d: Driver) -> None:
     d.wait_for(Screen.WELCOME)
     d.devices.printer_out_of_paper(True)
     try:
-        _to_summary_by_card(d, "walk_in_insurance")
-        d.click("btn_continue")
-        d.wait_for(Screen.SERVICE)
-        d.click("btn_service_insurance")
-        d.wait_for(Screen.DEPARTMENT)
-        d.click_department("NOI")
-        d.wait_for(Screen.PRIORITY)
-        d.click("btn_priority_none")
-        d.wait_for(Screen.CONFIRM)
-        state = _finish_with_ticket(d)
-        if state.screen is not Screen.PRINTER_FAULT:
+        _present(d, d.devices.present_card, "walk_in_insurance", Screen.PATIENT_SUMMARY)
+        if _visit(d, "insurance", "NOI").screen is not Screen.PRINTER_FAULT:
             raise WalkthroughError("printed a ticket with no paper")
     finally:
         d.devices.printer_out_of_paper(False)
-    d.click("btn_done")
-    d.wait_for(Screen.WELCOME)
+    d.step("btn_done", Screen.WELCOME)
 
 
 def idle_timeout(d: Driver) -> None:
-    _to_summary_by_card(d, "walk_in_insurance")
-    d.click("btn_continue")
-    d.wait_for(Screen.SERVICE)
-    d.click("btn_service_insurance")
-    d.wait_for(Screen.DEPARTMENT)
+    _present(d, d.devices.present_card, "walk_in_insurance", Screen.PATIENT_SUMMARY)
+    d.step("btn_continue", Screen.SERVICE)
+    d.step("btn_service_insurance", Screen.DEPARTMENT)
     d.expire_idle_timer()
     d.wait_for(Screen.WELCOME)
 
 
 def language_switch(d: Driver) -> None:
     d.wait_for(Screen.WELCOME)
-    d.click("btn_language")
-    d.wait_for(Screen.WELCOME)
-    d.devices.present_card("walk_in_insurance")
-    d.wait_for(Screen.PATIENT_SUMMARY)
-    d.click("btn_continue")
-    d.wait_for(Screen.SERVICE)
-    d.click("btn_language")  # back to Vietnamese mid-flow, on the same screen
-    d.wait_for(Screen.SERVICE)
-    d.click("btn_cancel")
-    d.wait_for(Screen.WELCOME)
+    d.step("btn_language", Screen.WELCOME)
+    _present(d, d.devices.present_card, "walk_in_insurance", Screen.PATIENT_SUMMARY)
+    d.step("btn_continue", Screen.SERVICE)
+    d.step("btn_language", Screen.SERVICE)  # back to Vietnamese mid-flow, same screen
+    d.step("btn_cancel", Screen.WELCOME)
 
 
 def keypad_entry(d: Driver) -> None:
     d.wait_for(Screen.WELCOME)
-    d.click("btn_keypad")
-    d.wait_for(Screen.KEYPAD)
-    citizen_id = d.devices.citizen_id("walk_in_insurance")
-    d.type_digits(citizen_id)
+    d.step("btn_keypad", Screen.KEYPAD)
+    d.type_digits(d.devices.citizen_id("walk_in_insurance"))
     d.screenshot("keypad_filled")
-    d.click("key_submit")
-    d.wait_for(Screen.PATIENT_SUMMARY)
-    d.click("btn_cancel")
-    d.wait_for(Screen.WELCOME)
+    d.step("key_submit", Screen.PATIENT_SUMMARY)
+    d.step("btn_cancel", Screen.WELCOME)
 
 
 def unreadable_code(d: Driver) -> None:
     d.wait_for(Screen.WELCOME)
     d.devices.show_unknown_qr()
     d.wait_for(Screen.READ_FAILED)
-    d.click("btn_retry")
-    d.wait_for(Screen.WELCOME)
+    d.step("btn_retry", Screen.WELCOME)
 
 
 @dataclass(frozen=True)
