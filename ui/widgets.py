@@ -270,21 +270,28 @@ class InfoCard(QFrame):
         self.setProperty("card", True)
         self._grid = QGridLayout(self)
         self._grid.setColumnStretch(1, 1)
+        self._rows: list[tuple[QLabel, QLabel]] = []
 
     def set_rows(self, rows: Sequence[tuple[str, str]]) -> None:
-        clear_layout(self._grid)
-        for index, (name, value) in enumerate(rows):
+        # The labels are kept and re-used: creating and deleting them on every screen change
+        # costs milliseconds each on the GUI thread.
+        while len(self._rows) < len(rows):
+            index = len(self._rows)
             key = label("muted")
-            key.setText(name)
             key.setWordWrap(False)
             shown = label("strong")
-            shown.setText(value)
             self._grid.addWidget(key, index, 0, Qt.AlignmentFlag.AlignTop)
             self._grid.addWidget(shown, index, 1, Qt.AlignmentFlag.AlignTop)
+            self._rows.append((key, shown))
+        for index, (key, shown) in enumerate(self._rows):
+            name, value = rows[index] if index < len(rows) else ("", "")
+            key.setText(name)
+            shown.setText(value)  # rows not in use keep no personal data either
+            key.setVisible(index < len(rows))
+            shown.setVisible(index < len(rows))
         # Spare height goes below the rows, not between them.
-        for row in range(self._grid.rowCount()):
-            self._grid.setRowStretch(row, 0)
-        self._grid.setRowStretch(len(rows), 1)
+        for row in range(len(self._rows) + 1):
+            self._grid.setRowStretch(row, 0 if row < len(rows) else 1)
 
     def apply_scale(self, padding: int, spacing: int) -> None:
         self._grid.setContentsMargins(padding, padding, padding, padding)

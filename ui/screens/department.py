@@ -12,7 +12,7 @@ from ui.messages import service_name
 from ui.phrases import department_name, people_waiting, room_floor, wait_about
 from ui.screens.base import Page, Send
 from ui.theme import BLUE, Metrics
-from ui.widgets import IconKind, TileButton, button, clear_layout, icon_pixmap, label
+from ui.widgets import IconKind, TileButton, button, icon_pixmap, label
 
 
 class DepartmentPage(Page):
@@ -102,12 +102,13 @@ class DepartmentPage(Page):
         self.scroll_down.setEnabled(bar.value() < bar.maximum())
 
     def _build(self, departments: tuple[Department, ...], language: Language) -> None:
-        clear_layout(self.grid)
-        self.tiles = []
+        """Update the tiles in place: waiting counts change on every visit, the tiles rarely."""
+        previous = {tile.objectName(): tile for tile in self.tiles}
+        tiles: list[TileButton] = []
         for department in departments:
-            tile = TileButton(
-                f"btn_department_{department.code}",
-                self.sender_of(DepartmentChosen(department.code)),
+            name = f"btn_department_{department.code}"
+            tile = previous.pop(name, None) or TileButton(
+                name, self.sender_of(DepartmentChosen(department.code))
             )
             tile.set_texts(
                 department_name(department, language),
@@ -117,8 +118,15 @@ class DepartmentPage(Page):
                     wait_about(department.estimated_wait_minutes),
                 ],
             )
-            self.tiles.append(tile)
-        self._place()
+            tiles.append(tile)
+        for gone in previous.values():
+            self.grid.removeWidget(gone)
+            gone.hide()
+            gone.setParent(None)  # out of the window at once, not at the next event loop
+            gone.deleteLater()
+        if [t.objectName() for t in tiles] != [t.objectName() for t in self.tiles]:
+            self.tiles = tiles
+            self._place()
 
     def _place(self) -> None:
         for tile in self.tiles:
