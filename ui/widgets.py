@@ -47,6 +47,12 @@ def button(name: str, kind: str, on_click: Callable[[], None]) -> QPushButton:
     return widget
 
 
+def show_if(widget: QWidget, visible: bool) -> None:
+    """setVisible only on a change: each call re-lays out the window, a millisecond or two."""
+    if widget.isHidden() == visible:
+        widget.setVisible(visible)
+
+
 def clear_layout(layout: QLayout) -> None:
     """Remove and delete every widget of `layout` (for lists rebuilt from the state)."""
     while layout.count():
@@ -287,11 +293,17 @@ class InfoCard(QFrame):
             name, value = rows[index] if index < len(rows) else ("", "")
             key.setText(name)
             shown.setText(value)  # rows not in use keep no personal data either
-            key.setVisible(index < len(rows))
-            shown.setVisible(index < len(rows))
+            show_if(key, index < len(rows))
+            show_if(shown, index < len(rows))
         # Spare height goes below the rows, not between them.
         for row in range(len(self._rows) + 1):
             self._grid.setRowStretch(row, 0 if row < len(rows) else 1)
+
+    def clear(self) -> None:
+        """Blank every row (the page is hidden): no personal data stays, no re-layout now."""
+        for key, shown in self._rows:
+            key.clear()
+            shown.clear()
 
     def apply_scale(self, padding: int, spacing: int) -> None:
         self._grid.setContentsMargins(padding, padding, padding, padding)
@@ -335,7 +347,7 @@ class TileButton(QPushButton):
             self._box.insertWidget(self._box.count() - 1, line)
             self._lines.append(line)
         for index, line in enumerate(self._lines):
-            line.setVisible(index < len(lines))
+            show_if(line, index < len(lines))
             if index < len(lines):
                 line.setText(lines[index])
         self.setAccessibleName(" · ".join([heading, *lines]))

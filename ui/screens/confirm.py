@@ -41,7 +41,7 @@ class ConfirmPage(Page):
         self.confirm.setText(self.tr("Confirm and get my number"))
 
     def left(self) -> None:
-        self.details.set_rows([])  # nothing of this patient stays in hidden widgets
+        self.details.clear()  # nothing of this patient stays in hidden widgets
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)

@@ -40,7 +40,7 @@ class NotFoundPage(NoticePage):
         self.done.setVisible(needs_card)
 
     def left(self) -> None:
-        self.details.set_rows([])  # nothing of this patient stays in hidden widgets
+        self.details.clear()  # nothing of this patient stays in hidden widgets
 
     def _rows(self, identity: Identity) -> list[tuple[str, str]]:
         rows: list[tuple[str, str]] = []

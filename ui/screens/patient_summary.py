@@ -81,7 +81,7 @@ class PatientSummaryPage(Page):
         self.history.setText(self.tr("See my past visits"))
 
     def left(self) -> None:
-        self.details.set_rows([])  # nothing of this patient stays in hidden widgets
+        self.details.clear()  # nothing of this patient stays in hidden widgets
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
