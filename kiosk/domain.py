@@ -214,13 +214,19 @@ class PrinterProblem(Enum):
     WRITE_FAILED = "write_failed"
 
 
-class PrinterError(Exception):
-    """A ticket could not be printed; `problem` says why in terms staff can act on."""
+class DeviceError(Exception):
+    """A device could not do its job; `problem` says why in terms staff can act on."""
 
-    def __init__(self, problem: PrinterProblem, detail: str = "") -> None:
+    def __init__(self, problem: PrinterProblem | CardProblem, detail: str = "") -> None:
         super().__init__(f"{problem.value}: {detail}" if detail else problem.value)
         self.problem = problem
         self.detail = detail
+
+
+class PrinterError(DeviceError):
+    """A ticket could not be printed."""
+
+    problem: PrinterProblem
 
 
 class CardProblem(Enum):
@@ -230,8 +236,7 @@ class CardProblem(Enum):
     FORGED = "forged"  # passive authentication failed
 
 
-class CardError(Exception):
-    def __init__(self, problem: CardProblem, detail: str = "") -> None:
-        super().__init__(f"{problem.value}: {detail}" if detail else problem.value)
-        self.problem = problem
-        self.detail = detail
+class CardError(DeviceError):
+    """The card could not be read, or its chip data cannot be trusted."""
+
+    problem: CardProblem
