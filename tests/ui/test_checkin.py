@@ -3,6 +3,8 @@ devices: every scenario of the walkthrough, with what each must leave behind."""
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtWidgets import QLabel
 
 from kiosk.app import KioskApp
@@ -180,3 +182,21 @@ def test_no_screen_ever_shows_a_full_id_number(driver: Driver) -> None:
     finally:
         driver.kiosk.controller.state_changed.disconnect(on_state)
     assert texts and not any(citizen_id in text for text in texts)
+
+
+def test_logs_carry_no_personal_data(driver: Driver, caplog) -> None:
+    """Card, QR and keypad check-ins at DEBUG level: no ID number, card number or name logged."""
+    caplog.set_level(logging.DEBUG)
+    walk_in_insurance(driver)
+    walk_in_paid(driver)  # from the CCCD QR
+    child_under_6(driver)  # from the BHYT QR
+    keypad_entry(driver)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert logged  # the kiosk did log what it did
+    for key in ("walk_in_insurance", "walk_in_paid", "child_4"):
+        persona = driver.devices.personas[key]
+        identity = persona.identity
+        secrets = [identity.citizen_id, persona.insurance_number, identity.full_name]
+        secrets += (identity.full_name or "").split()[-1:]  # the given name alone
+        for secret in filter(None, secrets):
+            assert secret not in logged, f"{key}: personal data in the log"
