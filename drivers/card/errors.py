@@ -1,0 +1,37 @@
+"""Typed failures of the eMRTD stack, each mapped to what the kiosk can tell the patient."""
+
+from __future__ import annotations
+
+from kiosk.domain import CardProblem
+
+
+class EmrtdError(Exception):
+    """Base of every chip-protocol failure; `problem` is what the kiosk reports."""
+
+    problem = CardProblem.UNREADABLE
+
+
+class TlvError(EmrtdError):
+    """BER-TLV bytes are truncated, oversized, nested too deep or otherwise malformed."""
+
+
+class ApduError(EmrtdError):
+    """A command cannot be encoded, or a response is too short to carry a status word."""
+
+
+class SecureMessagingError(EmrtdError):
+    """A protected response is malformed, or the card left secure messaging."""
+
+
+class MacError(SecureMessagingError):
+    """A response's MAC does not verify: tampered, garbled, or the session keys differ."""
+
+
+class AccessControlError(EmrtdError):
+    """BAC or PACE did not open the chip: wrong keys, or a protocol step failed."""
+
+    problem = CardProblem.ACCESS_DENIED
+
+
+class UnsupportedError(EmrtdError):
+    """The card offers only protocols or domain parameters this reader does not implement."""
