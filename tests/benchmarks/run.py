@@ -261,7 +261,52 @@ def bench_memory(data_dir: Path, total: int = 1000, first: int = 50) -> Results:
     }
 
 
+def bench_chip(data_dir: Path, runs: int = 20) -> Results:
+    """PACE set-up CPU time on the reader side (issue 3: APDU counts and pcscd figures to come).
+
+    The card side is the in-process test chip; its own CPU time is subtracted. Baseline: one
+    brainpoolP256r1 scalar multiplication, the unit PACE's cost is made of.
+    """
+    sys.path.insert(0, str(ROOT / "tests"))
+    from card.chip import Chip
+
+    from drivers.card import pace
+    from drivers.card.ec import BRAINPOOL_P256R1
+
+    class TimedChip(Chip):
+        cpu_seconds = 0.0
+
+        def transmit(self, apdu: bytes) -> bytes:
+            started = time.process_time()
+            try:
+                return super().transmit(apdu)
+            finally:
+                self.cpu_seconds += time.process_time() - started
+
+    results: Results = {"runs": runs}
+    for name, parameter_id in (("brainpoolP256r1", 13), ("nist_p256", 12)):
+        info = pace.PaceInfo(f"{pace.ID_PACE_ECDH_GM}.2", 2, parameter_id)
+        samples = []
+        for _ in range(runs):
+            chip = TimedChip(can="345678", info=info)
+            started = time.process_time()
+            pace.establish(chip, pace.PacePassword.can("345678"), info)
+            samples.append((time.process_time() - started - chip.cpu_seconds) * 1000)
+        results[f"pace_{name}_cpu_ms_median"] = statistics.median(samples)
+    scalar = []
+    for k in range(runs):
+        started = time.process_time()
+        BRAINPOOL_P256R1.multiply(2**255 - 19 - k, BRAINPOOL_P256R1.generator)
+        scalar.append((time.process_time() - started) * 1000)
+    results["baseline_one_scalar_multiplication_ms_median"] = statistics.median(scalar)
+    worst = max(v for k, v in results.items() if k.startswith("pace_"))
+    results["target"] = "PACE set-up CPU <= 50 ms median"
+    results["pass"] = worst <= 50
+    return results
+
+
 BENCHMARKS: dict[str, Callable[[Path], Results]] = {
+    "chip": bench_chip,
     "checkin": bench_checkin,
     "startup": bench_startup,
     "memory": bench_memory,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import pytest
 
 from drivers.card import bac, pace, tlv
@@ -104,34 +101,3 @@ def test_card_access_skips_other_security_infos() -> None:
 def test_malformed_card_access_is_a_tlv_error(data: str) -> None:
     with pytest.raises(TlvError):
         pace.parse_card_access(bytes.fromhex(data.replace(" ", "")))
-
-
-def test_pace_setup_cpu_time() -> None:
-    """Reader-side CPU time of one PACE run (the chip's own work is excluded); target 50 ms."""
-    info = pace.PaceInfo(f"{GM}.2", 2, 13)
-    median = measure_pace(info, pace.PacePassword.can(CAN), runs=5)
-    assert median <= 0.050, f"PACE set-up took {median * 1000:.1f} ms of CPU"
-
-
-def measure_pace(info: pace.PaceInfo, password: pace.PacePassword, *, runs: int) -> float:
-    """Median reader-side CPU seconds of `runs` PACE set-ups against the in-process chip."""
-    samples = []
-    for _ in range(runs):
-        chip = TimedChip(can=CAN, info=info)
-        start = time.process_time()
-        pace.establish(chip, password, info)
-        samples.append(time.process_time() - start - chip.cpu_seconds)
-    return statistics.median(samples)
-
-
-class TimedChip(Chip):
-    """A chip that keeps count of the CPU time it spends, so it can be subtracted."""
-
-    cpu_seconds = 0.0
-
-    def transmit(self, apdu: bytes) -> bytes:
-        start = time.process_time()
-        try:
-            return super().transmit(apdu)
-        finally:
-            self.cpu_seconds += time.process_time() - start
