@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         return _demo_hospital(argv[1:])
     if argv[:2] == ["config", "check"]:
         return _config_check(argv[2:])
+    if argv[:2] == ["config", "init"]:
+        return _config_init(argv[2:])
     return _run(argv)
 
 
@@ -140,6 +142,21 @@ def _config_check(argv: list[str]) -> int:
         print(f"{argv[0]}: {error}", file=sys.stderr)
         return 1
     print(f"{argv[0]}: ok")
+    return 0
+
+
+def _config_init(argv: list[str]) -> int:
+    from kiosk.config import EXAMPLE
+
+    if not argv:
+        print(EXAMPLE, end="")
+        return 0
+    path = Path(argv[0])
+    if path.exists():
+        print(f"kiosk: {path} exists; not overwriting it", file=sys.stderr)
+        return 1
+    path.write_text(EXAMPLE, encoding="utf-8")
+    print(f"{path}: written")
     return 0
 
 

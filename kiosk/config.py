@@ -133,3 +133,33 @@ def _check_value(dotted: str, default: Any, value: Any) -> Any:
     if dotted == "hospital.url" and not value.startswith(("http://", "https://")):
         raise ConfigError(dotted, "must start with http:// or https://")
     return value
+
+
+EXAMPLE = """\
+# Check-in kiosk configuration. Every key is optional: what is left out takes the value shown.
+# Check a file with `kiosk config check FILE`.
+
+[kiosk]
+id = "KIOSK-01"            # sent with every registration: unique per kiosk
+language = "vi"            # the language every patient starts in: vi | en
+idle_seconds = 60.0        # back to the welcome screen after this long without a touch
+ticket_seconds = 20.0      # how long the ticket screen stays
+fullscreen = true          # false only for development (or run `kiosk --windowed`)
+
+[hospital]
+name = "Bệnh viện Đa khoa Demo"      # shown on screen and printed on tickets
+url = "http://127.0.0.1:8765"       # the hospital's kiosk API (see kiosk/hospital/openapi.yaml)
+token = ""                          # bearer token, if the hospital asks for one; never logged
+connect_timeout = 2.0               # seconds
+read_timeout = 5.0                  # seconds
+deadline = 8.0                      # overall limit of one call, retries included
+
+[ticket]
+footer = "Xin cảm ơn quý khách. Chúc quý khách mau khỏe!"
+paper_width_mm = 80                 # 58 | 80
+
+[printer]
+kind = "simulated"                  # more kinds come with the printer drivers
+output_dir = ""                     # where the simulated printer saves each ticket (bytes + PNG)
+"""
+

@@ -90,3 +90,13 @@ def test_kiosk_without_a_display_says_what_to_do(
         monkeypatch.delenv(name, raising=False)
     assert main(["--demo"]) == 2
     assert "--walkthrough" in capsys.readouterr().err
+
+
+def test_config_init_writes_an_example_that_means_the_defaults(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "kiosk.toml"
+    assert main(["config", "init", str(path)]) == 0
+    assert load_config(path) == Config()
+    assert main(["config", "init", str(path)]) == 1  # never overwrites
+    assert "not overwriting" in capsys.readouterr().err
