@@ -24,6 +24,7 @@ class IdentitySource(Enum):
     CCCD_QR = "cccd_qr"
     BHYT_QR = "bhyt_qr"
     KEYPAD = "keypad"
+    HOSPITAL_RESOLVED = "hospital_resolved"  # a code only the hospital can read (VNeID, booking)
 
 
 @dataclass(frozen=True)

@@ -37,12 +37,14 @@ from kiosk.demo_hospital.faults import (
 )
 from kiosk.demo_hospital.store import Claim, ClaimState, HospitalStore, dump_json
 from kiosk.demo_hospital.vietnam import VIETNAM_TZ
+from kiosk.demo_hospital.vneid import token_patient_id
 from kiosk.domain import PriorityGroup
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_HISTORY = 50
+MAX_PAYLOAD_CHARS = 4096  # IdentityPayload.payload in the contract
 DEFAULT_HISTORY = 10
 
 _CITIZEN_ID = re.compile(r"\d{12}")
@@ -117,6 +119,7 @@ def create_app(
     routes = [
         Route("/v1/health", handlers.health, methods=["GET"]),
         Route("/v1/departments", handlers.departments, methods=["GET"]),
+        Route("/v1/identity/resolve", handlers.resolve_identity, methods=["POST"]),
         Route("/v1/patients/lookup", handlers.lookup, methods=["POST"]),
         Route("/v1/patients", handlers.create_patient, methods=["POST"]),
         Route("/v1/patients/{patient_id}/appointments", handlers.appointments, methods=["GET"]),
@@ -165,6 +168,30 @@ class _Handlers:
         if patient is None:
             raise ApiError(404, "patient_not_found", "no patient with this number")
         return _json(200, {"patient": patient})
+
+    async def resolve_identity(self, request: Request) -> Response:
+        """Resolves the VNeID-style tokens this hospital issued (kiosk/demo_hospital/vneid.py)."""
+        body = await _json_object(request)
+        _exact_keys(body, {"payload"})
+        payload = body["payload"]
+        if not isinstance(payload, str) or not 1 <= len(payload) <= MAX_PAYLOAD_CHARS:
+            raise _invalid(f"payload must be a string of 1 to {MAX_PAYLOAD_CHARS} characters")
+        await _processing_pause(request)
+        patient_id = token_patient_id(payload)
+        patient = self.store.find_by_patient_id(patient_id) if patient_id else None
+        card = patient["insurance"] if patient else None
+        card_number = card["number"] if card else None
+        if patient is None or not (patient["citizen_id"] or card_number):
+            raise ApiError(404, "identity_not_found", "no identity for this code")
+        identity = {
+            "citizen_id": patient["citizen_id"],
+            "insurance_number": card_number,
+            "full_name": patient["full_name"],
+            "birth_date": patient["birth_date"],
+            "sex": patient["sex"],
+            "address": patient["address"],
+        }
+        return _json(200, {"identity": identity})
 
     async def create_patient(self, request: Request) -> Response:
         return await self._idempotent(request, _patient_fields, self.store.finish_create_patient)

@@ -160,6 +160,9 @@ class HospitalStore:
     def find_by_citizen_id(self, citizen_id: str) -> dict[str, Any] | None:
         return self._one_patient("citizen_id = ?", (citizen_id,))
 
+    def find_by_patient_id(self, patient_id: str) -> dict[str, Any] | None:
+        return self._one_patient("patient_id = ?", (patient_id,))
+
     def find_by_insurance_number(self, number: str) -> dict[str, Any] | None:
         """A 15-character card number, the 10-digit SI number, or (since 2025) the 12-digit ID."""
         number = number.upper()

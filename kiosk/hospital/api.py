@@ -35,7 +35,7 @@ class HospitalProtocolError(HospitalError):
 class HospitalRejected(HospitalError):
     """The hospital understood and said no; `code` is the contract's machine-readable reason.
 
-    Codes of the contract: `insurance_not_valid`, `patient_not_found`,
+    Codes of the contract: `insurance_not_valid`, `patient_not_found`, `identity_not_found`,
     `department_not_found`, `idempotency_key_reused`, `request_in_progress`,
     `invalid_request`.
     """
@@ -57,6 +57,13 @@ class HospitalApi(Protocol):
 
     def find_patient(self, identity: Identity) -> Patient | None:
         """The patient with this identity's citizen ID (else insurance number), or None."""
+        ...
+
+    def resolve_identity(self, payload: str) -> Identity | None:
+        """Whose code this is, for a payload the kiosk cannot parse itself; None if unknown.
+
+        Safe to retry. The payload is personal data: implementations never log it.
+        """
         ...
 
     def create_patient(self, identity: Identity, idempotency_key: str) -> Patient:

@@ -3,8 +3,8 @@
 One long-lived httpx.Client (keep-alive). Every public call has one overall deadline;
 each attempt's connect/read/write/pool timeouts are clipped to what is left of it.
 Retries, with short jittered backoff, happen only for idempotent requests (GETs, the
-lookup POST, POSTs carrying an Idempotency-Key, always resent with the same key) and
-only when the answer is unknown or transient: connection failures, timeouts, dropped
+lookup and resolve POSTs, POSTs carrying an Idempotency-Key, always resent with the same
+key) and only when the answer is unknown or transient: connection failures, timeouts, dropped
 connections, 502/503/504, and 409 request_in_progress. Errors are typed (kiosk.hospital.api);
 logs carry the method, the path template, the status and the time, never personal data.
 """
@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_HISTORY = 50  # the contract's maximum for ?limit
+MAX_RESOLVE_PAYLOAD = 4096  # the contract's maximum for IdentityPayload.payload
 _MAX_BODY_BYTES = 2 * 1024 * 1024
 _BACKOFF_FIRST = 0.1  # seconds before the first retry; doubles, capped
 _BACKOFF_CAP = 0.5
@@ -157,6 +158,30 @@ class RestHospitalClient:
                 raise
             return self._decode(wire.decode_patient, body, "/v1/patients/lookup")
         return None
+
+    def resolve_identity(self, payload: str) -> Identity | None:
+        """Ask the hospital whose code this is; None when it cannot tell (404).
+
+        The payload travels only in the request body; neither it nor anything derived
+        from it is logged, and errors name no content.
+        """
+        if not 1 <= len(payload) <= MAX_RESOLVE_PAYLOAD:
+            raise HospitalRejected(
+                "invalid_request", f"a payload to resolve has 1 to {MAX_RESOLVE_PAYLOAD} chars"
+            )
+        try:
+            body = self._call(
+                "POST",
+                "/v1/identity/resolve",
+                expect=200,
+                json_body={"payload": payload},
+                idempotent=True,  # a read, sent as POST to keep the code out of URLs
+            )
+        except HospitalRejected as rejection:
+            if rejection.code == "identity_not_found":
+                return None
+            raise
+        return self._decode(wire.decode_resolved_identity, body, "/v1/identity/resolve")
 
     def create_patient(self, identity: Identity, idempotency_key: str) -> Patient:
         if not identity.can_register_new_patient:

@@ -17,6 +17,7 @@ from kiosk.domain import (
     CheckIn,
     Department,
     Identity,
+    IdentitySource,
     Insurance,
     Patient,
     Registration,
@@ -113,6 +114,26 @@ class _Object:
 
 def decode_health(body: Any) -> bool:
     return _Object(body, "$").text("status") == "ok"
+
+
+def decode_resolved_identity(body: Any) -> Identity:
+    """The `identity` of a resolve answer; at least one of the two numbers is present."""
+    item = _Object(body, "$").obj("identity")
+    citizen_id = item.opt_text("citizen_id", pattern=_CITIZEN_ID)
+    insurance_number = item.opt_text("insurance_number")
+    if citizen_id is None and insurance_number is None:
+        raise WireError(f"{item.where}: expected citizen_id or insurance_number")
+    birth = None if item._get("birth_date") is None else _birth(item)
+    sex = None if item._get("sex") is None else _sex(item)
+    return Identity(
+        source=IdentitySource.HOSPITAL_RESOLVED,
+        citizen_id=citizen_id,
+        insurance_number=insurance_number,
+        full_name=item.opt_text("full_name"),
+        birth=birth,
+        sex=sex,
+        address=item.opt_text("address"),
+    )
 
 
 def decode_departments(body: Any) -> list[Department]:

@@ -12,6 +12,7 @@ from kiosk.identity.citizen_id import (
     century_sex_birth_year,
     validate_citizen_id,
 )
+from kiosk.identity.dedup import RepeatFilter
 from kiosk.identity.errors import IdentityError, IdentityProblem, InvalidIdReason
 from kiosk.identity.payload import (
     describe_shape,
@@ -27,6 +28,7 @@ __all__ = [
     "IdentityError",
     "IdentityProblem",
     "InvalidIdReason",
+    "RepeatFilter",
     "century_sex_birth_year",
     "describe_shape",
     "identity_from_keypad",
