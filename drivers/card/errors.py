@@ -35,3 +35,19 @@ class AccessControlError(EmrtdError):
 
 class UnsupportedError(EmrtdError):
     """The card offers only protocols or domain parameters this reader does not implement."""
+
+
+class LdsError(EmrtdError):
+    """A data group's content is malformed: wrong structure, text or check digits."""
+
+
+class MrzError(LdsError):
+    """DG1's machine readable zone is malformed or a check digit does not match."""
+
+
+class Dg13Error(LdsError):
+    """The Vietnamese DG13 does not have the structure or values public decoders describe."""
+
+
+class SodError(LdsError):
+    """EF.SOD is not the CMS SignedData over an LDS security object that ICAO 9303 defines."""

@@ -1,0 +1,171 @@
+"""EF.COM, DG1 and DG13 as a CCCD chip holds them, built from an Identity: for the virtual chip.
+
+The shapes follow REFERENCE.md §2; where cards are not documented (the MRZ of a card that
+never expires), the choice made here is stated, and the parsers accept it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+
+from drivers.card import tlv
+from drivers.card.bac import check_digit
+from drivers.card.dg13 import DG13_TAG
+from drivers.card.lds import (
+    COM_FILE_ID,
+    COM_TAG,
+    DATA_GROUP_TAGS,
+    MRZ_TAG,
+    SOD_FILE_ID,
+    data_group_file_id,
+)
+from drivers.card.sod_builder import DocumentSigner, build_sod
+from kiosk.domain import BirthDate, Identity, Sex
+
+UTF8_OID = "1.0.10646.1.0.8"
+Dg13Value = str | list["Dg13Value"]
+
+
+def build_com(
+    data_groups: Iterable[int], lds_version: str = "0107", unicode_version: str = "040000"
+) -> bytes:
+    tags = bytes(DATA_GROUP_TAGS[number] for number in data_groups)
+    return tlv.encode(
+        COM_TAG,
+        tlv.encode(0x5F01, lds_version.encode())
+        + tlv.encode(0x5F36, unicode_version.encode())
+        + tlv.encode(0x5C, tags),
+    )
+
+
+def build_dg1(mrz: str) -> bytes:
+    return tlv.encode(DATA_GROUP_TAGS[1], tlv.encode(MRZ_TAG, mrz.encode("ascii")))
+
+
+def mrz_name(full_name: str) -> str:
+    """`Nguyễn Văn An` -> `NGUYEN<<VAN<AN`: family name first, no diacritics, Đ as D."""
+    plain = unicodedata.normalize("NFD", full_name.replace("Đ", "D").replace("đ", "d"))
+    ascii_only = "".join(char for char in plain if unicodedata.category(char) != "Mn").upper()
+    words = ["".join(char for char in word if "A" <= char <= "Z") for word in ascii_only.split()]
+    words = [word for word in words if word]
+    if not words:
+        return ""
+    return words[0] + "<<" + "<".join(words[1:])
+
+
+def _mrz_date(value: BirthDate | date | None) -> str:
+    """YYMMDD; unknown parts (a year-only birth date, no expiry) are fillers.
+
+    Assumption: a card that never expires carries `<<<<<<` (unconfirmed, REFERENCE.md §2).
+    """
+    if value is None:
+        return "<<<<<<"
+    if isinstance(value, date):
+        return value.strftime("%y%m%d")
+    month = f"{value.month:02d}" if value.month else "<<"
+    day = f"{value.day:02d}" if value.day else "<<"
+    return f"{value.year % 100:02d}{month}{day}"
+
+
+def cccd_mrz(identity: Identity, *, expiry: date | None) -> str:
+    """The 90-character TD1 MRZ of a CCCD: the ID in line 1's optional data."""
+    citizen_id = identity.citizen_id
+    if citizen_id is None or len(citizen_id) != 12 or not citizen_id.isdigit():
+        raise ValueError("a CCCD holds a 12-digit personal ID")
+    number = citizen_id[3:]
+    line1 = "IDVNM" + number + check_digit(number) + citizen_id + "<<" + check_digit(citizen_id)
+    birth = _mrz_date(identity.birth)
+    expiry_text = _mrz_date(expiry)
+    sex = {Sex.MALE: "M", Sex.FEMALE: "F", None: "<"}[identity.sex]
+    start = birth + check_digit(birth) + sex + expiry_text + check_digit(expiry_text) + "VNM"
+    body = start + "<" * 11
+    composite = line1[5:30] + body[0:7] + body[8:15] + body[18:29]
+    line2 = body + check_digit(composite)
+    line3 = mrz_name(identity.full_name or "")[:30].ljust(30, "<")
+    return line1 + line2 + line3
+
+
+def dg13_entry(index: int, *values: Dg13Value) -> bytes:
+    """SEQUENCE { INTEGER index, value... }; a str is a UTF8String, a list a SEQUENCE."""
+    return tlv.encode(0x30, tlv.encode(0x02, bytes([index])) + b"".join(map(_value, values)))
+
+
+def _value(value: Dg13Value) -> bytes:
+    if isinstance(value, str):
+        return tlv.encode(0x0C, value.encode("utf-8"))
+    return tlv.encode(0x30, b"".join(map(_value, value)))
+
+
+def encode_dg13(entries: Iterable[bytes]) -> bytes:
+    """6D { SEQUENCE { INTEGER 1, OID UTF-8, SET { entries } } }."""
+    body = (
+        tlv.encode(0x02, b"\x01")
+        + tlv.encode(0x06, tlv.encode_oid(UTF8_OID))
+        + tlv.encode(0x31, b"".join(entries))
+    )
+    return tlv.encode(DG13_TAG, tlv.encode(0x30, body))
+
+
+def _dg13_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "Không thời hạn"
+
+
+def build_dg13(
+    identity: Identity,
+    *,
+    issue_date: date,
+    expiry_date: date | None,
+    old_id: str | None = None,
+    place_of_origin: str = "",
+    parents: tuple[str, str] = ("", ""),
+) -> bytes:
+    """A CCCD's DG13, every field present as on real cards (spouse empty, field 16 filled)."""
+    birth = identity.birth
+    if identity.citizen_id is None or birth is None:
+        raise ValueError("DG13 needs the personal ID and the birth date")
+    birth_text = (
+        f"{birth.day:02d}/{birth.month:02d}/{birth.year:04d}"
+        if birth.day and birth.month
+        else f"{birth.year:04d}"
+    )
+    sex = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ", None: ""}[identity.sex]
+    entries = [
+        dg13_entry(1, identity.citizen_id),
+        dg13_entry(2, identity.full_name or ""),
+        dg13_entry(3, birth_text),
+        dg13_entry(4, sex),
+        dg13_entry(5, "Việt Nam"),
+        dg13_entry(6, "Kinh"),
+        dg13_entry(7, "Không"),
+        dg13_entry(8, place_of_origin),
+        dg13_entry(9, identity.address or ""),
+        dg13_entry(10, "Không"),
+        dg13_entry(11, _dg13_date(issue_date)),
+        dg13_entry(12, _dg13_date(expiry_date)),
+        dg13_entry(13, [parents[0]], [parents[1]]),
+        dg13_entry(14, []),
+        dg13_entry(15, old_id or ""),
+        dg13_entry(16, "0" * 16),
+    ]
+    return encode_dg13(entries)
+
+
+def cccd_files(
+    identity: Identity,
+    signer: DocumentSigner,
+    *,
+    issue_date: date,
+    expiry_date: date | None,
+    old_id: str | None = None,
+) -> dict[int, bytes]:
+    """EF.COM, DG1, DG13 and EF.SOD of a CCCD holding `identity`, by file identifier."""
+    groups = {
+        1: build_dg1(cccd_mrz(identity, expiry=expiry_date)),
+        13: build_dg13(identity, issue_date=issue_date, expiry_date=expiry_date, old_id=old_id),
+    }
+    files = {data_group_file_id(number): content for number, content in groups.items()}
+    files[COM_FILE_ID] = build_com(groups)
+    files[SOD_FILE_ID] = build_sod(groups, signer)
+    return files
