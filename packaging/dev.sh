@@ -16,11 +16,16 @@ cd "$(dirname "$0")/.."
 # pulls fontconfig-config, i.e. /etc/fonts/fonts.conf and a fallback font), libfreetype6,
 # libxkbcommon0, libegl1 and libgl1. The offscreen platform needs nothing more; the xcb platform
 # (a window on X11) needs the libxcb-* libraries below, and Wayland sessions need libwayland-*.
+# Chip card readers: pcscd (PC/SC daemon) and libpcsclite1 (its client library, which pyscard
+# loads); vsmartcard-vpcd is pcscd's virtual reader driver that the tests put the virtual chip
+# into. pyscard has no Linux wheel: it builds from source with gcc, libc6-dev, python3-dev and
+# libpcsclite-dev (winscard.h); its build pulls SWIG from PyPI, so Debian's swig is not needed.
 APT_PACKAGES="python3 python3-venv ca-certificates
   libglib2.0-0 libdbus-1-3 libfontconfig1 libfreetype6 libxkbcommon0 libegl1 libgl1
   libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1
-  libxcb-shm0 libwayland-client0 libwayland-cursor0 libwayland-egl1"
+  libxcb-shm0 libwayland-client0 libwayland-cursor0 libwayland-egl1
+  pcscd libpcsclite1 vsmartcard-vpcd libpcsclite-dev gcc libc6-dev python3-dev"
 
 # Runs a command with its output kept in a temporary file, shown only if the command fails.
 quietly() {

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from kiosk.domain import CardProblem
+from kiosk.domain import CardError, CardProblem
 
 
-class EmrtdError(Exception):
-    """Base of every chip-protocol failure; `problem` is what the kiosk reports."""
+class EmrtdError(CardError):
+    """Base of every chip-protocol failure: a CardError whose `problem` comes from its class,
+    so the flow catches one type whether the transport or the protocol failed."""
 
     problem = CardProblem.UNREADABLE
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(type(self).problem, detail)
 
 
 class TlvError(EmrtdError):

@@ -1,0 +1,257 @@
+"""The chip's side of BAC, PACE-ECDH-GM and secure messaging, in-process.
+
+Used by the tests and, behind the vpcd protocol (`drivers.card.vpcd_card`), by the
+integration tests through pcscd and by the demo. It answers the commands the reader's
+side sends: SELECT of the eMRTD application, EF.CardAccess in the clear, access control,
+then SELECT and READ BINARY (by file identifier or short EF identifier) under secure
+messaging. Like a real chip it leaves secure messaging on any SM error (6988).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from drivers.card import bac, pace, tlv
+from drivers.card.apdu import CommandApdu, ResponseApdu, StatusWord
+from drivers.card.cipher import (
+    CipherSuite,
+    SessionKeys,
+    cbc_decrypt,
+    cbc_encrypt,
+    pad,
+    retail_mac,
+)
+from drivers.card.ec import Curve, Point
+from drivers.card.errors import EmrtdError
+from drivers.card.sm import SecureMessaging
+
+# EF.COM of ICAO 9303 part 11 appendix D.4.
+EF_COM = bytes.fromhex("60145F0104303130365F36063034303030305C026175")
+EMRTD_AID = bytes.fromhex("A0000002471001")
+EF_CARD_ACCESS = 0x011C
+# A contactless card's ATR as PC/SC readers build it (PC/SC part 3): 3B 8n 80 01, n
+# historical bytes (here "VIRTCCCD"), then the XOR check byte TCK.
+DEFAULT_ATR = bytes.fromhex("3B888001564952544343434417")
+OK = StatusWord(0x9000)
+
+
+def _answer(data: bytes = b"", status: int = 0x9000) -> bytes:
+    return ResponseApdu(data, StatusWord(status)).to_bytes()
+
+
+def _status(status: int) -> ResponseApdu:
+    return ResponseApdu(b"", StatusWord(status))
+
+
+def card_access(info: pace.PaceInfo) -> bytes:
+    fields = tlv.encode(0x06, tlv.encode_oid(info.protocol)) + tlv.encode(
+        0x02, bytes([info.version])
+    )
+    if info.parameter_id is not None:
+        fields += tlv.encode(0x02, bytes([info.parameter_id]))
+    return tlv.encode(0x31, tlv.encode(0x30, fields))
+
+
+class Chip:
+    """Answers as an eMRTD chip would; `session` is set once access control succeeded.
+
+    `files` maps file identifiers (EF.COM 011E, DG1 0101, ...) to their content; a file's
+    short EF identifier is its identifier's low five bits, as in ICAO 9303 part 10.
+    `max_le` caps the plaintext of one READ BINARY, as some chips do.
+    """
+
+    def __init__(
+        self,
+        *,
+        can: str = "123456",
+        mrz_info: str = "L898902C<369080619406236",
+        info: pace.PaceInfo | None = None,
+        files: dict[int, bytes] | None = None,
+        max_le: int = 256,
+        atr: bytes = DEFAULT_ATR,
+    ) -> None:
+        self.can = can
+        self.mrz_info = mrz_info
+        self.info = info or pace.PaceInfo(pace.ID_PACE_ECDH_GM + ".2", 2, 13)
+        self.files = files if files is not None else {0x011E: EF_COM}
+        self.max_le = max_le
+        self.atr = atr
+        self.session: SecureMessaging | None = None
+        self.commands = 0
+        self._selected: bytes | None = None
+        self._pace: _PaceRun | None = None
+        self._challenge: bytes | None = None
+
+    def reset(self) -> None:
+        """Power cycle: the session and every selection are gone, as on a real chip."""
+        self.session = None
+        self._selected = None
+        self._pace = None
+        self._challenge = None
+
+    # -- transport ----------------------------------------------------------------------
+
+    def transmit(self, apdu: bytes) -> bytes:
+        self.commands += 1
+        if self.session is not None:
+            return self._protected(apdu)
+        try:
+            command = CommandApdu.from_bytes(apdu)
+        except EmrtdError:
+            return _answer(status=0x6700)
+        if command.ins in (0xA4, 0xB0):
+            return self._clear_file_command(command).to_bytes()
+        if command.ins == 0x84:
+            return self._get_challenge()
+        if command.ins == 0x82:
+            return self._external_authenticate(command)
+        handler = {0x22: self._mse_set_at, 0x86: self._general_authenticate}.get(command.ins)
+        if handler is None:
+            return _answer(status=0x6982)
+        return handler(command)
+
+    def _protected(self, apdu: bytes) -> bytes:
+        session = self.session
+        assert session is not None
+        try:
+            command = session.unprotect_command(apdu)
+        except EmrtdError:
+            # ICAO 9303 part 11 §9.8.4: the chip aborts secure messaging on any SM error.
+            self.session = None
+            return _answer(status=0x6988)
+        return session.protect_response(self._file_command(command), odd_ins=bool(command.ins & 1))
+
+    # -- files --------------------------------------------------------------------------
+
+    def _clear_file_command(self, command: CommandApdu) -> ResponseApdu:
+        """Before access control only the application and EF.CardAccess are reachable."""
+        if command.ins == 0xA4 and command.p1 == 0x04:
+            return ResponseApdu(b"", OK) if command.data == EMRTD_AID else _status(0x6A82)
+        card_access_file = {EF_CARD_ACCESS: card_access(self.info)}
+        return self._serve(command, card_access_file, unknown=0x6982)
+
+    def _file_command(self, command: CommandApdu) -> ResponseApdu:
+        if command.ins == 0xA4 and command.p1 == 0x04:
+            return ResponseApdu(b"", OK) if command.data == EMRTD_AID else _status(0x6A82)
+        return self._serve(command, self.files, unknown=0x6A82)
+
+    def _serve(
+        self, command: CommandApdu, files: dict[int, bytes], *, unknown: int
+    ) -> ResponseApdu:
+        if command.ins == 0xA4:
+            fid = int.from_bytes(command.data, "big")
+            if fid not in files:
+                return _status(unknown)
+            self._selected = files[fid]
+            return ResponseApdu(b"", OK)
+        if command.ins != 0xB0:
+            return _status(0x6D00)
+        if command.p1 & 0x80:  # short EF identifier in P1, offset in P2
+            by_sfi = {fid & 0x1F: content for fid, content in files.items()}
+            if (content := by_sfi.get(command.p1 & 0x1F)) is None:
+                return _status(unknown)
+            self._selected = content
+            offset = command.p2
+        else:
+            offset = (command.p1 << 8) | command.p2
+        if self._selected is None:
+            return _status(0x6986)
+        if offset > len(self._selected):
+            return _status(0x6B00)
+        if command.le is not None and command.le > self.max_le:
+            return _status(0x6700)
+        data = self._selected[offset : offset + (command.le or 0)]
+        return ResponseApdu(data, OK)
+
+    # -- BAC ----------------------------------------------------------------------------
+
+    def _get_challenge(self) -> bytes:
+        self._challenge = secrets.token_bytes(8)
+        return _answer(self._challenge)
+
+    def _external_authenticate(self, command: CommandApdu) -> bytes:
+        keys = bac.document_basic_access_keys(self.mrz_info)
+        cryptogram, mac = command.data[:32], command.data[32:]
+        if self._challenge is None or not hmac.compare_digest(
+            retail_mac(keys.mac, pad(cryptogram, 8)), mac
+        ):
+            return _answer(status=0x6300)
+        plain = cbc_decrypt(CipherSuite.TDES, keys.enc, cryptogram)
+        rnd_ifd, rnd_ic, k_ifd = plain[:8], plain[8:16], plain[16:]
+        if rnd_ic != self._challenge:
+            return _answer(status=0x6300)
+        k_ic = secrets.token_bytes(16)
+        answer = cbc_encrypt(CipherSuite.TDES, keys.enc, rnd_ic + rnd_ifd + k_ic)
+        self.session = bac.session_from_keys(k_ifd, k_ic, rnd_ic, rnd_ifd)
+        return _answer(answer + retail_mac(keys.mac, pad(answer, 8)))
+
+    # -- PACE ----------------------------------------------------------------------------
+
+    def _mse_set_at(self, command: CommandApdu) -> bytes:
+        try:
+            objects = {item.tag: item.value for item in tlv.parse_all(command.data)}
+            protocol = tlv.decode_oid(objects[0x80])
+            kind = pace.PasswordKind(objects[0x83][0])
+        except (EmrtdError, KeyError, IndexError, ValueError):
+            return _answer(status=0x6A80)
+        if protocol != self.info.protocol:
+            return _answer(status=0x6A80)
+        password = (
+            pace.PacePassword.can(self.can)
+            if kind is pace.PasswordKind.CAN
+            else pace.PacePassword.mrz(self.mrz_info)
+        )
+        self._pace = _PaceRun(password)
+        return _answer()
+
+    def _general_authenticate(self, command: CommandApdu) -> bytes:
+        suite, curve, run = self.info.suite, self.info.curve, self._pace
+        if suite is None or curve is None or run is None:
+            return _answer(status=0x6985)
+        try:
+            return self._general_authenticate_step(command, suite, curve, run)
+        except EmrtdError:  # malformed objects or a point not on the curve
+            return _answer(status=0x6A80)
+
+    def _general_authenticate_step(
+        self, command: CommandApdu, suite: CipherSuite, curve: Curve, run: _PaceRun
+    ) -> bytes:
+        inner = tlv.parse_single(command.data).children()
+        if not inner:  # step 1: encrypted nonce
+            nonce = secrets.token_bytes(suite.block_size)
+            run.nonce = int.from_bytes(nonce, "big")
+            encrypted = cbc_encrypt(suite, run.password.key(suite), nonce)
+            return _answer(tlv.encode(0x7C, tlv.encode(0x80, encrypted)))
+        item = inner[0]
+        if item.tag == 0x81:  # step 2: mapping
+            key = pace.random_private_key(curve)
+            run.generator = pace.map_generator(curve, run.nonce, key, curve.decode(item.value))
+            public = curve.encode(curve.multiply(key, curve.generator))
+            return _answer(tlv.encode(0x7C, tlv.encode(0x82, public)))
+        if item.tag == 0x83 and run.generator is not None:  # step 3: key agreement
+            key = pace.random_private_key(curve)
+            run.mine = curve.encode(curve.multiply(key, run.generator))
+            run.theirs = item.value
+            secret = pace.shared_secret(curve, key, curve.decode(item.value))
+            run.keys = SessionKeys.derive(secret, suite)
+            return _answer(tlv.encode(0x7C, tlv.encode(0x84, run.mine)))
+        if item.tag == 0x85 and run.keys is not None:  # step 4: tokens
+            expected = pace.authentication_token(run.keys, self.info.protocol, run.mine)
+            if not hmac.compare_digest(expected, item.value):
+                return _answer(status=0x6300)
+            token = pace.authentication_token(run.keys, self.info.protocol, run.theirs)
+            self.session = SecureMessaging(run.keys, 0)
+            return _answer(tlv.encode(0x7C, tlv.encode(0x86, token)))
+        return _answer(status=0x6A80)
+
+
+@dataclass
+class _PaceRun:
+    password: pace.PacePassword
+    nonce: int = 0
+    generator: Point | None = None
+    keys: SessionKeys | None = None
+    mine: bytes = b""  # the chip's ephemeral public key
+    theirs: bytes = b""  # the terminal's
