@@ -162,4 +162,3 @@ paper_width_mm = 80                 # 58 | 80
 kind = "simulated"                  # more kinds come with the printer drivers
 output_dir = ""                     # where the simulated printer saves each ticket (bytes + PNG)
 """
-
