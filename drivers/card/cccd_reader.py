@@ -1,0 +1,506 @@
+"""Reading a CCCD chip: from a Transport and what the kiosk already knows to a verified Identity.
+
+Keys come from the 12-digit ID (PACE-CAN: its last 6 digits; BAC: its last 9 digits with the
+birth date and expiry candidates, REFERENCE.md §2). The read is built for few round trips:
+the application is selected once, files are read by short EF identifier (no SELECT per
+file), each file's 4-byte TLV header first and then exactly the rest with the largest Le
+the cipher allows, and only COM, DG1, DG13 and SOD (DG2 on request). Every read has one
+deadline; a lost secure-messaging session is re-opened once and the file resumed at its
+offset; every failure is a CardError whose `problem` the flow can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+from drivers.card import bac, pace, tlv
+from drivers.card.apdu import CommandApdu, ResponseApdu, Transport, exchange, status_error
+from drivers.card.bac import check_digit
+from drivers.card.dg13 import parse_dg13, to_identity
+from drivers.card.errors import (
+    AccessControlError,
+    EmrtdError,
+    LdsError,
+    SecureMessagingError,
+    TlvError,
+    UnsupportedError,
+)
+from drivers.card.lds import COM_FILE_ID, SOD_FILE_ID, Mrz, data_group_file_id, parse_com, parse_dg1
+from drivers.card.passive_auth import CscaStore, PassiveAuthResult, PassiveAuthStatus, verify
+from drivers.card.sm import SecureChannel, SecureMessaging
+from kiosk.domain import CardError, CardProblem, Identity
+
+logger = logging.getLogger(__name__)
+
+EMRTD_AID = bytes.fromhex("A0000002471001")
+EF_CARD_ACCESS_SFI = 0x1C
+HEADER_SIZE = 4  # tag (1 byte for every LDS file) + length up to 82 xx xx
+# Largest plaintext of one short READ BINARY under secure messaging (REFERENCE.md §2).
+MAX_LE_TDES = 231
+MAX_LE_AES = 223
+# Smaller Le tried when a chip answers 6700/6Cxx/6Bxx to a larger one.
+LE_FALLBACKS = (192, 160, 128, 96, 64, 32)
+MAX_FILE_SIZE = 0x7FFF  # READ BINARY B0 addresses offsets up to 7FFF
+# Renewal ages of the card (Citizen Identification Law 2014, Identification Law 2023 art. 21).
+RENEWAL_AGES = (25, 40, 60)
+CHILD_RENEWAL_AGE = 14  # only for cards issued under the 2023 law
+IDENTIFICATION_LAW_2023 = date(2024, 7, 1)
+# A card issued within two years before a renewal age stays valid to the next one (art. 21(2)).
+EARLY_RENEWAL_YEARS = 2
+NO_EXPIRY = "<<<<<<"  # assumed MRZ of a card that never expires, as lds_builder writes it
+
+# APDUs to open the chip: PACE = EF.CardAccess + MSE:Set AT + 4 GENERAL AUTHENTICATE +
+# SELECT of the application under SM; BAC = SELECT + GET CHALLENGE + EXTERNAL AUTHENTICATE.
+PACE_OPEN_APDUS = 7
+BAC_OPEN_APDUS = 3
+
+
+class ForgedChipError(EmrtdError):
+    """Passive authentication FAILED: the chip's data is not what the issuer signed."""
+
+    problem = CardProblem.FORGED
+
+
+class AnotherCardError(EmrtdError):
+    """The chip holds another person's ID than the one the kiosk derived the keys from."""
+
+
+class ReadDeadlineError(CardError):
+    """The read did not finish in time. Not an EmrtdError on purpose: no fallback may catch it."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(CardProblem.UNREADABLE, detail)
+
+
+# -- keys -----------------------------------------------------------------------------------
+
+
+class AccessMethod(Enum):
+    PACE_CAN = "pace_can"
+    BAC = "bac"
+
+
+@dataclass(frozen=True)
+class AccessKey:
+    method: AccessMethod
+    secret: str = field(repr=False)  # the CAN or the BAC MRZ information: never logged
+
+
+@dataclass(frozen=True, repr=False)
+class CardKeys:
+    """What the kiosk knows before the read: the ID (QR or keypad), and from the QR the
+    birth and issue dates, which BAC needs."""
+
+    citizen_id: str
+    birth: date | None = None
+    issue_date: date | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.citizen_id) != 12 or not self.citizen_id.isdigit():
+            raise ValueError("a CCCD's personal ID has 12 digits")
+
+    def __repr__(self) -> str:
+        return "CardKeys(...)"
+
+    @property
+    def can(self) -> AccessKey:
+        return AccessKey(AccessMethod.PACE_CAN, self.citizen_id[-6:])
+
+    def bac_keys(self, today: date) -> list[AccessKey]:
+        """BAC keys, most likely expiry first; none without a full birth date."""
+        if self.birth is None:
+            return []
+        number = self.citizen_id[-9:]
+        birth = self.birth.strftime("%y%m%d")
+        return [
+            AccessKey(AccessMethod.BAC, _mrz_information(number, birth, expiry))
+            for expiry in expiry_candidates(self.birth, self.issue_date, today)
+        ]
+
+
+def _mrz_information(number: str, birth: str, expiry: str) -> str:
+    # bac.mrz_information refuses the no-expiry filler, so the fields are put together here.
+    return number + check_digit(number) + birth + check_digit(birth) + expiry + check_digit(expiry)
+
+
+def _birthday(birth: date, age: int) -> date:
+    year = birth.year + age
+    if (birth.month, birth.day) == (2, 29):
+        return date(year, 3, 1) if year % 4 else date(year, 2, 29)
+    return date(year, birth.month, birth.day)
+
+
+def expiry_candidates(birth: date, issue_date: date | None, today: date) -> list[str]:
+    """Expiry YYMMDD candidates: the birthday at the next renewal age after issue, then the
+    others still possible, then no expiry (issued after 60, or the next age unknown)."""
+    late_law = issue_date is None or issue_date >= IDENTIFICATION_LAW_2023
+    ages = ((CHILD_RENEWAL_AGE,) if late_law else ()) + RENEWAL_AGES
+    birthdays = [_birthday(birth, age) for age in ages]
+    after = issue_date or today
+    upcoming = [day for day in birthdays if day > after]
+    if issue_date is not None and upcoming and len(upcoming) > 1:
+        first = upcoming[0]
+        early = date(first.year - EARLY_RENEWAL_YEARS, first.month, min(first.day, 28))
+        if issue_date >= early:  # issued shortly before a renewal age: valid to the next one
+            upcoming[0], upcoming[1] = upcoming[1], upcoming[0]
+    return [day.strftime("%y%m%d") for day in upcoming] + [NO_EXPIRY]
+
+
+class KeyMemory:
+    """What opened each card in this session (keys, PACE parameters, the Le it accepts), so a
+    second read of the same card (retry, card put down again) opens it at the first try.
+
+    Holds key material in memory only; call `forget()` when the patient's session ends.
+    """
+
+    def __init__(self) -> None:
+        self._profiles: dict[str, CardProfile] = {}
+
+    def recall(self, citizen_id: str) -> CardProfile | None:
+        return self._profiles.get(citizen_id)
+
+    def remember(self, citizen_id: str, profile: CardProfile) -> None:
+        self._profiles[citizen_id] = profile
+
+    def forget(self) -> None:
+        self._profiles.clear()
+
+
+@dataclass(frozen=True)
+class CardProfile:
+    key: AccessKey
+    pace_info: pace.PaceInfo | None = None
+    max_le: int | None = None
+
+
+# -- the read ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    read_face: bool = False  # DG2 (15-20 KB): only when configured
+    extended_length: bool = False  # the reader and the card take extended Le
+    deadline_seconds: float = 5.0  # the whole read, access control included
+    session_retries: int = 1  # re-openings of a lost secure-messaging session
+
+
+@dataclass(frozen=True, repr=False)
+class ChipReadResult:
+    identity: Identity  # source CHIP; chip_verified only when passive authentication VERIFIED
+    verification: PassiveAuthResult
+    mrz: Mrz
+    apdu_count: int
+    elapsed: float  # seconds
+    face: bytes | None = None  # DG2 as read, when asked for
+
+    def __repr__(self) -> str:
+        return (
+            f"ChipReadResult({self.verification.status.value}, "
+            f"{self.apdu_count} APDUs, {self.elapsed * 1000:.0f} ms)"
+        )
+
+
+Clock = Callable[[], float]
+
+
+class CccdReader:
+    """Reads CCCD chips against one CSCA store, remembering keys in `memory`."""
+
+    def __init__(
+        self,
+        cscas: CscaStore,
+        *,
+        memory: KeyMemory | None = None,
+        options: ReadOptions | None = None,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.cscas = cscas
+        self.memory = memory if memory is not None else KeyMemory()
+        self.options = options or ReadOptions()
+        self.clock = clock
+
+    def read(
+        self,
+        transport: Transport,
+        keys: CardKeys,
+        *,
+        today: date | None = None,
+        at: datetime | None = None,
+    ) -> ChipReadResult:
+        """Open the chip, read its files, check them; `at` is when certificates must be valid."""
+        started = self.clock()
+        counted = _CountingTransport(transport, self.clock, started + self.options.deadline_seconds)
+        session = _Session(counted, self.memory.recall(keys.citizen_id), self.options)
+        session.open(keys, today or date.today())
+        files = _read_files(session, read_face=self.options.read_face)
+        self.memory.remember(keys.citizen_id, session.profile())
+        result = _check(files, keys, self.cscas, at)
+        elapsed = self.clock() - started
+        logger.info(
+            "chip read: %s, %d APDUs, %.0f ms",
+            result[0].status.value,
+            counted.count,
+            elapsed * 1000,
+        )
+        verification, mrz, identity = result
+        return ChipReadResult(identity, verification, mrz, counted.count, elapsed, files.get(2))
+
+
+def _read_files(session: _Session, *, read_face: bool) -> dict[int, bytes]:
+    """EF.COM, then the data groups it lists that the kiosk needs, then EF.SOD.
+
+    Keys: data group numbers, 0 for EF.COM and -1 for EF.SOD.
+    """
+    com_bytes = session.read_file(COM_FILE_ID)
+    listed = parse_com(com_bytes).data_groups
+    for needed in (1, 13):
+        if needed not in listed:
+            raise UnsupportedError(f"EF.COM does not list DG{needed}: not a CCCD")
+    wanted = [1, 13] + ([2] if read_face and 2 in listed else [])
+    files = {0: com_bytes}
+    for number in wanted:
+        files[number] = session.read_file(data_group_file_id(number))
+    files[-1] = session.read_file(SOD_FILE_ID)
+    return files
+
+
+def _check(
+    files: dict[int, bytes], keys: CardKeys, cscas: CscaStore, at: datetime | None
+) -> tuple[PassiveAuthResult, Mrz, Identity]:
+    """Passive authentication first: a tampered file is FORGED even when it still parses."""
+    groups = {number: content for number, content in files.items() if number > 0}
+    verification = verify(files[-1], groups, cscas, at=at)
+    if verification.status is PassiveAuthStatus.FAILED:
+        raise ForgedChipError(f"passive authentication failed: {verification.failure}")
+    mrz = parse_dg1(files[1])
+    record = parse_dg13(files[13])
+    if record.citizen_id != keys.citizen_id or mrz.citizen_id not in (None, keys.citizen_id):
+        raise AnotherCardError("another card: the chip holds a different personal ID")
+    return verification, mrz, to_identity(record, chip_verified=verification.verified)
+
+
+class _CountingTransport:
+    """Counts APDUs and refuses to send one once the read's deadline has passed."""
+
+    def __init__(self, inner: Transport, clock: Clock, deadline: float) -> None:
+        self.inner = inner
+        self.clock = clock
+        self.deadline = deadline
+        self.count = 0
+
+    def transmit(self, apdu: bytes) -> bytes:
+        if self.clock() > self.deadline:
+            raise ReadDeadlineError(f"the read did not finish in time ({self.count} APDUs)")
+        self.count += 1
+        return self.inner.transmit(apdu)
+
+
+class _SessionLost(Exception):
+    def __init__(self, cause: SecureMessagingError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+class _Session:
+    """The opened chip: secure channel, the key that opened it, the Le it accepts."""
+
+    def __init__(
+        self, transport: _CountingTransport, remembered: CardProfile | None, options: ReadOptions
+    ) -> None:
+        self.transport = transport
+        self.remembered = remembered
+        self.options = options
+        self.channel: SecureChannel | None = None
+        self.key: AccessKey | None = None
+        self.pace_info: pace.PaceInfo | None = remembered.pace_info if remembered else None
+        self.max_le = 0
+        self.retries_left = options.session_retries
+
+    def profile(self) -> CardProfile:
+        assert self.key is not None
+        return CardProfile(self.key, self.pace_info, self.max_le)
+
+    # -- access control ---------------------------------------------------------------------
+
+    def open(self, keys: CardKeys, today: date) -> None:
+        """Try the remembered key, then PACE-CAN when EF.CardAccess offers it, then BAC."""
+        tried: list[str] = []
+        if self.remembered is not None:
+            try:
+                self._open_with(self.remembered.key, self.remembered.pace_info)
+                self._set_le(self.remembered.max_le)
+                return
+            except EmrtdError as error:
+                tried.append(f"remembered key: {error}")
+        info = self._pace_info()
+        candidates = ([keys.can] if info is not None else []) + keys.bac_keys(today)
+        for key in candidates:
+            try:
+                self._open_with(key, info)
+            except EmrtdError as error:
+                tried.append(f"{key.method.value}: {error}")
+                continue
+            self._set_le(None)
+            return
+        if not candidates:
+            tried.append("no PACE on the card and no birth date for BAC")
+        raise AccessControlError("; ".join(tried))
+
+    def _pace_info(self) -> pace.PaceInfo | None:
+        """The PACE parameters EF.CardAccess advertises, if it exists and offers one we do."""
+        answer = exchange(
+            self.transport, CommandApdu(0x00, 0xB0, 0x80 | EF_CARD_ACCESS_SFI, 0x00, le=256)
+        )
+        if not answer.status.is_success and not answer.data:
+            return None  # no EF.CardAccess: a BAC-only chip
+        try:
+            self.pace_info = pace.choose(pace.parse_card_access(answer.data))
+        except (TlvError, UnsupportedError) as error:
+            logger.info("EF.CardAccess offers no usable PACE: %s", error)
+            return None
+        return self.pace_info
+
+    def _open_with(self, key: AccessKey, info: pace.PaceInfo | None) -> None:
+        self.channel = None
+        if key.method is AccessMethod.PACE_CAN:
+            if info is None:
+                raise UnsupportedError("PACE key without PACE parameters")
+            result = pace.establish(self.transport, pace.PacePassword.can(key.secret), info)
+            self.channel = SecureChannel(self.transport, result.session)
+            self._select_application(self.channel.send)
+        else:
+            self._select_application(lambda command: exchange(self.transport, command))
+            opened = bac.authenticate(self.transport, key.secret)
+            self.channel = SecureChannel(self.transport, opened.session)
+        self.key = key
+
+    @staticmethod
+    def _select_application(send: Callable[[CommandApdu], ResponseApdu]) -> None:
+        send(CommandApdu(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID)).require_success("SELECT eMRTD")
+
+    def _reopen(self, cause: SecureMessagingError) -> None:
+        """Re-run the access control that worked, once per read.
+
+        The chip may still believe in the old session: the first plain command makes it
+        drop it (6987/6988), so that command is repeated once before access control.
+        """
+        if self.retries_left <= 0 or self.key is None:
+            raise cause
+        self.retries_left -= 1
+        logger.info("secure messaging session lost (%s): opening the chip again", cause)
+        self._clear_chip_session()
+        self._open_with(self.key, self.pace_info)
+
+    def _clear_chip_session(self) -> None:
+        probe = (
+            CommandApdu(0x00, 0xB0, 0x80 | EF_CARD_ACCESS_SFI, 0x00, le=4)
+            if self.key is not None and self.key.method is AccessMethod.PACE_CAN
+            else CommandApdu(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID)
+        )
+        if exchange(self.transport, probe).status.is_secure_messaging_failure:
+            exchange(self.transport, probe)
+
+    def _set_le(self, learned: int | None) -> None:
+        assert self.channel is not None
+        suite_max = MAX_LE_AES if self.channel.session.keys.suite.is_aes else MAX_LE_TDES
+        self.max_le = min(learned, suite_max) if learned else suite_max
+
+    # -- files --------------------------------------------------------------------------------
+
+    def read_file(self, file_id: int) -> bytes:
+        """The whole file: its 4-byte header, then exactly the rest; resumed after a lost
+        session at the offset reached."""
+        data = bytearray()
+        total: int | None = None
+        selected = False  # whether this file is the chip's current EF
+        extended = self.options.extended_length
+        while total is None or len(data) < total:
+            wanted = HEADER_SIZE if total is None else total - len(data)
+            le = wanted if extended else min(wanted, self.max_le)
+            try:
+                response = self._read(file_id, len(data), le, selected)
+            except _SessionLost as lost:
+                self._reopen(lost.cause)
+                selected = False
+                continue
+            if response.status.is_wrong_length:
+                extended = self._smaller_le(response, le, extended)
+                continue
+            if not response.status.is_success and not (
+                response.status.value == 0x6282 and response.data
+            ):
+                raise status_error(response.status, f"READ BINARY {file_id:04X}")
+            if not response.data:
+                raise LdsError(f"file {file_id:04X}: empty answer at offset {len(data)}")
+            data += response.data[:wanted]
+            selected = True
+            if total is None:
+                total = _file_size(bytes(data), file_id)
+        return bytes(data)
+
+    def _read(self, file_id: int, offset: int, le: int, selected: bool) -> ResponseApdu:
+        if selected:
+            command = CommandApdu(0x00, 0xB0, offset >> 8, offset & 0xFF, le=le)
+        elif offset <= 0xFF:  # the short EF identifier selects the file and reads at once
+            command = CommandApdu(0x00, 0xB0, 0x80 | (file_id & 0x1F), offset, le=le)
+        else:  # resuming far into a file after a new session: select it first
+            select = CommandApdu(0x00, 0xA4, 0x02, 0x0C, file_id.to_bytes(2, "big"))
+            self._send(select).require_success(f"SELECT {file_id:04X}")
+            command = CommandApdu(0x00, 0xB0, offset >> 8, offset & 0xFF, le=le)
+        return self._send(command)
+
+    def _send(self, command: CommandApdu) -> ResponseApdu:
+        assert self.channel is not None
+        try:
+            return self.channel.send(command)
+        except SecureMessagingError as error:
+            raise _SessionLost(error) from error
+
+    def _smaller_le(self, response: ResponseApdu, le: int, extended: bool) -> bool:
+        """Lower the Le after 6700/6Cxx/6Bxx; returns whether extended length stays on."""
+        if extended:
+            return False  # the card or reader does not take extended Le: short from now on
+        correct = response.status.correct_le
+        if correct is not None and correct < le:
+            self.max_le = correct
+            return False
+        smaller = [step for step in LE_FALLBACKS if step < le]
+        if not smaller:
+            raise status_error(response.status, f"READ BINARY with Le {le}")
+        self.max_le = smaller[0]
+        return False
+
+
+def _file_size(header: bytes, file_id: int) -> int:
+    try:
+        size = tlv.read_header(header).total_size
+    except TlvError as error:
+        raise LdsError(f"file {file_id:04X}: {error}") from error
+    if size > MAX_FILE_SIZE:
+        raise LdsError(f"file {file_id:04X} claims {size} bytes")
+    return size
+
+
+# -- counting -------------------------------------------------------------------------------
+
+
+def read_apdus(size: int, max_le: int) -> int:
+    """READ BINARYs for one file of `size` bytes: the header, then the rest in max_le pieces."""
+    return 1 + math.ceil(max(size - HEADER_SIZE, 0) / max_le)
+
+
+def minimum_read_apdus(size: int, max_le: int) -> int:
+    """The lower bound if the size were known beforehand (or over-reads were safe)."""
+    return math.ceil(size / max_le)
+
+
+def expected_apdus(sizes: list[int], max_le: int, *, pace_used: bool = True) -> int:
+    """APDUs of a first read without faults: opening, then each file as `read_apdus`."""
+    opening = PACE_OPEN_APDUS if pace_used else BAC_OPEN_APDUS
+    return opening + sum(read_apdus(size, max_le) for size in sizes)
