@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -27,6 +28,7 @@ from kiosk.flow import (
     AlertStaff,
     CardFailed,
     CheckInFlow,
+    CodeToResolve,
     CodeUnreadable,
     Effect,
     Event,
@@ -34,6 +36,7 @@ from kiosk.flow import (
     FlowState,
     IdentityPresented,
     IdleTimeout,
+    Screen,
     StartIdleTimer,
 )
 
@@ -45,6 +48,7 @@ if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, n
     from kiosk.demo_devices import DemoDevices
     from kiosk.demo_hospital.server import DemoHospitalServer
     from kiosk.hospital.rest import RestHospitalClient
+    from kiosk.identity import RepeatFilter
     from kiosk.shell import EffectRunner
 
 log = logging.getLogger(__name__)
@@ -131,6 +135,7 @@ class KioskApp(QObject):
     backends_ready = Signal()
     backends_failed = Signal(str)
     _built = Signal(object)  # Backends or the exception that stopped them, from the builder thread
+    _scanned = Signal(str)  # raw scanner payloads, from the scanner's thread
 
     def __init__(
         self,
@@ -174,6 +179,9 @@ class KioskApp(QObject):
         self.backend_error: BaseException | None = None
         self._builder: threading.Thread | None = None
         self._built.connect(self._attach, Qt.ConnectionType.QueuedConnection)
+        self._scanned.connect(self._read_code, Qt.ConnectionType.QueuedConnection)
+        self._repeats: RepeatFilter | None = None
+        self.controller.state_changed.connect(self._session_ended)
 
     # --- the backends ---------------------------------------------------------------------
 
@@ -307,15 +315,35 @@ class KioskApp(QObject):
         self.controller.post(CardFailed(error.problem))
 
     def _code_scanned(self, payload: str) -> None:
-        from kiosk.identity import IdentityError, identity_from_payload  # fast start
+        self._scanned.emit(payload)  # to the GUI thread, where the repeat filter lives
 
+    @Slot(str)
+    def _read_code(self, payload: str) -> None:
+        from kiosk.identity import (  # first needed here: fast start
+            IdentityError,
+            IdentityProblem,
+            RepeatFilter,
+            identity_from_payload,
+        )
+
+        if self._repeats is None:
+            self._repeats = RepeatFilter()
+        if not self._repeats.admit(payload, time.monotonic()):
+            return  # the same code held in front of the scanner: once is enough
         try:
             identity = identity_from_payload(payload)
         except IdentityError as error:
             log.info("code not accepted: %s", error.problem.value)
-            self.controller.post(CodeUnreadable(error.problem))
+            if error.problem is IdentityProblem.UNKNOWN_PAYLOAD:
+                self.controller.send(CodeToResolve(payload))  # maybe the hospital knows it
+            else:
+                self.controller.send(CodeUnreadable(error.problem))
             return
-        self.controller.post(IdentityPresented(identity))
+        self.controller.send(IdentityPresented(identity))
+
+    def _session_ended(self, state: FlowState) -> None:
+        if state.screen is Screen.WELCOME and self._repeats is not None:
+            self._repeats.clear()  # a patient who cancelled may show the same code again
 
     def _show_panel(self) -> None:
         from ui.demo_panel import DemoPanel, PanelPersona
@@ -329,6 +357,7 @@ class KioskApp(QObject):
                     has_card=devices.has_card(key),
                     has_cccd_qr=devices.has_card(key),
                     has_bhyt_qr=devices.has_bhyt(key),
+                    has_vneid_qr=devices.has_vneid(key),
                 )
                 for key, persona in devices.personas.items()
             ]
@@ -336,6 +365,7 @@ class KioskApp(QObject):
         panel.present_card.connect(devices.present_card)
         panel.show_cccd_qr.connect(devices.show_cccd_qr)
         panel.show_bhyt_qr.connect(devices.show_bhyt_qr)
+        panel.show_vneid_qr.connect(devices.show_vneid_qr)
         panel.show_unknown_qr.connect(devices.show_unknown_qr)
         panel.faulty_card.connect(devices.faulty_card)
         panel.printer_out_of_paper.connect(devices.printer_out_of_paper)

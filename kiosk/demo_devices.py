@@ -16,6 +16,7 @@ from drivers.scanner.sample_codes import bhyt_qr_payload, cccd_qr_payload
 from drivers.scanner.simulated import SimulatedScanner
 from kiosk.demo_hospital.personas import DemoPersona, demo_personas
 from kiosk.demo_hospital.server import DemoHospitalServer
+from kiosk.demo_hospital.vneid import issue_token
 from kiosk.domain import CardProblem, PrinterProblem
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,16 @@ class DemoDevices:
                 valid_to=insurance.valid_to,
             )
         )
+
+    def has_vneid(self, key: str) -> bool:
+        return self.personas[key].patient_id is not None
+
+    def show_vneid_qr(self, key: str) -> None:
+        """A VNeID-style code the demo hospital issued: only the hospital can resolve it."""
+        patient_id = self.personas[key].patient_id
+        if patient_id is None:
+            raise ValueError(f"persona {key} has no hospital record to issue a code for")
+        self._scanner.show(issue_token(patient_id))
 
     def show_unknown_qr(self) -> None:
         self._scanner.show(UNKNOWN_CODE)

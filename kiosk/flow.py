@@ -97,6 +97,7 @@ class Problem(Enum):
 class Request(Enum):
     """The hospital calls the flow asks for; a failure names which one failed."""
 
+    RESOLVE = auto()
     LOOKUP = auto()
     CREATE_PATIENT = auto()
     HISTORY = auto()
@@ -124,6 +125,13 @@ _IDENTITY_PROBLEMS = {  # kiosk.identity.IdentityProblem values: that package lo
 @dataclass(frozen=True)
 class IdentityPresented:
     identity: Identity
+
+
+@dataclass(frozen=True)
+class CodeToResolve:
+    """A code in no format the kiosk knows (a VNeID or booking code): the hospital may know it."""
+
+    payload: str = field(repr=False)  # whatever it is, it stays out of logs and reprs
 
 
 @dataclass(frozen=True)
@@ -195,6 +203,16 @@ class PatientFound(Answer):
 
 
 @dataclass(frozen=True)
+class CodeResolved(Answer):
+    identity: Identity
+
+
+@dataclass(frozen=True)
+class CodeNotResolved(Answer):
+    pass
+
+
+@dataclass(frozen=True)
 class PatientNotFound(Answer):
     pass
 
@@ -232,6 +250,7 @@ class IdleTimeout(Answer):
 
 Event = (
     IdentityPresented
+    | CodeToResolve
     | CardFailed
     | CodeUnreadable
     | Pressed
@@ -239,6 +258,8 @@ Event = (
     | ServiceChosen
     | DepartmentChosen
     | PriorityChosen
+    | CodeResolved
+    | CodeNotResolved
     | PatientFound
     | PatientNotFound
     | HistoryLoaded
@@ -251,6 +272,14 @@ Event = (
 
 
 # --- effects ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResolveCode:
+    """Ask the hospital whose code this is."""
+
+    session: int
+    payload: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -305,7 +334,8 @@ class AlertStaff:
 
 
 Effect = (
-    LookupPatient
+    ResolveCode
+    | LookupPatient
     | CreatePatient
     | LoadHistory
     | RegisterVisit
@@ -314,7 +344,7 @@ Effect = (
     | AlertStaff
 )
 # The effects that talk to the hospital or a device: performed off the GUI thread.
-IO_EFFECTS = (LookupPatient, CreatePatient, LoadHistory, RegisterVisit, PrintTicket)
+IO_EFFECTS = (ResolveCode, LookupPatient, CreatePatient, LoadHistory, RegisterVisit, PrintTicket)
 
 
 # --- state ------------------------------------------------------------------------------
@@ -441,6 +471,12 @@ class CheckInFlow:
                 return self._go(replace(s, history=None, problem=None), s.trail[-1], pop=True)
             case IdentityPresented(identity=identity) if s.screen in ACCEPTS_IDENTITY:
                 return self._look_up(s, identity)
+            case CodeToResolve(payload=payload) if s.screen in ACCEPTS_IDENTITY:
+                return self._go(
+                    replace(s, problem=None),
+                    Screen.LOOKING_UP,
+                    effects=[ResolveCode(s.session, payload)],
+                )
             case CardFailed(problem=problem) if s.screen in ACCEPTS_IDENTITY:
                 return self._go(replace(s, problem=_CARD_PROBLEMS[problem]), Screen.READ_FAILED)
             case CodeUnreadable(problem=problem) if s.screen in ACCEPTS_IDENTITY:
@@ -470,6 +506,9 @@ class CheckInFlow:
                 )
             case Pressed.RETRY if s.screen is Screen.HOSPITAL_UNAVAILABLE and s.identity:
                 return self._look_up(replace(s, problem=None), s.identity)
+            case Pressed.RETRY if s.screen is Screen.HOSPITAL_UNAVAILABLE:
+                # The code was never resolved and is not kept: show it again.
+                return self._go(replace(s, problem=None), Screen.WELCOME)
             case _:
                 return self._next_in_session(s, event, now)
 
@@ -479,6 +518,10 @@ class CheckInFlow:
         if isinstance(event, Answer) and event.session != s.session:
             return s, []  # an answer for a session that has already ended
         match event:
+            case CodeResolved(identity=identity) if s.screen is Screen.LOOKING_UP:
+                return self._look_up(s, identity)
+            case CodeNotResolved() if s.screen is Screen.LOOKING_UP and s.identity is None:
+                return self._go(replace(s, problem=Problem.CODE_UNKNOWN), Screen.READ_FAILED)
             case PatientFound() if s.screen in (Screen.LOOKING_UP, Screen.CREATING_PATIENT):
                 age = event.patient.birth.age_on(now.date())
                 found = replace(
@@ -641,6 +684,7 @@ class CheckInFlow:
         self, s: FlowState, request: Request, problem: Problem
     ) -> tuple[FlowState, list[Effect]]:
         waiting_for = {
+            Request.RESOLVE: Screen.LOOKING_UP,
             Request.LOOKUP: Screen.LOOKING_UP,
             Request.CREATE_PATIENT: Screen.CREATING_PATIENT,
             Request.HISTORY: Screen.HISTORY,

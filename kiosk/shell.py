@@ -17,6 +17,8 @@ from typing import Protocol
 
 from kiosk.domain import PrinterError, PrinterProblem, Ticket
 from kiosk.flow import (
+    CodeNotResolved,
+    CodeResolved,
     CreatePatient,
     Effect,
     Event,
@@ -31,6 +33,7 @@ from kiosk.flow import (
     RegisterVisit,
     Request,
     RequestFailed,
+    ResolveCode,
     TicketPrinted,
     VisitRegistered,
 )
@@ -103,6 +106,16 @@ class EffectRunner:
                     log.warning("ticket not printed: %s", error.problem.value)
                     return PrintFailed(session, error.problem)
                 return TicketPrinted(session)
+            case ResolveCode(session=session, payload=payload):
+                try:
+                    identity = hospital.resolve_identity(payload)
+                except HospitalError as error:
+                    return _hospital_failed(session, Request.RESOLVE, error)
+                return (
+                    CodeNotResolved(session)
+                    if identity is None
+                    else CodeResolved(session, identity)
+                )
             case LookupPatient(session=session, identity=identity):
                 try:
                     patient = hospital.find_patient(identity)
@@ -150,6 +163,8 @@ def _failure_for(effect: Effect, problem: Problem) -> Event:
     match effect:
         case PrintTicket(session=session):
             return PrintFailed(session, PrinterProblem.WRITE_FAILED)
+        case ResolveCode(session=session):
+            return RequestFailed(session, Request.RESOLVE, problem)
         case LookupPatient(session=session):
             return RequestFailed(session, Request.LOOKUP, problem)
         case CreatePatient(session=session):

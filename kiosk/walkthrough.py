@@ -282,6 +282,11 @@ def keypad_entry(d: Driver) -> None:
     d.step("btn_cancel", Screen.WELCOME)
 
 
+def vneid_code(d: Driver) -> None:
+    _present(d, d.devices.show_vneid_qr, "walk_in_insurance", Screen.PATIENT_SUMMARY)
+    d.step("btn_cancel", Screen.WELCOME)
+
+
 def unreadable_code(d: Driver) -> None:
     d.wait_for(Screen.WELCOME)
     d.devices.show_unknown_qr()
@@ -310,6 +315,7 @@ SCENARIOS = (
     Scenario("12-language-switch", language_switch),
     Scenario("13-keypad", keypad_entry),
     Scenario("14-unreadable-code", unreadable_code),
+    Scenario("15-vneid-code", vneid_code),
 )
 
 PORTRAIT = (1080, 1920)

@@ -31,12 +31,14 @@ class PanelPersona:
     has_card: bool
     has_cccd_qr: bool
     has_bhyt_qr: bool
+    has_vneid_qr: bool  # the VNeID app: a code only the hospital can read
 
 
 class DemoPanel(QWidget):
     present_card = Signal(str)
     show_cccd_qr = Signal(str)
     show_bhyt_qr = Signal(str)
+    show_vneid_qr = Signal(str)
     show_unknown_qr = Signal()
     faulty_card = Signal()
     printer_out_of_paper = Signal(bool)
@@ -65,6 +67,7 @@ class DemoPanel(QWidget):
                 ("card", "Đặt thẻ CCCD / Tap card", persona.has_card, self.present_card),
                 ("cccd_qr", "QR CCCD", persona.has_cccd_qr, self.show_cccd_qr),
                 ("bhyt_qr", "QR BHYT", persona.has_bhyt_qr, self.show_bhyt_qr),
+                ("vneid_qr", "QR VNeID", persona.has_vneid_qr, self.show_vneid_qr),
             )
             for column, (name, text, available, signal) in enumerate(actions, start=1):
                 action = QPushButton(text)

@@ -13,8 +13,11 @@ import pytest
 from drivers.printer.simulated import SimulatedPrinter
 from kiosk.demo_hospital.personas import demo_personas
 from kiosk.demo_hospital.server import DemoHospitalServer
+from kiosk.demo_hospital.vneid import issue_token
 from kiosk.domain import CheckIn, PrinterProblem, PriorityGroup, ServiceType, Ticket
 from kiosk.flow import (
+    CodeNotResolved,
+    CodeResolved,
     CreatePatient,
     Effect,
     Event,
@@ -27,6 +30,7 @@ from kiosk.flow import (
     RegisterVisit,
     Request,
     RequestFailed,
+    ResolveCode,
     TicketPrinted,
     VisitRegistered,
 )
@@ -84,6 +88,14 @@ def test_lookup_of_a_known_patient_brings_appointments_and_departments(harness: 
 def test_lookup_of_an_unknown_patient(harness: Harness) -> None:
     event = harness.answer(LookupPatient(1, PERSONAS["new_patient"].identity))
     assert event == PatientNotFound(1)
+
+
+def test_codes_are_resolved_by_the_hospital(harness: Harness) -> None:
+    persona = PERSONAS["walk_in_insurance"]
+    event = harness.answer(ResolveCode(2, issue_token(persona.patient_id)))
+    assert isinstance(event, CodeResolved)
+    assert event.identity.citizen_id == persona.identity.citizen_id
+    assert harness.answer(ResolveCode(2, "https://example.invalid/x")) == CodeNotResolved(2)
 
 
 def test_hospital_down_is_unavailable(harness: Harness) -> None:

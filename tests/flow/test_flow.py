@@ -27,6 +27,9 @@ from kiosk.flow import (
     AlertStaff,
     CardFailed,
     CheckInFlow,
+    CodeNotResolved,
+    CodeResolved,
+    CodeToResolve,
     CodeUnreadable,
     CreatePatient,
     DepartmentChosen,
@@ -49,6 +52,7 @@ from kiosk.flow import (
     RegisterVisit,
     Request,
     RequestFailed,
+    ResolveCode,
     Screen,
     ServiceChosen,
     StartIdleTimer,
@@ -585,3 +589,32 @@ def test_language_chosen_on_welcome_times_out_back_to_vietnamese(flow: CheckInFl
     assert isinstance(timer, StartIdleTimer)
     flow.handle(IdleTimeout(timer.session, timer.seq), NOW)
     assert flow.state.language is Language.VI and flow.state.screen is Screen.WELCOME
+
+
+# --- codes only the hospital can read (VNeID, bookings) ---------------------------------
+
+
+def test_an_unknown_code_is_resolved_by_the_hospital_then_looked_up(flow: CheckInFlow) -> None:
+    (resolve,) = flow.handle(CodeToResolve("VNEID:1:opaque"), NOW)
+    assert resolve == ResolveCode(0, "VNEID:1:opaque")
+    assert flow.state.screen is Screen.LOOKING_UP and flow.state.identity is None
+    assert "opaque" not in repr(resolve) and "opaque" not in repr(CodeToResolve("opaque"))
+    (lookup,) = flow.handle(CodeResolved(0, CHIP_IDENTITY), NOW)
+    assert lookup == LookupPatient(0, CHIP_IDENTITY)
+    flow.handle(PatientFound(0, patient(), (), DEPARTMENTS), NOW)
+    assert flow.state.screen is Screen.PATIENT_SUMMARY
+
+
+def test_a_code_the_hospital_does_not_know_offers_retry_or_keypad(flow: CheckInFlow) -> None:
+    flow.handle(CodeToResolve("https://example.invalid"), NOW)
+    flow.handle(CodeNotResolved(0), NOW)
+    assert flow.state.screen is Screen.READ_FAILED
+    assert flow.state.problem is Problem.CODE_UNKNOWN
+
+
+def test_hospital_down_while_resolving_a_code(flow: CheckInFlow) -> None:
+    flow.handle(CodeToResolve("VNEID:1:opaque"), NOW)
+    flow.handle(RequestFailed(0, Request.RESOLVE, Problem.HOSPITAL_UNAVAILABLE), NOW)
+    assert flow.state.screen is Screen.HOSPITAL_UNAVAILABLE
+    flow.handle(Pressed.RETRY, NOW)  # the code is not kept: show it again
+    assert flow.state.screen is Screen.WELCOME

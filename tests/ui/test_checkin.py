@@ -23,6 +23,7 @@ from kiosk.walkthrough import (
     printer_out_of_paper,
     priority_elderly,
     unreadable_code,
+    vneid_code,
     walk_in_insurance,
     walk_in_paid,
 )
@@ -200,3 +201,28 @@ def test_logs_carry_no_personal_data(driver: Driver, caplog) -> None:
         secrets += (identity.full_name or "").split()[-1:]  # the given name alone
         for secret in filter(None, secrets):
             assert secret not in logged, f"{key}: personal data in the log"
+
+
+def test_vneid_code_is_resolved_by_the_hospital(driver: Driver) -> None:
+    vneid_code(driver)
+
+
+def test_a_code_nobody_knows_is_asked_of_the_hospital_then_refused(driver: Driver) -> None:
+    requests = driver.kiosk.demo_hospital.requests
+    before = requests.count("/v1/identity/resolve")
+    unreadable_code(driver)
+    assert requests.count("/v1/identity/resolve") == before + 1
+
+
+def test_the_same_code_held_in_front_of_the_scanner_triggers_once(driver: Driver) -> None:
+    lookups = driver.kiosk.demo_hospital.requests
+    before = lookups.count("/v1/patients/lookup")
+    for _ in range(3):
+        driver.devices.show_cccd_qr("walk_in_paid")
+    driver.wait_for(Screen.PATIENT_SUMMARY)
+    driver.step("btn_cancel", Screen.WELCOME)
+    assert lookups.count("/v1/patients/lookup") == before + 1
+    # After the session the same code works again at once.
+    driver.devices.show_cccd_qr("walk_in_paid")
+    driver.wait_for(Screen.PATIENT_SUMMARY)
+    driver.step("btn_cancel", Screen.WELCOME)

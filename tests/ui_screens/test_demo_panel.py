@@ -8,8 +8,22 @@ from pytestqt.qtbot import QtBot
 from ui.demo_panel import DemoPanel, PanelPersona
 
 PERSONAS = [
-    PanelPersona("an", "Bà An (75 tuổi)", has_card=True, has_cccd_qr=True, has_bhyt_qr=True),
-    PanelPersona("binh", "Bé Bình (4 tuổi)", has_card=False, has_cccd_qr=False, has_bhyt_qr=True),
+    PanelPersona(
+        "an",
+        "Bà An (75 tuổi)",
+        has_card=True,
+        has_cccd_qr=True,
+        has_bhyt_qr=True,
+        has_vneid_qr=True,
+    ),
+    PanelPersona(
+        "binh",
+        "Bé Bình (4 tuổi)",
+        has_card=False,
+        has_cccd_qr=False,
+        has_bhyt_qr=True,
+        has_vneid_qr=False,
+    ),
 ]
 
 
@@ -31,11 +45,13 @@ def test_persona_buttons_emit_the_persona_key(qtbot: QtBot) -> None:
     panel.present_card.connect(lambda key: got.append(("card", key)))
     panel.show_cccd_qr.connect(lambda key: got.append(("cccd", key)))
     panel.show_bhyt_qr.connect(lambda key: got.append(("bhyt", key)))
+    panel.show_vneid_qr.connect(lambda key: got.append(("vneid", key)))
     click(panel, "btn_card_an")
     click(panel, "btn_cccd_qr_an")
     click(panel, "btn_bhyt_qr_binh")
+    click(panel, "btn_vneid_qr_an")
     click(panel, "btn_card_binh")  # a child without a card: the button is disabled
-    assert got == [("card", "an"), ("cccd", "an"), ("bhyt", "binh")]
+    assert got == [("card", "an"), ("cccd", "an"), ("bhyt", "binh"), ("vneid", "an")]
     assert not panel.findChild(QPushButton, "btn_cccd_qr_binh").isEnabled()
 
 
