@@ -3,8 +3,10 @@
 Keys come from the 12-digit ID (PACE-CAN: its last 6 digits; BAC: its last 9 digits with the
 birth date and expiry candidates, REFERENCE.md §2). The read is built for few round trips:
 the application is selected once, files are read by short EF identifier (no SELECT per
-file), each file's 4-byte TLV header first and then exactly the rest with the largest Le
-the cipher allows, and only COM, DG1, DG13 and SOD (DG2 on request). Every read has one
+file) with the largest Le the cipher allows, and only COM, DG1, DG13 and SOD (DG2 on
+request). A file's first read asks for a whole chunk, which most chips answer with what
+the file holds; a chip that refuses to read past a file's end (6700/6B00/6Cxx) gets each
+file's 4-byte TLV header first and then exactly the rest from then on. Every read has one
 deadline; a lost secure-messaging session is re-opened once and the file resumed at its
 offset; every failure is a CardError whose `problem` the flow can act on.
 """
@@ -20,7 +22,15 @@ from datetime import date, datetime
 from enum import Enum
 
 from drivers.card import bac, pace, tlv
-from drivers.card.apdu import CommandApdu, ResponseApdu, Transport, exchange, status_error
+from drivers.card.apdu import (
+    CommandApdu,
+    ResponseApdu,
+    SecureMessagingStatusError,
+    StatusWord,
+    Transport,
+    exchange,
+    status_error,
+)
 from drivers.card.bac import check_digit
 from drivers.card.dg13 import parse_dg13, to_identity
 from drivers.card.errors import (
@@ -33,14 +43,16 @@ from drivers.card.errors import (
 )
 from drivers.card.lds import COM_FILE_ID, SOD_FILE_ID, Mrz, data_group_file_id, parse_com, parse_dg1
 from drivers.card.passive_auth import CscaStore, PassiveAuthResult, PassiveAuthStatus, verify
-from drivers.card.sm import SecureChannel, SecureMessaging
+from drivers.card.sm import SecureChannel
 from kiosk.domain import CardError, CardProblem, Identity
 
 logger = logging.getLogger(__name__)
 
 EMRTD_AID = bytes.fromhex("A0000002471001")
-EF_CARD_ACCESS_SFI = 0x1C
+EF_CARD_ACCESS = 0x011C
+EF_CARD_ACCESS_SFI = EF_CARD_ACCESS & 0x1F
 HEADER_SIZE = 4  # tag (1 byte for every LDS file) + length up to 82 xx xx
+EXTENDED_WHOLE_FILE = 65536  # extended Le 0000: as much as the file holds
 # Largest plaintext of one short READ BINARY under secure messaging (REFERENCE.md §2).
 MAX_LE_TDES = 231
 MAX_LE_AES = 223
@@ -55,10 +67,13 @@ IDENTIFICATION_LAW_2023 = date(2024, 7, 1)
 EARLY_RENEWAL_YEARS = 2
 NO_EXPIRY = "<<<<<<"  # assumed MRZ of a card that never expires, as lds_builder writes it
 
-# APDUs to open the chip: PACE = EF.CardAccess + MSE:Set AT + 4 GENERAL AUTHENTICATE +
-# SELECT of the application under SM; BAC = SELECT + GET CHALLENGE + EXTERNAL AUTHENTICATE.
-PACE_OPEN_APDUS = 7
-BAC_OPEN_APDUS = 3
+# APDUs to open the chip: EF.CardAccess is read first (1); PACE = MSE:Set AT + 4 GENERAL
+# AUTHENTICATE + SELECT of the application under SM; BAC = SELECT once, then GET CHALLENGE +
+# EXTERNAL AUTHENTICATE per key tried.
+CARD_ACCESS_APDUS = 1
+PACE_APDUS = 6
+BAC_SELECT_APDUS = 1
+BAC_KEY_APDUS = 2
 
 
 class ForgedChipError(EmrtdError):
@@ -177,6 +192,7 @@ class CardProfile:
     key: AccessKey
     pace_info: pace.PaceInfo | None = None
     max_le: int | None = None
+    over_read: bool = True  # the chip answers a read past a file's end with what there is
 
 
 # -- the read ---------------------------------------------------------------------------------
@@ -239,16 +255,15 @@ class CccdReader:
         session = _Session(counted, self.memory.recall(keys.citizen_id), self.options)
         session.open(keys, today or date.today())
         files = _read_files(session, read_face=self.options.read_face)
+        verification, mrz, identity = _check(files, keys, self.cscas, at)
         self.memory.remember(keys.citizen_id, session.profile())
-        result = _check(files, keys, self.cscas, at)
         elapsed = self.clock() - started
         logger.info(
             "chip read: %s, %d APDUs, %.0f ms",
-            result[0].status.value,
+            verification.status.value,
             counted.count,
             elapsed * 1000,
         )
-        verification, mrz, identity = result
         return ChipReadResult(identity, verification, mrz, counted.count, elapsed, files.get(2))
 
 
@@ -319,49 +334,65 @@ class _Session:
         self.channel: SecureChannel | None = None
         self.key: AccessKey | None = None
         self.pace_info: pace.PaceInfo | None = remembered.pace_info if remembered else None
-        self.max_le = 0
+        self.max_le = LE_FALLBACKS[2]  # before access control: reads in the clear
+        self.extended = options.extended_length
+        self.over_read = remembered.over_read if remembered else True
+        self.refused_le: int | None = None  # a first read refused for reading past the end?
+        self.plain_selected = False  # the application was selected outside secure messaging
         self.retries_left = options.session_retries
 
     def profile(self) -> CardProfile:
         assert self.key is not None
-        return CardProfile(self.key, self.pace_info, self.max_le)
+        return CardProfile(self.key, self.pace_info, self.max_le, self.over_read)
 
     # -- access control ---------------------------------------------------------------------
 
     def open(self, keys: CardKeys, today: date) -> None:
-        """Try the remembered key, then PACE-CAN when EF.CardAccess offers it, then BAC."""
-        tried: list[str] = []
+        """Try the remembered key, then PACE-CAN when EF.CardAccess offers it, then BAC.
+
+        ACCESS_DENIED when any key was refused; otherwise the chip's own failure.
+        """
+        failures: list[EmrtdError] = []
         if self.remembered is not None:
             try:
                 self._open_with(self.remembered.key, self.remembered.pace_info)
                 self._set_le(self.remembered.max_le)
                 return
             except EmrtdError as error:
-                tried.append(f"remembered key: {error}")
+                failures.append(error)
         info = self._pace_info()
         candidates = ([keys.can] if info is not None else []) + keys.bac_keys(today)
         for key in candidates:
             try:
                 self._open_with(key, info)
             except EmrtdError as error:
-                tried.append(f"{key.method.value}: {error}")
+                failures.append(error)
                 continue
             self._set_le(None)
             return
-        if not candidates:
-            tried.append("no PACE on the card and no birth date for BAC")
-        raise AccessControlError("; ".join(tried))
+        refused = [error for error in failures if isinstance(error, AccessControlError)]
+        if refused or not failures:
+            detail = "; ".join(str(error) for error in refused) or (
+                "no PACE on the card and no birth date for BAC"
+            )
+            raise AccessControlError(f"{len(candidates)} keys tried: {detail}")
+        raise failures[-1]
 
     def _pace_info(self) -> pace.PaceInfo | None:
         """The PACE parameters EF.CardAccess advertises, if it exists and offers one we do."""
+        # In the clear an over-long Le costs nothing but an APDU: ask for the whole file.
         answer = exchange(
             self.transport, CommandApdu(0x00, 0xB0, 0x80 | EF_CARD_ACCESS_SFI, 0x00, le=256)
         )
-        if not answer.status.is_success and not answer.data:
-            return None  # no EF.CardAccess: a BAC-only chip
         try:
-            self.pace_info = pace.choose(pace.parse_card_access(answer.data))
-        except (TlvError, UnsupportedError) as error:
+            if answer.status.is_wrong_length:
+                content = self.read_file(EF_CARD_ACCESS)
+            elif answer.status.is_success:
+                content = answer.data
+            else:
+                return None  # no EF.CardAccess: a BAC-only chip
+            self.pace_info = pace.choose(pace.parse_card_access(content))
+        except EmrtdError as error:
             logger.info("EF.CardAccess offers no usable PACE: %s", error)
             return None
         return self.pace_info
@@ -371,11 +402,14 @@ class _Session:
         if key.method is AccessMethod.PACE_CAN:
             if info is None:
                 raise UnsupportedError("PACE key without PACE parameters")
+            self.plain_selected = False
             result = pace.establish(self.transport, pace.PacePassword.can(key.secret), info)
             self.channel = SecureChannel(self.transport, result.session)
             self._select_application(self.channel.send)
         else:
-            self._select_application(lambda command: exchange(self.transport, command))
+            if not self.plain_selected:  # once for every BAC candidate
+                self._select_application(lambda command: exchange(self.transport, command))
+                self.plain_selected = True
             opened = bac.authenticate(self.transport, key.secret)
             self.channel = SecureChannel(self.transport, opened.session)
         self.key = key
@@ -384,17 +418,19 @@ class _Session:
     def _select_application(send: Callable[[CommandApdu], ResponseApdu]) -> None:
         send(CommandApdu(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID)).require_success("SELECT eMRTD")
 
-    def _reopen(self, cause: SecureMessagingError) -> None:
-        """Re-run the access control that worked, once per read.
+    def _reopen(self, cause: SecureMessagingError, *, counted: bool = True) -> None:
+        """Re-run the access control that worked; `counted` ones `session_retries` times.
 
         The chip may still believe in the old session: the first plain command makes it
         drop it (6987/6988), so that command is repeated once before access control.
         """
-        if self.retries_left <= 0 or self.key is None:
+        if self.key is None or (counted and self.retries_left <= 0):
             raise cause
-        self.retries_left -= 1
+        if counted:
+            self.retries_left -= 1
         logger.info("secure messaging session lost (%s): opening the chip again", cause)
         self._clear_chip_session()
+        self.plain_selected = False
         self._open_with(self.key, self.pace_info)
 
     def _clear_chip_session(self) -> None:
@@ -414,23 +450,44 @@ class _Session:
     # -- files --------------------------------------------------------------------------------
 
     def read_file(self, file_id: int) -> bytes:
-        """The whole file: its 4-byte header, then exactly the rest; resumed after a lost
-        session at the offset reached."""
+        """The whole file, resumed after a lost session at the offset reached.
+
+        The first read asks for a whole chunk while the chip tolerates reads past a file's
+        end; once it refused one, files start with their 4-byte header instead.
+        """
         data = bytearray()
         total: int | None = None
         selected = False  # whether this file is the chip's current EF
-        extended = self.options.extended_length
+        whole_chunk = self.over_read  # the first read asks for max Le, not the header
+        refused: int | None = None  # the Le of a refused first read
         while total is None or len(data) < total:
-            wanted = HEADER_SIZE if total is None else total - len(data)
-            le = wanted if extended else min(wanted, self.max_le)
+            if total is not None:
+                wanted = total - len(data)
+            elif whole_chunk:
+                wanted = EXTENDED_WHOLE_FILE if self.extended else self.max_le
+            else:
+                wanted = HEADER_SIZE
+            le = wanted if self.extended else min(wanted, self.max_le)
             try:
                 response = self._read(file_id, len(data), le, selected)
             except _SessionLost as lost:
-                self._reopen(lost.cause)
+                cause = lost.cause
+                if isinstance(cause, SecureMessagingStatusError) and cause.status.is_wrong_length:
+                    # Some chips refuse an Le without secure messaging, which ends the
+                    # session: smaller Le and a new session, bounded by the Le steps.
+                    self._smaller_le(cause.status, le)
+                    self._reopen(lost.cause, counted=False)
+                else:
+                    self._reopen(lost.cause)
                 selected = False
                 continue
             if response.status.is_wrong_length:
-                extended = self._smaller_le(response, le, extended)
+                if total is None and whole_chunk and not self.extended:
+                    # Le beyond the file's end, or beyond what the chip takes: the header
+                    # tells which.
+                    whole_chunk, refused = False, le
+                else:
+                    self._smaller_le(response.status, le)
                 continue
             if not response.status.is_success and not (
                 response.status.value == 0x6282 and response.data
@@ -442,6 +499,10 @@ class _Session:
             selected = True
             if total is None:
                 total = _file_size(bytes(data), file_id)
+                if refused is not None and total < refused:
+                    # The file was shorter than the refused Le: unless a smaller Le limit
+                    # explains the refusal later (`_smaller_le`), the chip refuses over-reads.
+                    self.over_read, self.refused_le = False, refused
         return bytes(data)
 
     def _read(self, file_id: int, offset: int, le: int, selected: bool) -> ResponseApdu:
@@ -456,25 +517,28 @@ class _Session:
         return self._send(command)
 
     def _send(self, command: CommandApdu) -> ResponseApdu:
-        assert self.channel is not None
+        if self.channel is None:  # EF.CardAccess, before access control
+            return exchange(self.transport, command)
         try:
             return self.channel.send(command)
         except SecureMessagingError as error:
             raise _SessionLost(error) from error
 
-    def _smaller_le(self, response: ResponseApdu, le: int, extended: bool) -> bool:
-        """Lower the Le after 6700/6Cxx/6Bxx; returns whether extended length stays on."""
-        if extended:
-            return False  # the card or reader does not take extended Le: short from now on
-        correct = response.status.correct_le
+    def _smaller_le(self, status: StatusWord, le: int) -> None:
+        """Lower the Le after 6700/6Cxx/6Bxx (extended length first falls back to short)."""
+        if self.extended:
+            self.extended = False  # the card or reader does not take extended Le
+            return
+        correct = status.correct_le
+        smaller = [step for step in LE_FALLBACKS if step < le]
         if correct is not None and correct < le:
             self.max_le = correct
-            return False
-        smaller = [step for step in LE_FALLBACKS if step < le]
-        if not smaller:
-            raise status_error(response.status, f"READ BINARY with Le {le}")
-        self.max_le = smaller[0]
-        return False
+        elif smaller:
+            self.max_le = smaller[0]
+        else:
+            raise status_error(status, f"READ BINARY with Le {le}")
+        if self.refused_le is not None and self.max_le < self.refused_le:
+            self.over_read, self.refused_le = True, None
 
 
 def _file_size(header: bytes, file_id: int) -> int:
@@ -490,17 +554,26 @@ def _file_size(header: bytes, file_id: int) -> int:
 # -- counting -------------------------------------------------------------------------------
 
 
-def read_apdus(size: int, max_le: int) -> int:
-    """READ BINARYs for one file of `size` bytes: the header, then the rest in max_le pieces."""
-    return 1 + math.ceil(max(size - HEADER_SIZE, 0) / max_le)
-
-
-def minimum_read_apdus(size: int, max_le: int) -> int:
-    """The lower bound if the size were known beforehand (or over-reads were safe)."""
+def chunk_reads(size: int, max_le: int) -> int:
+    """READ BINARYs for one file when its first read may ask for a whole chunk: the lower
+    bound for a file whose size is not known beforehand."""
     return math.ceil(size / max_le)
 
 
-def expected_apdus(sizes: list[int], max_le: int, *, pace_used: bool = True) -> int:
-    """APDUs of a first read without faults: opening, then each file as `read_apdus`."""
-    opening = PACE_OPEN_APDUS if pace_used else BAC_OPEN_APDUS
-    return opening + sum(read_apdus(size, max_le) for size in sizes)
+def header_first_reads(size: int, max_le: int) -> int:
+    """READ BINARYs for one file on a chip that refuses reads past the end: the 4-byte
+    header, then the rest in max_le pieces."""
+    return 1 + math.ceil(max(size - HEADER_SIZE, 0) / max_le)
+
+
+def expected_apdus(
+    sizes: list[int], max_le: int, *, bac_keys_tried: int = 0, over_read: bool = True
+) -> int:
+    """APDUs of a first read without faults: EF.CardAccess, PACE (or BAC with that many keys
+    tried), then each file (`chunk_reads`, or `header_first_reads` when `over_read` is off)."""
+    if bac_keys_tried:
+        opening = CARD_ACCESS_APDUS + BAC_SELECT_APDUS + BAC_KEY_APDUS * bac_keys_tried
+    else:
+        opening = CARD_ACCESS_APDUS + PACE_APDUS
+    per_file = chunk_reads if over_read else header_first_reads
+    return opening + sum(per_file(size, max_le) for size in sizes)

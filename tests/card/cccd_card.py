@@ -1,0 +1,71 @@
+"""A virtual CCCD chip with signed files and the keys a kiosk would derive for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from drivers.card.cccd_reader import CardKeys
+from drivers.card.lds import data_group_file_id
+from drivers.card.lds_builder import cccd_files
+from drivers.card.passive_auth import CscaStore
+from drivers.card.virtual_chip import Chip
+from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
+from tests.card.pki import authority
+
+CITIZEN_ID = "001090012345"
+BIRTH = date(1990, 5, 17)
+ISSUE = date(2021, 3, 1)
+EXPIRY = date(2030, 5, 17)  # the 40th birthday: the next renewal age after issue
+# The order the reader goes through the files.
+READ_ORDER = (0x011E, data_group_file_id(1), data_group_file_id(13), 0x011D)
+
+
+def holder(citizen_id: str = CITIZEN_ID, birth: date = BIRTH) -> Identity:
+    return Identity(
+        source=IdentitySource.CHIP,
+        citizen_id=citizen_id,
+        full_name="Nguyễn Văn An",
+        birth=BirthDate.from_date(birth),
+        sex=Sex.MALE,
+        address="12 Phố Huế, Hai Bà Trưng, Hà Nội",
+    )
+
+
+def mrz_information(files: dict[int, bytes]) -> str:
+    """Document number, birth and expiry with their check digits, cut from DG1's TD1 MRZ."""
+    mrz = files[data_group_file_id(1)][-90:].decode("ascii")
+    line1, line2 = mrz[:30], mrz[30:60]
+    return line1[5:15] + line2[0:7] + line2[8:15]
+
+
+@dataclass
+class CccdCard:
+    chip: Chip
+    files: dict[int, bytes]
+    keys: CardKeys
+    store: CscaStore
+
+    @property
+    def sizes(self) -> list[int]:
+        return [len(self.files[file_id]) for file_id in READ_ORDER]
+
+
+def make_card(
+    *,
+    citizen_id: str = CITIZEN_ID,
+    birth: date = BIRTH,
+    issue: date = ISSUE,
+    expiry: date | None = EXPIRY,
+    max_le: int = 256,
+    can: str | None = None,
+    chip_type: type[Chip] = Chip,
+) -> CccdCard:
+    files = cccd_files(
+        holder(citizen_id, birth), authority().signer, issue_date=issue, expiry_date=expiry
+    )
+    chip = chip_type(
+        can=can or citizen_id[-6:], mrz_info=mrz_information(files), files=files, max_le=max_le
+    )
+    keys = CardKeys(citizen_id, birth=birth, issue_date=issue)
+    return CccdCard(chip, files, keys, CscaStore([authority().csca]))
