@@ -13,7 +13,6 @@ import logging
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +51,12 @@ if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, n
     from kiosk.shell import EffectRunner
 
 log = logging.getLogger(__name__)
+
+
+def _new_idempotency_key() -> str:
+    import uuid  # 4 ms of imports that the welcome screen need not wait for
+
+    return str(uuid.uuid4())
 
 
 class FlowController(QObject):
@@ -169,7 +174,7 @@ class KioskApp(QObject):
             ticket_seconds=config.kiosk.ticket_seconds,
             default_language=config.language,
         )
-        self.controller = FlowController(CheckInFlow(settings, new_key=lambda: str(uuid.uuid4())))
+        self.controller = FlowController(CheckInFlow(settings, new_key=_new_idempotency_key))
         install_font(bundled_font_path())
         self.window = KioskWindow(self.controller.send, hospital_name=config.hospital.name)
         self.controller.state_changed.connect(self.window.render)

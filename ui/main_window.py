@@ -216,7 +216,9 @@ class KioskWindow(QMainWindow):
         else:
             self.top_row.insertWidget(0, self.back_button)
         kind = "primary" if primary else "secondary" if at_bottom else "bar"
-        if self.back_button.property("kind") != kind:
+        # Restyled only when it shows: a hidden button's look can wait (and the first restyle
+        # builds QStyle's Python enums, ~15 ms that the welcome screen need not wait for).
+        if self._show_back and self.back_button.property("kind") != kind:
             self.back_button.setProperty("kind", kind)
             repolish(self.back_button)
         self.back_button.setVisible(self._show_back)

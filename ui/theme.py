@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -234,7 +235,14 @@ def stylesheet(m: Metrics) -> str:
 
 
 def repolish(widget: QWidget) -> None:
-    """Re-apply the stylesheet after a dynamic property the stylesheet selects on changed."""
+    """Re-apply the stylesheet after a dynamic property the stylesheet selects on changed.
+
+    A widget not yet polished takes the property into account when it first shows; skipping it
+    also keeps QStyle (whose ~600 enum members PySide builds on first use, ~15 ms) off the
+    start-up path.
+    """
+    if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        return
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)

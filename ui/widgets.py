@@ -234,10 +234,12 @@ _TONE_ICONS = {
 class ToneBox(QFrame):
     """A coloured box with an icon, a bold line and an explanation (status, problem)."""
 
-    def __init__(self, name: str | None = None, *, title_role: str = "strong") -> None:
+    def __init__(
+        self, name: str | None = None, *, title_role: str = "strong", tone: Tone = Tone.INFO
+    ) -> None:
         super().__init__()
-        self.setProperty("tone", Tone.INFO.value)
-        self._icon = Icon(IconKind.INFO)
+        self.setProperty("tone", tone.value)  # the usual tone from the start: no repolish later
+        self._icon = Icon(_TONE_ICONS[tone])
         self.title = label(title_role, name=name)
         self.body = label("body")
         text = QVBoxLayout()

@@ -57,7 +57,7 @@ class WelcomePage(Page):
         self.options.addWidget(self.or_label)
         self.options.addWidget(self.qr, 1)
         self.keypad = button("btn_keypad", "secondary", self.sender_of(Pressed.KEYPAD))
-        self.emergency = ToneBox("lbl_emergency", title_role="note")
+        self.emergency = ToneBox("lbl_emergency", title_role="note", tone=Tone.BAD)
         self.content.addStretch(1)
         self.content.addLayout(self.options)
         self.content.addStretch(2)
