@@ -5,6 +5,8 @@ kiosk --demo --walkthrough DIR     scripted check-ins through the real UI, scree
 kiosk --config FILE                the kiosk against the hospital in FILE
 kiosk demo-hospital --port N       only the demo hospital, for several kiosks to share
 kiosk config check FILE            validate a config file
+kiosk --self-test [--config FILE]  check every part offscreen (the frozen bundle's smoke test)
+kiosk --version                    version and build metadata
 """
 
 from __future__ import annotations
@@ -48,8 +50,19 @@ def _run(argv: list[str]) -> int:
     parser.add_argument(
         "--smoke", action="store_true", help="start, report the time to the welcome screen, exit"
     )
+    parser.add_argument(
+        "--self-test", action="store_true", help="check every part offscreen, exit 0 if all pass"
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if args.version:
+        print(_version_line())
+        return 0
+    if args.self_test:
+        from kiosk.selftest import run_self_test
+
+        return run_self_test(args.config)
     if args.walkthrough and not args.demo:
         parser.error("--walkthrough needs --demo")
     try:
@@ -108,6 +121,25 @@ def _run_qt(config: Config, args: argparse.Namespace, started: float) -> int:
         return qt_app.exec()
     finally:
         kiosk.close()
+
+
+def _version_line() -> str:
+    """One line from the package metadata and, in a bundle, the build script's record."""
+    from importlib import metadata
+
+    try:
+        import kiosk_build_info as build  # written by packaging/build.sh into the bundle only
+    except ImportError:
+        python = ".".join(str(part) for part in sys.version_info[:3])
+        return f"kiosk {metadata.version('hospital-checkin-kiosk')} (source; Python {python})"
+    try:
+        version = metadata.version("hospital-checkin-kiosk")
+    except metadata.PackageNotFoundError:  # a bundle built without the package's metadata
+        version = build.VERSION
+    return (
+        f"kiosk {version} (commit {build.COMMIT}, built {build.BUILT_AT}, "
+        f"Python {build.PYTHON}, Qt {build.QT})"
+    )
 
 
 def _ms_since(started: float) -> float:

@@ -13,6 +13,7 @@ COMPOSITION_ROOT = {
     "kiosk.backends",
     "kiosk.cli",
     "kiosk.demo_devices",
+    "kiosk.selftest",
     "kiosk.walkthrough",
 }
 ALLOWED_KIOSK_FOR_DEVICES = {"kiosk", "kiosk.domain", "kiosk.privacy"}

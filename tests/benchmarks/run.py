@@ -8,6 +8,9 @@ read ratios and medians) and all of them are written to bench.json.
               Baseline: the same hospital calls and ticket rendering made directly, no UI.
     startup   `kiosk --demo --smoke` to an interactive welcome screen vs a bare PySide6 window.
     memory    resident set after 1,000 check-ins vs after the first 50.
+    bundle    the frozen one-folder app (dist/kiosk, from `sh packaging/build.sh`): `--demo
+              --smoke` to the welcome screen vs the unfrozen one in the same run, `--self-test`
+              time, bundle size and its 10 largest parts, the last build's time.
 """
 
 from __future__ import annotations
@@ -227,6 +230,65 @@ def bench_startup(data_dir: Path, runs: int = 7) -> Results:
     }
 
 
+BUNDLE = ROOT / "dist" / "kiosk"
+
+
+def _tree_bytes(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def _largest_parts(bundle: Path, count: int = 10) -> dict[str, float]:
+    """MB of the biggest files and package folders, one level below _internal/ (or deeper
+    where a folder alone is most of the bundle, as PySide6's Qt libraries are)."""
+    internal = bundle / "_internal"
+    # PyInstaller links Qt's libraries into _internal/ too: count each file once.
+    parts = [p for p in internal.iterdir() if p.name != "PySide6" and not p.is_symlink()]
+    parts += list((internal / "PySide6").iterdir())
+    sizes = {str(p.relative_to(internal)): _tree_bytes(p) / 1e6 for p in parts}
+    qt_libs = internal / "PySide6" / "Qt" / "lib"
+    if qt_libs.is_dir():
+        del sizes["PySide6/Qt"]
+        sizes |= {f"PySide6/Qt/lib/{p.name}": p.stat().st_size / 1e6 for p in qt_libs.iterdir()}
+        sizes["PySide6/Qt/plugins"] = _tree_bytes(internal / "PySide6" / "Qt" / "plugins") / 1e6
+    return dict(sorted(sizes.items(), key=lambda item: -item[1])[:count])
+
+
+def bench_bundle(data_dir: Path, runs: int = 7) -> Results:
+    executable = BUNDLE / "kiosk"
+    if not executable.is_file():
+        print(f"no bundle at {BUNDLE}: build it with `sh packaging/build.sh`", file=sys.stderr)
+        return {"bundle": "missing: build it with `sh packaging/build.sh`", "pass": False}
+    frozen_cmd = [str(executable), "--demo", "--smoke"]
+    source_cmd = [sys.executable, "-m", "kiosk.cli", "--demo", "--smoke"]
+    _time_to_ready(frozen_cmd)  # warm the OS file cache for both
+    _time_to_ready(source_cmd)
+    frozen, source = [], []
+    for _ in range(runs):  # interleaved, so both see the same machine load
+        source.append(_time_to_ready(source_cmd))
+        frozen.append(_time_to_ready(frozen_cmd))
+    started = time.perf_counter()
+    subprocess.run([str(executable), "--self-test"], capture_output=True, timeout=120, check=True)
+    self_test_ms = (time.perf_counter() - started) * 1000
+    size_mb = _tree_bytes(BUNDLE) / 1e6
+    build_seconds = ROOT / "build" / "build-seconds"
+    frozen_ms = statistics.median(frozen)
+    return {
+        "runs": runs,
+        "frozen_welcome_ms_median": frozen_ms,
+        "unfrozen_welcome_ms_median": statistics.median(source),
+        "frozen_self_test_ms": self_test_ms,
+        "bundle_mb": size_mb,
+        "largest_mb": _largest_parts(BUNDLE),
+        "last_build_seconds": (
+            float(build_seconds.read_text()) if build_seconds.is_file() else "unknown"
+        ),
+        "target": "frozen welcome <= 1000 ms; bundle <= 250 MB",
+        "pass": frozen_ms <= 1000 and size_mb <= 250,
+    }
+
+
 def _rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         pages = int(statm.read().split()[1])
@@ -423,6 +485,7 @@ BENCHMARKS: dict[str, Callable[[Path], Results]] = {
     "checkin": bench_checkin,
     "startup": bench_startup,
     "memory": bench_memory,
+    "bundle": bench_bundle,
 }
 
 
