@@ -38,6 +38,7 @@ from kiosk.flow import (
     Screen,
     StartIdleTimer,
 )
+from kiosk.systemd import SystemdNotifier
 
 if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, not at start
     from drivers.card.simulated import SimulatedCardReader
@@ -187,6 +188,13 @@ class KioskApp(QObject):
         self._scanned.connect(self._read_code, Qt.ConnectionType.QueuedConnection)
         self._repeats: RepeatFilter | None = None
         self.controller.state_changed.connect(self._session_ended)
+        self._systemd = SystemdNotifier()
+        interval = self._systemd.keepalive_interval
+        if interval is not None:
+            # On the GUI thread on purpose: a hung GUI stops the keep-alives, and systemd restarts.
+            self._keepalive = QTimer(self)
+            self._keepalive.timeout.connect(self._systemd.alive)
+            self._keepalive.start(max(int(interval * 1000), 1))
 
     # --- the backends ---------------------------------------------------------------------
 
@@ -249,6 +257,7 @@ class KioskApp(QObject):
         )
         if self.panel is None and self._panel_wanted:
             self._show_panel()
+        self._systemd.ready()
         self.backends_ready.emit()
 
     def _ready(self) -> Backends:
