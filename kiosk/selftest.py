@@ -95,25 +95,11 @@ def check_ticket(context: _Context) -> str:
     from drivers.printer.escpos_decode import decode_raster
     from drivers.printer.escpos_output import ticket_bytes
     from drivers.printer.render import render_ticket
-    from kiosk.domain import PriorityGroup, ServiceType, Ticket
+    from drivers.printer.sample import sample_ticket
 
     config = _config(context)
-    ticket = Ticket(
-        hospital_name=config.hospital.name,
-        queue_label="B001",
-        department_name="Khoa Khám bệnh",
-        room="101",
-        floor=1,
-        directions="Rẽ trái sau quầy tiếp đón.",
-        masked_name="NGUYỄN V. A.",
-        birth_year=1990,
-        service=ServiceType.INSURANCE,
-        priority=PriorityGroup.NONE,
-        issued_at=datetime.now(),
-        people_ahead=3,
-        estimated_wait_minutes=10,
-        visit_id="SELF-TEST",
-        footer=config.ticket.footer,
+    ticket = sample_ticket(
+        hospital_name=config.hospital.name, footer=config.ticket.footer, issued_at=datetime.now()
     )
     image = render_ticket(ticket, paper_width_mm=config.ticket.paper_width_mm)
     job = ticket_bytes(image)

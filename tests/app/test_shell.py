@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from drivers.printer.sample import sample_ticket
 from drivers.printer.simulated import SimulatedPrinter
 from kiosk.demo_hospital.personas import demo_personas
 from kiosk.demo_hospital.server import DemoHospitalServer
@@ -137,23 +138,7 @@ def test_registration_and_rejection(harness: Harness) -> None:
 
 
 def ticket() -> Ticket:
-    return Ticket(
-        hospital_name="Bệnh viện Demo",
-        queue_label="B001",
-        department_name="Khoa Nội",
-        room="P.101",
-        floor=1,
-        directions="Rẽ trái",
-        masked_name="NGUYỄN V. A.",
-        birth_year=1980,
-        service=ServiceType.INSURANCE,
-        priority=PriorityGroup.NONE,
-        issued_at=datetime(2026, 11, 23, 8, 0),
-        people_ahead=3,
-        estimated_wait_minutes=15,
-        visit_id="V-1",
-        footer="Cảm ơn",
-    )
+    return sample_ticket(hospital_name="Bệnh viện Demo", footer="Cảm ơn", issued_at=datetime.now())
 
 
 def test_printing_and_running_out_of_paper(harness: Harness) -> None:
