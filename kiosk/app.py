@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
 from kiosk.config import Config
-from kiosk.domain import CardError, Identity
+from kiosk.domain import CardError, CardProblem
 from kiosk.flow import (
     IO_EFFECTS,
     AlertStaff,
-    CardFailed,
+    CardSensed,
     CheckInFlow,
+    ChipFailed,
+    ChipRead,
     CodeToResolve,
     CodeUnreadable,
     Effect,
@@ -35,13 +37,15 @@ from kiosk.flow import (
     FlowState,
     IdentityPresented,
     IdleTimeout,
+    ReadCard,
+    ReleaseCard,
     Screen,
     StartIdleTimer,
 )
 from kiosk.systemd import SystemdNotifier
 
 if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, not at start
-    from drivers.card.simulated import SimulatedCardReader
+    from drivers.card.cccd_reader import ChipReadResult
     from drivers.printer.simulated import SimulatedPrinter
     from drivers.scanner.simulated import SimulatedScanner
     from kiosk.backends import Backends
@@ -52,6 +56,8 @@ if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, n
     from kiosk.shell import EffectRunner
 
 log = logging.getLogger(__name__)
+
+CardEffect = ReadCard | ReleaseCard
 
 
 def _new_idempotency_key() -> str:
@@ -72,6 +78,7 @@ class FlowController(QObject):
         self._flow = flow
         self._clock = clock
         self._runner: EffectRunner | None = None
+        self._card: Callable[[CardEffect], None] | None = None
         self._waiting: list[Effect] = []  # I/O asked for before the backends were ready
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -97,12 +104,13 @@ class FlowController(QObject):
         if self._flow.state is not before:
             self.state_changed.emit(self._flow.state)
 
-    def attach_runner(self, runner: EffectRunner) -> None:
+    def attach_runner(self, runner: EffectRunner, card: Callable[[CardEffect], None]) -> None:
         """The backends are ready: run what was waiting for them, then everything as it comes."""
         self._runner = runner
+        self._card = card
         waiting, self._waiting = self._waiting, []
         for effect in waiting:
-            runner.run(effect)
+            self._perform(effect)
 
     def expire_idle_timer(self) -> None:
         """Fire the pending idle timer now (the walkthrough's fast-forward)."""
@@ -123,6 +131,11 @@ class FlowController(QObject):
             case AlertStaff(problem=problem, reason=reason):
                 log.warning("staff alert: %s (%s)", reason, problem.name.lower())
                 self.staff_alert.emit(reason)
+            case ReadCard() | ReleaseCard():
+                if self._card is None:
+                    self._waiting.append(effect)
+                else:
+                    self._card(effect)
             case _ if isinstance(effect, IO_EFFECTS):
                 if self._runner is None:
                     self._waiting.append(effect)
@@ -174,6 +187,7 @@ class KioskApp(QObject):
             idle_seconds=config.kiosk.idle_seconds,
             ticket_seconds=config.kiosk.ticket_seconds,
             default_language=config.language,
+            read_chip=config.card.reader != "none",
         )
         self.controller = FlowController(CheckInFlow(settings, new_key=_new_idempotency_key))
         install_font(bundled_font_path())
@@ -250,10 +264,13 @@ class KioskApp(QObject):
         from kiosk.shell import EffectRunner  # with the backends, after the first screen
 
         self.backends = built  # type: ignore[assignment]
-        built.card_reader.set_listener(self._card_read, self._card_failed)
+        if built.card is not None:
+            built.card.station.set_listener(_CardEvents(self.controller.post))
+            built.card.start()
         built.scanner.set_listener(self._code_scanned)
         self.controller.attach_runner(
-            EffectRunner(built.hospital, built.printer, self.controller.post, datetime.now)
+            EffectRunner(built.hospital, built.printer, self.controller.post, datetime.now),
+            self._card_effect,
         )
         if self.panel is None and self._panel_wanted:
             self._show_panel()
@@ -272,10 +289,6 @@ class KioskApp(QObject):
     @property
     def printer(self) -> SimulatedPrinter:
         return self._ready().printer
-
-    @property
-    def card_reader(self) -> SimulatedCardReader:
-        return self._ready().card_reader
 
     @property
     def scanner(self) -> SimulatedScanner:
@@ -321,12 +334,21 @@ class KioskApp(QObject):
 
     # Device callbacks may come from any thread: they only post events.
 
-    def _card_read(self, identity: Identity) -> None:
-        self.controller.post(IdentityPresented(identity))
+    def _card_effect(self, effect: CardEffect) -> None:
+        card = self._ready().card
+        if card is None:
+            return  # no reader: the flow does not ask for the chip (FlowSettings.read_chip)
+        if isinstance(effect, ReleaseCard):
+            card.station.release()
+            return
+        from drivers.card.cccd_reader import CardKeys
 
-    def _card_failed(self, error: CardError) -> None:
-        log.info("card read failed: %s", error.problem.value)
-        self.controller.post(CardFailed(error.problem))
+        try:
+            keys = CardKeys(effect.citizen_id, birth=effect.birth, issue_date=effect.card_issued)
+        except ValueError:  # not a 12-digit number (a hospital record may hold anything)
+            self.controller.post(ChipFailed(effect.session, CardProblem.ACCESS_DENIED))
+            return
+        card.station.arm(effect.session, keys)
 
     def _code_scanned(self, payload: str) -> None:
         self._scanned.emit(payload)  # to the GUI thread, where the repeat filter lives
@@ -334,10 +356,11 @@ class KioskApp(QObject):
     @Slot(str)
     def _read_code(self, payload: str) -> None:
         from kiosk.identity import (  # first needed here: fast start
+            CccdQr,
             IdentityError,
             IdentityProblem,
             RepeatFilter,
-            identity_from_payload,
+            read_payload,
         )
 
         if self._repeats is None:
@@ -345,7 +368,7 @@ class KioskApp(QObject):
         if not self._repeats.admit(payload, time.monotonic()):
             return  # the same code held in front of the scanner: once is enough
         try:
-            identity = identity_from_payload(payload)
+            code = read_payload(payload)
         except IdentityError as error:
             log.info("code not accepted: %s", error.problem.value)
             if error.problem is IdentityProblem.UNKNOWN_PAYLOAD:
@@ -353,7 +376,8 @@ class KioskApp(QObject):
             else:
                 self.controller.send(CodeUnreadable(error.problem))
             return
-        self.controller.send(IdentityPresented(identity))
+        issued = code.issue_date if isinstance(code, CccdQr) else None
+        self.controller.send(IdentityPresented(code.identity, card_issued=issued))
 
     def _session_ended(self, state: FlowState) -> None:
         if state.screen is Screen.WELCOME and self._repeats is not None:
@@ -382,9 +406,29 @@ class KioskApp(QObject):
         panel.show_vneid_qr.connect(devices.show_vneid_qr)
         panel.show_unknown_qr.connect(devices.show_unknown_qr)
         panel.faulty_card.connect(devices.faulty_card)
+        panel.take_card_away.connect(devices.take_card_away)
         panel.printer_out_of_paper.connect(devices.printer_out_of_paper)
         panel.hospital_offline.connect(devices.hospital_offline)
         panel.set_ticket_folder(str(self.ticket_dir))
         self.controller.staff_alert.connect(panel.add_staff_alert)
         self.panel = panel
         panel.show()
+
+
+class _CardEvents:
+    """The chip station's callbacks, from its threads, as flow events."""
+
+    def __init__(self, post: Callable[[Event], None]) -> None:
+        self._post = post
+
+    def card_placed(self) -> None:
+        self._post(CardSensed.PLACED)
+
+    def card_taken(self) -> None:
+        self._post(CardSensed.TAKEN)
+
+    def chip_read(self, token: int, result: ChipReadResult) -> None:
+        self._post(ChipRead(token, result.identity))
+
+    def chip_failed(self, token: int, error: CardError) -> None:
+        self._post(ChipFailed(token, error.problem))

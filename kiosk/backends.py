@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from drivers.card.simulated import SimulatedCardReader
 from drivers.scanner.simulated import SimulatedScanner
-from kiosk.config import Config
+from kiosk.config import CardSection, Config
 from kiosk.hospital.rest import RestHospitalClient
 
 if TYPE_CHECKING:
+    from drivers.card.passive_auth import CscaStore
+    from drivers.card.reader import ReaderWatch
+    from drivers.card.station import ChipStation
+    from drivers.card.virtual_reader import VirtualReader
     from drivers.printer.simulated import SimulatedPrinter
     from kiosk.demo_devices import DemoDevices
 
@@ -26,18 +29,67 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
+class CardDevices:
+    """The chip reading station and where its cards come from: PC/SC readers or virtual ones."""
+
+    station: ChipStation
+    watch: ReaderWatch | None = None  # PC/SC: started once the station has its listener
+    virtual: VirtualReader | None = None
+
+    def start(self) -> None:
+        if self.watch is not None:
+            self.watch.start()
+        if self.virtual is not None:
+            self.virtual.set_listener(self.station.on_reader_event)
+
+    def close(self) -> None:
+        if self.watch is not None:
+            self.watch.stop()
+        self.station.close()
+
+
+@dataclass
 class Backends:
     hospital: RestHospitalClient
     printer: SimulatedPrinter
-    card_reader: SimulatedCardReader
+    card: CardDevices | None  # None: no card reader configured
     scanner: SimulatedScanner
     demo: DemoDevices | None
 
     def close(self) -> None:
         self.hospital.close()
-        self.card_reader.close()
+        if self.card is not None:
+            self.card.close()
         if self.demo is not None:
             self.demo.close()
+
+
+def build_card_devices(section: CardSection, demo_cscas: CscaStore | None) -> CardDevices | None:
+    """The configured card reader; the demo's virtual cards are trusted through `demo_cscas`."""
+    if section.reader == "none":
+        return None
+    from drivers.card.cccd_reader import CccdReader, ReadOptions
+    from drivers.card.passive_auth import CscaStore
+    from drivers.card.station import ChipStation
+
+    if section.reader == "simulated":
+        from drivers.card.virtual_reader import VirtualReader
+
+        virtual = VirtualReader()
+        cscas = demo_cscas or CscaStore()
+        connect = virtual.connect
+        watch = None
+    else:
+        from drivers.card.reader import PcscTransport, ReaderWatch
+
+        virtual = None
+        cscas = CscaStore.from_folder(Path(section.csca_dir)) if section.csca_dir else CscaStore()
+        connect = PcscTransport
+    reader = CccdReader(cscas, options=ReadOptions(deadline_seconds=section.read_timeout))
+    station = ChipStation(reader, connect)
+    if virtual is None:
+        watch = ReaderWatch(station.on_reader_event, name_pattern=section.reader_name)
+    return CardDevices(station, watch=watch, virtual=virtual)
 
 
 def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Path) -> Backends:
@@ -49,18 +101,23 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
     from drivers.printer.simulated import SimulatedPrinter
 
     printer = SimulatedPrinter(out_dir=ticket_dir, paper_width_mm=config.ticket.paper_width_mm)
-    card_reader = SimulatedCardReader()
     scanner = SimulatedScanner()
     hospital_url = config.hospital.url
     demo_devices = None
     if demo:
+        from drivers.card.virtual_cccd import VirtualCccdIssuer
         from kiosk.demo_devices import DemoDevices
         from kiosk.demo_hospital.server import DemoHospitalServer
 
+        issuer = VirtualCccdIssuer()  # the demo cards' own CSCA, trusted by the demo kiosk
+        card = build_card_devices(config.card, issuer.csca_store)
         server = DemoHospitalServer(data_dir / "demo-hospital.sqlite")
         server.start()
         hospital_url = server.url
-        demo_devices = DemoDevices(server, card_reader, scanner, printer)
+        virtual = card.virtual if card is not None else None
+        demo_devices = DemoDevices(server, virtual, issuer, scanner, printer)
+    else:
+        card = build_card_devices(config.card, None)
     hospital = RestHospitalClient(
         hospital_url,
         token=config.hospital.token or None,
@@ -71,4 +128,4 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
     log.info(
         "backends ready: hospital %s, %s printer", "demo" if demo else "remote", config.printer.kind
     )
-    return Backends(hospital, printer, card_reader, scanner, demo_devices)
+    return Backends(hospital, printer, card, scanner, demo_devices)

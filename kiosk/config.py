@@ -54,11 +54,20 @@ class PrinterSection:
 
 
 @dataclass(frozen=True)
+class CardSection:
+    reader: str = "simulated"  # pcsc | simulated (the demo's virtual cards) | none
+    reader_name: str = ""  # regular expression matched against PC/SC reader names
+    csca_dir: str = ""  # trusted CSCA certificates (PEM/DER); none: chips read but not verified
+    read_timeout: float = 5.0  # one whole chip read, access control included
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     hospital: HospitalSection = field(default_factory=HospitalSection)
     ticket: TicketSection = field(default_factory=TicketSection)
     printer: PrinterSection = field(default_factory=PrinterSection)
+    card: CardSection = field(default_factory=CardSection)
 
     @property
     def language(self) -> Language:
@@ -69,6 +78,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "kiosk.language": tuple(language.value for language in Language),
     "ticket.paper_width_mm": ("58", "80"),
     "printer.kind": ("simulated",),
+    "card.reader": ("pcsc", "simulated", "none"),
 }
 _POSITIVE = {
     "kiosk.idle_seconds",
@@ -76,6 +86,7 @@ _POSITIVE = {
     "hospital.connect_timeout",
     "hospital.read_timeout",
     "hospital.deadline",
+    "card.read_timeout",
 }
 
 
@@ -132,6 +143,13 @@ def _check_value(dotted: str, default: Any, value: Any) -> Any:
         raise ConfigError(dotted, "must be greater than 0")
     if dotted == "hospital.url" and not value.startswith(("http://", "https://")):
         raise ConfigError(dotted, "must start with http:// or https://")
+    if dotted == "card.reader_name":
+        import re
+
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ConfigError(dotted, f"not a valid regular expression: {error}") from error
     return value
 
 
@@ -161,4 +179,11 @@ paper_width_mm = 80                 # 58 | 80
 [printer]
 kind = "simulated"                  # more kinds come with the printer drivers
 output_dir = ""                     # where the simulated printer saves each ticket (bytes + PNG)
+
+[card]
+reader = "simulated"                # pcsc | simulated (the demo's virtual cards) | none
+reader_name = ""                    # regular expression picking the PC/SC reader; "" = any
+csca_dir = ""                       # folder of trusted CSCA certificates (.pem/.crt/.cer/.der);
+                                    # empty: chips are read, shown as "not verified"
+read_timeout = 5.0                  # seconds for one whole chip read
 """

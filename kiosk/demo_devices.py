@@ -10,14 +10,17 @@ import logging
 from dataclasses import replace
 from datetime import date
 
-from drivers.card.simulated import SimulatedCardReader
+from drivers.card.cccd_reader import NO_EXPIRY, expiry_candidates
+from drivers.card.virtual_cccd import VirtualCccdIssuer
+from drivers.card.virtual_chip import Chip
+from drivers.card.virtual_reader import VirtualReader
 from drivers.printer.simulated import SimulatedPrinter
 from drivers.scanner.sample_codes import bhyt_qr_payload, cccd_qr_payload
 from drivers.scanner.simulated import SimulatedScanner
 from kiosk.demo_hospital.personas import DemoPersona, demo_personas
 from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.demo_hospital.vneid import issue_token
-from kiosk.domain import CardProblem, PrinterProblem
+from kiosk.domain import Identity, PrinterProblem
 
 log = logging.getLogger(__name__)
 
@@ -25,22 +28,40 @@ log = logging.getLogger(__name__)
 UNKNOWN_CODE = "https://example.invalid/promo?ref=kiosk"
 
 
+def card_issue_date(identity: Identity) -> date:
+    """When the demo persona's CCCD was issued: the chip card came in 2021, or at 14."""
+    return date(max(identity.birth.year + 14, 2021) if identity.birth else 2021, 4, 1)
+
+
+def card_expiry(identity: Identity, issued: date, today: date) -> date | None:
+    """The birthday at the next renewal age after issue; None past the last one (60)."""
+    birth = identity.birth.as_date() if identity.birth else None
+    if birth is None:
+        raise ValueError("a CCCD holder has a full birth date")
+    first = expiry_candidates(birth, issued, today)[0]
+    if first == NO_EXPIRY:
+        return None
+    return date(2000 + int(first[:2]), int(first[2:4]), int(first[4:]))
+
+
 class DemoDevices:
     def __init__(
         self,
         hospital: DemoHospitalServer,
-        card_reader: SimulatedCardReader,
+        card_reader: VirtualReader | None,
+        issuer: VirtualCccdIssuer,
         scanner: SimulatedScanner,
         printer: SimulatedPrinter,
         today: date | None = None,
     ) -> None:
         self.hospital = hospital
         self._card_reader = card_reader
+        self._issuer = issuer
+        self._cards: dict[str, Chip] = {}
+        self._today = today or date.today()
         self._scanner = scanner
         self._printer = printer
-        self.personas: dict[str, DemoPersona] = {
-            p.key: p for p in demo_personas(today or date.today())
-        }
+        self.personas: dict[str, DemoPersona] = {p.key: p for p in demo_personas(self._today)}
 
     def has_card(self, key: str) -> bool:
         return self.personas[key].identity.citizen_id is not None
@@ -55,12 +76,24 @@ class DemoDevices:
         return number
 
     def present_card(self, key: str) -> None:
-        self._card_reader.present(self.personas[key].identity)
+        """Put the persona's chip card on the (virtual) reader, as the patient would."""
+        self._reader().insert(self.card(key))
+
+    def card(self, key: str) -> Chip:
+        """The persona's chip, signed by the demo CSCA; made once, on first use."""
+        if key not in self._cards:
+            identity = self.personas[key].identity
+            issued = card_issue_date(identity)
+            expires = card_expiry(identity, issued, self._today)
+            self._cards[key] = self._issuer.chip(identity, issued=issued, expires=expires)
+        return self._cards[key]
+
+    def take_card_away(self) -> None:
+        self._reader().remove()
 
     def show_cccd_qr(self, key: str) -> None:
         identity = self.personas[key].identity
-        issue_date = date(max(identity.birth.year + 14, 2021) if identity.birth else 2021, 4, 1)
-        self._scanner.show(cccd_qr_payload(identity, issue_date=issue_date))
+        self._scanner.show(cccd_qr_payload(identity, issue_date=card_issue_date(identity)))
 
     def show_bhyt_qr(self, key: str) -> None:
         persona = self.personas[key]
@@ -91,7 +124,13 @@ class DemoDevices:
         self._scanner.show(UNKNOWN_CODE)
 
     def faulty_card(self) -> None:
-        self._card_reader.present_faulty(CardProblem.UNREADABLE)
+        """A card whose chip answers nothing sensible: the kiosk must fall back, not hang."""
+        self._reader().insert(Chip(can="000000", mrz_info="", files={}))
+
+    def _reader(self) -> VirtualReader:
+        if self._card_reader is None:
+            raise RuntimeError("the demo has no virtual card reader (card.reader is not simulated)")
+        return self._card_reader
 
     def printer_out_of_paper(self, out: bool) -> None:
         self._printer.set_problem(PrinterProblem.OUT_OF_PAPER if out else None)

@@ -58,6 +58,16 @@ class BirthDate:
         return full.isoformat() if full else f"{self.year:04d}"
 
 
+class IdentityCheck(Enum):
+    """How far the kiosk checked who the patient is: counter staff see it on the ticket."""
+
+    CHIP_VERIFIED = "chip_verified"  # chip read, issuer's signature verified
+    CHIP_READ = "chip_read"  # chip read and intact, but its signer is not in the trusted list
+    CHIP_FAILED = "chip_failed"  # the chip could not be read: the QR or keypad identity is used
+    CARD_SKIPPED = "card_skipped"  # the patient went on without placing the card
+    NOT_CHECKED = "not_checked"  # no chip step: no reader, or an identity the hospital vouches for
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who is standing at the kiosk, as far as the card, QR code or keypad tells."""
@@ -170,6 +180,7 @@ class CheckIn:
     service: ServiceType
     priority: PriorityGroup
     appointment_id: str | None = None
+    identity_check: IdentityCheck = IdentityCheck.NOT_CHECKED
 
 
 @dataclass(frozen=True)
@@ -206,6 +217,7 @@ class Ticket:
     visit_id: str
     footer: str
     provisional: bool = False
+    identity_check: IdentityCheck = IdentityCheck.NOT_CHECKED
 
 
 class PrinterProblem(Enum):
@@ -234,7 +246,8 @@ class CardProblem(Enum):
     UNREADABLE = "unreadable"  # no answer, garbage, or an unsupported card
     REMOVED = "removed"  # taken away before the read finished
     ACCESS_DENIED = "access_denied"  # keys did not open the chip
-    FORGED = "forged"  # passive authentication failed
+    FORGED = "forged"  # passive or active authentication failed
+    WRONG_CARD = "wrong_card"  # the chip holds another person's ID than the one shown
 
 
 class CardError(DeviceError):

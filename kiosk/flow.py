@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum, auto
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,8 @@ from kiosk.domain import (
     CheckIn,
     Department,
     Identity,
+    IdentityCheck,
+    IdentitySource,
     Patient,
     PrinterProblem,
     PriorityGroup,
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
 class Screen(Enum):
     WELCOME = auto()
     KEYPAD = auto()
+    CARD_NEEDS_ID = auto()  # a card was placed first: its chip opens only with the ID number
+    PLACE_CARD = auto()  # the ID is known: the chip can confirm it
     READ_FAILED = auto()
     LOOKING_UP = auto()
     NOT_FOUND = auto()
@@ -63,7 +67,9 @@ BUSY_SCREENS = frozenset(
     {Screen.LOOKING_UP, Screen.CREATING_PATIENT, Screen.REGISTERING, Screen.PRINTING}
 )
 NOT_CANCELLABLE = frozenset({Screen.WELCOME, Screen.REGISTERING, Screen.PRINTING})
-ACCEPTS_IDENTITY = frozenset({Screen.WELCOME, Screen.KEYPAD, Screen.READ_FAILED})
+ACCEPTS_IDENTITY = frozenset(
+    {Screen.WELCOME, Screen.KEYPAD, Screen.CARD_NEEDS_ID, Screen.READ_FAILED}
+)
 DECLARABLE_PRIORITIES = (
     PriorityGroup.PREGNANT,
     PriorityGroup.SEVERE_DISABILITY,
@@ -83,6 +89,7 @@ class Problem(Enum):
     CARD_REMOVED = auto()
     CARD_ACCESS_DENIED = auto()
     CARD_FORGED = auto()
+    CARD_WRONG = auto()
     CODE_UNKNOWN = auto()
     CODE_MALFORMED = auto()
     ID_INVALID = auto()
@@ -104,11 +111,12 @@ class Request(Enum):
     REGISTER = auto()
 
 
-_CARD_PROBLEMS = {
-    CardProblem.UNREADABLE: Problem.CARD_UNREADABLE,
+# Identities the chip can confirm: the kiosk knows the ID number (or will from the hospital
+# record) but not that the person holds the card. The hospital vouches for the codes it resolves.
+_CHIP_CONFIRMS = frozenset({IdentitySource.CCCD_QR, IdentitySource.BHYT_QR, IdentitySource.KEYPAD})
+_RETRY_CARD = {
     CardProblem.REMOVED: Problem.CARD_REMOVED,
-    CardProblem.ACCESS_DENIED: Problem.CARD_ACCESS_DENIED,
-    CardProblem.FORGED: Problem.CARD_FORGED,
+    CardProblem.WRONG_CARD: Problem.CARD_WRONG,
 }
 _IDENTITY_PROBLEMS = {  # kiosk.identity.IdentityProblem values: that package loads lazily
     "unknown_payload": Problem.CODE_UNKNOWN,
@@ -125,6 +133,7 @@ _IDENTITY_PROBLEMS = {  # kiosk.identity.IdentityProblem values: that package lo
 @dataclass(frozen=True)
 class IdentityPresented:
     identity: Identity
+    card_issued: date | None = None  # from the CCCD QR: with the birth date, the BAC keys
 
 
 @dataclass(frozen=True)
@@ -134,9 +143,11 @@ class CodeToResolve:
     payload: str = field(repr=False)  # whatever it is, it stays out of logs and reprs
 
 
-@dataclass(frozen=True)
-class CardFailed:
-    problem: CardProblem
+class CardSensed(Enum):
+    """The card reader felt a card arrive or leave (before anything is read from it)."""
+
+    PLACED = auto()
+    TAKEN = auto()
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,7 @@ class Pressed(Enum):
     CANCEL = auto()
     DONE = auto()
     LANGUAGE = auto()
+    SKIP_CARD = auto()  # go on without placing the card
 
 
 @dataclass(frozen=True)
@@ -218,6 +230,16 @@ class PatientNotFound(Answer):
 
 
 @dataclass(frozen=True)
+class ChipRead(Answer):
+    identity: Identity  # from the chip: source CHIP, chip_verified when the issuer's signature is
+
+
+@dataclass(frozen=True)
+class ChipFailed(Answer):
+    problem: CardProblem
+
+
+@dataclass(frozen=True)
 class HistoryLoaded(Answer):
     visits: tuple[Visit, ...]
 
@@ -251,7 +273,7 @@ class IdleTimeout(Answer):
 Event = (
     IdentityPresented
     | CodeToResolve
-    | CardFailed
+    | CardSensed
     | CodeUnreadable
     | Pressed
     | KeypadSubmitted
@@ -262,6 +284,8 @@ Event = (
     | CodeNotResolved
     | PatientFound
     | PatientNotFound
+    | ChipRead
+    | ChipFailed
     | HistoryLoaded
     | VisitRegistered
     | RequestFailed
@@ -318,6 +342,26 @@ class PrintTicket:
     ticket: Ticket
 
 
+@dataclass(frozen=True, repr=False)
+class ReadCard:
+    """Open the chip of the card on the reader, now or when it is placed, with the keys these
+    give (the CAN from the ID; BAC from the birth and issue dates); answered as ChipRead or
+    ChipFailed, until ReleaseCard."""
+
+    session: int
+    citizen_id: str
+    birth: date | None
+    card_issued: date | None
+
+    def __repr__(self) -> str:
+        return f"ReadCard(session={self.session})"  # keys stay out of logs
+
+
+@dataclass(frozen=True)
+class ReleaseCard:
+    """Stop waiting for the card and forget its keys."""
+
+
 @dataclass(frozen=True)
 class StartIdleTimer:
     session: int
@@ -340,11 +384,14 @@ Effect = (
     | LoadHistory
     | RegisterVisit
     | PrintTicket
+    | ReadCard
+    | ReleaseCard
     | StartIdleTimer
     | AlertStaff
 )
 # The effects that talk to the hospital or a device: performed off the GUI thread.
 IO_EFFECTS = (ResolveCode, LookupPatient, CreatePatient, LoadHistory, RegisterVisit, PrintTicket)
+CARD_EFFECTS = (ReadCard, ReleaseCard)
 
 
 # --- state ------------------------------------------------------------------------------
@@ -361,6 +408,7 @@ class FlowSettings:
     fault_seconds: float = 120.0  # printer fault: the patient must be able to note the number
     history_limit: int = 5
     default_language: Language = Language.VI
+    read_chip: bool = False  # a card reader is attached: confirm QR and keypad IDs by the chip
 
 
 @dataclass(frozen=True)
@@ -371,6 +419,9 @@ class FlowState:
     session: int = 0
     language: Language = Language.VI
     identity: Identity | None = None
+    identity_check: IdentityCheck = IdentityCheck.NOT_CHECKED
+    card_issued: date | None = field(default=None, repr=False)
+    card_reading: bool = False  # a card is on the reader and being read
     patient: Patient | None = None
     age: int | None = None
     auto_priority: PriorityGroup = PriorityGroup.NONE
@@ -470,21 +521,32 @@ class CheckInFlow:
             case Pressed.BACK if s.trail and s.screen not in BUSY_SCREENS:
                 return self._go(replace(s, history=None, problem=None), s.trail[-1], pop=True)
             case IdentityPresented(identity=identity) if s.screen in ACCEPTS_IDENTITY:
-                return self._look_up(s, identity)
+                return self._look_up(replace(s, card_issued=event.card_issued), identity)
             case CodeToResolve(payload=payload) if s.screen in ACCEPTS_IDENTITY:
                 return self._go(
                     replace(s, problem=None),
                     Screen.LOOKING_UP,
                     effects=[ResolveCode(s.session, payload)],
                 )
-            case CardFailed(problem=problem) if s.screen in ACCEPTS_IDENTITY:
-                return self._go(replace(s, problem=_CARD_PROBLEMS[problem]), Screen.READ_FAILED)
+            case CardSensed.PLACED if s.screen in (Screen.WELCOME, Screen.READ_FAILED):
+                return self._go(replace(s, problem=None), Screen.CARD_NEEDS_ID, push=Screen.WELCOME)
+            case CardSensed.PLACED if s.screen is Screen.PLACE_CARD:
+                return self._go(
+                    replace(s, card_reading=True, problem=None), Screen.PLACE_CARD, keep_trail=True
+                )
+            case CardSensed.TAKEN if s.screen is Screen.PLACE_CARD and s.card_reading:
+                return self._go(replace(s, card_reading=False), Screen.PLACE_CARD, keep_trail=True)
             case CodeUnreadable(problem=problem) if s.screen in ACCEPTS_IDENTITY:
                 return self._go(
                     replace(s, problem=_IDENTITY_PROBLEMS[problem.value]), Screen.READ_FAILED
                 )
-            case Pressed.KEYPAD if s.screen in (Screen.WELCOME, Screen.READ_FAILED):
-                return self._go(replace(s, problem=None), Screen.KEYPAD, push=Screen.WELCOME)
+            case Pressed.KEYPAD if s.screen in (
+                Screen.WELCOME,
+                Screen.READ_FAILED,
+                Screen.CARD_NEEDS_ID,
+            ):
+                back = Screen.CARD_NEEDS_ID if s.screen is Screen.CARD_NEEDS_ID else Screen.WELCOME
+                return self._go(replace(s, problem=None), Screen.KEYPAD, push=back)
             case KeypadSubmitted(digits=digits) if s.screen is Screen.KEYPAD:
                 from kiosk.identity import IdentityError, identity_from_keypad  # fast start
 
@@ -532,14 +594,24 @@ class CheckInFlow:
                     appointments=event.appointments,
                     departments=event.departments,
                 )
+                if s.screen is Screen.LOOKING_UP and (read := self._chip_read_for(found)):
+                    return self._go(found, Screen.PLACE_CARD, effects=[read])
                 return self._go(found, Screen.PATIENT_SUMMARY)
             case PatientNotFound() if s.screen is Screen.LOOKING_UP:
-                identity = s.identity
-                if identity is None or not identity.can_register_new_patient:
-                    return self._go(
-                        replace(s, problem=Problem.NEEDS_CARD_TO_REGISTER), Screen.NOT_FOUND
-                    )
-                return self._go(replace(s, problem=None), Screen.NOT_FOUND)
+                if read := self._chip_read_for(s):
+                    return self._go(replace(s, problem=None), Screen.PLACE_CARD, effects=[read])
+                return self._not_found(s)
+            case ChipRead(identity=chip) if s.screen is Screen.PLACE_CARD:
+                # The chip's data replaces what the code said; a BHYT number only the code has.
+                shown = s.identity.insurance_number if s.identity else None
+                read = replace(chip, insurance_number=chip.insurance_number or shown)
+                verified = chip.chip_verified
+                checked = IdentityCheck.CHIP_VERIFIED if verified else IdentityCheck.CHIP_READ
+                return self._card_done(replace(s, identity=read), checked)
+            case ChipFailed(problem=problem) if s.screen is Screen.PLACE_CARD:
+                return self._chip_failed(s, problem)
+            case Pressed.SKIP_CARD if s.screen is Screen.PLACE_CARD:
+                return self._card_done(s, IdentityCheck.CARD_SKIPPED)
             case Pressed.REGISTER_NEW if (
                 s.screen is Screen.NOT_FOUND and s.identity and s.problem is None
             ):
@@ -625,6 +697,68 @@ class CheckInFlow:
         looking = replace(s, identity=identity, problem=None)
         return self._go(looking, Screen.LOOKING_UP, effects=[LookupPatient(s.session, identity)])
 
+    def _chip_read_for(self, s: FlowState) -> ReadCard | None:
+        """The chip read that would confirm this identity, if the kiosk can and should ask."""
+        identity = s.identity
+        if (
+            not self._settings.read_chip
+            or identity is None
+            or identity.source not in _CHIP_CONFIRMS
+            or s.identity_check is not IdentityCheck.NOT_CHECKED  # asked once per session
+        ):
+            return None
+        # A BHYT code has no ID number, the hospital record may; and the birth date for BAC.
+        citizen_id = identity.citizen_id or (s.patient.citizen_id if s.patient else None)
+        if citizen_id is None:
+            return None
+        birth = identity.birth or (s.patient.birth if s.patient else None)
+        return ReadCard(s.session, citizen_id, birth.as_date() if birth else None, s.card_issued)
+
+    def _chip_failed(self, s: FlowState, problem: CardProblem) -> tuple[FlowState, list[Effect]]:
+        match problem:
+            case CardProblem.REMOVED | CardProblem.WRONG_CARD:
+                # Worth another try: the reader stays ready for the card.
+                again = _RETRY_CARD[problem]
+                return self._go(
+                    replace(s, problem=again, card_reading=False),
+                    Screen.PLACE_CARD,
+                    keep_trail=True,
+                )
+            case CardProblem.FORGED:
+                alert = AlertStaff(Problem.CARD_FORGED, "card: chip failed authentication")
+                return self._go(
+                    replace(s, problem=Problem.CARD_FORGED, card_reading=False),
+                    Screen.GO_TO_COUNTER,
+                    effects=[alert],
+                )
+            case _:
+                # The chip cannot help; the patient goes on with the code's identity, marked.
+                cause = (
+                    Problem.CARD_ACCESS_DENIED
+                    if problem is CardProblem.ACCESS_DENIED
+                    else Problem.CARD_UNREADABLE
+                )
+                alert = AlertStaff(cause, f"card: chip not read ({problem.value}), code ID used")
+                return self._card_done(s, IdentityCheck.CHIP_FAILED, effects=[alert])
+
+    def _card_done(
+        self, s: FlowState, check: IdentityCheck, effects: list[Effect] | None = None
+    ) -> tuple[FlowState, list[Effect]]:
+        done = replace(s, identity_check=check, card_reading=False, problem=None)
+        if done.patient is not None:
+            return self._go(done, Screen.PATIENT_SUMMARY, effects=effects)
+        return self._not_found(done, effects)
+
+    def _not_found(
+        self, s: FlowState, effects: list[Effect] | None = None
+    ) -> tuple[FlowState, list[Effect]]:
+        identity = s.identity
+        if identity is None or not identity.can_register_new_patient:
+            problem: Problem | None = Problem.NEEDS_CARD_TO_REGISTER
+        else:
+            problem = None
+        return self._go(replace(s, problem=problem), Screen.NOT_FOUND, effects=effects)
+
     def _appointment_confirmed(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
         appointment = s.todays_appointment
         if appointment is None:
@@ -655,6 +789,7 @@ class CheckInFlow:
             service=s.service,
             priority=s.effective_priority,
             appointment_id=s.appointment.appointment_id if s.appointment else None,
+            identity_check=s.identity_check,
         )
         return self._go(
             replace(s, checkin=checkin),
@@ -675,6 +810,7 @@ class CheckInFlow:
             service=s.service,
             priority=s.effective_priority,
             issued_at=now,
+            identity_check=s.identity_check,
         )
         return self._go(
             replace(s, ticket=ticket), Screen.PRINTING, effects=[PrintTicket(s.session, ticket)]
@@ -704,11 +840,12 @@ class CheckInFlow:
 
     def _welcome(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
         # A fresh state: nothing of the last patient survives, not even their language.
-        return FlowState(
+        fresh = FlowState(
             session=s.session + 1,
             language=self._settings.default_language,
             idle_seq=s.idle_seq,
-        ), []
+        )
+        return fresh, [ReleaseCard()] if s.screen is Screen.PLACE_CARD else []
 
     def _go(
         self,
@@ -729,6 +866,8 @@ class CheckInFlow:
         else:
             trail = ()
         out = list(effects or [])
+        if s.screen is Screen.PLACE_CARD and screen is not Screen.PLACE_CARD:
+            out.append(ReleaseCard())  # the card's keys are not needed any more
         seq = s.idle_seq
         seconds = self._idle_seconds(screen, s.language)
         if seconds is not None:

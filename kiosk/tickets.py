@@ -9,6 +9,7 @@ from datetime import datetime
 
 from kiosk.domain import (
     Department,
+    IdentityCheck,
     Patient,
     PriorityGroup,
     Registration,
@@ -43,6 +44,7 @@ def build_ticket(
     priority: PriorityGroup,
     issued_at: datetime,
     provisional: bool = False,
+    identity_check: IdentityCheck = IdentityCheck.NOT_CHECKED,
 ) -> Ticket:
     """The ticket for a registered visit; where to go comes from the registration.
 
@@ -72,4 +74,5 @@ def build_ticket(
         visit_id=registration.visit_id,
         footer=footer,
         provisional=provisional,
+        identity_check=identity_check,
     )

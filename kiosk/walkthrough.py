@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from kiosk.app import KioskApp
 from kiosk.demo_devices import DemoDevices
+from kiosk.domain import IdentityCheck
 from kiosk.flow import FlowState, Screen
 
 
@@ -150,6 +151,18 @@ def _present(d: Driver, show: Callable[[str], None], persona: str, screen: Scree
     d.wait_for(screen)
 
 
+def _with_card(d: Driver, persona: str, screen: Screen = Screen.PATIENT_SUMMARY) -> None:
+    """The usual CCCD check-in: the card's QR code, then the card on the reader."""
+    _present(d, d.devices.show_cccd_qr, persona, Screen.PLACE_CARD)
+    _place_card(d, persona, screen)
+
+
+def _place_card(d: Driver, persona: str, screen: Screen) -> None:
+    d.devices.present_card(persona)
+    d.wait_for(screen)
+    d.devices.take_card_away()  # the patient picks the card up again
+
+
 def _visit(
     d: Driver, service: str, department: str | None, *, asks_priority: bool = True
 ) -> FlowState:
@@ -173,7 +186,7 @@ def _confirm(d: Driver) -> FlowState:
 
 
 def appointment_today(d: Driver) -> None:
-    _present(d, d.devices.present_card, "appointment_today", Screen.PATIENT_SUMMARY)
+    _with_card(d, "appointment_today")
     d.step("btn_continue", Screen.APPOINTMENT)
     d.step("btn_appointment_confirm", Screen.PRIORITY)
     d.click("btn_priority_none")
@@ -182,7 +195,7 @@ def appointment_today(d: Driver) -> None:
 
 
 def walk_in_insurance(d: Driver) -> None:
-    _present(d, d.devices.present_card, "walk_in_insurance", Screen.PATIENT_SUMMARY)
+    _with_card(d, "walk_in_insurance")
     d.click("btn_history")
     d.wait_until(lambda state: state.history is not None, "the visit history")
     d.step("btn_back", Screen.PATIENT_SUMMARY)
@@ -191,32 +204,37 @@ def walk_in_insurance(d: Driver) -> None:
 
 
 def walk_in_paid(d: Driver) -> None:
-    _present(d, d.devices.show_cccd_qr, "walk_in_paid", Screen.PATIENT_SUMMARY)
+    _present(d, d.devices.show_cccd_qr, "walk_in_paid", Screen.PLACE_CARD)
+    d.step("btn_skip_card", Screen.PATIENT_SUMMARY)  # card left at home: the QR alone
     _visit(d, "paid", None)
     d.step("btn_done", Screen.WELCOME)
 
 
 def priority_elderly(d: Driver) -> None:
-    _present(d, d.devices.present_card, "elderly_80", Screen.PATIENT_SUMMARY)
+    # The card first, as many do: the kiosk asks for its QR code, then reads the chip.
+    _present(d, d.devices.present_card, "elderly_80", Screen.CARD_NEEDS_ID)
+    d.devices.show_cccd_qr("elderly_80")
+    d.wait_for(Screen.PATIENT_SUMMARY)
+    d.devices.take_card_away()
     _visit(d, "insurance", "NOI", asks_priority=False)  # age 80: detected, not asked
     d.step("btn_done", Screen.WELCOME)
 
 
 def child_under_6(d: Driver) -> None:
-    _present(d, d.devices.show_bhyt_qr, "child_4", Screen.PATIENT_SUMMARY)
+    _present(d, d.devices.show_bhyt_qr, "child_4", Screen.PATIENT_SUMMARY)  # no ID card yet
     _visit(d, "insurance", "NHI", asks_priority=False)
     d.step("btn_done", Screen.WELCOME)
 
 
 def new_patient(d: Driver) -> None:
-    _present(d, d.devices.present_card, "new_patient", Screen.NOT_FOUND)
+    _with_card(d, "new_patient", Screen.NOT_FOUND)
     d.step("btn_register_new", Screen.PATIENT_SUMMARY)
     _visit(d, "paid", "NOI")
     d.step("btn_done", Screen.WELCOME)
 
 
 def insurance_expired(d: Driver) -> None:
-    _present(d, d.devices.present_card, "insurance_expired", Screen.PATIENT_SUMMARY)
+    _with_card(d, "insurance_expired")
     d.step("btn_continue", Screen.SERVICE)
     if d.button("btn_service_insurance").isEnabled():
         raise WalkthroughError("insurance service offered with an expired card")
@@ -226,7 +244,7 @@ def insurance_expired(d: Driver) -> None:
 
 
 def name_mismatch(d: Driver) -> None:
-    _present(d, d.devices.present_card, "name_mismatch", Screen.PATIENT_SUMMARY)
+    _with_card(d, "name_mismatch")
     d.step("btn_continue", Screen.SERVICE)
     d.step("btn_counter", Screen.GO_TO_COUNTER)
     d.step("btn_done", Screen.WELCOME)
@@ -236,11 +254,12 @@ def hospital_down(d: Driver) -> None:
     d.wait_for(Screen.WELCOME)
     d.devices.hospital_offline(True)
     try:
-        d.devices.present_card("walk_in_insurance")
+        d.devices.show_cccd_qr("walk_in_insurance")
         d.wait_for(Screen.HOSPITAL_UNAVAILABLE)
     finally:
         d.devices.hospital_offline(False)
-    d.step("btn_retry", Screen.PATIENT_SUMMARY)
+    d.step("btn_retry", Screen.PLACE_CARD)
+    _place_card(d, "walk_in_insurance", Screen.PATIENT_SUMMARY)
     d.step("btn_cancel", Screen.WELCOME)
 
 
@@ -248,7 +267,7 @@ def printer_out_of_paper(d: Driver) -> None:
     d.wait_for(Screen.WELCOME)
     d.devices.printer_out_of_paper(True)
     try:
-        _present(d, d.devices.present_card, "walk_in_insurance", Screen.PATIENT_SUMMARY)
+        _with_card(d, "walk_in_insurance")
         if _visit(d, "insurance", "NOI").screen is not Screen.PRINTER_FAULT:
             raise WalkthroughError("printed a ticket with no paper")
     finally:
@@ -257,17 +276,15 @@ def printer_out_of_paper(d: Driver) -> None:
 
 
 def idle_timeout(d: Driver) -> None:
-    _present(d, d.devices.present_card, "walk_in_insurance", Screen.PATIENT_SUMMARY)
-    d.step("btn_continue", Screen.SERVICE)
-    d.step("btn_service_insurance", Screen.DEPARTMENT)
-    d.expire_idle_timer()
+    _present(d, d.devices.show_cccd_qr, "walk_in_insurance", Screen.PLACE_CARD)
+    d.expire_idle_timer()  # walked away without placing the card
     d.wait_for(Screen.WELCOME)
 
 
 def language_switch(d: Driver) -> None:
     d.wait_for(Screen.WELCOME)
     d.step("btn_language", Screen.WELCOME)
-    _present(d, d.devices.present_card, "walk_in_insurance", Screen.PATIENT_SUMMARY)
+    _with_card(d, "walk_in_insurance")
     d.step("btn_continue", Screen.SERVICE)
     d.step("btn_language", Screen.SERVICE)  # back to Vietnamese mid-flow, same screen
     d.step("btn_cancel", Screen.WELCOME)
@@ -278,7 +295,8 @@ def keypad_entry(d: Driver) -> None:
     d.step("btn_keypad", Screen.KEYPAD)
     d.type_digits(d.devices.citizen_id("walk_in_insurance"))
     d.screenshot("keypad_filled")
-    d.step("key_submit", Screen.PATIENT_SUMMARY)
+    d.step("key_submit", Screen.PLACE_CARD)
+    _place_card(d, "walk_in_insurance", Screen.PATIENT_SUMMARY)  # PACE: the ID alone opens it
     d.step("btn_cancel", Screen.WELCOME)
 
 
@@ -292,6 +310,17 @@ def unreadable_code(d: Driver) -> None:
     d.devices.show_unknown_qr()
     d.wait_for(Screen.READ_FAILED)
     d.step("btn_retry", Screen.WELCOME)
+
+
+def faulty_chip(d: Driver) -> None:
+    _present(d, d.devices.show_cccd_qr, "walk_in_insurance", Screen.PLACE_CARD)
+    d.devices.faulty_card()
+    state = d.wait_for(Screen.PATIENT_SUMMARY)  # goes on with the QR's identity, marked
+    d.devices.take_card_away()
+    if state.identity_check is not IdentityCheck.CHIP_FAILED:
+        raise WalkthroughError("a chip that failed was not marked for staff")
+    _visit(d, "insurance", "NOI")
+    d.step("btn_done", Screen.WELCOME)
 
 
 @dataclass(frozen=True)
@@ -316,6 +345,7 @@ SCENARIOS = (
     Scenario("13-keypad", keypad_entry),
     Scenario("14-unreadable-code", unreadable_code),
     Scenario("15-vneid-code", vneid_code),
+    Scenario("16-faulty-chip", faulty_chip),
 )
 
 PORTRAIT = (1080, 1920)

@@ -41,6 +41,7 @@ class DemoPanel(QWidget):
     show_vneid_qr = Signal(str)
     show_unknown_qr = Signal()
     faulty_card = Signal()
+    take_card_away = Signal()
     printer_out_of_paper = Signal(bool)
     hospital_offline = Signal(bool)
 
@@ -86,13 +87,16 @@ class DemoPanel(QWidget):
         faulty = QPushButton("Thẻ lỗi / Faulty card")
         faulty.setObjectName("btn_faulty_card")
         faulty.clicked.connect(lambda: self.faulty_card.emit())
+        take = QPushButton("Lấy thẻ ra / Take card away")
+        take.setObjectName("btn_take_card_away")
+        take.clicked.connect(lambda: self.take_card_away.emit())
         paper = QCheckBox("Máy in hết giấy / Printer out of paper")
         paper.setObjectName("chk_printer_out_of_paper")
         paper.toggled.connect(self.printer_out_of_paper.emit)
         offline = QCheckBox("Mất kết nối bệnh viện / Hospital offline")
         offline.setObjectName("chk_hospital_offline")
         offline.toggled.connect(self.hospital_offline.emit)
-        for widget in (unknown, faulty, paper, offline):
+        for widget in (unknown, faulty, take, paper, offline):
             row.addWidget(widget)
         return box
 

@@ -39,6 +39,8 @@ _OTHER_LANGUAGE_NAME = {Language.VI: "English", Language.EN: "Tiếng Việt"}
 _PAGES: dict[Screen, tuple[str, str]] = {
     Screen.WELCOME: ("welcome", "WelcomePage"),
     Screen.KEYPAD: ("keypad", "KeypadPage"),
+    Screen.CARD_NEEDS_ID: ("card_needs_id", "CardNeedsIdPage"),
+    Screen.PLACE_CARD: ("place_card", "PlaceCardPage"),
     Screen.READ_FAILED: ("read_failed", "ReadFailedPage"),
     Screen.LOOKING_UP: ("busy", "BusyPage"),
     Screen.CREATING_PATIENT: ("busy", "BusyPage"),

@@ -57,6 +57,14 @@ _PROBLEMS: dict[Problem, tuple[str, str]] = {
             "Messages", "Please take the card to the reception counter. Staff will help you."
         ),
     ),
+    Problem.CARD_WRONG: (
+        QT_TRANSLATE_NOOP("Messages", "This card belongs to someone else."),
+        QT_TRANSLATE_NOOP(
+            "Messages",
+            "Place the ID card of the person checking in on the reader, or continue without "
+            "the card.",
+        ),
+    ),
     Problem.CODE_UNKNOWN: (
         QT_TRANSLATE_NOOP("Messages", "The kiosk cannot read this kind of code."),
         QT_TRANSLATE_NOOP(
@@ -84,8 +92,8 @@ _PROBLEMS: dict[Problem, tuple[str, str]] = {
         ),
         QT_TRANSLATE_NOOP(
             "Messages",
-            "Press Done, then place your chip ID card on the reader or show the QR code on "
-            "it. Or go to the reception counter.",
+            "Press Done, then show the QR code on your chip ID card and place the card on the "
+            "reader. Or go to the reception counter.",
         ),
     ),
     Problem.HOSPITAL_UNAVAILABLE: (

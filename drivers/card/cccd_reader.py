@@ -85,6 +85,8 @@ class ForgedChipError(EmrtdError):
 class AnotherCardError(EmrtdError):
     """The chip holds another person's ID than the one the kiosk derived the keys from."""
 
+    problem = CardProblem.WRONG_CARD
+
 
 class ReadDeadlineError(CardError):
     """The read did not finish in time. Not an EmrtdError on purpose: no fallback may catch it."""

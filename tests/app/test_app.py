@@ -31,7 +31,7 @@ def test_a_lookup_asked_for_before_the_backends_are_ready_waits_for_them(
         kiosk.controller.send(KeypadSubmitted(citizen_id))
         assert kiosk.controller.state.screen is Screen.LOOKING_UP
         kiosk.wait_until_ready()
-        Driver(kiosk).wait_for(Screen.PATIENT_SUMMARY)
+        Driver(kiosk).wait_for(Screen.PLACE_CARD)
     finally:
         kiosk.close()
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QAbstractButton
 
 from kiosk.app import KioskApp
-from kiosk.domain import Identity, Ticket
+from kiosk.domain import Ticket
 from kiosk.flow import FlowState, Screen
 
 # Screen -> the button the hurried patient presses (walk-in with insurance, no priority).
@@ -67,8 +67,11 @@ class TimedPrinter:
 
 @dataclass
 class Autopilot:
+    """Shows `code` (a CCCD QR payload) to the scanner; the card lies on the reader throughout,
+    so the chip is read the moment the kiosk asks for it."""
+
     kiosk: KioskApp
-    identity: Identity
+    code: str
     durations_ms: list[float] = field(default_factory=list)
     _started: float = 0.0
     _loop: QEventLoop | None = None
@@ -85,7 +88,7 @@ class Autopilot:
         self._loop = loop
         guard = QTimer.singleShot(timeout_ms, loop.quit)  # noqa: F841 - never hang a benchmark
         self._started = time.perf_counter()
-        self.kiosk.card_reader.present(self.identity)
+        self.kiosk.scanner.show(self.code)
         loop.exec()
         self._loop = None
         if self.kiosk.controller.state.screen is not Screen.WELCOME:

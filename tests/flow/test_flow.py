@@ -11,7 +11,6 @@ import pytest
 from kiosk.domain import (
     Appointment,
     BirthDate,
-    CardProblem,
     Department,
     Identity,
     IdentitySource,
@@ -25,7 +24,6 @@ from kiosk.domain import (
 )
 from kiosk.flow import (
     AlertStaff,
-    CardFailed,
     CheckInFlow,
     CodeNotResolved,
     CodeResolved,
@@ -366,16 +364,11 @@ def test_keypad_identity_is_validated_before_lookup(flow: CheckInFlow) -> None:
 @pytest.mark.parametrize(
     ("event", "problem"),
     [
-        (CardFailed(CardProblem.UNREADABLE), Problem.CARD_UNREADABLE),
-        (CardFailed(CardProblem.REMOVED), Problem.CARD_REMOVED),
-        (CardFailed(CardProblem.FORGED), Problem.CARD_FORGED),
         (CodeUnreadable(IdentityProblem.UNKNOWN_PAYLOAD), Problem.CODE_UNKNOWN),
         (CodeUnreadable(IdentityProblem.MALFORMED), Problem.CODE_MALFORMED),
     ],
 )
-def test_unreadable_card_or_code_offers_retry_or_keypad(
-    flow: CheckInFlow, event, problem: Problem
-) -> None:
+def test_unreadable_code_offers_retry_or_keypad(flow: CheckInFlow, event, problem: Problem) -> None:
     flow.handle(event, NOW)
     assert flow.state.screen is Screen.READ_FAILED and flow.state.problem is problem
     flow.handle(Pressed.RETRY, NOW)
@@ -385,7 +378,7 @@ def test_unreadable_card_or_code_offers_retry_or_keypad(
     assert flow.state.screen is Screen.KEYPAD and flow.state.problem is None
 
 
-def test_a_card_presented_mid_session_is_ignored(flow: CheckInFlow) -> None:
+def test_a_code_presented_mid_session_is_ignored(flow: CheckInFlow) -> None:
     found(flow, patient())
     other = replace(CHIP_IDENTITY, citizen_id="079190054321")
     assert flow.handle(IdentityPresented(other), NOW) == []

@@ -8,11 +8,13 @@ import logging
 from PySide6.QtWidgets import QLabel
 
 from kiosk.app import KioskApp
+from kiosk.domain import IdentityCheck
 from kiosk.flow import Language, Screen
 from kiosk.walkthrough import (
     Driver,
     appointment_today,
     child_under_6,
+    faulty_chip,
     hospital_down,
     idle_timeout,
     insurance_expired,
@@ -219,10 +221,61 @@ def test_the_same_code_held_in_front_of_the_scanner_triggers_once(driver: Driver
     before = lookups.count("/v1/patients/lookup")
     for _ in range(3):
         driver.devices.show_cccd_qr("walk_in_paid")
-    driver.wait_for(Screen.PATIENT_SUMMARY)
+    driver.wait_for(Screen.PLACE_CARD)
     driver.step("btn_cancel", Screen.WELCOME)
     assert lookups.count("/v1/patients/lookup") == before + 1
     # After the session the same code works again at once.
     driver.devices.show_cccd_qr("walk_in_paid")
+    driver.wait_for(Screen.PLACE_CARD)
+    driver.step("btn_cancel", Screen.WELCOME)
+
+
+# --- the chip step -----------------------------------------------------------------------
+
+
+def test_a_chip_verified_check_in_says_so_on_screen_and_on_paper(driver: Driver) -> None:
+    walk_in_insurance(driver)
+    job = last_ticket(driver.kiosk)
+    assert job.ticket.identity_check is IdentityCheck.CHIP_VERIFIED
+
+
+def test_the_summary_shows_the_chip_verified_the_patient(driver: Driver) -> None:
+    driver.wait_for(Screen.WELCOME)
+    driver.devices.show_cccd_qr("walk_in_insurance")
+    driver.wait_for(Screen.PLACE_CARD)
+    driver.devices.present_card("walk_in_insurance")
     driver.wait_for(Screen.PATIENT_SUMMARY)
+    driver.devices.take_card_away()
+    assert "Đã xác thực bằng chip" in visible_text(driver.kiosk)
+    driver.step("btn_cancel", Screen.WELCOME)
+
+
+def test_a_chip_that_fails_falls_back_to_the_code_and_alerts_staff(driver: Driver) -> None:
+    alerts: list[str] = []
+    driver.kiosk.controller.staff_alert.connect(alerts.append)
+    registered = Registrations(driver.kiosk)
+    faulty_chip(driver)
+    assert registered.count == 1
+    assert last_ticket(driver.kiosk).ticket.identity_check is IdentityCheck.CHIP_FAILED
+    assert any("chip not read" in alert for alert in alerts)
+
+
+def test_a_card_taken_away_mid_read_can_be_placed_again(driver: Driver) -> None:
+    virtual = driver.kiosk.backends.card.virtual
+    driver.wait_for(Screen.WELCOME)
+    driver.devices.show_cccd_qr("walk_in_insurance")
+    driver.wait_for(Screen.PLACE_CARD)
+    virtual.apdu_latency = 0.05  # a slow read, so the card can leave in the middle of it
+    try:
+        driver.devices.present_card("walk_in_insurance")
+        driver.wait_until(lambda state: state.card_reading, "the read to start")
+        driver.devices.take_card_away()
+        state = driver.wait_until(lambda state: state.problem is not None, "the removal")
+        assert state.screen is Screen.PLACE_CARD and not state.card_reading
+    finally:
+        virtual.apdu_latency = 0.0
+    driver.devices.present_card("walk_in_insurance")
+    state = driver.wait_for(Screen.PATIENT_SUMMARY)
+    driver.devices.take_card_away()
+    assert state.identity_check is IdentityCheck.CHIP_VERIFIED
     driver.step("btn_cancel", Screen.WELCOME)

@@ -10,6 +10,7 @@ from kiosk.domain import (
     BirthDate,
     Department,
     Identity,
+    IdentityCheck,
     IdentitySource,
     Insurance,
     Patient,
@@ -258,20 +259,31 @@ def sample_states() -> dict[str, FlowState]:
             screen=Screen.GO_TO_COUNTER, problem=Problem.REGISTRATION_REJECTED, trail=()
         ),
     }
-    for problem in (
-        Problem.CARD_UNREADABLE,
-        Problem.CARD_REMOVED,
-        Problem.CARD_ACCESS_DENIED,
-        Problem.CARD_FORGED,
-        Problem.CODE_UNKNOWN,
-        Problem.CODE_MALFORMED,
-    ):
+    states.update(_card_states())
+    for problem in (Problem.CODE_UNKNOWN, Problem.CODE_MALFORMED, Problem.ID_INVALID):
         states[f"read_failed_{problem.name.lower()}"] = FlowState(
             screen=Screen.READ_FAILED, problem=problem
         )
     for status, code in STATUS_CODES.items():
         states[f"summary_{status.value}"] = replace(FOUND, patient=patient(code))
     return states
+
+
+def _card_states() -> dict[str, FlowState]:
+    place = replace(FOUND, screen=Screen.PLACE_CARD)
+    return {
+        "card_needs_id": FlowState(screen=Screen.CARD_NEEDS_ID, trail=(Screen.WELCOME,)),
+        "place_card": place,
+        "place_card_reading": replace(place, card_reading=True),
+        "place_card_removed": replace(place, problem=Problem.CARD_REMOVED),
+        "place_card_wrong": replace(place, problem=Problem.CARD_WRONG),
+        "summary_chip_verified": replace(FOUND, identity_check=IdentityCheck.CHIP_VERIFIED),
+        "summary_chip_read": replace(FOUND, identity_check=IdentityCheck.CHIP_READ),
+        "summary_chip_failed": replace(FOUND, identity_check=IdentityCheck.CHIP_FAILED),
+        "go_to_counter_forged": replace(
+            FOUND, screen=Screen.GO_TO_COUNTER, problem=Problem.CARD_FORGED
+        ),
+    }
 
 
 def in_language(state: FlowState, language: Language) -> FlowState:

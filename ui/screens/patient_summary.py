@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
 
+from kiosk.domain import IdentityCheck
 from kiosk.flow import FlowState, Pressed
 from kiosk.privacy import mask_id
 from ui.messages import insurance_message, insurance_tone, priority_name, sex_name
@@ -11,6 +12,10 @@ from ui.phrases import age_text
 from ui.screens.base import Page, Send, arrange_actions, arrange_columns
 from ui.theme import Metrics, Tone
 from ui.widgets import IconKind, InfoCard, ToneBox, button
+
+_CHIP_NOTES = frozenset(
+    {IdentityCheck.CHIP_VERIFIED, IdentityCheck.CHIP_READ, IdentityCheck.CHIP_FAILED}
+)
 
 
 class PatientSummaryPage(Page):
@@ -56,11 +61,22 @@ class PatientSummaryPage(Page):
             rows.append((self.tr("Sex"), sex_name(patient.sex)))
         self.details.set_rows(rows)
 
-        verified = bool(state.identity and state.identity.chip_verified)
-        self.chip.setVisible(verified)
-        self.chip.set_message(
-            Tone.OK, self.tr("Verified with the card's chip"), icon=IconKind.SHIELD
-        )
+        check = state.identity_check
+        self.chip.setVisible(check in _CHIP_NOTES)
+        if check is IdentityCheck.CHIP_VERIFIED:
+            self.chip.set_message(
+                Tone.OK, self.tr("Verified with the card's chip"), icon=IconKind.SHIELD
+            )
+        elif check is IdentityCheck.CHIP_READ:
+            self.chip.set_message(
+                Tone.INFO, self.tr("Read from the card's chip"), icon=IconKind.CARD
+            )
+        elif check is IdentityCheck.CHIP_FAILED:
+            self.chip.set_message(
+                Tone.WARN,
+                self.tr("The card's chip could not be read"),
+                self.tr("Your details come from the QR code or the number you typed."),
+            )
 
         status = state.insurance_status
         self.insurance.setVisible(status is not None)

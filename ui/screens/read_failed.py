@@ -1,4 +1,4 @@
-"""READ_FAILED: the card or code could not be used; try again or type the number."""
+"""READ_FAILED: the code could not be used; show it again or type the number."""
 
 from __future__ import annotations
 
@@ -19,11 +19,7 @@ class ReadFailedPage(NoticePage):
         self.add_button(self.keypad)
 
     def show_state(self, state: FlowState) -> None:
-        problem = state.problem or Problem.CARD_UNREADABLE
-        forged = problem is Problem.CARD_FORGED
-        self.set_icon(
-            IconKind.CROSS if forged else IconKind.WARNING, Tone.BAD if forged else Tone.WARN
-        )
-        self.show_message(problem_message(problem))
+        self.set_icon(IconKind.WARNING, Tone.WARN)
+        self.show_message(problem_message(state.problem or Problem.CODE_MALFORMED))
         self.retry.setText(self.tr("Try again"))
         self.keypad.setText(self.tr("Type your ID number (CCCD)"))

@@ -48,10 +48,10 @@ class WelcomePage(Page):
     def __init__(self, send: Send) -> None:
         super().__init__(send)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.card = _Option([IconKind.CARD])
+        self.card = _Option([IconKind.QR, IconKind.CARD])
         self.or_label = label("heading")
         self.or_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr = _Option([IconKind.QR, IconKind.PHONE])
+        self.qr = _Option([IconKind.PHONE])
         self.options = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.options.addWidget(self.card, 1)
         self.options.addWidget(self.or_label)
@@ -66,15 +66,14 @@ class WelcomePage(Page):
 
     def show_state(self, state: FlowState) -> None:
         self.title.setText(self.tr("Welcome! Check in for your visit here."))
-        self.card.heading.setText(self.tr("Place your chip ID card (CCCD) on the card reader"))
-        self.card.detail.setText(self.tr("Keep it there until the next screen appears."))
+        self.card.heading.setText(self.tr("Chip ID card (CCCD)"))
+        self.card.detail.setText(
+            self.tr("Show the QR code on its front to the camera, then place it on the reader.")
+        )
         self.or_label.setText(self.tr("or"))
         self.qr.heading.setText(self.tr("Show a QR code to the camera"))
         self.qr.detail.setText(
-            self.tr(
-                "The QR code on your ID card, in the VNeID app, or on your health "
-                "insurance card (BHYT)."
-            )
+            self.tr("The QR code in the VNeID app or on your health insurance card (BHYT).")
         )
         self.keypad.setText(self.tr("Type your ID number (CCCD)"))
         self.emergency.set_message(

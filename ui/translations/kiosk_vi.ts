@@ -60,6 +60,21 @@
     </message>
 </context>
 <context>
+    <name>CardNeedsIdPage</name>
+    <message>
+        <source>Now show the QR code on your ID card to the camera</source>
+        <translation>Bây giờ xin đưa mã QR trên thẻ CCCD vào camera</translation>
+    </message>
+    <message>
+        <source>The card&apos;s chip opens only with your ID number. Show the QR code on the front of the card, then place the card on the reader again. Or type the 12 digits.</source>
+        <translation>Chip trên thẻ chỉ mở được bằng số CCCD của bạn. Xin đưa mã QR ở mặt trước thẻ vào camera, rồi đặt lại thẻ lên đầu đọc. Hoặc nhập 12 chữ số.</translation>
+    </message>
+    <message>
+        <source>Type your ID number (CCCD)</source>
+        <translation>Nhập số CCCD</translation>
+    </message>
+</context>
+<context>
     <name>ConfirmPage</name>
     <message>
         <source>Please check your choices</source>
@@ -259,10 +274,6 @@
         <translation>Bệnh viện chưa có hồ sơ của bạn. Để tạo hồ sơ mới, máy cần họ tên và ngày sinh trên thẻ CCCD.</translation>
     </message>
     <message>
-        <source>Press Done, then place your chip ID card on the reader or show the QR code on it. Or go to the reception counter.</source>
-        <translation>Xin bấm Xong, rồi đặt thẻ CCCD gắn chip lên đầu đọc hoặc đưa mã QR trên thẻ vào camera. Hoặc đến quầy tiếp đón.</translation>
-    </message>
-    <message>
         <source>The hospital system is not answering right now.</source>
         <translation>Hệ thống bệnh viện hiện chưa phản hồi.</translation>
     </message>
@@ -285,6 +296,18 @@
     <message>
         <source>Staff at the reception counter will check your card.</source>
         <translation>Nhân viên tại quầy tiếp đón sẽ kiểm tra thẻ cho bạn.</translation>
+    </message>
+    <message>
+        <source>This card belongs to someone else.</source>
+        <translation>Thẻ này là của người khác.</translation>
+    </message>
+    <message>
+        <source>Place the ID card of the person checking in on the reader, or continue without the card.</source>
+        <translation>Xin đặt thẻ CCCD của người đăng ký khám lên đầu đọc, hoặc tiếp tục không dùng thẻ.</translation>
+    </message>
+    <message>
+        <source>Press Done, then show the QR code on your chip ID card and place the card on the reader. Or go to the reception counter.</source>
+        <translation>Xin bấm Xong, rồi đưa mã QR trên thẻ CCCD gắn chip vào camera và đặt thẻ lên đầu đọc. Hoặc đến quầy tiếp đón.</translation>
     </message>
     <message>
         <source>Staff at the reception counter will help you register.</source>
@@ -485,6 +508,18 @@
         <translation>Đã xác thực bằng chip</translation>
     </message>
     <message>
+        <source>Read from the card&apos;s chip</source>
+        <translation>Đã đọc từ chip trên thẻ</translation>
+    </message>
+    <message>
+        <source>The card&apos;s chip could not be read</source>
+        <translation>Không đọc được chip trên thẻ</translation>
+    </message>
+    <message>
+        <source>Your details come from the QR code or the number you typed.</source>
+        <translation>Thông tin của bạn được lấy từ mã QR hoặc số bạn đã nhập.</translation>
+    </message>
+    <message>
         <source>You will be served with priority: {group}</source>
         <translation>Bạn được ưu tiên: {group}</translation>
     </message>
@@ -514,6 +549,29 @@
     <message>
         <source>{age} years old</source>
         <translation>{age} tuổi</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceCardPage</name>
+    <message>
+        <source>Reading the card&apos;s chip…</source>
+        <translation>Đang đọc chip trên thẻ…</translation>
+    </message>
+    <message>
+        <source>Keep the card still on the reader.</source>
+        <translation>Xin giữ yên thẻ trên đầu đọc.</translation>
+    </message>
+    <message>
+        <source>Now place your ID card (CCCD) on the card reader</source>
+        <translation>Bây giờ xin đặt thẻ CCCD lên đầu đọc thẻ</translation>
+    </message>
+    <message>
+        <source>The kiosk reads the chip to confirm your details. Keep the card there until the next screen appears.</source>
+        <translation>Máy đọc chip để xác nhận thông tin của bạn. Xin để yên thẻ cho đến khi màn hình chuyển sang bước tiếp theo.</translation>
+    </message>
+    <message>
+        <source>Continue without the card</source>
+        <translation>Tiếp tục không dùng thẻ</translation>
     </message>
 </context>
 <context>
@@ -641,12 +699,12 @@
         <translation>Xin chào! Mời bạn đăng ký khám bệnh tại đây.</translation>
     </message>
     <message>
-        <source>Place your chip ID card (CCCD) on the card reader</source>
-        <translation>Đặt thẻ CCCD gắn chip lên đầu đọc thẻ</translation>
+        <source>Chip ID card (CCCD)</source>
+        <translation>Thẻ CCCD gắn chip</translation>
     </message>
     <message>
-        <source>Keep it there until the next screen appears.</source>
-        <translation>Giữ thẻ yên cho đến khi màn hình chuyển bước.</translation>
+        <source>Show the QR code on its front to the camera, then place it on the reader.</source>
+        <translation>Đưa mã QR ở mặt trước thẻ vào camera, rồi đặt thẻ lên đầu đọc.</translation>
     </message>
     <message>
         <source>or</source>
@@ -657,8 +715,8 @@
         <translation>Đưa mã QR vào camera</translation>
     </message>
     <message>
-        <source>The QR code on your ID card, in the VNeID app, or on your health insurance card (BHYT).</source>
-        <translation>Mã QR trên thẻ CCCD, trong ứng dụng VNeID, hoặc trên thẻ BHYT.</translation>
+        <source>The QR code in the VNeID app or on your health insurance card (BHYT).</source>
+        <translation>Mã QR trong ứng dụng VNeID hoặc trên thẻ bảo hiểm y tế (BHYT).</translation>
     </message>
     <message>
         <source>Type your ID number (CCCD)</source>

@@ -1,0 +1,44 @@
+"""Virtual CCCD cards signed by a CSCA of their own: the demo's cards (and a test's).
+
+The issuer makes its CSCA and document signer once (EC P-256: milliseconds), then turns any
+identity into a `Chip` holding EF.COM, DG1, DG13 and an EF.SOD that passive authentication
+verifies against `csca_store`, opened by PACE-CAN or BAC exactly like a real card.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from drivers.card.lds import data_group_file_id
+from drivers.card.lds_builder import cccd_files
+from drivers.card.passive_auth import CscaStore
+from drivers.card.sod_builder import IssuingAuthority, KeyKind, make_authority
+from drivers.card.virtual_chip import Chip
+from kiosk.domain import Identity
+
+
+def bac_mrz_information(files: dict[int, bytes]) -> str:
+    """Document number, birth and expiry with their check digits, cut from DG1's TD1 MRZ:
+    the secret BAC keys derive from."""
+    mrz = files[data_group_file_id(1)][-90:].decode("ascii")
+    line1, line2 = mrz[:30], mrz[30:60]
+    return line1[5:15] + line2[0:7] + line2[8:15]
+
+
+class VirtualCccdIssuer:
+    def __init__(self, *, kind: KeyKind = KeyKind.EC_P256, name: str = "Demo CSCA") -> None:
+        self.authority: IssuingAuthority = make_authority(kind, name=name)
+
+    @property
+    def csca_store(self) -> CscaStore:
+        return CscaStore([self.authority.csca])
+
+    def files(self, holder: Identity, *, issued: date, expires: date | None) -> dict[int, bytes]:
+        return cccd_files(holder, self.authority.signer, issue_date=issued, expiry_date=expires)
+
+    def chip(self, holder: Identity, *, issued: date, expires: date | None) -> Chip:
+        """A chip for `holder` (who must have a 12-digit citizen ID and a full birth date)."""
+        if holder.citizen_id is None:
+            raise ValueError("a CCCD chip holds the 12-digit personal ID")
+        files = self.files(holder, issued=issued, expires=expires)
+        return Chip(can=holder.citizen_id[-6:], mrz_info=bac_mrz_information(files), files=files)

@@ -1,0 +1,48 @@
+"""PLACE_CARD: the ID is known; the chip on the card confirms it is this patient's."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from kiosk.flow import FlowState, Pressed
+from ui.messages import problem_message
+from ui.screens.base import Send
+from ui.screens.notice import NoticePage
+from ui.theme import Metrics, Tone
+from ui.widgets import IconKind, Spinner, button, show_if
+
+
+class PlaceCardPage(NoticePage):
+    def __init__(self, send: Send) -> None:
+        super().__init__(send, IconKind.CARD)
+        self.spinner = Spinner()
+        self.middle.addWidget(self.spinner, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.skip = button("btn_skip_card", "secondary", self.sender_of(Pressed.SKIP_CARD))
+        self.add_button(self.skip)
+
+    def show_state(self, state: FlowState) -> None:
+        reading = state.card_reading
+        if reading:
+            self.set_icon(IconKind.CARD, Tone.INFO)
+            self.title.setText(self.tr("Reading the card's chip…"))
+            self.advice.setText(self.tr("Keep the card still on the reader."))
+        elif state.problem is not None:  # taken away too soon, or someone else's card
+            self.set_icon(IconKind.WARNING, Tone.WARN)
+            self.show_message(problem_message(state.problem))
+        else:
+            self.set_icon(IconKind.CARD, Tone.INFO)
+            self.title.setText(self.tr("Now place your ID card (CCCD) on the card reader"))
+            self.advice.setText(
+                self.tr(
+                    "The kiosk reads the chip to confirm your details. "
+                    "Keep the card there until the next screen appears."
+                )
+            )
+        show_if(self.spinner, reading)
+        show_if(self.skip, not reading)
+        self.skip.setText(self.tr("Continue without the card"))
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        side = metrics.px(120)
+        self.spinner.setFixedSize(side, side)
