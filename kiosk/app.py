@@ -407,6 +407,7 @@ class KioskApp(QObject):
         panel.show_unknown_qr.connect(devices.show_unknown_qr)
         panel.faulty_card.connect(devices.faulty_card)
         panel.take_card_away.connect(devices.take_card_away)
+        panel.cloned_card.connect(devices.cloned_card)
         panel.printer_out_of_paper.connect(devices.printer_out_of_paper)
         panel.hospital_offline.connect(devices.hospital_offline)
         panel.set_ticket_folder(str(self.ticket_dir))

@@ -85,7 +85,13 @@ def build_card_devices(section: CardSection, demo_cscas: CscaStore | None) -> Ca
         virtual = None
         cscas = CscaStore.from_folder(Path(section.csca_dir)) if section.csca_dir else CscaStore()
         connect = PcscTransport
-    reader = CccdReader(cscas, options=ReadOptions(deadline_seconds=section.read_timeout))
+    options = ReadOptions(
+        deadline_seconds=section.read_timeout,
+        active_authentication=section.active_authentication,
+        detect_extended_length=section.extended_length != "off",
+        reader_extended_length=True if section.extended_length == "on" else None,
+    )
+    reader = CccdReader(cscas, options=options)
     station = ChipStation(reader, connect)
     if virtual is None:
         watch = ReaderWatch(station.on_reader_event, name_pattern=section.reader_name)

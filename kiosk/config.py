@@ -59,6 +59,8 @@ class CardSection:
     reader_name: str = ""  # regular expression matched against PC/SC reader names
     csca_dir: str = ""  # trusted CSCA certificates (PEM/DER); none: chips read but not verified
     read_timeout: float = 5.0  # one whole chip read, access control included
+    extended_length: str = "auto"  # auto: as the reader driver says | on | off
+    active_authentication: bool = True  # challenge chips that carry DG15 (tells clones apart)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "ticket.paper_width_mm": ("58", "80"),
     "printer.kind": ("simulated",),
     "card.reader": ("pcsc", "simulated", "none"),
+    "card.extended_length": ("auto", "on", "off"),
 }
 _POSITIVE = {
     "kiosk.idle_seconds",
@@ -186,4 +189,7 @@ reader_name = ""                    # regular expression picking the PC/SC reade
 csca_dir = ""                       # folder of trusted CSCA certificates (.pem/.crt/.cer/.der);
                                     # empty: chips are read, shown as "not verified"
 read_timeout = 5.0                  # seconds for one whole chip read
+extended_length = "auto"            # auto: as the reader's driver reports | on (a reader known
+                                    # to take extended APDUs; files in one read each) | off
+active_authentication = true        # challenge chips with an active authentication key (DG15)
 """

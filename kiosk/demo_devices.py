@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 # Not a format any kiosk knows: a web link, as people often show by mistake.
 UNKNOWN_CODE = "https://example.invalid/promo?ref=kiosk"
+# Whose card the demo's "cloned card" copies: show this persona's QR code first.
+CLONED_PERSONA = "walk_in_insurance"
 
 
 def card_issue_date(identity: Identity) -> date:
@@ -82,11 +84,18 @@ class DemoDevices:
     def card(self, key: str) -> Chip:
         """The persona's chip, signed by the demo CSCA; made once, on first use."""
         if key not in self._cards:
-            identity = self.personas[key].identity
-            issued = card_issue_date(identity)
-            expires = card_expiry(identity, issued, self._today)
-            self._cards[key] = self._issuer.chip(identity, issued=issued, expires=expires)
+            self._cards[key] = self._make_card(key, cloned=False)
         return self._cards[key]
+
+    def cloned_card(self, key: str = CLONED_PERSONA) -> None:
+        """A copy of the persona's card: genuine signed data, but not the chip's own key."""
+        self._reader().insert(self._make_card(key, cloned=True))
+
+    def _make_card(self, key: str, *, cloned: bool) -> Chip:
+        identity = self.personas[key].identity
+        issued = card_issue_date(identity)
+        expires = card_expiry(identity, issued, self._today)
+        return self._issuer.chip(identity, issued=issued, expires=expires, cloned=cloned)
 
     def take_card_away(self) -> None:
         self._reader().remove()

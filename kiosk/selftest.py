@@ -93,7 +93,7 @@ def check_config(context: _Context) -> str:
 
 def check_ticket(context: _Context) -> str:
     from drivers.printer.escpos_decode import decode_raster
-    from drivers.printer.escpos_output import ticket_bytes
+    from drivers.printer.escpos_output import ticket_job
     from drivers.printer.render import render_ticket
     from drivers.printer.sample import sample_ticket
 
@@ -102,7 +102,7 @@ def check_ticket(context: _Context) -> str:
         hospital_name=config.hospital.name, footer=config.ticket.footer, issued_at=datetime.now()
     )
     image = render_ticket(ticket, paper_width_mm=config.ticket.paper_width_mm)
-    job = ticket_bytes(image)
+    job = ticket_job(ticket, paper_width_mm=config.ticket.paper_width_mm)
     paper = decode_raster(job, paper_width=image.width)
     if paper.tobytes() != image.convert("1").tobytes():
         raise AssertionError("the ESC/POS job does not decode back to the rendered ticket")

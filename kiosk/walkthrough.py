@@ -18,9 +18,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from kiosk.app import KioskApp
-from kiosk.demo_devices import DemoDevices
+from kiosk.demo_devices import CLONED_PERSONA, DemoDevices
 from kiosk.domain import IdentityCheck
-from kiosk.flow import FlowState, Screen
+from kiosk.flow import FlowState, Problem, Screen
 
 
 class WalkthroughError(AssertionError):
@@ -323,6 +323,16 @@ def faulty_chip(d: Driver) -> None:
     d.step("btn_done", Screen.WELCOME)
 
 
+def cloned_card(d: Driver) -> None:
+    _present(d, d.devices.show_cccd_qr, CLONED_PERSONA, Screen.PLACE_CARD)
+    d.devices.cloned_card()
+    state = d.wait_for(Screen.GO_TO_COUNTER)  # signed data, wrong chip: staff must look
+    d.devices.take_card_away()
+    if state.problem is not Problem.CARD_FORGED:
+        raise WalkthroughError("a cloned card was not refused")
+    d.step("btn_done", Screen.WELCOME)
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -346,6 +356,7 @@ SCENARIOS = (
     Scenario("14-unreadable-code", unreadable_code),
     Scenario("15-vneid-code", vneid_code),
     Scenario("16-faulty-chip", faulty_chip),
+    Scenario("17-cloned-card", cloned_card),
 )
 
 PORTRAIT = (1080, 1920)

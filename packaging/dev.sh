@@ -25,6 +25,7 @@ APT_PACKAGES="python3 python3-venv ca-certificates
   libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1
   libxcb-shm0 libwayland-client0 libwayland-cursor0 libwayland-egl1
+  libpulse0
   pcscd libpcsclite1 vsmartcard-vpcd libpcsclite-dev gcc libc6-dev python3-dev"
 
 # Runs a command with its output kept in a temporary file, shown only if the command fails.
@@ -72,15 +73,21 @@ python_for_venv() {
 }
 
 install_python_packages() {
+    extras=$1  # dev, or dev,bench: the benchmarks' baselines come on top of a dev install
     stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
-    [ -f "$stamp" ] && [ -x .venv/bin/python ] && return 0
-    echo "Installing the kiosk and its Python dependencies into .venv"
-    rm -rf .venv
-    python=$(python_for_venv)
-    quietly "$python" -m venv .venv
-    quietly .venv/bin/python -m pip install --upgrade pip
-    quietly .venv/bin/python -m pip install -e ".[dev]"
-    touch "$stamp"
+    if ! { [ -f "$stamp" ] && [ -x .venv/bin/python ]; }; then
+        echo "Installing the kiosk and its Python dependencies into .venv"
+        rm -rf .venv
+        python=$(python_for_venv)
+        quietly "$python" -m venv .venv
+        quietly .venv/bin/python -m pip install --upgrade pip
+        quietly .venv/bin/python -m pip install -e ".[dev]"
+        touch "$stamp"
+    fi
+    [ "$extras" = dev ] || [ -f "$stamp-$extras" ] && return 0
+    echo "Installing the benchmarks' extra packages into .venv"
+    quietly .venv/bin/python -m pip install -e ".[$extras]"
+    touch "$stamp-$extras"
 }
 
 command=${1:-}
@@ -89,8 +96,13 @@ case "$command" in
     demo | test | bench | setup) ;;
     *) echo "usage: sh packaging/dev.sh demo|test|bench NAME|setup" >&2; exit 2 ;;
 esac
+extras=dev
+if [ "$command" = bench ]; then
+    APT_PACKAGES="$APT_PACKAGES libzbar0"  # pyzbar's library, for the qr benchmark's baseline
+    extras=dev,bench
+fi
 install_system_packages
-install_python_packages
+install_python_packages "$extras"
 case "$command" in
     demo) exec .venv/bin/kiosk --demo "$@" ;;
     test) QT_QPA_PLATFORM=offscreen exec .venv/bin/python -m pytest "$@" ;;

@@ -42,6 +42,7 @@ class DemoPanel(QWidget):
     show_unknown_qr = Signal()
     faulty_card = Signal()
     take_card_away = Signal()
+    cloned_card = Signal()
     printer_out_of_paper = Signal(bool)
     hospital_offline = Signal(bool)
 
@@ -87,6 +88,10 @@ class DemoPanel(QWidget):
         faulty = QPushButton("Thẻ lỗi / Faulty card")
         faulty.setObjectName("btn_faulty_card")
         faulty.clicked.connect(lambda: self.faulty_card.emit())
+        cloned = QPushButton("Thẻ sao chép / Cloned card")
+        cloned.setObjectName("btn_cloned_card")
+        cloned.setToolTip("Bản sao thẻ của BN bảo hiểm / A copy of the walk-in insurance card")
+        cloned.clicked.connect(lambda: self.cloned_card.emit())
         take = QPushButton("Lấy thẻ ra / Take card away")
         take.setObjectName("btn_take_card_away")
         take.clicked.connect(lambda: self.take_card_away.emit())
@@ -96,7 +101,7 @@ class DemoPanel(QWidget):
         offline = QCheckBox("Mất kết nối bệnh viện / Hospital offline")
         offline.setObjectName("chk_hospital_offline")
         offline.toggled.connect(self.hospital_offline.emit)
-        for widget in (unknown, faulty, take, paper, offline):
+        for widget in (unknown, faulty, cloned, take, paper, offline):
             row.addWidget(widget)
         return box
 

@@ -4,11 +4,17 @@ Keys come from the 12-digit ID (PACE-CAN: its last 6 digits; BAC: its last 9 dig
 birth date and expiry candidates, REFERENCE.md §2). The read is built for few round trips:
 the application is selected once, files are read by short EF identifier (no SELECT per
 file) with the largest Le the cipher allows, and only COM, DG1, DG13 and SOD (DG2 on
-request). A file's first read asks for a whole chunk, which most chips answer with what
-the file holds; a chip that refuses to read past a file's end (6700/6B00/6Cxx) gets each
-file's 4-byte TLV header first and then exactly the rest from then on. Every read has one
-deadline; a lost secure-messaging session is re-opened once and the file resumed at its
-offset; every failure is a CardError whose `problem` the flow can act on.
+request; DG15, and DG14 for an EC key, for active authentication). A file's first read
+asks for a whole chunk, which most chips answer with what the file holds; a chip that
+refuses to read past a file's end (6700/6B00/6Cxx) gets each file's 4-byte TLV header
+first and then exactly the rest from then on. When the reader and the card both take
+extended length (the reader's PC/SC properties or the configuration; the card's ATR or
+EF.ATR/INFO), each file comes in one READ BINARY. Every read has one deadline; a lost
+secure-messaging session is re-opened once and the file resumed at its offset; every
+failure is a CardError whose `problem` the flow can act on.
+
+Checks, in order: passive authentication (FAILED: forged), the ID the keys came from,
+then active authentication when the chip has DG15 (FAILED: a cloned chip, forged too).
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
-from drivers.card import bac, pace, tlv
+from drivers.card import active_auth, bac, pace, tlv
+from drivers.card.active_auth import ActiveAuthKeyError, ActiveAuthStatus, UnsupportedKeyError
 from drivers.card.apdu import (
     CommandApdu,
     ResponseApdu,
     SecureMessagingStatusError,
+    StatusError,
     StatusWord,
     Transport,
     exchange,
@@ -38,12 +46,21 @@ from drivers.card.errors import (
     EmrtdError,
     LdsError,
     SecureMessagingError,
+    SodError,
     TlvError,
     UnsupportedError,
+)
+from drivers.card.extended_length import (
+    EF_ATR_INFO_SFI,
+    CardSays,
+    card_says,
+    max_plaintext,
+    parse_atr_info,
 )
 from drivers.card.lds import COM_FILE_ID, SOD_FILE_ID, Mrz, data_group_file_id, parse_com, parse_dg1
 from drivers.card.passive_auth import CscaStore, PassiveAuthResult, PassiveAuthStatus, verify
 from drivers.card.sm import SecureChannel
+from drivers.card.sod import parse_sod
 from kiosk.domain import CardError, CardProblem, Identity
 
 logger = logging.getLogger(__name__)
@@ -58,6 +75,7 @@ MAX_LE_TDES = 231
 MAX_LE_AES = 223
 # Smaller Le tried when a chip answers 6700/6Cxx/6Bxx to a larger one.
 LE_FALLBACKS = (192, 160, 128, 96, 64, 32)
+FILE_NOT_FOUND = 0x6A82
 MAX_FILE_SIZE = 0x7FFF  # READ BINARY B0 addresses offsets up to 7FFF
 # Renewal ages of the card (Citizen Identification Law 2014, Identification Law 2023 art. 21).
 RENEWAL_AGES = (25, 40, 60)
@@ -80,6 +98,12 @@ class ForgedChipError(EmrtdError):
     """Passive authentication FAILED: the chip's data is not what the issuer signed."""
 
     problem = CardProblem.FORGED
+
+
+class ClonedChipError(ForgedChipError):
+    """Active authentication FAILED: the chip does not hold the key DG15 names — a copy."""
+
+    active_auth = ActiveAuthStatus.FAILED
 
 
 class AnotherCardError(EmrtdError):
@@ -195,6 +219,8 @@ class CardProfile:
     pace_info: pace.PaceInfo | None = None
     max_le: int | None = None
     over_read: bool = True  # the chip answers a read past a file's end with what there is
+    extended_length: bool | None = None  # None: not found out (yet)
+    extended_max_le: int = EXTENDED_WHOLE_FILE  # largest plaintext of one extended read
 
 
 # -- the read ---------------------------------------------------------------------------------
@@ -203,9 +229,18 @@ class CardProfile:
 @dataclass(frozen=True)
 class ReadOptions:
     read_face: bool = False  # DG2 (15-20 KB): only when configured
-    extended_length: bool = False  # the reader and the card take extended Le
+    # Force extended Le from the first read (falls back to short when refused), without
+    # asking the reader or the card.
+    extended_length: bool = False
     deadline_seconds: float = 5.0  # the whole read, access control included
     session_retries: int = 1  # re-openings of a lost secure-messaging session
+    active_authentication: bool = True  # when the chip has DG15
+    # Use extended Le when the reader and the card say they take it (no APDU spent unless
+    # the reader does: then the ATR, else EF.ATR/INFO, answers for the card).
+    detect_extended_length: bool = True
+    # For a reader whose driver does not report its APDU size (PC/SC v2 part 10): whether
+    # it carries extended APDUs. None: assume it does not.
+    reader_extended_length: bool | None = None
 
 
 @dataclass(frozen=True, repr=False)
@@ -216,10 +251,12 @@ class ChipReadResult:
     apdu_count: int
     elapsed: float  # seconds
     face: bytes | None = None  # DG2 as read, when asked for
+    active_auth: ActiveAuthStatus = ActiveAuthStatus.NOT_SUPPORTED  # never FAILED: that raises
+    extended_length: bool = False  # the files came with extended Le
 
     def __repr__(self) -> str:
         return (
-            f"ChipReadResult({self.verification.status.value}, "
+            f"ChipReadResult({self.verification.status.value}, AA {self.active_auth.value}, "
             f"{self.apdu_count} APDUs, {self.elapsed * 1000:.0f} ms)"
         )
 
@@ -251,27 +288,69 @@ class CccdReader:
         today: date | None = None,
         at: datetime | None = None,
     ) -> ChipReadResult:
-        """Open the chip, read its files, check them; `at` is when certificates must be valid."""
+        """Open the chip, read its files, check them; `at` is when certificates must be valid.
+
+        `transport` may also offer `atr` (bytes) and `extended_length_support()` (True,
+        False or None), as `PcscTransport` does: they decide extended length.
+        """
         started = self.clock()
         counted = _CountingTransport(transport, self.clock, started + self.options.deadline_seconds)
-        session = _Session(counted, self.memory.recall(keys.citizen_id), self.options)
+        session = _Session(
+            counted,
+            self.memory.recall(keys.citizen_id),
+            self.options,
+            atr=getattr(transport, "atr", b""),
+            reader_extended=_reader_takes_extended_length(transport, self.options),
+        )
         session.open(keys, today or date.today())
-        files = _read_files(session, read_face=self.options.read_face)
+        files = _read_files(
+            session, read_face=self.options.read_face, active=self.options.active_authentication
+        )
         verification, mrz, identity = _check(files, keys, self.cscas, at)
+        aa = (
+            _authenticate_chip(session, files)
+            if self.options.active_authentication
+            else ActiveAuthStatus.NOT_CHECKED
+        )
         self.memory.remember(keys.citizen_id, session.profile())
         elapsed = self.clock() - started
         logger.info(
-            "chip read: %s, %d APDUs, %.0f ms",
+            "chip read: %s, active authentication %s, %d APDUs%s, %.0f ms",
             verification.status.value,
+            aa.value,
             counted.count,
+            " (extended length)" if session.extended else "",
             elapsed * 1000,
         )
-        return ChipReadResult(identity, verification, mrz, counted.count, elapsed, files.get(2))
+        if aa is ActiveAuthStatus.FAILED:
+            raise ClonedChipError("active authentication failed: the chip is not the original")
+        return ChipReadResult(
+            identity,
+            verification,
+            mrz,
+            counted.count,
+            elapsed,
+            files.get(2),
+            active_auth=aa,
+            extended_length=session.extended,
+        )
 
 
-def _read_files(session: _Session, *, read_face: bool) -> dict[int, bytes]:
+def _reader_takes_extended_length(transport: Transport, options: ReadOptions) -> bool:
+    """What the reader reports (PC/SC v2 part 10), else what the configuration says."""
+    if options.extended_length:
+        return True
+    ask = getattr(transport, "extended_length_support", None)
+    said = ask() if callable(ask) else None
+    return bool(options.reader_extended_length) if said is None else bool(said)
+
+
+def _read_files(session: _Session, *, read_face: bool, active: bool) -> dict[int, bytes]:
     """EF.COM, then the data groups it lists that the kiosk needs, then EF.SOD.
 
+    Active authentication needs DG15 and, for an EC key only, DG14 (the ECDSA hash). They
+    are read when EF.COM or EF.SOD lists them: EF.COM is not signed, so a copy of a chip
+    could drop DG15 from it to dodge active authentication; EF.SOD cannot be changed.
     Keys: data group numbers, 0 for EF.COM and -1 for EF.SOD.
     """
     com_bytes = session.read_file(COM_FILE_ID)
@@ -284,7 +363,68 @@ def _read_files(session: _Session, *, read_face: bool) -> dict[int, bytes]:
     for number in wanted:
         files[number] = session.read_file(data_group_file_id(number))
     files[-1] = session.read_file(SOD_FILE_ID)
+    if active:
+        present = set(listed) | _groups_in_sod(files[-1])
+        if 15 in present and (dg15 := _read_if_present(session, 15)) is not None:
+            files[15] = dg15
+            if 14 in present and _is_ec_key(dg15):
+                files[14] = session.read_file(data_group_file_id(14))
     return files
+
+
+def _groups_in_sod(sod_bytes: bytes) -> set[int]:
+    """The data groups EF.SOD has hashes for; none when it does not parse (passive
+    authentication then says FAILED)."""
+    try:
+        return set(parse_sod(sod_bytes).security_object.hashes)
+    except SodError:
+        return set()
+
+
+def _read_if_present(session: _Session, number: int) -> bytes | None:
+    try:
+        return session.read_file(data_group_file_id(number))
+    except StatusError as error:
+        if error.status.value == FILE_NOT_FOUND:
+            return None
+        raise
+
+
+def _is_ec_key(dg15: bytes) -> bool:
+    """Whether DG15 holds an EC key; a malformed DG15 is judged after passive authentication."""
+    try:
+        return active_auth.parse_dg15(dg15).is_ec
+    except ActiveAuthKeyError:
+        return False
+
+
+def _authenticate_chip(session: _Session, files: dict[int, bytes]) -> ActiveAuthStatus:
+    """Active authentication against DG15's key, once passive authentication vouched for it.
+
+    A chip that lists DG15 and does not answer the challenge correctly — wrong signature,
+    or an error status word — FAILED. A key type or algorithm this reader does not verify
+    is NOT_SUPPORTED (logged): the data is still checked by passive authentication.
+    """
+    if 15 not in files:
+        if 15 in _groups_in_sod(files[-1]):
+            logger.warning("active authentication: the issuer signed a DG15 the chip lacks")
+            return ActiveAuthStatus.FAILED
+        return ActiveAuthStatus.NOT_SUPPORTED
+    try:
+        key = active_auth.parse_dg15(files[15])
+        ecdsa_hash = active_auth.ecdsa_hash_from_dg14(files[14]) if 14 in files else None
+    except UnsupportedKeyError as error:
+        logger.warning("active authentication not supported: %s", error)
+        return ActiveAuthStatus.NOT_SUPPORTED
+    challenge = active_auth.new_challenge()
+    answer = session.internal_authenticate(challenge)
+    if not answer.status.is_success:
+        logger.warning("active authentication refused: %s", answer.status)
+        return ActiveAuthStatus.FAILED
+    if not active_auth.verify(key, challenge, answer.data, ecdsa_hash=ecdsa_hash):
+        logger.warning("active authentication: the signature does not verify")
+        return ActiveAuthStatus.FAILED
+    return ActiveAuthStatus.PASSED
 
 
 def _check(
@@ -328,9 +468,17 @@ class _Session:
     """The opened chip: secure channel, the key that opened it, the Le it accepts."""
 
     def __init__(
-        self, transport: _CountingTransport, remembered: CardProfile | None, options: ReadOptions
+        self,
+        transport: _CountingTransport,
+        remembered: CardProfile | None,
+        options: ReadOptions,
+        *,
+        atr: bytes = b"",
+        reader_extended: bool = False,
     ) -> None:
         self.transport = transport
+        self.atr = atr
+        self.reader_extended = reader_extended
         self.remembered = remembered
         self.options = options
         self.channel: SecureChannel | None = None
@@ -338,6 +486,8 @@ class _Session:
         self.pace_info: pace.PaceInfo | None = remembered.pace_info if remembered else None
         self.max_le = LE_FALLBACKS[2]  # before access control: reads in the clear
         self.extended = options.extended_length
+        self.extended_max_le = EXTENDED_WHOLE_FILE
+        self.extended_limit: int | None = None  # the card's largest response APDU, if it says
         self.over_read = remembered.over_read if remembered else True
         self.refused_le: int | None = None  # a first read refused for reading past the end?
         self.plain_selected = False  # the application was selected outside secure messaging
@@ -345,7 +495,14 @@ class _Session:
 
     def profile(self) -> CardProfile:
         assert self.key is not None
-        return CardProfile(self.key, self.pace_info, self.max_le, self.over_read)
+        return CardProfile(
+            self.key,
+            self.pace_info,
+            self.max_le,
+            self.over_read,
+            self.extended,
+            self.extended_max_le,
+        )
 
     # -- access control ---------------------------------------------------------------------
 
@@ -355,6 +512,7 @@ class _Session:
         ACCESS_DENIED when any key was refused; otherwise the chip's own failure.
         """
         failures: list[EmrtdError] = []
+        self._decide_extended_length()
         if self.remembered is not None:
             try:
                 self._open_with(self.remembered.key, self.remembered.pace_info)
@@ -379,6 +537,33 @@ class _Session:
             )
             raise AccessControlError(f"{len(candidates)} keys tried: {detail}")
         raise failures[-1]
+
+    def _decide_extended_length(self) -> None:
+        """Extended Le when the reader takes it and the card says so: the ATR first, and
+        EF.ATR/INFO (one APDU, in the clear) only when the ATR does not settle it."""
+        if self.options.extended_length:
+            return  # forced
+        remembered = self.remembered
+        if remembered is not None and remembered.extended_length is not None:
+            self.extended = remembered.extended_length
+            self.extended_max_le = remembered.extended_max_le
+            return
+        if not (self.options.detect_extended_length and self.reader_extended):
+            return
+        says = card_says(self.atr)
+        if says is CardSays.ASK_EF_ATR_INFO:
+            read = CommandApdu(0x00, 0xB0, 0x80 | EF_ATR_INFO_SFI, 0x00, le=256)
+            answer = exchange(self.transport, read)
+            info = None
+            if answer.status.is_success:
+                try:
+                    info = parse_atr_info(answer.data)
+                except LdsError as error:
+                    logger.info("EF.ATR/INFO unusable: %s", error)
+            self.extended = info is not None
+            self.extended_limit = info.max_response if info is not None else None
+        else:
+            self.extended = says is CardSays.YES
 
     def _pace_info(self) -> pace.PaceInfo | None:
         """The PACE parameters EF.CardAccess advertises, if it exists and offers one we do."""
@@ -446,8 +631,16 @@ class _Session:
 
     def _set_le(self, learned: int | None) -> None:
         assert self.channel is not None
-        suite_max = MAX_LE_AES if self.channel.session.keys.suite.is_aes else MAX_LE_TDES
+        suite = self.channel.session.keys.suite
+        suite_max = MAX_LE_AES if suite.is_aes else MAX_LE_TDES
         self.max_le = min(learned, suite_max) if learned else suite_max
+        if self.extended and self.extended_limit is not None:
+            # The card's largest answer, less what secure messaging wraps around the data.
+            self.extended_max_le = min(
+                EXTENDED_WHOLE_FILE, max_plaintext(self.extended_limit, suite.block_size)
+            )
+            if self.extended_max_le <= self.max_le:
+                self.extended = False  # nothing to gain over short reads
 
     # -- files --------------------------------------------------------------------------------
 
@@ -466,10 +659,10 @@ class _Session:
             if total is not None:
                 wanted = total - len(data)
             elif whole_chunk:
-                wanted = EXTENDED_WHOLE_FILE if self.extended else self.max_le
+                wanted = self.extended_max_le if self.extended else self.max_le
             else:
                 wanted = HEADER_SIZE
-            le = wanted if self.extended else min(wanted, self.max_le)
+            le = min(wanted, self.extended_max_le if self.extended else self.max_le)
             try:
                 response = self._read(file_id, len(data), le, selected)
             except _SessionLost as lost:
@@ -506,6 +699,20 @@ class _Session:
                     # explains the refusal later (`_smaller_le`), the chip refuses over-reads.
                     self.over_read, self.refused_le = False, refused
         return bytes(data)
+
+    def internal_authenticate(self, challenge: bytes) -> ResponseApdu:
+        """The chip's answer to INTERNAL AUTHENTICATE; a lost session is re-opened first."""
+        while True:
+            command = active_auth.internal_authenticate(challenge, extended=self.extended)
+            try:
+                response = self._send(command)
+            except _SessionLost as lost:
+                self._reopen(lost.cause)
+                continue
+            if response.status.is_wrong_length and self.extended:
+                self.extended = False  # the extended Le was refused: ask again with a short one
+                continue
+            return response
 
     def _read(self, file_id: int, offset: int, le: int, selected: bool) -> ResponseApdu:
         if selected:

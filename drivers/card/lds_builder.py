@@ -10,7 +10,11 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
 from drivers.card import tlv
+from drivers.card.active_auth import ECDSA_PLAIN_OID_BY_NAME, ID_AA, AaPublicKey
 from drivers.card.bac import check_digit
 from drivers.card.dg13 import DG13_TAG
 from drivers.card.lds import (
@@ -152,6 +156,26 @@ def build_dg13(
     return encode_dg13(entries)
 
 
+def build_dg15(public_key: AaPublicKey) -> bytes:
+    """DG15 = 6F { SubjectPublicKeyInfo } of the chip's active authentication key."""
+    spki = public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    return tlv.encode(DATA_GROUP_TAGS[15], spki)
+
+
+def build_dg14(*, aa_hash: str) -> bytes:
+    """DG14 holding only an ActiveAuthenticationInfo (ECDSA AA with `aa_hash`).
+
+    A real DG14 also carries chip authentication infos; this reader does not use them.
+    """
+    info = tlv.encode(
+        0x30,
+        tlv.encode(0x06, tlv.encode_oid(ID_AA))
+        + tlv.encode(0x02, b"\x01")
+        + tlv.encode(0x06, tlv.encode_oid(ECDSA_PLAIN_OID_BY_NAME[aa_hash])),
+    )
+    return tlv.encode(DATA_GROUP_TAGS[14], tlv.encode(0x31, info))
+
+
 def cccd_files(
     identity: Identity,
     signer: DocumentSigner,
@@ -159,13 +183,23 @@ def cccd_files(
     issue_date: date,
     expiry_date: date | None,
     old_id: str | None = None,
+    aa_key: AaPublicKey | None = None,
+    aa_hash: str = "sha256",
 ) -> dict[int, bytes]:
-    """EF.COM, DG1, DG13 and EF.SOD of a CCCD holding `identity`, by file identifier."""
+    """EF.COM, DG1, DG13 and EF.SOD of a CCCD holding `identity`, by file identifier.
+
+    With `aa_key` (the chip's active authentication key) also DG15, and for an EC key DG14
+    naming the ECDSA hash `aa_hash`; EF.COM and EF.SOD list them like every group.
+    """
     groups = {
         1: build_dg1(cccd_mrz(identity, expiry=expiry_date)),
         13: build_dg13(identity, issue_date=issue_date, expiry_date=expiry_date, old_id=old_id),
     }
+    if aa_key is not None:
+        if isinstance(aa_key, ec.EllipticCurvePublicKey):
+            groups[14] = build_dg14(aa_hash=aa_hash)
+        groups[15] = build_dg15(aa_key)
     files = {data_group_file_id(number): content for number, content in groups.items()}
-    files[COM_FILE_ID] = build_com(groups)
+    files[COM_FILE_ID] = build_com(sorted(groups))
     files[SOD_FILE_ID] = build_sod(groups, signer)
     return files

@@ -240,6 +240,40 @@ class ReaderWatch:
             logger.exception("reader listener failed on %s", event.kind.value)
 
 
+# PC/SC v2 part 10: the reader's features, and among its TLV properties the largest APDU
+# data size it carries (0: short APDUs only).
+_GET_FEATURE_REQUEST = scard.SCARD_CTL_CODE(3400)
+_FEATURE_GET_TLV_PROPERTIES = 0x12
+_PROPERTY_MAX_APDU_DATA_SIZE = 0x0A
+_SHORT_MAX_DATA = 255
+
+
+def _feature_ioctl(features: bytes, feature: int) -> int | None:
+    """The control code of `feature` in a GET_FEATURE_REQUEST answer (tag, 4, code BE)."""
+    position = 0
+    while position + 2 <= len(features):
+        tag, length = features[position], features[position + 1]
+        value = features[position + 2 : position + 2 + length]
+        if tag == feature and length == 4 and len(value) == 4:
+            return int.from_bytes(value, "big")
+        position += 2 + length
+    return None
+
+
+def _tlv_property(properties: bytes, wanted: int) -> int | None:
+    """An integer TLV property (tag, length, value little-endian), None if absent."""
+    position = 0
+    while position + 2 <= len(properties):
+        tag, length = properties[position], properties[position + 1]
+        value = properties[position + 2 : position + 2 + length]
+        if len(value) != length:
+            return None
+        if tag == wanted and 1 <= length <= 4:
+            return int.from_bytes(value, "little")
+        position += 2 + length
+    return None
+
+
 class PcscTransport:
     """`Transport` over one PC/SC reader: T=1, exclusive, every APDU bounded in time.
 
@@ -261,6 +295,8 @@ class PcscTransport:
         self._card: int | None = None
         self._broken = False
         self._worker: ThreadPoolExecutor | None = None
+        self._max_apdu_data_size: int | None = None
+        self._asked_max_apdu_data_size = False
 
     def connect(self) -> PcscTransport:
         if self._worker is not None:
@@ -293,6 +329,44 @@ class PcscTransport:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def max_apdu_data_size(self) -> int | None:
+        """The reader driver's dwMaxAPDUDataSize (PC/SC v2 part 10 TLV properties): 0 for
+        short APDUs only; None when the driver does not tell (e.g. Debian's vpcd 3.3)."""
+        if not self._asked_max_apdu_data_size:
+            self._max_apdu_data_size = self._ask_max_apdu_data_size()
+            self._asked_max_apdu_data_size = True
+        return self._max_apdu_data_size
+
+    def extended_length_support(self) -> bool | None:
+        """Whether the reader carries extended length APDUs; None when it does not say."""
+        size = self.max_apdu_data_size()
+        return None if size is None else size > _SHORT_MAX_DATA
+
+    def _ask_max_apdu_data_size(self) -> int | None:
+        features = self._control(_GET_FEATURE_REQUEST)
+        ioctl = _feature_ioctl(features, _FEATURE_GET_TLV_PROPERTIES) if features else None
+        if ioctl is None:
+            return None
+        properties = self._control(ioctl)
+        return _tlv_property(properties, _PROPERTY_MAX_APDU_DATA_SIZE) if properties else None
+
+    def _control(self, code: int) -> bytes | None:
+        """SCardControl without input; None when the driver does not support the code."""
+        card, worker = self._card, self._worker
+        if card is None or worker is None or self._broken:
+            return None
+        future = worker.submit(scard.SCardControl, card, code, [])
+        try:
+            result, answer = future.result(timeout=self.apdu_timeout)
+        except FutureTimeout:
+            self._broken = True
+            detail = f"the reader did not answer within {self.apdu_timeout:.1f} s"
+            raise CardError(CardProblem.UNREADABLE, detail) from None
+        if result != scard.SCARD_S_SUCCESS:
+            logger.debug("reader control %08X: %s", code, _error_text(result))
+            return None
+        return bytes(answer)
 
     def transmit(self, apdu: bytes) -> bytes:
         card, worker = self._card, self._worker

@@ -1,8 +1,10 @@
 """Virtual CCCD cards signed by a CSCA of their own: the demo's cards (and a test's).
 
 The issuer makes its CSCA and document signer once (EC P-256: milliseconds), then turns any
-identity into a `Chip` holding EF.COM, DG1, DG13 and an EF.SOD that passive authentication
-verifies against `csca_store`, opened by PACE-CAN or BAC exactly like a real card.
+identity into a `Chip` holding EF.COM, DG1, DG13, DG14 and DG15 (an EC active authentication
+key of its own) and an EF.SOD that passive authentication verifies against `csca_store`,
+opened by PACE-CAN or BAC exactly like a real card. A `cloned` chip carries the genuine, signed
+files but not the genuine key: only active authentication tells it apart.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from drivers.card.lds import data_group_file_id
 from drivers.card.lds_builder import cccd_files
 from drivers.card.passive_auth import CscaStore
 from drivers.card.sod_builder import IssuingAuthority, KeyKind, make_authority
-from drivers.card.virtual_chip import Chip
+from drivers.card.virtual_chip import Chip, ChipFault, new_aa_key
 from kiosk.domain import Identity
 
 
@@ -33,12 +35,24 @@ class VirtualCccdIssuer:
     def csca_store(self) -> CscaStore:
         return CscaStore([self.authority.csca])
 
-    def files(self, holder: Identity, *, issued: date, expires: date | None) -> dict[int, bytes]:
-        return cccd_files(holder, self.authority.signer, issue_date=issued, expiry_date=expires)
-
-    def chip(self, holder: Identity, *, issued: date, expires: date | None) -> Chip:
+    def chip(
+        self, holder: Identity, *, issued: date, expires: date | None, cloned: bool = False
+    ) -> Chip:
         """A chip for `holder` (who must have a 12-digit citizen ID and a full birth date)."""
         if holder.citizen_id is None:
             raise ValueError("a CCCD chip holds the 12-digit personal ID")
-        files = self.files(holder, issued=issued, expires=expires)
-        return Chip(can=holder.citizen_id[-6:], mrz_info=bac_mrz_information(files), files=files)
+        key = new_aa_key("ec-p256")
+        files = cccd_files(
+            holder,
+            self.authority.signer,
+            issue_date=issued,
+            expiry_date=expires,
+            aa_key=key.public_key(),
+        )
+        return Chip(
+            can=holder.citizen_id[-6:],
+            mrz_info=bac_mrz_information(files),
+            files=files,
+            aa_key=key,
+            faults=frozenset({ChipFault.WRONG_AA_SIGNATURE}) if cloned else frozenset(),
+        )

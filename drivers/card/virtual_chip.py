@@ -3,8 +3,10 @@
 Used by the tests and, behind the vpcd protocol (`drivers.card.vpcd_card`), by the
 integration tests through pcscd and by the demo. It answers the commands the reader's
 side sends: SELECT of the eMRTD application, EF.CardAccess in the clear, access control,
-then SELECT and READ BINARY (by file identifier or short EF identifier) under secure
-messaging. Like a real chip it leaves secure messaging on any SM error (6988).
+then SELECT and READ BINARY (by file identifier or short EF identifier) and, with an
+active authentication key, INTERNAL AUTHENTICATE under secure messaging. Like a real chip
+it leaves secure messaging on any SM error (6988). A chip that takes extended length
+says so in EF.ATR/INFO (readable in the clear, like EF.CardAccess).
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
+from enum import Enum
 
-from drivers.card import bac, pace, tlv
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from drivers.card import active_auth, bac, pace, tlv
 from drivers.card.apdu import CommandApdu, ResponseApdu, StatusWord
 from drivers.card.cipher import (
     CipherSuite,
@@ -31,10 +36,23 @@ from drivers.card.sm import SecureMessaging
 EF_COM = bytes.fromhex("60145F0104303130365F36063034303030305C026175")
 EMRTD_AID = bytes.fromhex("A0000002471001")
 EF_CARD_ACCESS = 0x011C
+EF_ATR_INFO = 0x2F01
+EF_ATR_INFO_SFI = 0x01
 # A contactless card's ATR as PC/SC readers build it (PC/SC part 3): 3B 8n 80 01, n
 # historical bytes (here "VIRTCCCD"), then the XOR check byte TCK.
 DEFAULT_ATR = bytes.fromhex("3B888001564952544343434417")
 OK = StatusWord(0x9000)
+
+
+def contactless_atr(historical: bytes) -> bytes:
+    """The ATR a PC/SC reader builds for a contactless card with these historical bytes."""
+    if len(historical) > 15:
+        raise ValueError("at most 15 historical bytes")
+    body = bytes([0x80 | len(historical), 0x80, 0x01]) + historical
+    check = 0
+    for byte in body:
+        check ^= byte
+    return b"\x3b" + body + bytes([check])
 
 
 def _answer(data: bytes = b"", status: int = 0x9000) -> bytes:
@@ -54,12 +72,41 @@ def card_access(info: pace.PaceInfo) -> bytes:
     return tlv.encode(0x31, tlv.encode(0x30, fields))
 
 
+class ChipFault(Enum):
+    """Ways the virtual chip is built wrong (per-APDU faults live in `vpcd_card.FaultKind`)."""
+
+    # A clone: DG15 holds the genuine chip's public key, but this chip signs with another
+    # key, so its INTERNAL AUTHENTICATE answers do not verify.
+    WRONG_AA_SIGNATURE = "wrong_aa_signature"
+
+
+def new_aa_key(kind: str = "ec-p256") -> active_auth.AaPrivateKey:
+    """An active authentication key: "ec-p256", "rsa-1024" or "rsa-2048"."""
+    if kind == "ec-p256":
+        return ec.generate_private_key(ec.SECP256R1())
+    bits = {"rsa-1024": 1024, "rsa-2048": 2048}[kind]
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+def extended_length_info(max_command: int = 65544, max_response: int = 65538) -> bytes:
+    """EF.ATR/INFO content: the extended length information DO 7F66 (ISO/IEC 7816-4
+    §12.7.1) with the largest command and response APDUs the chip takes."""
+
+    def integer(value: int) -> bytes:
+        return tlv.encode(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
+
+    return tlv.encode(0x7F66, integer(max_command) + integer(max_response))
+
+
 class Chip:
     """Answers as an eMRTD chip would; `session` is set once access control succeeded.
 
     `files` maps file identifiers (EF.COM 011E, DG1 0101, ...) to their content; a file's
     short EF identifier is its identifier's low five bits, as in ICAO 9303 part 10.
-    `max_le` caps the plaintext of one READ BINARY, as some chips do.
+    `max_le` caps the plaintext of one READ BINARY, as some chips do (above 256: extended
+    length). `atr_info` is EF.ATR/INFO's content (None: no such file). `aa_key` answers
+    INTERNAL AUTHENTICATE (its public key belongs in DG15); `aa_rsa_hash` is the hash of
+    the ISO/IEC 9796-2 signature of an RSA key, `aa_ecdsa_hash` that of an EC key.
     """
 
     def __init__(
@@ -71,6 +118,11 @@ class Chip:
         files: dict[int, bytes] | None = None,
         max_le: int = 256,
         atr: bytes = DEFAULT_ATR,
+        atr_info: bytes | None = None,
+        aa_key: active_auth.AaPrivateKey | None = None,
+        aa_rsa_hash: str = "sha1",
+        aa_ecdsa_hash: str = active_auth.DEFAULT_ECDSA_HASH,
+        faults: frozenset[ChipFault] = frozenset(),
     ) -> None:
         self.can = can
         self.mrz_info = mrz_info
@@ -78,6 +130,12 @@ class Chip:
         self.files = files if files is not None else {0x011E: EF_COM}
         self.max_le = max_le
         self.atr = atr
+        self.atr_info = atr_info
+        self.aa_key = aa_key
+        self.aa_rsa_hash = aa_rsa_hash
+        self.aa_ecdsa_hash = aa_ecdsa_hash
+        self.faults = faults
+        self._impostor_key: active_auth.AaPrivateKey | None = None
         self.session: SecureMessaging | None = None
         self.commands = 0
         self._selected: bytes | None = None
@@ -126,16 +184,45 @@ class Chip:
     # -- files --------------------------------------------------------------------------
 
     def _clear_file_command(self, command: CommandApdu) -> ResponseApdu:
-        """Before access control only the application and EF.CardAccess are reachable."""
+        """Before access control only the application, EF.CardAccess and EF.ATR/INFO are
+        reachable."""
         if command.ins == 0xA4 and command.p1 == 0x04:
             return ResponseApdu(b"", OK) if command.data == EMRTD_AID else _status(0x6A82)
-        card_access_file = {EF_CARD_ACCESS: card_access(self.info)}
-        return self._serve(command, card_access_file, unknown=0x6982)
+        clear_files = {EF_CARD_ACCESS: card_access(self.info)}
+        if self.atr_info is not None:
+            clear_files[EF_ATR_INFO] = self.atr_info
+        # The MF's EF.ATR/INFO is absent on most chips (6A82); the application's files
+        # need access control (6982).
+        if command.ins == 0xB0 and command.p1 & 0x80:
+            absent = command.p1 & 0x1F == EF_ATR_INFO_SFI
+        else:
+            absent = command.ins == 0xA4 and command.data == EF_ATR_INFO.to_bytes(2, "big")
+        return self._serve(command, clear_files, unknown=0x6A82 if absent else 0x6982)
 
     def _file_command(self, command: CommandApdu) -> ResponseApdu:
         if command.ins == 0xA4 and command.p1 == 0x04:
             return ResponseApdu(b"", OK) if command.data == EMRTD_AID else _status(0x6A82)
+        if command.ins == 0x88:
+            return self._internal_authenticate(command)
         return self._serve(command, self.files, unknown=0x6A82)
+
+    # -- active authentication ----------------------------------------------------------
+
+    def _internal_authenticate(self, command: CommandApdu) -> ResponseApdu:
+        if self.aa_key is None:
+            return _status(0x6D00)
+        if len(command.data) != active_auth.CHALLENGE_SIZE or command.p1 or command.p2:
+            return _status(0x6A80)
+        key = self.aa_key
+        if ChipFault.WRONG_AA_SIGNATURE in self.faults:
+            if self._impostor_key is None:
+                kind = f"rsa-{key.key_size}" if isinstance(key, rsa.RSAPrivateKey) else "ec-p256"
+                self._impostor_key = new_aa_key(kind)
+            key = self._impostor_key
+        signature = active_auth.sign(
+            key, command.data, rsa_hash=self.aa_rsa_hash, ecdsa_hash=self.aa_ecdsa_hash
+        )
+        return ResponseApdu(signature, OK)
 
     def _serve(
         self, command: CommandApdu, files: dict[int, bytes], *, unknown: int

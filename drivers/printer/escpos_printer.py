@@ -33,8 +33,8 @@ from typing import Protocol
 from escpos.escpos import Escpos
 from escpos.exceptions import Error as EscposError
 
-from drivers.printer.escpos_output import DEFAULT_PROFILE, ticket_bytes
-from drivers.printer.render import render_ticket
+from drivers.printer.escpos_output import ticket_job
+from drivers.printer.layout import DEFAULT_PROFILE, TicketTemplate
 from kiosk.domain import PrinterError, PrinterProblem, Ticket
 
 logger = logging.getLogger(__name__)
@@ -378,9 +378,11 @@ class EscPosPrinter:
         config: PrinterConfig,
         *,
         on_status: Callable[[PrinterStatus], None] | None = None,
+        template: TicketTemplate | None = None,
     ) -> None:
         _require_backend(config.connection)
         self._config = config
+        self._template = template
         self._on_status = on_status
         # CUPS and files cannot answer; opening a plain file to ask would also empty it.
         self._reads_status = isinstance(
@@ -427,8 +429,13 @@ class EscPosPrinter:
             return self._check_status_locked()
 
     def print_ticket(self, ticket: Ticket) -> None:
-        image = render_ticket(ticket, paper_width_mm=self._config.paper_width_mm)
-        self.print_job(ticket_bytes(image, profile=self._config.profile))
+        job = ticket_job(
+            ticket,
+            paper_width_mm=self._config.paper_width_mm,
+            profile=self._config.profile,
+            template=self._template,
+        )
+        self.print_job(job)
 
     def print_job(self, job: bytes) -> None:
         """Sends a prepared ESC/POS job; raises `PrinterError`. Never sends it twice."""

@@ -111,6 +111,8 @@ class NetworkPrinterSimulator:
         self._lock = threading.Lock()  # guards the fields below
         self._faults = Faults()
         self._received: list[bytearray] = []
+        # Per connection: (time.monotonic() when a chunk was read, bytes received by then).
+        self._arrivals: list[list[tuple[float, int]]] = []
         self._status_answers = 0
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -145,6 +147,18 @@ class NetworkPrinterSimulator:
         """The bytes each connection has sent so far, one entry per connection, in order."""
         with self._lock:
             return [bytes(data) for data in self._received]
+
+    def arrival_time(self, connection: int, byte_index: int) -> float | None:
+        """`time.monotonic()` when byte `byte_index` of a connection was read; None if not yet.
+
+        Taken as each chunk is read from the socket, so it is when the byte reached the
+        printer (within one read), for latency figures such as first byte on the wire.
+        """
+        with self._lock:
+            for arrived, total in self._arrivals[connection]:
+                if byte_index < total:
+                    return arrived
+        return None
 
     @property
     def connection_count(self) -> int:
@@ -198,6 +212,7 @@ class NetworkPrinterSimulator:
                 index = len(self._received)
                 self._threads = [thread for thread in self._threads if thread.is_alive()]
                 self._received.append(bytearray())
+                self._arrivals.append([])
                 thread = threading.Thread(
                     target=self._serve, args=(client, index), name="netprinter-sim-conn"
                 )
@@ -214,6 +229,7 @@ class NetworkPrinterSimulator:
             while self._running():
                 try:
                     chunk = client.recv(_CHUNK)
+                    arrived = time.monotonic()
                 except TimeoutError:
                     continue
                 except OSError:
@@ -221,22 +237,24 @@ class NetworkPrinterSimulator:
                 if not chunk:
                     return
                 faults = self.faults
-                if not self._take(chunk, index, faults):
+                if not self._take(chunk, index, faults, arrived):
                     self._drop(client)
                     return
                 self._sleep(len(chunk) / 1024 * faults.seconds_per_kb)
                 self._answer(client, scanner.feed(chunk), faults)
 
-    def _take(self, chunk: bytes, index: int, faults: Faults) -> bool:
+    def _take(self, chunk: bytes, index: int, faults: Faults, arrived: float) -> bool:
         """Records what arrived; False when the connection must be cut now."""
         with self._lock:
             record = self._received[index]
             limit = faults.drop_after_bytes
+            keep = True
             if limit is not None and len(record) + len(chunk) >= limit:
-                record += chunk[: max(limit - len(record), 0)]
-                return False
+                chunk, keep = chunk[: max(limit - len(record), 0)], False
             record += chunk
-            return True
+            if chunk:
+                self._arrivals[index].append((arrived, len(record)))
+            return keep
 
     @staticmethod
     def _drop(client: socket.socket) -> None:

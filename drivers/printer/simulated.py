@@ -1,8 +1,8 @@
-"""A printer twin for the demo and the tests: the real render and ESC/POS path, paper in memory.
+"""A printer twin for the demo and the tests: the real layout and ESC/POS path, paper in memory.
 
-Every job goes through the same `render_ticket` and `ticket_bytes` as a real printer, and
-the "paper" is decoded back from those bytes, so what the demo shows is what a printer
-would print. Faults are switched on by hand (admin screen, tests).
+Every job goes through the same `ticket_job` as a real printer, and the "paper" is decoded
+back from those bytes by the printer emulation, so what the demo shows (and the PNGs saved)
+is what a printer would print. Faults are switched on by hand (admin screen, tests).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from pathlib import Path
 from PIL import Image
 
 from drivers.printer.escpos_decode import decode_paper
-from drivers.printer.escpos_output import ticket_bytes
-from drivers.printer.render import render_ticket
+from drivers.printer.escpos_output import ticket_job
+from drivers.printer.layout import DEFAULT_PROFILE, TicketTemplate
+from drivers.printer.typeset import printable_dots
 from kiosk.domain import PrinterError, PrinterProblem, Ticket
 
 logger = logging.getLogger(__name__)
@@ -48,10 +49,15 @@ class SimulatedPrinter:
         out_dir: Path | None = None,
         paper_width_mm: int = 80,
         latency: float = 0.0,
+        profile: str = DEFAULT_PROFILE,
+        template: TicketTemplate | None = None,
     ) -> None:
         if keep_last < 1:
             raise ValueError(f"keep_last must be at least 1, got {keep_last}")
         self._paper_width_mm = paper_width_mm
+        self._paper_dots = printable_dots(paper_width_mm)
+        self._profile = profile
+        self._template = template
         self._out_dir = out_dir
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -101,15 +107,19 @@ class SimulatedPrinter:
             return self._printed
 
     def print_ticket(self, ticket: Ticket) -> None:
-        image = render_ticket(ticket, paper_width_mm=self._paper_width_mm)
-        data = ticket_bytes(image)
+        data = ticket_job(
+            ticket,
+            paper_width_mm=self._paper_width_mm,
+            profile=self._profile,
+            template=self._template,
+        )
         with self._paper_lock:
             time.sleep(self.latency)
             problem = self.problem
             if problem is not None:
                 logger.warning("simulated printer refused a job: %s", problem.value)
                 raise PrinterError(problem, "simulated fault")
-            paper = decode_paper(data, paper_width=image.width)
+            paper = decode_paper(data, paper_width=self._paper_dots)
             job = PrintedJob(self.printed_count + 1, ticket, data, paper.image)
             if self._out_dir is not None:
                 self._save(job, self._out_dir)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
+from drivers.card.active_auth import AaPrivateKey
 from drivers.card.cccd_reader import CardKeys
 from drivers.card.lds import data_group_file_id
 from drivers.card.lds_builder import cccd_files
 from drivers.card.passive_auth import CscaStore
-from drivers.card.virtual_chip import Chip
+from drivers.card.virtual_chip import DEFAULT_ATR, Chip, ChipFault, new_aa_key
 from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
 from tests.card.pki import authority
 
@@ -39,6 +41,12 @@ def mrz_information(files: dict[int, bytes]) -> str:
     return line1[5:15] + line2[0:7] + line2[8:15]
 
 
+@functools.cache
+def aa_key(kind: str = "ec-p256") -> AaPrivateKey:
+    """One active authentication key per kind for the whole test session (RSA is slow)."""
+    return new_aa_key(kind)
+
+
 @dataclass
 class CccdCard:
     chip: Chip
@@ -60,12 +68,33 @@ def make_card(
     max_le: int = 256,
     can: str | None = None,
     chip_type: type[Chip] = Chip,
+    aa: AaPrivateKey | None = None,
+    aa_rsa_hash: str = "sha1",
+    aa_ecdsa_hash: str = "sha256",
+    faults: frozenset[ChipFault] = frozenset(),
+    atr: bytes = DEFAULT_ATR,
+    atr_info: bytes | None = None,
 ) -> CccdCard:
+    """A CCCD; with `aa` its chip does active authentication (DG15, and DG14 for EC)."""
     files = cccd_files(
-        holder(citizen_id, birth), authority().signer, issue_date=issue, expiry_date=expiry
+        holder(citizen_id, birth),
+        authority().signer,
+        issue_date=issue,
+        expiry_date=expiry,
+        aa_key=aa.public_key() if aa is not None else None,
+        aa_hash=aa_ecdsa_hash,
     )
     chip = chip_type(
-        can=can or citizen_id[-6:], mrz_info=mrz_information(files), files=files, max_le=max_le
+        can=can or citizen_id[-6:],
+        mrz_info=mrz_information(files),
+        files=files,
+        max_le=max_le,
+        atr=atr,
+        atr_info=atr_info,
+        aa_key=aa,
+        aa_rsa_hash=aa_rsa_hash,
+        aa_ecdsa_hash=aa_ecdsa_hash,
+        faults=faults,
     )
     keys = CardKeys(citizen_id, birth=birth, issue_date=issue)
     return CccdCard(chip, files, keys, CscaStore([authority().csca]))

@@ -130,7 +130,7 @@ def test_another_card_opened_by_the_same_can_is_refused() -> None:
     card.keys = CardKeys(CITIZEN_ID)
     with pytest.raises(AnotherCardError, match="another card") as caught:
         read(card)
-    assert caught.value.problem is CardProblem.UNREADABLE
+    assert caught.value.problem is CardProblem.WRONG_CARD
 
 
 def no_card_access(card: CccdCard) -> Wiretap:

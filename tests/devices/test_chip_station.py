@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from drivers.card.active_auth import ActiveAuthStatus
 from drivers.card.cccd_reader import CardKeys, CccdReader, ChipReadResult, KeyMemory
 from drivers.card.passive_auth import CscaStore, PassiveAuthStatus
 from drivers.card.station import ChipStation
@@ -93,6 +94,16 @@ def test_keys_first_then_the_card(rig, issuer: VirtualCccdIssuer) -> None:
     assert token == 7
     assert result.verification.status is PassiveAuthStatus.VERIFIED
     assert result.identity.chip_verified and result.identity.full_name == HOLDER.full_name
+    assert result.active_auth is ActiveAuthStatus.PASSED
+
+
+def test_a_cloned_chip_is_forged(rig, issuer: VirtualCccdIssuer) -> None:
+    reader, station, heard = rig
+    station.arm(1, KEYS)
+    reader.insert(issuer.chip(HOLDER, issued=ISSUED, expires=None, cloned=True))
+    heard.next("placed")
+    _, error = heard.next("failed")
+    assert error.problem is CardProblem.FORGED
 
 
 def test_the_card_first_then_the_keys(rig, issuer: VirtualCccdIssuer) -> None:

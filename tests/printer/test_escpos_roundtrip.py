@@ -1,4 +1,4 @@
-"""ESC/POS bytes from python-escpos, decoded back into the pixels the paper would show."""
+"""ESC/POS bytes decoded back into the pixels the paper would show: tickets and raster."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from drivers.printer.escpos_decode import (
     decode_paper,
     decode_raster,
 )
-from drivers.printer.escpos_output import FRAGMENT_ROWS, ticket_bytes
+from drivers.printer.escpos_output import FRAGMENT_ROWS, ticket_bytes, ticket_job
 from drivers.printer.render import render_ticket
+from drivers.printer.typeset import printable_dots
 
 FEED_ROWS = 6 * DEFAULT_LINE_SPACING  # python-escpos's cut() feeds 6 lines first
 
@@ -31,7 +32,8 @@ def raster(width_bytes: int, rows: int, data: bytes, mode: int = 0) -> bytes:
 def test_decoded_paper_equals_the_rendered_ticket(name: str) -> None:
     ticket, paper_mm = VARIANTS[name]
     rendered = render_ticket(ticket, paper_width_mm=paper_mm)
-    paper = decode_paper(ticket_bytes(rendered))
+    job = ticket_job(ticket, paper_width_mm=paper_mm)
+    paper = decode_paper(job, paper_width=printable_dots(paper_mm))
     save_artifact(name, paper.image)
 
     assert paper.image.mode == "1"
@@ -42,7 +44,7 @@ def test_decoded_paper_equals_the_rendered_ticket(name: str) -> None:
     assert paper.cut_rows == (rendered.height,)
 
 
-def test_stream_is_init_raster_fragments_feed_cut() -> None:
+def test_one_image_stream_is_init_raster_fragments_feed_cut() -> None:
     rendered = render_ticket(STANDARD_TICKET)
     data = ticket_bytes(rendered)
     assert data.startswith(b"\x1b@\x1dv0\x00")
@@ -164,7 +166,8 @@ def test_every_truncation_of_a_real_ticket_is_caught() -> None:
 @pytest.mark.parametrize(
     ("data", "offset", "error_type"),
     [
-        (b"\x1b@Hello", 2, UnknownCommand),  # text is not decoded, never skipped
+        (b"\x1b@\x80", 2, UnknownCommand),  # beyond ASCII: code pages are not emulated
+        (b"\x1b@\x10\x04\x01", 2, UnknownCommand),  # a status request is not printing
         (b"\x1b@\x1b*\x00", 2, UnknownCommand),  # column bit image
         (b"\x1b@\x1d(L\x02\x000p", 2, UnknownCommand),  # graphics command
         (b"\x1b@\x1dv1\x00", 2, UnknownCommand),

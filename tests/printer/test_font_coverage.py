@@ -9,7 +9,7 @@ from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
 from drivers.printer.fonts import bundled_font_path
-from drivers.printer.render import line_extent
+from drivers.printer.typeset import line_extent
 
 VOWELS = "aăâeêioôơuưy"
 TONE_MARKS = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")  # ngang huyền sắc hỏi ngã nặng

@@ -18,7 +18,7 @@ from printer_samples import STANDARD_TICKET
 
 from drivers.printer.base import TicketPrinter
 from drivers.printer.escpos_decode import decode_raster
-from drivers.printer.escpos_output import ticket_bytes
+from drivers.printer.escpos_output import ticket_bytes, ticket_job
 from drivers.printer.escpos_printer import (
     UNREACHABLE,
     EscPosPrinter,
@@ -72,7 +72,7 @@ def job_bytes_sent(received: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("paper_width_mm", [80, 58])
-def test_a_printed_ticket_arrives_as_exactly_the_rendered_image(
+def test_a_printed_ticket_arrives_as_its_job_and_decodes_to_the_rendered_image(
     sim: NetworkPrinterSimulator, paper_width_mm: int
 ) -> None:
     printer: TicketPrinter = network_printer(sim, paper_width_mm=paper_width_mm)
@@ -81,9 +81,21 @@ def test_a_printed_ticket_arrives_as_exactly_the_rendered_image(
     (received,) = sim.received
     rendered = render_ticket(STANDARD_TICKET, paper_width_mm=paper_width_mm)
     job = job_bytes_sent(received)
-    assert job == ticket_bytes(rendered)
+    assert job == ticket_job(STANDARD_TICKET, paper_width_mm=paper_width_mm)
     paper = decode_raster(job, paper_width=rendered.width)
     assert paper.tobytes() == rendered.tobytes()
+
+
+def test_the_simulator_notes_when_each_byte_arrived(sim: NetworkPrinterSimulator) -> None:
+    printer = network_printer(sim)
+    before = time.monotonic()
+    printer.print_ticket(STANDARD_TICKET)
+    after = time.monotonic()
+    size = len(sim.received[0])
+    times = [sim.arrival_time(0, index) for index in (0, len(STATUS_CHECK), size - 1)]
+    assert all(t is not None for t in times)
+    assert before <= times[0] <= times[1] <= times[2] <= after  # type: ignore[operator]
+    assert sim.arrival_time(0, size) is None
 
 
 @pytest.mark.parametrize(
@@ -166,7 +178,7 @@ def test_a_forgotten_simulator_stops_by_itself() -> None:
 def test_a_connection_dropped_mid_job_fails_the_job_and_never_resends_it(
     sim: NetworkPrinterSimulator,
 ) -> None:
-    sim.set_faults(Faults(drop_after_bytes=20_000))
+    sim.set_faults(Faults(drop_after_bytes=6_000))  # half way through a ~12 KB ticket
     printer = network_printer(sim)
     started = time.monotonic()
     with pytest.raises(PrinterError) as error:
@@ -176,13 +188,13 @@ def test_a_connection_dropped_mid_job_fails_the_job_and_never_resends_it(
     time.sleep(0.2)  # a retry, if there were one, would have connected by now
     (received,) = sim.received
     assert received.startswith(STATUS_CHECK)
-    assert len(received) == 20_000
+    assert len(received) == 6_000
 
     # The printer is back: the next job goes through once, the failed one is not replayed.
     sim.set_faults(Faults())
     printer.print_ticket(replace(STANDARD_TICKET, queue_label="B013"))
     assert sim.connection_count == 2
-    expected = ticket_bytes(render_ticket(replace(STANDARD_TICKET, queue_label="B013")))
+    expected = ticket_job(replace(STANDARD_TICKET, queue_label="B013"))
     assert job_bytes_sent(sim.received[1]) == expected
 
 
@@ -281,7 +293,7 @@ def test_jobs_from_several_threads_are_printed_one_at_a_time(
     for thread in threads:
         thread.join(timeout=5.0)
     jobs = {job_bytes_sent(received) for received in sim.received}
-    assert jobs == {ticket_bytes(render_ticket(ticket)) for ticket in tickets}
+    assert jobs == {ticket_job(ticket) for ticket in tickets}
 
 
 @pytest.mark.parametrize(
@@ -324,7 +336,7 @@ def test_a_file_printer_gets_the_job_and_has_no_status(tmp_path: Path) -> None:
     device = tmp_path / "lp0"
     printer = EscPosPrinter(PrinterConfig(FileConnection(str(device))))
     printer.print_ticket(STANDARD_TICKET)
-    assert device.read_bytes() == ticket_bytes(render_ticket(STANDARD_TICKET))
+    assert device.read_bytes() == ticket_job(STANDARD_TICKET)
     assert printer.check_status() is None
     assert printer.status is None
 
@@ -375,7 +387,7 @@ def test_a_serial_printer_prints_and_reports_faults() -> None:
     try:
         printer.print_ticket(STANDARD_TICKET)
         job = job_bytes_sent(bytes(device.received))
-        assert job == ticket_bytes(render_ticket(STANDARD_TICKET))
+        assert job == ticket_job(STANDARD_TICKET)
 
         device.faults = Faults(paper=PaperSupply.OUT)
         with pytest.raises(PrinterError) as error:

@@ -13,6 +13,7 @@ from printer_samples import STANDARD_TICKET
 
 from drivers.printer.base import TicketPrinter
 from drivers.printer.escpos_decode import decode_raster
+from drivers.printer.layout import TicketField, TicketTemplate
 from drivers.printer.render import render_ticket
 from drivers.printer.simulated import SimulatedPrinter
 from kiosk.domain import PrinterError, PrinterProblem
@@ -37,6 +38,20 @@ def test_paper_width_follows_the_configured_paper() -> None:
     printer = SimulatedPrinter(paper_width_mm=58)
     printer.print_ticket(SMALL_TICKET)
     assert printer.jobs[0].paper.width == 384
+
+
+def test_profile_and_template_shape_the_job_and_the_paper_shows_it() -> None:
+    # A 58 mm printer without native QR, for a hospital that prints no directions.
+    template = TicketTemplate(fields=frozenset(TicketField) - {TicketField.DIRECTIONS})
+    printer = SimulatedPrinter(paper_width_mm=58, profile="POS-5890", template=template)
+    printer.print_ticket(STANDARD_TICKET)
+    (job,) = printer.jobs
+    assert b"\x1d(k" not in job.data  # the QR code went as raster
+    expected = render_ticket(
+        STANDARD_TICKET, paper_width_mm=58, profile="POS-5890", template=template
+    )
+    assert job.paper.tobytes() == expected.tobytes()
+    assert job.paper.height < render_ticket(STANDARD_TICKET, paper_width_mm=58).height
 
 
 @pytest.mark.parametrize(

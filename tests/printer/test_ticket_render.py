@@ -11,13 +11,13 @@ from PIL import Image, ImageChops
 from printer_samples import LONG_NAMES_TICKET, STANDARD_TICKET
 
 from drivers.printer.fonts import bundled_font_path
-from drivers.printer.render import (
+from drivers.printer.render import render_ticket
+from drivers.printer.typeset import (
     MIN_LABEL_HEIGHT,
     PRIORITY_GROUP_NAMES,
-    _font,
-    _Style,
+    Style,
+    font_for,
     queue_label_block,
-    render_ticket,
     wrap_text,
 )
 from kiosk.domain import PriorityGroup
@@ -118,7 +118,7 @@ def test_logo_is_scaled_into_the_top_of_the_ticket() -> None:
 
 
 def test_wrap_keeps_every_word_and_every_line_fits() -> None:
-    font = _font(_Style(26, 500))
+    font = font_for(Style(26, 500))
     text = LONG_NAMES_TICKET.directions
     for balanced in (False, True):
         lines = wrap_text(text, font, 300, balanced=balanced)
@@ -128,7 +128,7 @@ def test_wrap_keeps_every_word_and_every_line_fits() -> None:
 
 
 def test_balanced_wrap_leaves_no_lonely_last_word() -> None:
-    font = _font(_Style(26, 500))
+    font = font_for(Style(26, 500))
     text = "Đi thang máy lên tầng 2, rẽ phải, cuối hành lang."
     greedy = wrap_text(text, font, 560)
     balanced = wrap_text(text, font, 560, balanced=True)
@@ -138,7 +138,7 @@ def test_balanced_wrap_leaves_no_lonely_last_word() -> None:
 
 
 def test_a_word_wider_than_the_paper_is_split() -> None:
-    font = _font(_Style(26, 500))
+    font = font_for(Style(26, 500))
     word = "Bệnhviện" * 12
     lines = wrap_text(word, font, 368)
     assert "".join(lines) == word

@@ -1,0 +1,131 @@
+"""DecodeWorker: the newest frame wins, stale frames are counted as dropped, stop is clean."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from drivers.camera.decoder import DecodedCode, FrameDecoder
+from drivers.camera.errors import CameraError, CameraProblem
+from drivers.camera.simulated import empty_scene, frame_with_code
+from drivers.camera.worker import DecodeWorker
+
+PAYLOAD = "079203012345|Trần Thị Lan|14022003|Nữ"
+
+
+class GatedDecoder(FrameDecoder):
+    """Blocks in decode until the test opens the gate; remembers which frames it saw."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+        self.seen: list[int] = []
+
+    def decode(self, frame: np.ndarray) -> list[DecodedCode]:
+        self.seen.append(int(frame[0, 0]))
+        self.entered.set()
+        self.gate.wait(5)
+        return []
+
+
+def _numbered(n: int) -> np.ndarray:
+    frame = np.zeros((32, 32), np.uint8)
+    frame[0, 0] = n
+    return frame
+
+
+def test_newest_frame_wins_and_stale_ones_are_dropped() -> None:
+    decoder = GatedDecoder()
+    worker = DecodeWorker(decoder, lambda codes: None)
+    worker.start()
+    worker.submit(_numbered(1))
+    assert decoder.entered.wait(5)  # frame 1 is being decoded; 2..5 arrive meanwhile
+    for n in range(2, 6):
+        worker.submit(_numbered(n))
+    decoder.gate.set()
+    assert worker.wait_idle(5)
+    worker.stop()
+    assert decoder.seen == [1, 5]
+    assert worker.frames_decoded == 2
+    assert worker.frames_dropped == 3
+
+
+def test_codes_reach_the_listener_on_the_worker_thread() -> None:
+    received: list[tuple[list[DecodedCode], str]] = []
+    done = threading.Event()
+
+    def on_codes(codes: list[DecodedCode]) -> None:
+        received.append((codes, threading.current_thread().name))
+        done.set()
+
+    worker = DecodeWorker(FrameDecoder(), on_codes)
+    worker.start()
+    worker.submit(empty_scene())
+    assert worker.wait_idle(5)
+    assert not received  # frames without a code report nothing
+    worker.submit(frame_with_code(PAYLOAD))
+    assert done.wait(5)
+    worker.stop()
+    (codes, thread), *_ = received
+    assert [c.text for c in codes] == [PAYLOAD]
+    assert thread == "camera-decode"
+
+
+def test_stop_joins_refuses_new_frames_and_can_restart() -> None:
+    worker = DecodeWorker(FrameDecoder(), lambda codes: None)
+    worker.start()
+    assert worker.running
+    worker.stop()
+    assert not worker.running
+    with pytest.raises(CameraError) as raised:
+        worker.submit(empty_scene())
+    assert raised.value.problem is CameraProblem.STOPPED
+    worker.start()
+    worker.submit(empty_scene())
+    assert worker.wait_idle(5)
+    worker.stop()
+    assert worker.frames_decoded == 1
+
+
+def test_stop_drops_a_waiting_frame_and_waits_for_the_decode_in_progress() -> None:
+    decoder = GatedDecoder()
+    worker = DecodeWorker(decoder, lambda codes: None)
+    worker.start()
+    worker.submit(_numbered(1))
+    assert decoder.entered.wait(5)
+    worker.submit(_numbered(2))
+    threading.Timer(0.05, decoder.gate.set).start()
+    worker.stop()
+    assert not worker.running
+    assert decoder.seen == [1]
+    assert worker.frames_dropped == 1
+
+
+def test_stop_reports_a_decoder_that_does_not_finish() -> None:
+    decoder = GatedDecoder()
+    worker = DecodeWorker(decoder, lambda codes: None)
+    worker.start()
+    worker.submit(_numbered(1))
+    assert decoder.entered.wait(5)
+    with pytest.raises(CameraError):
+        worker.stop(timeout=0.05)
+    decoder.gate.set()
+    worker.stop()
+
+
+def test_bad_frames_go_to_the_error_listener_and_the_worker_carries_on() -> None:
+    errors: list[CameraError] = []
+    found = threading.Event()
+    worker = DecodeWorker(FrameDecoder(), lambda codes: found.set(), errors.append)
+    worker.start()
+    worker.submit(np.zeros((720, 1280), np.float32))
+    assert worker.wait_idle(5)
+    worker.submit(frame_with_code(PAYLOAD))
+    assert found.wait(5)
+    worker.stop()
+    assert [e.problem for e in errors] == [CameraProblem.BAD_FRAME]
+    assert worker.frames_failed == 1
+    assert worker.frames_decoded == 1
