@@ -45,15 +45,17 @@ from kiosk.flow import (
 from kiosk.systemd import SystemdNotifier
 
 if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, not at start
+    from drivers.camera.decoder import DecodedCode
     from drivers.card.cccd_reader import ChipReadResult
     from drivers.printer.simulated import SimulatedPrinter
     from drivers.scanner.simulated import SimulatedScanner
-    from kiosk.backends import Backends
+    from kiosk.backends import Backends, CameraDevices
     from kiosk.demo_devices import DemoDevices
     from kiosk.demo_hospital.server import DemoHospitalServer
     from kiosk.hospital.rest import RestHospitalClient
     from kiosk.identity import RepeatFilter
     from kiosk.shell import EffectRunner
+    from ui.camera_view import CameraScanner, CameraStatus, FrameSource
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +198,7 @@ class KioskApp(QObject):
         self.window.render(self.controller.state)
         self.panel = None
         self.backends: Backends | None = None
+        self.camera: CameraScanner | None = None
         self.backend_error: BaseException | None = None
         self._builder: threading.Thread | None = None
         self._built.connect(self._attach, Qt.ConnectionType.QueuedConnection)
@@ -267,6 +270,8 @@ class KioskApp(QObject):
         if built.card is not None:
             built.card.station.set_listener(_CardEvents(self.controller.post))
             built.card.start()
+        if built.camera is not None:
+            self._start_camera(built.camera)
         built.scanner.set_listener(self._code_scanned)
         self.controller.attach_runner(
             EffectRunner(built.hospital, built.printer, self.controller.post, datetime.now),
@@ -321,6 +326,8 @@ class KioskApp(QObject):
 
     def close(self) -> None:
         self.controller.shutdown()
+        if self.camera is not None:
+            self.camera.stop()
         if self._builder is not None:
             self._builder.join(timeout=30)
             QCoreApplication.processEvents()  # collect backends that finished meanwhile
@@ -333,6 +340,43 @@ class KioskApp(QObject):
             self._temp.cleanup()
 
     # Device callbacks may come from any thread: they only post events.
+
+    def _start_camera(self, camera: CameraDevices) -> None:
+        """The camera runs all the time: a code held up is read on any screen that takes one
+        (the flow ignores it elsewhere), and the preview shows on the welcome screen."""
+        from drivers.camera.worker import DecodeWorker
+        from ui.camera_view import (
+            CameraPreview,
+            CameraScanner,
+            QtCameraSource,
+            SimulatedFrameSource,
+        )
+
+        if camera.simulated is not None:
+            source: FrameSource = SimulatedFrameSource(camera.simulated)
+        else:
+            source = QtCameraSource(camera.section.name_contains)
+        preview = CameraPreview()
+        self.camera = CameraScanner(
+            source, lambda report: DecodeWorker(camera.decoder, report), preview, parent=self
+        )
+        self.camera.codes_decoded.connect(self._codes_seen)
+        self.camera.status_changed.connect(self._camera_status)
+        self.window.set_camera_preview(preview)
+        self.camera.start()
+
+    @Slot(object)
+    def _codes_seen(self, codes: list[DecodedCode]) -> None:
+        for code in codes:
+            self._read_code(code.text)
+
+    @Slot(object)
+    def _camera_status(self, status: CameraStatus) -> None:
+        from ui.camera_view import CameraStatus
+
+        if status in (CameraStatus.NOT_FOUND, CameraStatus.UNPLUGGED, CameraStatus.FAILED):
+            log.warning("staff alert: camera %s", status.value)
+            self.controller.staff_alert.emit(f"camera: {status.value}")
 
     def _card_effect(self, effect: CardEffect) -> None:
         card = self._ready().card
@@ -408,6 +452,7 @@ class KioskApp(QObject):
         panel.faulty_card.connect(devices.faulty_card)
         panel.take_card_away.connect(devices.take_card_away)
         panel.cloned_card.connect(devices.cloned_card)
+        panel.codes_via_camera.connect(devices.set_via_camera)
         panel.printer_out_of_paper.connect(devices.printer_out_of_paper)
         panel.hospital_offline.connect(devices.hospital_offline)
         panel.set_ticket_folder(str(self.ticket_dir))

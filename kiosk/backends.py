@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drivers.scanner.simulated import SimulatedScanner
-from kiosk.config import CardSection, Config
+from kiosk.config import CameraSection, CardSection, Config
 from kiosk.hospital.rest import RestHospitalClient
 
 if TYPE_CHECKING:
+    from drivers.camera.decoder import FrameDecoder
+    from drivers.camera.simulated import SimulatedCamera
     from drivers.card.passive_auth import CscaStore
     from drivers.card.reader import ReaderWatch
     from drivers.card.station import ChipStation
@@ -48,11 +50,22 @@ class CardDevices:
         self.station.close()
 
 
+@dataclass(frozen=True)
+class CameraDevices:
+    """The camera's non-Qt half, made off the GUI thread (numpy and zxing-cpp load slowly): the
+    decoder, and for a simulated camera the camera itself. The Qt half lives in kiosk/app.py."""
+
+    section: CameraSection
+    decoder: FrameDecoder
+    simulated: SimulatedCamera | None = None
+
+
 @dataclass
 class Backends:
     hospital: RestHospitalClient
     printer: SimulatedPrinter
     card: CardDevices | None  # None: no card reader configured
+    camera: CameraDevices | None  # None: no camera configured
     scanner: SimulatedScanner
     demo: DemoDevices | None
 
@@ -98,6 +111,20 @@ def build_card_devices(section: CardSection, demo_cscas: CscaStore | None) -> Ca
     return CardDevices(station, watch=watch, virtual=virtual)
 
 
+def build_camera_devices(section: CameraSection) -> CameraDevices | None:
+    if section.source == "none":
+        return None
+    from drivers.camera.decoder import DecoderSettings, FrameDecoder
+
+    settings = DecoderSettings(max_side=section.max_side, try_invert=section.try_invert)
+    simulated = None
+    if section.source == "simulated":
+        from drivers.camera.simulated import SimulatedCamera, empty_scene
+
+        simulated = SimulatedCamera.still(empty_scene())
+    return CameraDevices(section, FrameDecoder(settings), simulated)
+
+
 def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Path) -> Backends:
     # python-escpos caches its capability database as a pickle in a shared temp folder unless
     # told otherwise, and loads whatever pickle it finds there: use a folder only we write to.
@@ -121,9 +148,12 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
         server.start()
         hospital_url = server.url
         virtual = card.virtual if card is not None else None
-        demo_devices = DemoDevices(server, virtual, issuer, scanner, printer)
+        camera = build_camera_devices(config.camera)
+        simulated_camera = camera.simulated if camera is not None else None
+        demo_devices = DemoDevices(server, virtual, issuer, scanner, simulated_camera, printer)
     else:
         card = build_card_devices(config.card, None)
+        camera = build_camera_devices(config.camera)
     hospital = RestHospitalClient(
         hospital_url,
         token=config.hospital.token or None,
@@ -134,4 +164,4 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
     log.info(
         "backends ready: hospital %s, %s printer", "demo" if demo else "remote", config.printer.kind
     )
-    return Backends(hospital, printer, card, scanner, demo_devices)
+    return Backends(hospital, printer, card, camera, scanner, demo_devices)

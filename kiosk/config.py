@@ -64,12 +64,21 @@ class CardSection:
 
 
 @dataclass(frozen=True)
+class CameraSection:
+    source: str = "simulated"  # qt (a real camera) | simulated (the demo's) | none
+    name_contains: str = ""  # picks the camera whose name contains this; "" = the default one
+    max_side: int = 1280  # frames larger than this are shrunk before decoding
+    try_invert: bool = False  # also read light-on-dark codes (phones in dark mode): ~60% slower
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     hospital: HospitalSection = field(default_factory=HospitalSection)
     ticket: TicketSection = field(default_factory=TicketSection)
     printer: PrinterSection = field(default_factory=PrinterSection)
     card: CardSection = field(default_factory=CardSection)
+    camera: CameraSection = field(default_factory=CameraSection)
 
     @property
     def language(self) -> Language:
@@ -82,6 +91,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "printer.kind": ("simulated",),
     "card.reader": ("pcsc", "simulated", "none"),
     "card.extended_length": ("auto", "on", "off"),
+    "camera.source": ("qt", "simulated", "none"),
 }
 _POSITIVE = {
     "kiosk.idle_seconds",
@@ -146,6 +156,8 @@ def _check_value(dotted: str, default: Any, value: Any) -> Any:
         raise ConfigError(dotted, "must be greater than 0")
     if dotted == "hospital.url" and not value.startswith(("http://", "https://")):
         raise ConfigError(dotted, "must start with http:// or https://")
+    if dotted == "camera.max_side" and value < 64:
+        raise ConfigError(dotted, "must be at least 64 (pixels): no code reads in less")
     if dotted == "card.reader_name":
         import re
 
@@ -192,4 +204,10 @@ read_timeout = 5.0                  # seconds for one whole chip read
 extended_length = "auto"            # auto: as the reader's driver reports | on (a reader known
                                     # to take extended APDUs; files in one read each) | off
 active_authentication = true        # challenge chips with an active authentication key (DG15)
+
+[camera]
+source = "simulated"                # qt (a real camera) | simulated (the demo's) | none
+name_contains = ""                  # the camera whose name contains this; "" = the default one
+max_side = 1280                     # larger frames are shrunk before decoding
+try_invert = false                  # also read light-on-dark codes (dark-mode phones): slower
 """

@@ -10,6 +10,7 @@ import logging
 from dataclasses import replace
 from datetime import date
 
+from drivers.camera.simulated import SimulatedCamera, empty_scene, frame_with_code
 from drivers.card.cccd_reader import NO_EXPIRY, expiry_candidates
 from drivers.card.virtual_cccd import VirtualCccdIssuer
 from drivers.card.virtual_chip import Chip
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 # Not a format any kiosk knows: a web link, as people often show by mistake.
 UNKNOWN_CODE = "https://example.invalid/promo?ref=kiosk"
+CODE_FRAMES = 30  # how long a code is held up to the simulated camera, in frames
 # Whose card the demo's "cloned card" copies: show this persona's QR code first.
 CLONED_PERSONA = "walk_in_insurance"
 
@@ -53,6 +55,7 @@ class DemoDevices:
         card_reader: VirtualReader | None,
         issuer: VirtualCccdIssuer,
         scanner: SimulatedScanner,
+        camera: SimulatedCamera | None,
         printer: SimulatedPrinter,
         today: date | None = None,
     ) -> None:
@@ -62,6 +65,8 @@ class DemoDevices:
         self._cards: dict[str, Chip] = {}
         self._today = today or date.today()
         self._scanner = scanner
+        self._camera = camera
+        self.via_camera = False  # codes go to the camera (decoded from pixels) or the scanner
         self._printer = printer
         self.personas: dict[str, DemoPersona] = {p.key: p for p in demo_personas(self._today)}
 
@@ -102,7 +107,7 @@ class DemoDevices:
 
     def show_cccd_qr(self, key: str) -> None:
         identity = self.personas[key].identity
-        self._scanner.show(cccd_qr_payload(identity, issue_date=card_issue_date(identity)))
+        self._show(cccd_qr_payload(identity, issue_date=card_issue_date(identity)))
 
     def show_bhyt_qr(self, key: str) -> None:
         persona = self.personas[key]
@@ -110,7 +115,7 @@ class DemoDevices:
             raise ValueError(f"persona {key} has no insurance card")
         insurance = persona.insurance
         identity = replace(persona.identity, insurance_number=insurance.number)
-        self._scanner.show(
+        self._show(
             bhyt_qr_payload(
                 identity,
                 facility_code=insurance.facility_code or "01 - 001",
@@ -127,10 +132,22 @@ class DemoDevices:
         patient_id = self.personas[key].patient_id
         if patient_id is None:
             raise ValueError(f"persona {key} has no hospital record to issue a code for")
-        self._scanner.show(issue_token(patient_id))
+        self._show(issue_token(patient_id))
 
     def show_unknown_qr(self) -> None:
-        self._scanner.show(UNKNOWN_CODE)
+        self._show(UNKNOWN_CODE)
+
+    def set_via_camera(self, on: bool) -> None:
+        self.via_camera = on
+
+    def _show(self, payload: str) -> None:
+        if not self.via_camera:
+            self._scanner.show(payload)
+            return
+        if self._camera is None:
+            raise RuntimeError("the demo has no simulated camera (camera.source is not simulated)")
+        # Held up for about a second at 30 frames a second, then taken away again.
+        self._camera.show([frame_with_code(payload)] * CODE_FRAMES + [empty_scene()])
 
     def faulty_card(self) -> None:
         """A card whose chip answers nothing sensible: the kiosk must fall back, not hang."""

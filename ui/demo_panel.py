@@ -43,6 +43,7 @@ class DemoPanel(QWidget):
     faulty_card = Signal()
     take_card_away = Signal()
     cloned_card = Signal()
+    codes_via_camera = Signal(bool)
     printer_out_of_paper = Signal(bool)
     hospital_offline = Signal(bool)
 
@@ -95,13 +96,20 @@ class DemoPanel(QWidget):
         take = QPushButton("Lấy thẻ ra / Take card away")
         take.setObjectName("btn_take_card_away")
         take.clicked.connect(lambda: self.take_card_away.emit())
+        camera = QCheckBox("Mã QR qua camera / QR codes through the camera")
+        camera.setObjectName("chk_codes_via_camera")
+        camera.setToolTip(
+            "Bật: mã được vẽ thành ảnh và giải mã từ camera mô phỏng / "
+            "On: codes are drawn into camera frames and decoded from pixels"
+        )
+        camera.toggled.connect(self.codes_via_camera.emit)
         paper = QCheckBox("Máy in hết giấy / Printer out of paper")
         paper.setObjectName("chk_printer_out_of_paper")
         paper.toggled.connect(self.printer_out_of_paper.emit)
         offline = QCheckBox("Mất kết nối bệnh viện / Hospital offline")
         offline.setObjectName("chk_hospital_offline")
         offline.toggled.connect(self.hospital_offline.emit)
-        for widget in (unknown, faulty, cloned, take, paper, offline):
+        for widget in (unknown, faulty, cloned, take, camera, paper, offline):
             row.addWidget(widget)
         return box
 

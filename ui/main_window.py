@@ -162,6 +162,16 @@ class KioskWindow(QMainWindow):
         self._place_back_button()
         self._style_widgets()
 
+    def set_camera_preview(self, preview: QWidget) -> None:
+        """The live camera picture, shown on the welcome screen where the patient aims."""
+        from ui.screens.welcome import WelcomePage  # loaded with the first screen anyway
+
+        welcome = self._page(Screen.WELCOME)
+        assert isinstance(welcome, WelcomePage)
+        welcome.show_camera(preview)
+        if self._metrics is not None:
+            welcome.apply_metrics(self._metrics)
+
     def current_page(self) -> Page:
         return self._page(self._state.screen if self._state else Screen.WELCOME)
 

@@ -86,8 +86,11 @@ class FrameDecoder:
 
     def __init__(self, settings: DecoderSettings | None = None) -> None:
         self.settings = settings or DecoderSettings()
+        # Kept as text: a zxing-cpp object held until interpreter exit makes nanobind report
+        # it as leaked; making it per read costs microseconds.
+        self._formats = ",".join(self.settings.formats)
         try:
-            self._formats = zxingcpp.barcode_formats_from_str(",".join(self.settings.formats))
+            zxingcpp.barcode_formats_from_str(self._formats)
         except ValueError as error:
             raise ValueError(f"unknown barcode format in {self.settings.formats}") from error
 
@@ -123,7 +126,7 @@ class FrameDecoder:
     def _read(self, image: np.ndarray, **options: object) -> list[zxingcpp.Barcode]:
         return zxingcpp.read_barcodes(
             image,
-            formats=self._formats,
+            formats=zxingcpp.barcode_formats_from_str(self._formats),
             try_rotate=self.settings.try_rotate,
             try_invert=self.settings.try_invert,
             text_mode=zxingcpp.TextMode.Plain,

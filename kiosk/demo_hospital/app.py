@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 MAX_HISTORY = 50
 MAX_PAYLOAD_CHARS = 4096  # IdentityPayload.payload in the contract
+MAX_LEASE = 50  # QueueNumberLeaseRequest.count in the contract
 DEFAULT_HISTORY = 10
 
 _CITIZEN_ID = re.compile(r"\d{12}")
@@ -125,6 +126,7 @@ def create_app(
         Route("/v1/patients/{patient_id}/appointments", handlers.appointments, methods=["GET"]),
         Route("/v1/patients/{patient_id}/visits", handlers.past_visits, methods=["GET"]),
         Route("/v1/visits", handlers.register_visit, methods=["POST"]),
+        Route("/v1/queue-numbers/lease", handlers.lease_queue_numbers, methods=["POST"]),
     ]
     middleware = [Middleware(_CountingMiddleware, counter=counter)]
     if token:
@@ -215,6 +217,9 @@ class _Handlers:
 
     async def register_visit(self, request: Request) -> Response:
         return await self._idempotent(request, _visit_fields, self.store.finish_register_visit)
+
+    async def lease_queue_numbers(self, request: Request) -> Response:
+        return await self._idempotent(request, _lease_fields, self.store.finish_lease)
 
     async def _idempotent(
         self,
@@ -343,10 +348,22 @@ def _patient_fields(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_IDENTITY_CHECKS = frozenset(
+    {"chip_verified", "chip_read", "chip_failed", "card_skipped", "not_checked"}
+)
+
+
 def _visit_fields(body: dict[str, Any]) -> dict[str, Any]:
     keys = {"kiosk_id", "patient_id", "department_code", "service", "priority", "appointment_id"}
-    _exact_keys(body, keys)
+    _exact_keys(body, keys | ({"leased_queue_number", "identity_check"} & body.keys()))
+    leased = body.get("leased_queue_number")
+    if leased is not None:
+        leased = _integer(leased, "leased_queue_number", 1, None)
     return {
+        "leased_queue_number": leased,
+        "identity_check": _enum(
+            body.get("identity_check", "not_checked"), "identity_check", _IDENTITY_CHECKS
+        ),
         "kiosk_id": _string(body["kiosk_id"], "kiosk_id", 64),
         "patient_id": _string(body["patient_id"], "patient_id", 64),
         "department_code": _string(body["department_code"], "department_code", 32),
@@ -354,6 +371,29 @@ def _visit_fields(body: dict[str, Any]) -> dict[str, Any]:
         "priority": _enum(body["priority"], "priority", _PRIORITIES),
         "appointment_id": _string(body["appointment_id"], "appointment_id", 64, nullable=True),
     }
+
+
+def _lease_fields(body: dict[str, Any]) -> dict[str, Any]:
+    _exact_keys(body, {"kiosk_id", "department_code", "day", "queue", "count"})
+    day = body["day"]
+    if not isinstance(day, str):
+        raise _invalid("day must be a date yyyy-mm-dd")
+    return {
+        "kiosk_id": _string(body["kiosk_id"], "kiosk_id", 64),
+        "department_code": _string(body["department_code"], "department_code", 32),
+        "day": _iso_date(day, "day").isoformat(),
+        "queue": _enum(body["queue"], "queue", frozenset({"normal", "priority"})),
+        "count": _integer(body["count"], "count", 1, MAX_LEASE),
+    }
+
+
+def _integer(value: Any, name: str, minimum: int, maximum: int | None) -> int:
+    # bool is an int in Python but not in JSON.
+    in_range = isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+    if not in_range or (maximum is not None and value > maximum):
+        upper = f" and at most {maximum}" if maximum is not None else ""
+        raise _invalid(f"{name} must be an integer of at least {minimum}{upper}")
+    return int(value)
 
 
 def _idempotency_key(request: Request) -> str:

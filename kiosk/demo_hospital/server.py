@@ -19,7 +19,7 @@ from uvicorn.server import Server
 
 from kiosk.demo_hospital.app import RequestCounter, create_app
 from kiosk.demo_hospital.faults import FaultSwitch
-from kiosk.demo_hospital.store import HospitalStore, count_registrations
+from kiosk.demo_hospital.store import HospitalStore, count_registrations, last_identity_check
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +111,9 @@ class DemoHospitalServer:
 
     def visits_registered(self) -> int:
         return count_registrations(self.db_path)
+
+    def last_identity_check(self) -> str | None:
+        return last_identity_check(self.db_path)
 
     def registrations_for_key(self, idempotency_key: str) -> int:
         """How many visits were registered under this key: exactly-once means 1."""

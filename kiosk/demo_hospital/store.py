@@ -22,7 +22,7 @@ from kiosk.demo_hospital.errors import ApiError
 from kiosk.demo_hospital.seed import seed_database
 from kiosk.demo_hospital.vietnam import VIETNAM_TZ
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 IDEMPOTENCY_RETENTION = timedelta(hours=24)
 ACCEPTED_INSURANCE_RESULTS = frozenset({"000", "001", "002", "003", "004"})
 
@@ -62,9 +62,20 @@ CREATE TABLE registrations (
     patient_id TEXT NOT NULL, department_code TEXT NOT NULL, service TEXT NOT NULL,
     priority TEXT NOT NULL, appointment_id TEXT, queue TEXT NOT NULL,
     queue_number INTEGER NOT NULL, people_ahead INTEGER NOT NULL,
-    estimated_wait_minutes INTEGER NOT NULL, registered_at TEXT NOT NULL
+    estimated_wait_minutes INTEGER NOT NULL, registered_at TEXT NOT NULL,
+    identity_check TEXT NOT NULL
 );
 CREATE INDEX registrations_by_key ON registrations (idempotency_key);
+CREATE INDEX registrations_by_number ON registrations
+    (substr(registered_at, 1, 10), department_code, queue, queue_number);
+-- Numbers reserved for one kiosk: never handed to anybody else (see queues.last_number).
+CREATE TABLE queue_leases (
+    lease_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, day TEXT NOT NULL,
+    department_code TEXT NOT NULL REFERENCES departments,
+    queue TEXT NOT NULL CHECK (queue IN ('normal', 'priority')),
+    first INTEGER NOT NULL, last INTEGER NOT NULL, created_at TEXT NOT NULL
+);
+CREATE INDEX queue_leases_by_queue ON queue_leases (day, department_code, queue, kiosk_id);
 CREATE TABLE idempotency (
     scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('in_progress', 'done')),
@@ -75,7 +86,7 @@ CREATE TABLE idempotency (
 # In dependency order: a table only references tables before it.
 _TABLES = (
     "meta", "departments", "patients", "appointments", "past_visits", "queues",
-    "registrations", "idempotency",
+    "registrations", "queue_leases", "idempotency",
 )  # fmt: skip
 
 Answer = tuple[int, dict[str, Any]]
@@ -251,6 +262,9 @@ class HospitalStore:
     def finish_register_visit(self, scope: str, key: str, fields: dict[str, Any]) -> Claim:
         return self._finish(scope, key, lambda: self._register_visit(key, fields))
 
+    def finish_lease(self, scope: str, key: str, fields: dict[str, Any]) -> Claim:
+        return self._finish(scope, key, lambda: self._lease(fields))
+
     # --- internals ---------------------------------------------------------------------
 
     def _finish(self, scope: str, key: str, work: Callable[[], Answer]) -> Claim:
@@ -334,20 +348,22 @@ class HospitalStore:
         clock = datetime.now(VIETNAM_TZ).time().replace(microsecond=0)
         registered_at = datetime.combine(self.today, clock, VIETNAM_TZ)
         queue = "normal" if fields["priority"] == "none" else "priority"
-        self._conn.execute(
-            "INSERT OR IGNORE INTO queues VALUES (?, ?, ?, 0, 0)", (day, department["code"], queue)
-        )
-        counter = self._conn.execute(
-            "SELECT last_number, served FROM queues"
-            " WHERE day = ? AND department_code = ? AND queue = ?",
-            (day, department["code"], queue),
-        ).fetchone()
-        people_ahead = counter["last_number"] - counter["served"]
-        queue_number = counter["last_number"] + 1
-        self._conn.execute(
-            "UPDATE queues SET last_number = ? WHERE day = ? AND department_code = ? AND queue = ?",
-            (queue_number, day, department["code"], queue),
-        )
+        counter = self._queue_counter(day, department["code"], queue)
+        leased = fields.get("leased_queue_number")
+        if leased is not None and self._leased_and_free(
+            fields["kiosk_id"], day, department["code"], queue, leased
+        ):
+            # Printed on a provisional ticket while the kiosk was offline: keep it.
+            queue_number = leased
+            people_ahead = max(0, leased - 1 - counter["served"])
+        else:
+            people_ahead = counter["last_number"] - counter["served"]
+            queue_number = counter["last_number"] + 1
+            self._conn.execute(
+                "UPDATE queues SET last_number = ?"
+                " WHERE day = ? AND department_code = ? AND queue = ?",
+                (queue_number, day, department["code"], queue),
+            )
         (count,) = self._conn.execute(
             "SELECT count(*) FROM registrations WHERE substr(registered_at, 1, 10) = ?", (day,)
         ).fetchone()
@@ -362,13 +378,78 @@ class HospitalStore:
             "registered_at": registered_at.isoformat(),
         }
         self._conn.execute(
-            "INSERT INTO registrations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO registrations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (visit["visit_id"], key, fields["kiosk_id"], patient["patient_id"],
              department["code"], fields["service"], fields["priority"], appointment_id, queue,
              queue_number, people_ahead, visit["estimated_wait_minutes"],
-             visit["registered_at"]),
+             visit["registered_at"], fields["identity_check"]),
         )  # fmt: skip
         return 201, {"visit": visit}
+
+    def _lease(self, fields: dict[str, Any]) -> Answer:
+        day = self.today.isoformat()
+        if fields["day"] != day:
+            raise ApiError(400, "invalid_request", "day must be the hospital's current day")
+        code, queue, count = fields["department_code"], fields["queue"], fields["count"]
+        department = self._conn.execute(
+            "SELECT 1 FROM departments WHERE code = ?", (code,)
+        ).fetchone()
+        if department is None:
+            raise ApiError(404, "department_not_found", "no department with this code")
+        counter = self._queue_counter(day, code, queue)
+        first = counter["last_number"] + 1
+        last = first + count - 1
+        # The block moves the queue's counter past it: nobody else can be given these numbers.
+        self._conn.execute(
+            "UPDATE queues SET last_number = ? WHERE day = ? AND department_code = ? AND queue = ?",
+            (last, day, code, queue),
+        )
+        (leases,) = self._conn.execute("SELECT count(*) FROM queue_leases").fetchone()
+        lease_id = f"L{self.today:%Y%m%d}-{leases + 1:05d}"
+        self._conn.execute(
+            "INSERT INTO queue_leases VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (lease_id, fields["kiosk_id"], day, code, queue, first, last,
+             datetime.now(UTC).isoformat()),
+        )  # fmt: skip
+        lease = {
+            "lease_id": lease_id,
+            "kiosk_id": fields["kiosk_id"],
+            "department_code": code,
+            "day": day,
+            "queue": queue,
+            "first": first,
+            "last": last,
+        }
+        return 201, {"lease": lease}
+
+    def _queue_counter(self, day: str, department_code: str, queue: str) -> sqlite3.Row:
+        self._conn.execute(
+            "INSERT OR IGNORE INTO queues VALUES (?, ?, ?, 0, 0)", (day, department_code, queue)
+        )
+        row: sqlite3.Row = self._conn.execute(
+            "SELECT last_number, served FROM queues"
+            " WHERE day = ? AND department_code = ? AND queue = ?",
+            (day, department_code, queue),
+        ).fetchone()
+        return row
+
+    def _leased_and_free(
+        self, kiosk_id: str, day: str, department_code: str, queue: str, number: int
+    ) -> bool:
+        """True if `number` is in one of this kiosk's leases and no visit has it yet."""
+        leased = self._conn.execute(
+            "SELECT 1 FROM queue_leases WHERE day = ? AND department_code = ? AND queue = ?"
+            " AND kiosk_id = ? AND first <= ? AND ? <= last",
+            (day, department_code, queue, kiosk_id, number, number),
+        ).fetchone()
+        if leased is None:
+            return False
+        taken = self._conn.execute(
+            "SELECT 1 FROM registrations WHERE substr(registered_at, 1, 10) = ?"
+            " AND department_code = ? AND queue = ? AND queue_number = ?",
+            (day, department_code, queue, number),
+        ).fetchone()
+        return taken is None
 
     def _one_patient(self, where: str, args: tuple[str, ...]) -> dict[str, Any] | None:
         with self._lock:
@@ -463,3 +544,15 @@ def count_registrations(db_path: Path, idempotency_key: str | None = None) -> in
     finally:
         conn.close()
     return int(count)
+
+
+def last_identity_check(db_path: Path) -> str | None:
+    """How the kiosk checked the identity of the last registered visit (what staff would see)."""
+    conn = sqlite3.connect(db_path)
+    try:
+        row = conn.execute(
+            "SELECT identity_check FROM registrations ORDER BY rowid DESC LIMIT 1"
+        ).fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else None

@@ -6,6 +6,7 @@ to do next without knowing whether the hospital speaks REST or FHIR.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -46,6 +47,24 @@ class HospitalRejected(HospitalError):
         self.message = message
 
 
+@dataclass(frozen=True)
+class NumberLease:
+    """Queue numbers `first`..`last` reserved for one kiosk, department, day and queue.
+
+    The hospital never gives these numbers to anybody else; a visit registered with one of
+    them (`register_visit(..., leased_number=n)`) keeps it. A kiosk leases while online and
+    prints the numbers on tickets while the hospital is unreachable.
+    """
+
+    lease_id: str
+    kiosk_id: str
+    department_code: str
+    day: date
+    priority_queue: bool  # the department's priority queue, which has its own numbers
+    first: int
+    last: int
+
+
 class HospitalApi(Protocol):
     def health(self) -> bool:
         """True when the hospital answers and says it is ready."""
@@ -78,8 +97,26 @@ class HospitalApi(Protocol):
         """The latest `limit` visits, newest first; only fetched when the patient asks."""
         ...
 
-    def register_visit(self, checkin: CheckIn) -> Registration:
-        """Register the visit; the same idempotency key always yields the same ticket."""
+    def register_visit(self, checkin: CheckIn, *, leased_number: int | None = None) -> Registration:
+        """Register the visit; the same idempotency key always yields the same ticket.
+
+        `leased_number`: a number of this kiosk's lease for the department, day and queue,
+        already printed on a provisional ticket; the hospital keeps it when it can and
+        otherwise gives a new one (the answer says which).
+        """
+        ...
+
+    def lease_queue_numbers(
+        self,
+        *,
+        kiosk_id: str,
+        department_code: str,
+        day: date,
+        priority_queue: bool,
+        count: int,
+        idempotency_key: str,
+    ) -> NumberLease:
+        """Reserve `count` consecutive queue numbers for this kiosk (idempotent by key)."""
         ...
 
     def close(self) -> None:

@@ -38,6 +38,7 @@ from kiosk.hospital.api import (
     HospitalProtocolError,
     HospitalRejected,
     HospitalUnavailable,
+    NumberLease,
 )
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ T = TypeVar("T")
 
 MAX_HISTORY = 50  # the contract's maximum for ?limit
 MAX_RESOLVE_PAYLOAD = 4096  # the contract's maximum for IdentityPayload.payload
+MAX_LEASE = 50  # the contract's maximum for QueueNumberLeaseRequest.count
 _MAX_BODY_BYTES = 2 * 1024 * 1024
 _BACKOFF_FIRST = 0.1  # seconds before the first retry; doubles, capped
 _BACKOFF_CAP = 0.5
@@ -221,15 +223,45 @@ class RestHospitalClient:
         )
         return self._decode(wire.decode_visits, body, template)
 
-    def register_visit(self, checkin: CheckIn) -> Registration:
+    def register_visit(self, checkin: CheckIn, *, leased_number: int | None = None) -> Registration:
+        if leased_number is not None and leased_number < 1:
+            raise ValueError("a leased queue number is at least 1")
         body = self._call(
             "POST",
             "/v1/visits",
             expect=201,
-            json_body=wire.visit_body(checkin),
+            json_body=wire.visit_body(checkin, leased_number),
             idempotency_key=checkin.idempotency_key,
         )
         return self._decode(wire.decode_registration, body, "/v1/visits")
+
+    def lease_queue_numbers(
+        self,
+        *,
+        kiosk_id: str,
+        department_code: str,
+        day: date,
+        priority_queue: bool,
+        count: int,
+        idempotency_key: str,
+    ) -> NumberLease:
+        if not 1 <= count <= MAX_LEASE:
+            raise ValueError(f"count must be from 1 to {MAX_LEASE}")
+        template = "/v1/queue-numbers/lease"
+        body = self._call(
+            "POST",
+            template,
+            expect=201,
+            json_body=wire.lease_body(
+                kiosk_id=kiosk_id,
+                department_code=department_code,
+                day=day,
+                priority_queue=priority_queue,
+                count=count,
+            ),
+            idempotency_key=idempotency_key,
+        )
+        return self._decode(wire.decode_lease, body, template)
 
     def close(self) -> None:
         self._client.close()

@@ -24,6 +24,7 @@ from kiosk.domain import (
     Sex,
     Visit,
 )
+from kiosk.hospital.api import NumberLease
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"\d{4}")
@@ -31,6 +32,7 @@ _INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 _CITIZEN_ID = re.compile(r"\d{12}")
 _RESULT_CODE = re.compile(r"\d{3}")
 _ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")
+_QUEUES = ("normal", "priority")
 
 
 class WireError(ValueError):
@@ -166,6 +168,26 @@ def decode_registration(body: Any) -> Registration:
     )
 
 
+def decode_lease(body: Any) -> NumberLease:
+    item = _Object(body, "$").obj("lease")
+    queue = item.text("queue")
+    if queue not in _QUEUES:
+        raise WireError(f"{item.where}.queue: expected normal or priority")
+    first = item.integer("first", minimum=1)
+    last = item.integer("last", minimum=1)
+    if last < first:
+        raise WireError(f"{item.where}.last: expected an integer >= first")
+    return NumberLease(
+        lease_id=item.text("lease_id"),
+        kiosk_id=item.text("kiosk_id"),
+        department_code=item.text("department_code"),
+        day=item.day("day"),
+        priority_queue=queue == "priority",
+        first=first,
+        last=last,
+    )
+
+
 def decode_error(body: Any) -> tuple[str, str]:
     """(code, message) of the contract's error body."""
     error = _Object(body, "$").obj("error")
@@ -184,14 +206,31 @@ def new_patient_body(identity: Identity) -> dict[str, Any]:
     }
 
 
-def visit_body(checkin: CheckIn) -> dict[str, Any]:
-    return {
+def visit_body(checkin: CheckIn, leased_number: int | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "kiosk_id": checkin.kiosk_id,
         "patient_id": checkin.patient_id,
         "department_code": checkin.department_code,
         "service": checkin.service.value,
         "priority": checkin.priority.value,
         "appointment_id": checkin.appointment_id,
+        "identity_check": checkin.identity_check.value,
+    }
+    if leased_number is not None:
+        # Only when there is one: hospitals without leases see the body they always saw.
+        body["leased_queue_number"] = leased_number
+    return body
+
+
+def lease_body(
+    *, kiosk_id: str, department_code: str, day: date, priority_queue: bool, count: int
+) -> dict[str, Any]:
+    return {
+        "kiosk_id": kiosk_id,
+        "department_code": department_code,
+        "day": day.isoformat(),
+        "queue": "priority" if priority_queue else "normal",
+        "count": count,
     }
 
 

@@ -15,6 +15,9 @@ read ratios and medians) and all of them are written to bench.json.
     qr        decode rate and false reads on a generated camera image set, ours vs zxing-cpp
               defaults, OpenCV and pyzbar; ms per 1280x720 frame; preview fps and worst GUI
               stall while decoding (tests/benchmarks/qr.py).
+    offline   outbox commit p95 (synchronous=FULL) vs synchronous=OFF; 1,000 queued check-ins
+              synced to the demo hospital; time to offline and back online
+              (tests/benchmarks/offline.py).
     startup   `kiosk --demo --smoke` to an interactive welcome screen vs a bare PySide6 window.
     memory    resident set after 1,000 check-ins vs after the first 50.
     bundle    the frozen one-folder app (dist/kiosk, from `sh packaging/build.sh`): `--demo
@@ -554,8 +557,15 @@ def bench_qr(data_dir: Path) -> Results:
     return run_qr(data_dir)
 
 
+def bench_offline(data_dir: Path) -> Results:
+    from offline import bench_offline as run_offline
+
+    return run_offline(data_dir)
+
+
 BENCHMARKS: dict[str, Callable[[Path], Results]] = {
     "chip": bench_chip,
+    "offline": bench_offline,
     "ticket": bench_ticket,
     "qr": bench_qr,
     "checkin": bench_checkin,

@@ -256,7 +256,7 @@ def test_headers_sent() -> None:
     assert request.headers["idempotency-key"] == '"we\\"ird\\\\key"'  # RFC 8941 sf-string
     assert json.loads(request.content) == {
         "kiosk_id": "k", "patient_id": "BN1", "department_code": "NOI", "service": "paid",
-        "priority": "none", "appointment_id": None,
+        "priority": "none", "appointment_id": None, "identity_check": "not_checked",
     }  # fmt: skip
 
 

@@ -8,6 +8,7 @@ import logging
 from PySide6.QtWidgets import QLabel
 
 from kiosk.app import KioskApp
+from kiosk.demo_devices import CODE_FRAMES
 from kiosk.domain import IdentityCheck
 from kiosk.flow import Language, Screen
 from kiosk.walkthrough import (
@@ -237,6 +238,7 @@ def test_a_chip_verified_check_in_says_so_on_screen_and_on_paper(driver: Driver)
     walk_in_insurance(driver)
     job = last_ticket(driver.kiosk)
     assert job.ticket.identity_check is IdentityCheck.CHIP_VERIFIED
+    assert driver.kiosk.demo_hospital.last_identity_check() == "chip_verified"
 
 
 def test_the_summary_shows_the_chip_verified_the_patient(driver: Driver) -> None:
@@ -257,6 +259,7 @@ def test_a_chip_that_fails_falls_back_to_the_code_and_alerts_staff(driver: Drive
     faulty_chip(driver)
     assert registered.count == 1
     assert last_ticket(driver.kiosk).ticket.identity_check is IdentityCheck.CHIP_FAILED
+    assert driver.kiosk.demo_hospital.last_identity_check() == "chip_failed"
     assert any("chip not read" in alert for alert in alerts)
 
 
@@ -278,4 +281,26 @@ def test_a_card_taken_away_mid_read_can_be_placed_again(driver: Driver) -> None:
     state = driver.wait_for(Screen.PATIENT_SUMMARY)
     driver.devices.take_card_away()
     assert state.identity_check is IdentityCheck.CHIP_VERIFIED
+    driver.step("btn_cancel", Screen.WELCOME)
+
+
+def test_a_code_held_up_to_the_camera_is_read_from_its_pixels(driver: Driver) -> None:
+    camera = driver.kiosk.camera
+    assert camera is not None and camera.preview is not None
+    driver.wait_for(Screen.WELCOME)
+    shown = camera.preview.frames_shown
+    simulated = driver.kiosk.backends.camera.simulated
+    held_until = simulated.frames_delivered + CODE_FRAMES
+    driver.devices.set_via_camera(True)
+    try:
+        driver.devices.show_cccd_qr("walk_in_paid")
+        state = driver.wait_for(Screen.PLACE_CARD)
+    finally:
+        driver.devices.set_via_camera(False)
+    # The patient lowers the code before cancelling (held up, it would start a new session).
+    driver.wait_until(lambda _: simulated.frames_delivered > held_until, "the code lowered")
+    assert state.identity is not None and state.identity.citizen_id == driver.devices.citizen_id(
+        "walk_in_paid"
+    )
+    assert camera.preview.frames_shown > shown  # the welcome screen showed the live picture
     driver.step("btn_cancel", Screen.WELCOME)

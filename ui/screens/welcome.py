@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.flow import FlowState, Pressed
 from ui.screens.base import Page, Send
@@ -18,6 +18,7 @@ class _Option(QFrame):
         super().__init__()
         self.setProperty("card", True)
         self.icons = [Icon(kind) for kind in icons]
+        self.preview: QWidget | None = None
         self.heading = label("heading")
         self.detail = label("body")
         for text in (self.heading, self.detail):
@@ -34,7 +35,16 @@ class _Option(QFrame):
         self.box.addWidget(self.detail)
         self.box.addStretch(1)
 
+    def show_camera(self, preview: QWidget) -> None:
+        """The live picture takes the icons' place: people aim better seeing themselves."""
+        for icon in self.icons:
+            icon.hide()
+        self.preview = preview
+        self.box.insertWidget(0, preview)
+
     def apply_metrics(self, m: Metrics) -> None:
+        if self.preview is not None:
+            self.preview.setFixedHeight(m.px(300 if m.portrait else 360))
         side = m.px(170 if m.portrait else 150)
         for icon in self.icons:
             icon.set_side(side)
@@ -63,6 +73,9 @@ class WelcomePage(Page):
         self.content.addStretch(2)
         self.content.addWidget(self.keypad)
         self.content.addWidget(self.emergency)
+
+    def show_camera(self, preview: QWidget) -> None:
+        self.qr.show_camera(preview)
 
     def show_state(self, state: FlowState) -> None:
         self.title.setText(self.tr("Welcome! Check in for your visit here."))
