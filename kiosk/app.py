@@ -35,6 +35,7 @@ from kiosk.flow import (
     Event,
     FlowSettings,
     FlowState,
+    HospitalReachable,
     IdentityPresented,
     IdleTimeout,
     ReadCard,
@@ -47,15 +48,19 @@ from kiosk.systemd import SystemdNotifier
 if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, not at start
     from drivers.camera.decoder import DecodedCode
     from drivers.card.cccd_reader import ChipReadResult
+    from drivers.printer.escpos_printer import PrinterStatus
     from drivers.printer.simulated import SimulatedPrinter
+    from drivers.scanner.errors import ScannerError
     from drivers.scanner.simulated import SimulatedScanner
     from kiosk.backends import Backends, CameraDevices
     from kiosk.demo_devices import DemoDevices
     from kiosk.demo_hospital.server import DemoHospitalServer
-    from kiosk.hospital.rest import RestHospitalClient
+    from kiosk.hospital.api import HospitalApi
     from kiosk.identity import RepeatFilter
     from kiosk.shell import EffectRunner
+    from offline_cache import HealthSnapshot
     from ui.camera_view import CameraScanner, CameraStatus, FrameSource
+    from ui.wedge_filter import WedgeKeyFilter
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +162,7 @@ class KioskApp(QObject):
     backends_failed = Signal(str)
     _built = Signal(object)  # Backends or the exception that stopped them, from the builder thread
     _scanned = Signal(str)  # raw scanner payloads, from the scanner's thread
+    _device_alert = Signal(str)  # printer and scanner trouble, from their threads
 
     def __init__(
         self,
@@ -190,6 +196,7 @@ class KioskApp(QObject):
             ticket_seconds=config.kiosk.ticket_seconds,
             default_language=config.language,
             read_chip=config.card.reader != "none",
+            offline=config.offline.enabled,
         )
         self.controller = FlowController(CheckInFlow(settings, new_key=_new_idempotency_key))
         install_font(bundled_font_path())
@@ -203,6 +210,10 @@ class KioskApp(QObject):
         self._builder: threading.Thread | None = None
         self._built.connect(self._attach, Qt.ConnectionType.QueuedConnection)
         self._scanned.connect(self._read_code, Qt.ConnectionType.QueuedConnection)
+        self._device_alert.connect(
+            self.controller.staff_alert.emit, Qt.ConnectionType.QueuedConnection
+        )
+        self._wedge: WedgeKeyFilter | None = None
         self._repeats: RepeatFilter | None = None
         self.controller.state_changed.connect(self._session_ended)
         self._systemd = SystemdNotifier()
@@ -273,10 +284,26 @@ class KioskApp(QObject):
         if built.camera is not None:
             self._start_camera(built.camera)
         built.scanner.set_listener(self._code_scanned)
-        self.controller.attach_runner(
-            EffectRunner(built.hospital, built.printer, self.controller.post, datetime.now),
-            self._card_effect,
+        built.set_printer_status_listener(self._printer_status)
+        built.set_scanner_error_listener(self._scanner_error)
+        if built.scanner.wedge is not None:
+            from ui.wedge_filter import WedgeKeyFilter
+
+            # A keyboard-wedge scanner types into the window: its bursts are caught here.
+            self._wedge = WedgeKeyFilter(built.scanner.wedge, parent=self)
+            self._wedge.payload_read.connect(self._read_code)
+            QCoreApplication.instance().installEventFilter(self._wedge)
+        offline = built.offline
+        runner = EffectRunner(
+            built.hospital,
+            built.printer,
+            self.controller.post,
+            datetime.now,
+            offline=offline.link if offline is not None else None,
         )
+        self.controller.attach_runner(runner, self._card_effect)
+        if offline is not None:
+            offline.start(self._health_changed)
         if self.panel is None and self._panel_wanted:
             self._show_panel()
         self._systemd.ready()
@@ -288,7 +315,7 @@ class KioskApp(QObject):
         return self.backends
 
     @property
-    def hospital(self) -> RestHospitalClient:
+    def hospital(self) -> HospitalApi:
         return self._ready().hospital
 
     @property
@@ -325,6 +352,8 @@ class KioskApp(QObject):
             self._show_panel()
 
     def close(self) -> None:
+        if self._wedge is not None:
+            QCoreApplication.instance().removeEventFilter(self._wedge)
         self.controller.shutdown()
         if self.camera is not None:
             self.camera.stop()
@@ -340,6 +369,31 @@ class KioskApp(QObject):
             self._temp.cleanup()
 
     # Device callbacks may come from any thread: they only post events.
+
+    def _printer_status(self, status: PrinterStatus) -> None:
+        """From the printer's polling thread."""
+        from kiosk.backends import printer_alert
+
+        alert = printer_alert(status)
+        log.warning("staff alert: %s", alert)
+        self._device_alert.emit(alert)
+
+    def _scanner_error(self, error: ScannerError) -> None:
+        """From the scanner's thread."""
+        log.warning("staff alert: scanner %s", error.problem.value)
+        self._device_alert.emit(f"scanner: {error.problem.value}")
+
+    def _health_changed(self, snapshot: HealthSnapshot) -> None:
+        """From the health monitor's thread."""
+        from offline_cache import Connectivity
+
+        online = snapshot.state is Connectivity.ONLINE
+        log.warning(
+            "hospital %s; %d check-ins waiting in the outbox",
+            "back online" if online else "unreachable: serving offline",
+            snapshot.outbox_size,
+        )
+        self.controller.post(HospitalReachable(online))
 
     def _start_camera(self, camera: CameraDevices) -> None:
         """The camera runs all the time: a code held up is read on any screen that takes one

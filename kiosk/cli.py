@@ -83,13 +83,24 @@ def _run(argv: list[str]) -> int:
     return _run_qt(config, args, started)
 
 
+def data_dir(config: Config) -> Path:
+    if config.kiosk.data_dir:
+        folder = Path(config.kiosk.data_dir)
+    else:
+        state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+        folder = state / "hospital-kiosk"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
 def _run_qt(config: Config, args: argparse.Namespace, started: float) -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import KioskApp
 
     qt_app = QApplication.instance() or QApplication([sys.argv[0]])
-    kiosk = KioskApp(config, demo=args.demo)
+    # A demo starts afresh in a temporary folder; a real kiosk's outbox survives restarts.
+    kiosk = KioskApp(config, demo=args.demo, data_dir=None if args.demo else data_dir(config))
     try:
         if args.walkthrough:
             from kiosk.walkthrough import run_walkthrough
@@ -168,8 +179,13 @@ def _config_check(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: kiosk config check FILE", file=sys.stderr)
         return 2
+    from kiosk.backends import check_printer_profile, ticket_template
+
     try:
-        load_config(Path(argv[0]))
+        config = load_config(Path(argv[0]))
+        # What only the device libraries can tell: a printer model they know, a logo that loads.
+        check_printer_profile(config.printer.profile)
+        ticket_template(config.ticket)
     except ConfigError as error:
         print(f"{argv[0]}: {error}", file=sys.stderr)
         return 1

@@ -29,6 +29,7 @@ class KioskSection:
     idle_seconds: float = 60.0
     ticket_seconds: float = 20.0
     fullscreen: bool = True
+    data_dir: str = ""  # the outbox, caches, logs; "" = $XDG_STATE_HOME/hospital-kiosk (demo: temp)
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,64 @@ class HospitalSection:
     deadline: float = 8.0
 
 
+# The optional parts of a ticket, as drivers/printer/layout.py TicketField names them.
+TICKET_FIELDS = (
+    "hospital_name",
+    "title",
+    "department",
+    "room",
+    "directions",
+    "patient_name",
+    "birth_year",
+    "service",
+    "identity_check",
+    "wait",
+    "issued_at",
+    "visit_qr",
+    "footer",
+)
+
+
 @dataclass(frozen=True)
 class TicketSection:
-    footer: str = "Xin cảm ơn quý khách. Chúc quý khách mau khỏe!"
+    footer: str = "Xin cảm ơn quý khách. Chúc quý khách mau khỏe!"  # an array: one line each
     paper_width_mm: int = 80
+    hidden_fields: tuple[str, ...] = ()  # parts of TICKET_FIELDS left off the ticket
+    logo: str = ""  # an image file printed at the top; "" = none
+    native_text: bool = True  # the printer's own font for ASCII (queue number) where it fits
+    native_qr: bool = True  # the printer draws the QR code itself where its profile can
 
 
 @dataclass(frozen=True)
 class PrinterSection:
     kind: str = "simulated"
     output_dir: str = ""  # where the simulated printer saves each ticket's bytes and PNG
+    host: str = ""  # network
+    port: int = 9100  # network
+    vendor_id: str = ""  # usb, hex as lsusb shows it ("04b8")
+    product_id: str = ""  # usb, hex
+    in_endpoint: str = "82"  # usb, hex; some clones use other endpoints
+    out_endpoint: str = "01"  # usb, hex
+    device: str = ""  # serial, e.g. /dev/ttyUSB0
+    baudrate: int = 9600  # serial
+    cups_printer: str = ""  # cups: a raw queue's name
+    path: str = ""  # file: a device node such as /dev/usb/lp0
+    profile: str = "TM-T20II"  # the python-escpos capability profile of the model
+    connect_timeout: float = 2.0
+    read_timeout: float = 0.5  # one status answer
+    write_timeout: float = 5.0  # a write making no progress
+    min_bytes_per_second: float = 0.0  # the slowest transfer accepted; 0 = as the kind allows
+    poll_seconds: float = 5.0  # status check interval; 0 = only around each ticket
+
+
+@dataclass(frozen=True)
+class ScannerSection:
+    kind: str = "simulated"  # serial | wedge (keyboard emulation) | simulated (the demo's) | none
+    device: str = ""  # serial, e.g. /dev/ttyACM0
+    baudrate: int = 9600  # serial
+    frame_suffix: str = ""  # serial: what ends a code; "" = CR, LF or CRLF
+    wedge_max_gap: float = 0.03  # wedge: seconds between a scanner's keys (people are slower)
+    wedge_min_length: int = 4  # wedge: shorter fast bursts are a person's key rollover
 
 
 @dataclass(frozen=True)
@@ -72,13 +121,26 @@ class CameraSection:
 
 
 @dataclass(frozen=True)
+class OfflineSection:
+    enabled: bool = True  # provisional tickets from the kiosk's own store when the hospital is down
+    folder: str = ""  # the store's folder; "" = offline/ in the kiosk's data folder
+    key_file: str = ""  # the store's encryption key, kept apart; "" = offline.key in the folder
+    kiosk_prefix: str = ""  # printed before the kiosk's own provisional numbers; "" = kiosk.id
+    patient_cache_hours: float = 24.0  # how long a looked-up patient may be served offline
+    keep_days: int = 7  # synced check-ins are pruned after this many days
+    lease_block: int = 5  # numbers leased from the hospital per department while online; 0 = none
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     hospital: HospitalSection = field(default_factory=HospitalSection)
     ticket: TicketSection = field(default_factory=TicketSection)
     printer: PrinterSection = field(default_factory=PrinterSection)
+    scanner: ScannerSection = field(default_factory=ScannerSection)
     card: CardSection = field(default_factory=CardSection)
     camera: CameraSection = field(default_factory=CameraSection)
+    offline: OfflineSection = field(default_factory=OfflineSection)
 
     @property
     def language(self) -> Language:
@@ -88,7 +150,8 @@ class Config:
 _CHOICES: dict[str, tuple[str, ...]] = {
     "kiosk.language": tuple(language.value for language in Language),
     "ticket.paper_width_mm": ("58", "80"),
-    "printer.kind": ("simulated",),
+    "printer.kind": ("simulated", "network", "usb", "serial", "cups", "file"),
+    "scanner.kind": ("simulated", "serial", "wedge", "none"),
     "card.reader": ("pcsc", "simulated", "none"),
     "card.extended_length": ("auto", "on", "off"),
     "camera.source": ("qt", "simulated", "none"),
@@ -99,7 +162,15 @@ _POSITIVE = {
     "hospital.connect_timeout",
     "hospital.read_timeout",
     "hospital.deadline",
+    "printer.connect_timeout",
+    "printer.read_timeout",
+    "printer.write_timeout",
+    "printer.baudrate",
+    "scanner.baudrate",
+    "scanner.wedge_max_gap",
     "card.read_timeout",
+    "offline.patient_cache_hours",
+    "offline.keep_days",
 }
 
 
@@ -141,11 +212,18 @@ def _parse_section(name: str, section_type: Any, raw: dict[str, Any]) -> Any:
         if key not in known:
             raise ConfigError(dotted, f"unknown key (known: {', '.join(known)})")
         values[key] = _check_value(dotted, getattr(defaults, key), value)
-    return section_type(**values)
+    section = section_type(**values)
+    _check_required(name, section)
+    return section
 
 
 def _check_value(dotted: str, default: Any, value: Any) -> Any:
     expected = type(default)
+    if isinstance(value, list) and (expected is tuple or dotted in _LINES):
+        value = _strings(dotted, value)
+        value = "\n".join(value) if expected is str else tuple(value)
+    elif expected is tuple:
+        raise ConfigError(dotted, f"must be an array of strings, not {type(value).__name__}")
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if type(value) is not expected:
@@ -156,6 +234,10 @@ def _check_value(dotted: str, default: Any, value: Any) -> Any:
         raise ConfigError(dotted, "must be greater than 0")
     if dotted == "hospital.url" and not value.startswith(("http://", "https://")):
         raise ConfigError(dotted, "must start with http:// or https://")
+    if dotted == "offline.lease_block" and not 0 <= value <= 50:
+        raise ConfigError(dotted, "must be between 0 and 50")
+    if dotted == "offline.kiosk_prefix" and value and not (value.isascii() and value.isalnum()):
+        raise ConfigError(dotted, "letters and digits only (it is printed as plain text)")
     if dotted == "camera.max_side" and value < 64:
         raise ConfigError(dotted, "must be at least 64 (pixels): no code reads in less")
     if dotted == "card.reader_name":
@@ -165,7 +247,62 @@ def _check_value(dotted: str, default: Any, value: Any) -> Any:
             re.compile(value)
         except re.error as error:
             raise ConfigError(dotted, f"not a valid regular expression: {error}") from error
+    _check_device_value(dotted, value)
     return value
+
+
+# Keys that take an array of lines as well as one string.
+_LINES = {"ticket.footer"}
+_ITEM_CHOICES = {"ticket.hidden_fields": TICKET_FIELDS}
+_HEX_LIMITS = {
+    "printer.vendor_id": 0xFFFF,
+    "printer.product_id": 0xFFFF,
+    "printer.in_endpoint": 0xFF,
+    "printer.out_endpoint": 0xFF,
+}
+# What each printer and scanner kind cannot work without.
+_REQUIRED = {
+    ("printer", "network"): ("host",),
+    ("printer", "usb"): ("vendor_id", "product_id", "in_endpoint", "out_endpoint"),
+    ("printer", "serial"): ("device",),
+    ("printer", "cups"): ("cups_printer",),
+    ("printer", "file"): ("path",),
+    ("scanner", "serial"): ("device",),
+}
+
+
+def _strings(dotted: str, items: list[Any]) -> list[str]:
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise ConfigError(f"{dotted}[{index}]", f"must be a str, not {type(item).__name__}")
+        if dotted in _ITEM_CHOICES and item not in _ITEM_CHOICES[dotted]:
+            choices = ", ".join(_ITEM_CHOICES[dotted])
+            raise ConfigError(f"{dotted}[{index}]", f"must be one of {choices}")
+    return items
+
+
+def _check_device_value(dotted: str, value: Any) -> None:
+    if dotted in _HEX_LIMITS and value:
+        try:
+            number = int(value, 16)
+        except ValueError:
+            number = -1
+        if not 0 <= number <= _HEX_LIMITS[dotted]:
+            limit = f"{_HEX_LIMITS[dotted]:X}"
+            raise ConfigError(dotted, f'must be hexadecimal from 0 to {limit}, e.g. "04b8"')
+    if dotted == "printer.port" and not 1 <= value <= 65535:
+        raise ConfigError(dotted, "must be between 1 and 65535")
+    if dotted in ("printer.min_bytes_per_second", "printer.poll_seconds") and value < 0:
+        raise ConfigError(dotted, "must not be negative (0 = automatic / off)")
+    if dotted == "scanner.wedge_min_length" and value < 1:
+        raise ConfigError(dotted, "must be at least 1")
+
+
+def _check_required(name: str, section: Any) -> None:
+    kind = getattr(section, "kind", None)
+    for key in _REQUIRED.get((name, kind), ()):
+        if not getattr(section, key):
+            raise ConfigError(f"{name}.{key}", f'required when {name}.kind is "{kind}"')
 
 
 EXAMPLE = """\
@@ -178,6 +315,8 @@ language = "vi"            # the language every patient starts in: vi | en
 idle_seconds = 60.0        # back to the welcome screen after this long without a touch
 ticket_seconds = 20.0      # how long the ticket screen stays
 fullscreen = true          # false only for development (or run `kiosk --windowed`)
+data_dir = ""              # the kiosk's own data (offline outbox); must survive restarts.
+                           # "" = $XDG_STATE_HOME/hospital-kiosk (~/.local/state/...)
 
 [hospital]
 name = "Bệnh viện Đa khoa Demo"      # shown on screen and printed on tickets
@@ -188,12 +327,46 @@ read_timeout = 5.0                  # seconds
 deadline = 8.0                      # overall limit of one call, retries included
 
 [ticket]
-footer = "Xin cảm ơn quý khách. Chúc quý khách mau khỏe!"
+footer = "Xin cảm ơn quý khách. Chúc quý khách mau khỏe!"   # or an array: one line each
 paper_width_mm = 80                 # 58 | 80
+hidden_fields = []                  # parts left off, from: hospital_name, title, department,
+                                    # room, directions, patient_name, birth_year, service,
+                                    # identity_check, wait, issued_at, visit_qr, footer
+logo = ""                           # an image (PNG, ...) printed at the top; "" = none
+native_text = true                  # queue number and date in the printer's own font
+native_qr = true                    # the printer draws the QR code itself (false: as an image)
 
 [printer]
-kind = "simulated"                  # more kinds come with the printer drivers
-output_dir = ""                     # where the simulated printer saves each ticket (bytes + PNG)
+kind = "simulated"                  # simulated | network | usb | serial | cups | file
+output_dir = ""                     # simulated: where each ticket is saved (bytes + PNG)
+host = ""                           # network: the printer's address
+port = 9100                         # network: its raw port
+vendor_id = ""                      # usb: hex, as `lsusb` shows it, e.g. "04b8"
+product_id = ""                     # usb: hex, e.g. "0202"
+in_endpoint = "82"                  # usb: hex; some clones use other endpoints
+out_endpoint = "01"                 # usb: hex
+device = ""                         # serial: e.g. "/dev/ttyUSB0"
+baudrate = 9600                     # serial
+cups_printer = ""                   # cups: the name of a raw queue (no driver filter)
+path = ""                           # file: a device node, e.g. "/dev/usb/lp0"
+profile = "TM-T20II"                # the model's python-escpos profile (a wrong name is
+                                    # refused with the list); decides native text and QR
+connect_timeout = 2.0               # seconds
+read_timeout = 0.5                  # seconds for one status answer
+write_timeout = 5.0                 # seconds a write may make no progress
+min_bytes_per_second = 0.0          # slower transfers fail the job; 0 = as the kind allows
+                                    # (serial: what its baudrate moves)
+poll_seconds = 5.0                  # status check (paper, cover, online) interval; 0 = only
+                                    # around each ticket. cups and file cannot report status
+
+[scanner]
+kind = "simulated"                  # serial | wedge (keyboard emulation) | simulated (the
+                                    # demo's) | none. Serial keeps Vietnamese text intact
+device = ""                         # serial: e.g. "/dev/ttyACM0"
+baudrate = 9600                     # serial
+frame_suffix = ""                   # serial: what ends each code; "" = CR, LF or CRLF
+wedge_max_gap = 0.03                # wedge: most seconds between a scanner's keys
+wedge_min_length = 4                # wedge: fewest characters in a code
 
 [card]
 reader = "simulated"                # pcsc | simulated (the demo's virtual cards) | none
@@ -210,4 +383,14 @@ source = "simulated"                # qt (a real camera) | simulated (the demo's
 name_contains = ""                  # the camera whose name contains this; "" = the default one
 max_side = 1280                     # larger frames are shrunk before decoding
 try_invert = false                  # also read light-on-dark codes (dark-mode phones): slower
+
+[offline]
+enabled = true                      # provisional tickets when the hospital does not answer
+folder = ""                         # the kiosk's own store; "" = offline/ in its data folder
+key_file = ""                       # the store's encryption key (keep it off backups of the
+                                    # store); "" = offline.key next to the store
+kiosk_prefix = ""                   # before the kiosk's own provisional numbers; "" = kiosk id
+patient_cache_hours = 24.0          # a looked-up patient can be served offline this long
+keep_days = 7                       # synced check-ins are deleted after this many days
+lease_block = 5                     # numbers leased per department while online (0 = none)
 """

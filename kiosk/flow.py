@@ -109,6 +109,8 @@ class Request(Enum):
     CREATE_PATIENT = auto()
     HISTORY = auto()
     REGISTER = auto()
+    OFFLINE_LOOKUP = auto()  # the patient from the kiosk's own cache
+    OFFLINE_QUEUE = auto()  # the visit into the kiosk's outbox, for a provisional ticket
 
 
 # Identities the chip can confirm: the kiosk knows the ID number (or will from the hospital
@@ -148,6 +150,13 @@ class CardSensed(Enum):
 
     PLACED = auto()
     TAKEN = auto()
+
+
+@dataclass(frozen=True)
+class HospitalReachable:
+    """The health monitor's verdict changed: the banner and the offline path follow it."""
+
+    online: bool
 
 
 @dataclass(frozen=True)
@@ -230,6 +239,13 @@ class PatientNotFound(Answer):
 
 
 @dataclass(frozen=True)
+class QueuedOffline(Answer):
+    """The visit is in the kiosk's outbox (committed): print this provisional ticket."""
+
+    ticket: Ticket
+
+
+@dataclass(frozen=True)
 class ChipRead(Answer):
     identity: Identity  # from the chip: source CHIP, chip_verified when the issuer's signature is
 
@@ -274,6 +290,7 @@ Event = (
     IdentityPresented
     | CodeToResolve
     | CardSensed
+    | HospitalReachable
     | CodeUnreadable
     | Pressed
     | KeypadSubmitted
@@ -288,6 +305,7 @@ Event = (
     | ChipFailed
     | HistoryLoaded
     | VisitRegistered
+    | QueuedOffline
     | RequestFailed
     | TicketPrinted
     | PrintFailed
@@ -337,6 +355,25 @@ class RegisterVisit:
 
 
 @dataclass(frozen=True)
+class LookupOffline:
+    """The hospital did not answer: the patient and departments from the kiosk's cache."""
+
+    session: int
+    identity: Identity
+
+
+@dataclass(frozen=True)
+class QueueOffline:
+    """The hospital did not answer: commit the visit to the outbox, answer with a ticket."""
+
+    session: int
+    checkin: CheckIn
+    department: Department
+    patient: Patient | None  # None: a patient the hospital has not confirmed (identity only)
+    identity: Identity | None
+
+
+@dataclass(frozen=True)
 class PrintTicket:
     session: int
     ticket: Ticket
@@ -383,6 +420,8 @@ Effect = (
     | CreatePatient
     | LoadHistory
     | RegisterVisit
+    | LookupOffline
+    | QueueOffline
     | PrintTicket
     | ReadCard
     | ReleaseCard
@@ -390,7 +429,16 @@ Effect = (
     | AlertStaff
 )
 # The effects that talk to the hospital or a device: performed off the GUI thread.
-IO_EFFECTS = (ResolveCode, LookupPatient, CreatePatient, LoadHistory, RegisterVisit, PrintTicket)
+IO_EFFECTS = (
+    ResolveCode,
+    LookupPatient,
+    CreatePatient,
+    LoadHistory,
+    RegisterVisit,
+    LookupOffline,
+    QueueOffline,
+    PrintTicket,
+)
 CARD_EFFECTS = (ReadCard, ReleaseCard)
 
 
@@ -409,6 +457,7 @@ class FlowSettings:
     history_limit: int = 5
     default_language: Language = Language.VI
     read_chip: bool = False  # a card reader is attached: confirm QR and keypad IDs by the chip
+    offline: bool = False  # the kiosk has an outbox: provisional tickets when the hospital is down
 
 
 @dataclass(frozen=True)
@@ -418,6 +467,7 @@ class FlowState:
     screen: Screen = Screen.WELCOME
     session: int = 0
     language: Language = Language.VI
+    hospital_offline: bool = False  # not personal data: it outlives the session
     identity: Identity | None = None
     identity_check: IdentityCheck = IdentityCheck.NOT_CHECKED
     card_issued: date | None = field(default=None, repr=False)
@@ -501,6 +551,8 @@ class CheckInFlow:
     # Each branch returns (state, effects). Stale or out-of-place events leave the state alone.
     def _next(self, s: FlowState, event: Event, now: datetime) -> tuple[FlowState, list[Effect]]:
         match event:
+            case HospitalReachable(online=online):
+                return replace(s, hospital_offline=not online), []
             case Pressed.LANGUAGE:
                 other = Language.EN if s.language is Language.VI else Language.VI
                 return self._go(replace(s, language=other), s.screen, keep_trail=True)
@@ -677,6 +729,12 @@ class CheckInFlow:
                         effects=[alert],
                     )
                 return self._print(replace(s, registration=registration), now)
+            case QueuedOffline(ticket=ticket) if s.screen is Screen.REGISTERING:
+                return self._go(
+                    replace(s, ticket=ticket),
+                    Screen.PRINTING,
+                    effects=[PrintTicket(s.session, ticket)],
+                )
             case TicketPrinted() if s.screen is Screen.PRINTING:
                 return self._go(s, Screen.TICKET)
             case PrintFailed(problem=problem) if s.screen is Screen.PRINTING:
@@ -791,6 +849,11 @@ class CheckInFlow:
             appointment_id=s.appointment.appointment_id if s.appointment else None,
             identity_check=s.identity_check,
         )
+        if not s.patient.patient_id:
+            # A patient the kiosk knows only from the card (served offline): straight to the
+            # outbox; the sync finds or creates the record before registering.
+            queue = QueueOffline(s.session, checkin, s.department, None, s.identity)
+            return self._go(replace(s, checkin=checkin), Screen.REGISTERING, effects=[queue])
         return self._go(
             replace(s, checkin=checkin),
             Screen.REGISTERING,
@@ -825,9 +888,15 @@ class CheckInFlow:
             Request.CREATE_PATIENT: Screen.CREATING_PATIENT,
             Request.HISTORY: Screen.HISTORY,
             Request.REGISTER: Screen.REGISTERING,
+            Request.OFFLINE_LOOKUP: Screen.LOOKING_UP,
+            Request.OFFLINE_QUEUE: Screen.REGISTERING,
         }[request]
         if s.screen is not waiting_for:
             return s, []
+        if problem is Problem.HOSPITAL_UNAVAILABLE and self._settings.offline:
+            offline = self._offline_effect(s, request)
+            if offline is not None:  # the kiosk serves from its own store instead
+                return self._go(s, s.screen, keep_trail=True, effects=[offline])
         if request is Request.HISTORY:
             # The history is a courtesy: say it could not be loaded and let them go on.
             return self._go(
@@ -838,11 +907,20 @@ class CheckInFlow:
             return self._go(replace(s, problem=problem), Screen.GO_TO_COUNTER, effects=[alert])
         return self._go(replace(s, problem=problem), Screen.HOSPITAL_UNAVAILABLE, effects=[alert])
 
+    def _offline_effect(self, s: FlowState, request: Request) -> Effect | None:
+        if request is Request.LOOKUP and s.identity is not None:
+            return LookupOffline(s.session, s.identity)
+        if request is Request.REGISTER and s.checkin is not None and s.department is not None:
+            confirmed = s.patient if s.patient and s.patient.patient_id else None
+            return QueueOffline(s.session, s.checkin, s.department, confirmed, s.identity)
+        return None
+
     def _welcome(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
         # A fresh state: nothing of the last patient survives, not even their language.
         fresh = FlowState(
             session=s.session + 1,
             language=self._settings.default_language,
+            hospital_offline=s.hospital_offline,
             idle_seq=s.idle_seq,
         )
         return fresh, [ReleaseCard()] if s.screen is Screen.PLACE_CARD else []

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from kiosk.config import Config, load_config
 
 if TYPE_CHECKING:  # Qt is imported by the welcome check only: --version must stay fast
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QImage
 
 # A fixed, synthetic text: the QR check must never carry anything personal.
@@ -133,27 +134,26 @@ def check_hospital(context: _Context) -> str:
 
 
 def check_qr(context: _Context) -> str:
-    import qrcode
-    import zxingcpp
+    from drivers.camera.decoder import FrameDecoder
+    from drivers.camera.simulated import frame_with_code
 
-    image = qrcode.make(QR_TEXT, border=4).get_image().convert("L")
-    found = [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+    frame = frame_with_code(QR_TEXT)  # a camera frame (numpy) with the code in the middle
+    found = [code.text for code in FrameDecoder().decode(frame)]
     if found != [QR_TEXT]:
         raise AssertionError(f"expected the generated code back, decoded {len(found)} codes")
-    return f"{image.width}x{image.height} px QR decoded back"
+    return f"{frame.shape[1]}x{frame.shape[0]} camera frame, QR decoded back (zxing-cpp)"
 
 
 def check_chip(context: _Context) -> str:
-    from drivers.card.cccd_reader import CardKeys, CccdReader
-    from drivers.card.lds import data_group_file_id, parse_dg1
-    from drivers.card.lds_builder import cccd_files
-    from drivers.card.passive_auth import CscaStore, PassiveAuthStatus
-    from drivers.card.sod_builder import make_authority
-    from drivers.card.virtual_chip import Chip
+    from drivers.card.active_auth import ActiveAuthStatus
+    from drivers.card.cccd_reader import CardKeys, CccdReader, ClonedChipError
+    from drivers.card.passive_auth import PassiveAuthStatus
+    from drivers.card.virtual_cccd import VirtualCccdIssuer
     from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
 
-    # A synthetic holder: the demo's kind of person, nobody real.
-    citizen_id, birth, issue = "001090012345", date(1990, 5, 17), date(2021, 3, 1)
+    # A synthetic holder: the demo's kind of person, nobody real. The issuer is the demo's:
+    # its cards carry an active authentication key, as real CCCDs do.
+    citizen_id, birth, issued = "001090012345", date(1990, 5, 17), date(2021, 3, 1)
     holder = Identity(
         source=IdentitySource.CHIP,
         citizen_id=citizen_id,
@@ -162,17 +162,57 @@ def check_chip(context: _Context) -> str:
         sex=Sex.MALE,
         address="12 Phố Huế, Hai Bà Trưng, Hà Nội",
     )
-    authority = make_authority()
-    files = cccd_files(holder, authority.signer, issue_date=issue, expiry_date=date(2030, 5, 17))
-    mrz = parse_dg1(files[data_group_file_id(1)])
-    chip = Chip(can=citizen_id[-6:], mrz_info=mrz.bac_information, files=files)
-    reader = CccdReader(CscaStore([authority.csca]))
-    result = reader.read(chip, CardKeys(citizen_id, birth=birth, issue_date=issue))
+    issuer = VirtualCccdIssuer()
+    reader = CccdReader(issuer.csca_store)
+    keys = CardKeys(citizen_id, birth=birth, issue_date=issued)
+    chip = issuer.chip(holder, issued=issued, expires=date(2030, 5, 17))
+    result = reader.read(chip, keys)
     if result.verification.status is not PassiveAuthStatus.VERIFIED:
         raise AssertionError(f"passive authentication: {result.verification.status.value}")
+    if result.active_auth is not ActiveAuthStatus.PASSED:
+        raise AssertionError(f"active authentication: {result.active_auth.value}")
     if result.identity.citizen_id != citizen_id:
         raise AssertionError("the chip's identity does not match the card written")
-    return f"virtual CCCD read, {result.apdu_count} APDUs, passive authentication verified"
+    clone = issuer.chip(holder, issued=issued, expires=date(2030, 5, 17), cloned=True)
+    try:
+        reader.read(clone, keys)
+    except ClonedChipError:
+        pass
+    else:
+        raise AssertionError("a cloned chip passed active authentication")
+    return (
+        f"virtual CCCD read, {result.apdu_count} APDUs, passive and active authentication "
+        "verified; a cloned chip refused"
+    )
+
+
+def check_camera(context: _Context) -> str:
+    """QtMultimedia and its FFmpeg backend load (what the real camera needs), and a camera's
+    video frame goes the real camera's way: luma plane -> numpy -> zxing-cpp."""
+    from PySide6.QtGui import QImage
+    from PySide6.QtMultimedia import QMediaFormat, QVideoFrame
+
+    from drivers.camera.decoder import FrameDecoder
+    from drivers.camera.simulated import frame_with_code
+    from ui.camera_view import video_frame_to_gray
+
+    _qt_app()
+    # Only a loaded backend plugin (FFmpeg: plugins/multimedia and the libav* libraries)
+    # lists formats; without one QtMultimedia imports but finds no camera, ever.
+    formats = QMediaFormat().supportedFileFormats(QMediaFormat.ConversionMode.Decode)
+    if not formats:
+        raise AssertionError("QtMultimedia has no media backend (plugins/multimedia missing)")
+    gray = frame_with_code(QR_TEXT)
+    height, width = gray.shape
+    image = QImage(gray.data, width, height, width, QImage.Format.Format_Grayscale8)
+    frame = QVideoFrame(image.convertToFormat(QImage.Format.Format_RGBX8888))
+    luma = video_frame_to_gray(frame)
+    if luma is None:
+        raise AssertionError("the video frame gave no image")
+    found = [code.text for code in FrameDecoder().decode(luma)]
+    if found != [QR_TEXT]:
+        raise AssertionError(f"expected the code back from a video frame, got {len(found)}")
+    return f"QtMultimedia loaded, {len(formats)} media formats; video frame -> QR decoded back"
 
 
 def check_welcome(context: _Context) -> str:
@@ -181,7 +221,7 @@ def check_welcome(context: _Context) -> str:
     from kiosk.app import KioskApp
     from kiosk.flow import Screen
 
-    qt_app = QApplication.instance() or QApplication([sys.argv[0]])
+    qt_app = _qt_app()
     kiosk = KioskApp(_config(context), demo=True, data_dir=context.work_dir / "kiosk")
     try:
         kiosk.show(fullscreen=False)
@@ -195,6 +235,13 @@ def check_welcome(context: _Context) -> str:
         kiosk.close()
     platform = QApplication.platformName()
     return f"welcome screen {picture.width()}x{picture.height()} rendered ({platform})"
+
+
+def _qt_app() -> QCoreApplication:
+    """The process's one Qt application (the checks that need Qt share it)."""
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([sys.argv[0]])
 
 
 def _colours(picture: QImage) -> int:
@@ -214,5 +261,6 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("hospital", check_hospital),
     ("qr", check_qr),
     ("chip", check_chip),
+    ("camera", check_camera),
     ("welcome", check_welcome),
 )

@@ -15,7 +15,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Protocol
 
-from kiosk.domain import PrinterError, PrinterProblem, Ticket
+from kiosk.domain import (
+    CheckIn,
+    Department,
+    Identity,
+    Patient,
+    PrinterError,
+    PrinterProblem,
+    Ticket,
+)
 from kiosk.flow import (
     CodeNotResolved,
     CodeResolved,
@@ -24,12 +32,15 @@ from kiosk.flow import (
     Event,
     HistoryLoaded,
     LoadHistory,
+    LookupOffline,
     LookupPatient,
     PatientFound,
     PatientNotFound,
     PrintFailed,
     PrintTicket,
     Problem,
+    QueuedOffline,
+    QueueOffline,
     RegisterVisit,
     Request,
     RequestFailed,
@@ -53,6 +64,29 @@ class TicketPrinter(Protocol):
         ...
 
 
+class OfflineUnavailable(Exception):
+    """The kiosk's own store cannot serve either (nothing cached, disk full, database locked)."""
+
+
+class OfflineService(Protocol):
+    """The kiosk's own store for when the hospital does not answer (kiosk/offline_link.py)."""
+
+    def look_up(self, identity: Identity) -> tuple[Patient | None, tuple[Department, ...]]:
+        """The cached patient (None: not cached) and departments; OfflineUnavailable if the
+        kiosk has no departments to offer."""
+        ...
+
+    def queue(
+        self,
+        checkin: CheckIn,
+        department: Department,
+        patient: Patient | None,
+        identity: Identity | None,
+    ) -> Ticket:
+        """Commit the visit to the outbox, then return its provisional ticket."""
+        ...
+
+
 class EffectRunner:
     def __init__(
         self,
@@ -61,9 +95,11 @@ class EffectRunner:
         post: Callable[[Event], None],
         clock: Callable[[], datetime],
         *,
+        offline: OfflineService | None = None,
         workers: int = 4,
     ) -> None:
         self._hospital = hospital
+        self._offline = offline
         self._printer = printer
         self._post = post
         self._clock = clock
@@ -145,7 +181,30 @@ class EffectRunner:
                 except HospitalError as error:
                     return _hospital_failed(session, Request.REGISTER, error)
                 return VisitRegistered(session, registration)
+            case LookupOffline() | QueueOffline():
+                return self._answer_offline(effect)
         raise TypeError(f"not an I/O effect: {type(effect).__name__}")
+
+    def _answer_offline(self, effect: LookupOffline | QueueOffline) -> Event:
+        request = (
+            Request.OFFLINE_LOOKUP if isinstance(effect, LookupOffline) else Request.OFFLINE_QUEUE
+        )
+        offline = self._offline
+        try:
+            if offline is None:
+                raise OfflineUnavailable("this kiosk keeps no offline store")
+            if isinstance(effect, QueueOffline):
+                ticket = offline.queue(
+                    effect.checkin, effect.department, effect.patient, effect.identity
+                )
+                return QueuedOffline(effect.session, ticket)
+            patient, departments = offline.look_up(effect.identity)
+        except OfflineUnavailable as error:
+            log.warning("offline %s failed: %s", request.name.lower(), error)
+            return RequestFailed(effect.session, request, Problem.HOSPITAL_UNAVAILABLE)
+        if patient is None:
+            return PatientNotFound(effect.session)
+        return PatientFound(effect.session, patient, (), departments)
 
 
 def _hospital_failed(session: int, request: Request, error: HospitalError) -> RequestFailed:
@@ -173,4 +232,8 @@ def _failure_for(effect: Effect, problem: Problem) -> Event:
             return RequestFailed(session, Request.HISTORY, problem)
         case RegisterVisit(session=session):
             return RequestFailed(session, Request.REGISTER, problem)
+        case LookupOffline(session=session):
+            return RequestFailed(session, Request.OFFLINE_LOOKUP, problem)
+        case QueueOffline(session=session):
+            return RequestFailed(session, Request.OFFLINE_QUEUE, problem)
     raise TypeError(f"not an I/O effect: {type(effect).__name__}")

@@ -251,16 +251,38 @@ def name_mismatch(d: Driver) -> None:
 
 
 def hospital_down(d: Driver) -> None:
+    """A patient the kiosk saw earlier today checks in while the hospital system is down: a
+    provisional ticket from the kiosk's own store; the visit reaches the hospital once it is
+    back."""
+    _present(d, d.devices.show_cccd_qr, "walk_in_insurance", Screen.PLACE_CARD)
+    d.step("btn_cancel", Screen.WELCOME)
+    hospital = d.devices.hospital
+    before = hospital.visits_registered()
+    d.devices.hospital_offline(True)
+    try:
+        _with_card(d, "walk_in_insurance")  # served from the kiosk's cache
+        d.wait_until(lambda state: state.hospital_offline, "the offline banner")
+        state = _visit(d, "insurance", "NOI")
+        if state.ticket is None or not state.ticket.provisional:
+            raise WalkthroughError("no provisional ticket while the hospital was down")
+    finally:
+        d.devices.hospital_offline(False)
+    d.step("btn_done", Screen.WELCOME)
+    d.wait_until(lambda state: not state.hospital_offline, "the hospital back online")
+    d.wait_until(lambda _: hospital.visits_registered() == before + 1, "the visit synced")
+
+
+def code_while_hospital_down(d: Driver) -> None:
+    """Only the hospital can read a VNeID code: while it is down the patient is told so."""
     d.wait_for(Screen.WELCOME)
     d.devices.hospital_offline(True)
     try:
-        d.devices.show_cccd_qr("walk_in_insurance")
+        d.devices.show_vneid_qr("walk_in_insurance")
         d.wait_for(Screen.HOSPITAL_UNAVAILABLE)
     finally:
         d.devices.hospital_offline(False)
-    d.step("btn_retry", Screen.PLACE_CARD)
-    _place_card(d, "walk_in_insurance", Screen.PATIENT_SUMMARY)
-    d.step("btn_cancel", Screen.WELCOME)
+    d.wait_until(lambda state: not state.hospital_offline, "the hospital back online")
+    d.step("btn_retry", Screen.WELCOME)  # the code is not kept: show it again
 
 
 def printer_out_of_paper(d: Driver) -> None:
@@ -357,6 +379,7 @@ SCENARIOS = (
     Scenario("15-vneid-code", vneid_code),
     Scenario("16-faulty-chip", faulty_chip),
     Scenario("17-cloned-card", cloned_card),
+    Scenario("18-code-while-hospital-down", code_while_hospital_down),
 )
 
 PORTRAIT = (1080, 1920)

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from kiosk.flow import BUSY_SCREENS, NOT_CANCELLABLE, Event, FlowState, Language, Pressed, Screen
 from ui.i18n import set_language
 from ui.screens.base import Page
-from ui.theme import Metrics, button_font, font_for, repolish, stylesheet
-from ui.widgets import TOUCH_HEIGHT, button, label
+from ui.theme import Metrics, Tone, button_font, font_for, repolish, stylesheet
+from ui.widgets import TOUCH_HEIGHT, ToneBox, button, label, show_if
 
 # The language toggle names the other language in that language, so it reads right to the
 # person who needs it: not translated.
@@ -103,6 +103,9 @@ class KioskWindow(QMainWindow):
         self.top_row.addWidget(self.language_button)
         self.top_row.addWidget(self.cancel_button)
 
+        # Created when the hospital first goes down: most kiosks never need it.
+        self.offline_banner: ToneBox | None = None
+
         self.stack = QStackedWidget()
         self._pages: dict[Screen, Page] = {}
 
@@ -115,6 +118,7 @@ class KioskWindow(QMainWindow):
         self.bottom_row.addStretch(1)
 
         column.addWidget(self.top_bar)
+        self._column = column
         column.addWidget(self.stack, 1)
         column.addWidget(self.bottom_bar)
 
@@ -158,9 +162,31 @@ class KioskWindow(QMainWindow):
         self.cancel_button.setText(self.tr("Cancel"))
         self.cancel_button.setVisible(state.screen not in NOT_CANCELLABLE)
         self.back_button.setText(self.tr("‹ Back"))
+        self._show_offline(state.hospital_offline)
         self._show_back = bool(state.trail) and state.screen not in BUSY_SCREENS
         self._place_back_button()
         self._style_widgets()
+
+    def _show_offline(self, offline: bool) -> None:
+        if self.offline_banner is None:
+            if not offline:
+                return
+            self.offline_banner = ToneBox("lbl_offline", tone=Tone.WARN)
+            self.offline_banner.setObjectName("offline_banner")
+            self._column.insertWidget(1, self.offline_banner)
+            if self._metrics is not None:
+                self._scale_banner(self._metrics)
+        show_if(self.offline_banner, offline)
+        if offline:
+            self.offline_banner.set_message(
+                Tone.WARN,
+                self.tr("The hospital system is not answering: tickets are provisional."),
+                self.tr("You still get a number. Please confirm it at the reception counter."),
+            )
+
+    def _scale_banner(self, metrics: Metrics) -> None:
+        assert self.offline_banner is not None
+        self.offline_banner.apply_scale(metrics.px(48), metrics.px(14))
 
     def set_camera_preview(self, preview: QWidget) -> None:
         """The live camera picture, shown on the welcome screen where the patient aims."""
@@ -207,6 +233,8 @@ class KioskWindow(QMainWindow):
         for row in (self.top_row, self.bottom_row):
             row.setContentsMargins(metrics.margin, metrics.px(14), metrics.margin, metrics.px(14))
             row.setSpacing(metrics.spacing)
+        if self.offline_banner is not None:
+            self._scale_banner(metrics)
         self._place_back_button()
         for page in dict.fromkeys(self._pages.values()):
             page.apply_metrics(metrics)
@@ -246,7 +274,7 @@ class KioskWindow(QMainWindow):
             return
         label_fonts: dict[str, QFont] = {}
         button_fonts: dict[str, QFont] = {}
-        on_show = (self.top_bar, self.bottom_bar, self.stack.currentWidget())
+        on_show = (self.top_bar, self.offline_banner, self.bottom_bar, self.stack.currentWidget())
         labels = [w for part in on_show if part for w in part.findChildren(QLabel)]
         buttons = [w for part in on_show if part for w in part.findChildren(QPushButton)]
         for text in labels:

@@ -312,7 +312,7 @@ class _Builder:
             out += self.phrases(wait, " · ", BODY)
         if TicketField.ISSUED_AT in fields:
             out += self.ascii_line(ticket.issued_at.strftime("%d/%m/%Y %H:%M"), BODY)
-        if TicketField.VISIT_QR in fields:
+        if TicketField.VISIT_QR in fields and ticket.visit_id:  # provisional: no visit yet
             out += [self.gap(6), *self.qr(ticket.visit_id), self.gap(6)]
         if TicketField.FOOTER in fields:
             footer = (

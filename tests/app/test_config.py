@@ -60,12 +60,70 @@ paper_width_mm = 58
         ("kiosk = 3", "kiosk", "must be a table"),
         ("[hospital]\nurl = 'his.local'", "hospital.url", "http:// or https://"),
         ("[ticket]\npaper_width_mm = 72", "ticket.paper_width_mm", "one of 58, 80"),
+        ("[ticket]\nhidden_fields = 'wait'", "ticket.hidden_fields", "array of strings"),
+        ("[ticket]\nhidden_fields = ['wait', 'age']", "ticket.hidden_fields[1]", "one of"),
+        ("[ticket]\nfooter = ['ok', 3]", "ticket.footer[1]", "must be a str"),
+        ("[printer]\nkind = 'bluetooth'", "printer.kind", "one of simulated, network, usb"),
+        ("[printer]\nkind = 'network'", "printer.host", 'required when printer.kind is "network"'),
+        ("[printer]\nkind = 'usb'\nvendor_id = '04b8'", "printer.product_id", "required"),
+        ("[printer]\nkind = 'usb'\nvendor_id = 'epson'", "printer.vendor_id", "hexadecimal"),
+        ("[printer]\nvendor_id = '1ffff'", "printer.vendor_id", "from 0 to FFFF"),
+        ("[printer]\nvendor_id = 0x04b8", "printer.vendor_id", "must be a str"),
+        (
+            "[printer]\nkind = 'usb'\nvendor_id = '1'\nproduct_id = '2'\nin_endpoint = ''",
+            "printer.in_endpoint",
+            "required",
+        ),
+        ("[printer]\nkind = 'serial'", "printer.device", "required"),
+        ("[printer]\nkind = 'cups'", "printer.cups_printer", "required"),
+        ("[printer]\nkind = 'file'", "printer.path", "required"),
+        ("[printer]\nport = 70000", "printer.port", "between 1 and 65535"),
+        ("[printer]\nread_timeout = 0", "printer.read_timeout", "greater than 0"),
+        ("[printer]\npoll_seconds = -1", "printer.poll_seconds", "must not be negative"),
+        ("[printer]\nbaudrate = 0", "printer.baudrate", "greater than 0"),
+        ("[scanner]\nkind = 'camera'", "scanner.kind", "one of simulated, serial, wedge, none"),
+        ("[scanner]\nkind = 'serial'", "scanner.device", 'required when scanner.kind is "serial"'),
+        ("[scanner]\nwedge_max_gap = 0", "scanner.wedge_max_gap", "greater than 0"),
+        ("[scanner]\nwedge_min_length = 0", "scanner.wedge_min_length", "at least 1"),
+        ("[scanner]\nbaud = 9600", "scanner.baud", "unknown key"),
     ],
 )
 def test_errors_name_the_key(tmp_path: Path, text: str, key: str, words: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, text))
     assert caught.value.key == key and words in str(caught.value)
+
+
+def test_a_hospitals_network_printer_and_serial_scanner(tmp_path: Path) -> None:
+    config = load_config(
+        write(
+            tmp_path,
+            """
+[ticket]
+paper_width_mm = 80
+footer = ["Xin cảm ơn quý khách.", "Tổng đài CSKH: 1900 1234"]
+hidden_fields = ["birth_year"]
+logo = "/etc/kiosk/logo.png"
+
+[printer]
+kind = "network"
+host = "10.20.1.41"
+profile = "TM-T88V"
+poll_seconds = 10
+
+[scanner]
+kind = "serial"
+device = "/dev/serial/by-id/usb-Honeywell_Scanner-if00"
+baudrate = 115200
+""",
+        )
+    )
+    assert config.printer.kind == "network" and config.printer.port == 9100
+    assert config.printer.host == "10.20.1.41" and config.printer.poll_seconds == 10.0
+    assert config.ticket.footer == "Xin cảm ơn quý khách.\nTổng đài CSKH: 1900 1234"
+    assert config.ticket.hidden_fields == ("birth_year",)
+    assert config.scanner.kind == "serial" and config.scanner.baudrate == 115200
+    assert config.scanner.frame_suffix == ""  # CR, LF or CRLF
 
 
 def test_broken_toml_and_missing_file(tmp_path: Path) -> None:

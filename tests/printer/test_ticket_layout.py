@@ -300,3 +300,12 @@ def test_staff_see_how_far_the_identity_was_checked(check: IdentityCheck) -> Non
         return
     bands = without_edge_feeds(lean_rasters(text_block(note, font_for(FOOTER), 576)))
     assert is_subsequence(bands, list(checked.blocks))
+
+
+def test_an_offline_ticket_has_no_visit_code_and_still_decodes() -> None:
+    """Queued in the kiosk's outbox, a visit has no hospital id yet: no QR, nothing broken."""
+    ticket = replace(STANDARD_TICKET, queue_label="K01-B012", provisional=True, visit_id="")
+    layout = build_layout(ticket)
+    data = encode_layout(layout)
+    assert b"\x1d(k" not in data
+    assert decode_paper(data, paper_width=layout.width).image.tobytes() == preview(layout).tobytes()

@@ -15,6 +15,7 @@ from kiosk.walkthrough import (
     Driver,
     appointment_today,
     child_under_6,
+    code_while_hospital_down,
     faulty_chip,
     hospital_down,
     idle_timeout,
@@ -112,9 +113,19 @@ def test_name_mismatch_is_sent_to_the_counter(driver: Driver) -> None:
     assert registered.count == 0
 
 
-def test_hospital_down_says_so_then_recovers(driver: Driver) -> None:
+def test_hospital_down_gives_a_provisional_ticket_and_the_visit_syncs_later(
+    driver: Driver,
+) -> None:
     hospital_down(driver)
-    assert any("lookup" in alert for alert in driver.alerts)  # type: ignore[attr-defined]
+    job = last_ticket(driver.kiosk)
+    assert job.ticket.provisional and job.ticket.queue_label.startswith("K")
+    offline = driver.kiosk.backends.offline
+    assert offline is not None and offline.outbox.size() == 0  # everything synced
+
+
+def test_a_code_only_the_hospital_reads_says_it_is_down(driver: Driver) -> None:
+    code_while_hospital_down(driver)
+    assert any("resolve" in alert for alert in driver.alerts)  # type: ignore[attr-defined]
 
 
 def test_printer_out_of_paper_shows_the_number_and_alerts_staff(driver: Driver) -> None:

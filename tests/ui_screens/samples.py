@@ -162,6 +162,7 @@ def sample_states() -> dict[str, FlowState]:
     """Name -> state; the names are the screenshot file names."""
     states: dict[str, FlowState] = {
         "welcome": FlowState(),
+        "welcome_offline": FlowState(hospital_offline=True),
         "keypad": FlowState(screen=Screen.KEYPAD, trail=(Screen.WELCOME,)),
         "keypad_invalid": FlowState(
             screen=Screen.KEYPAD, trail=(Screen.WELCOME,), problem=Problem.ID_INVALID

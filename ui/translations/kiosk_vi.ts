@@ -210,6 +210,14 @@
         <source>‹ Back</source>
         <translation>‹ Quay lại</translation>
     </message>
+    <message>
+        <source>The hospital system is not answering: tickets are provisional.</source>
+        <translation>Hệ thống bệnh viện đang gián đoạn: số thứ tự là số tạm thời.</translation>
+    </message>
+    <message>
+        <source>You still get a number. Please confirm it at the reception counter.</source>
+        <translation>Bạn vẫn nhận được số thứ tự. Xin xác nhận lại tại quầy tiếp đón.</translation>
+    </message>
 </context>
 <context>
     <name>Messages</name>

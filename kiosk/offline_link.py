@@ -1,0 +1,277 @@
+"""The kiosk's own store (offline_cache) wired to the hospital client and the flow.
+
+Part of the composition root. `OnlineThroughStore` wraps the hospital client: every call goes
+through the health monitor (so a hospital that stops answering turns the kiosk offline within
+seconds, and while offline calls fail at once instead of waiting out their deadline), what the
+hospital answers is cached for later, and every online registration is recorded in the outbox
+before it is sent. `OfflineLink` serves the flow's offline effects from the same store, and
+`OfflineServices` builds and runs the lot, sync worker included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from kiosk.config import OfflineSection
+from kiosk.domain import (
+    Appointment,
+    CheckIn,
+    Department,
+    Identity,
+    Patient,
+    Registration,
+    Ticket,
+    Visit,
+)
+from kiosk.hospital.api import (
+    HospitalProtocolError,
+    HospitalRejected,
+    HospitalUnavailable,
+    NumberLease,
+)
+from kiosk.hospital.rest import RestHospitalClient
+from kiosk.shell import OfflineUnavailable
+from kiosk.tickets import queue_label
+from offline_cache import (
+    Connectivity,
+    ErrorPolicy,
+    HealthMonitor,
+    HealthSnapshot,
+    LookupCache,
+    OfflineDesk,
+    OfflineStore,
+    Outbox,
+    QueueNumbers,
+    StoreError,
+    SyncWorker,
+)
+
+T = TypeVar("T")
+
+POLICY = ErrorPolicy(
+    unavailable=(HospitalUnavailable, HospitalProtocolError), rejected=(HospitalRejected,)
+)
+
+
+class OnlineThroughStore:
+    """`HospitalApi` over the real client, watched, cached and recorded (see the module)."""
+
+    def __init__(
+        self,
+        inner: RestHospitalClient,
+        monitor: HealthMonitor,
+        cache: LookupCache,
+        desk: OfflineDesk,
+    ) -> None:
+        self._inner = inner
+        self._monitor = monitor
+        self._cache = cache
+        self._desk = desk
+
+    def health(self) -> bool:
+        return self._inner.health()
+
+    def departments(self) -> list[Department]:
+        departments = self._call(self._inner.departments)
+        self._cache.remember_departments(departments)
+        return departments
+
+    def find_patient(self, identity: Identity) -> Patient | None:
+        patient = self._call(lambda: self._inner.find_patient(identity))
+        if patient is not None:
+            self._cache.remember_patient(patient, identity)
+        return patient
+
+    def resolve_identity(self, payload: str) -> Identity | None:
+        return self._call(lambda: self._inner.resolve_identity(payload))
+
+    def create_patient(self, identity: Identity, idempotency_key: str) -> Patient:
+        patient = self._call(lambda: self._inner.create_patient(identity, idempotency_key))
+        self._cache.remember_patient(patient, identity)
+        return patient
+
+    def appointments(self, patient_id: str, day: date) -> list[Appointment]:
+        return self._call(lambda: self._inner.appointments(patient_id, day))
+
+    def history(self, patient_id: str, limit: int) -> list[Visit]:
+        return self._call(lambda: self._inner.history(patient_id, limit))
+
+    def lease_queue_numbers(
+        self,
+        *,
+        kiosk_id: str,
+        department_code: str,
+        day: date,
+        priority_queue: bool,
+        count: int,
+        idempotency_key: str,
+    ) -> NumberLease:
+        return self._call(
+            lambda: self._inner.lease_queue_numbers(
+                kiosk_id=kiosk_id,
+                department_code=department_code,
+                day=day,
+                priority_queue=priority_queue,
+                count=count,
+                idempotency_key=idempotency_key,
+            )
+        )
+
+    def register_visit(self, checkin: CheckIn) -> Registration:
+        if not self._monitor.online:
+            raise HospitalUnavailable("the hospital is offline")
+        if not self._desk.begin_online(checkin):
+            raise HospitalUnavailable("already queued in the outbox")  # the sync sends it
+        try:
+            with self._monitor.watch():
+                registration = self._inner.register_visit(checkin)
+        except HospitalRejected:
+            self._desk.finish_online(checkin, None)
+            raise
+        except HospitalProtocolError as error:
+            # No usable answer: it may or may not be registered. The flow queues it under the
+            # same key and the sync settles it; an unclear answer is never dropped.
+            raise HospitalUnavailable(f"unclear answer: {error}") from error
+        label = queue_label(registration.queue_number, checkin.service, checkin.priority)
+        self._desk.finish_online(checkin, registration, printed_label=label)
+        return registration
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def _call(self, call: Callable[[], T]) -> T:
+        if not self._monitor.online:
+            raise HospitalUnavailable("the hospital is offline")  # the probe brings it back
+        with self._monitor.watch():
+            return call()
+
+
+class OfflineLink:
+    """`kiosk.shell.OfflineService` over the store: cached lookups and provisional tickets."""
+
+    def __init__(self, cache: LookupCache, desk: OfflineDesk) -> None:
+        self._cache = cache
+        self._desk = desk
+
+    def look_up(self, identity: Identity) -> tuple[Patient | None, tuple[Department, ...]]:
+        cached = self._cache.departments()
+        if cached is None:
+            raise OfflineUnavailable("no departments cached yet")
+        patient = self._cache.patient_for(identity)
+        if patient is None and identity.can_register_new_patient:
+            # Known only from the card or its code: registered for real when the sync runs.
+            assert identity.full_name and identity.birth and identity.sex
+            patient = Patient(
+                patient_id="",
+                full_name=identity.full_name,
+                birth=identity.birth,
+                sex=identity.sex,
+                citizen_id=identity.citizen_id,
+            )
+        return patient, cached.departments
+
+    def queue(
+        self,
+        checkin: CheckIn,
+        department: Department,
+        patient: Patient | None,
+        identity: Identity | None,
+    ) -> Ticket:
+        try:
+            issued = self._desk.issue(
+                checkin, department=department, patient=patient, identity=identity
+            )
+        except StoreError as error:
+            raise OfflineUnavailable(type(error).__name__) from error
+        return issued.ticket
+
+
+@dataclass
+class OfflineServices:
+    """Everything offline for one kiosk, started once the flow can hear the monitor."""
+
+    store: OfflineStore
+    outbox: Outbox
+    monitor: HealthMonitor
+    worker: SyncWorker
+    hospital: OnlineThroughStore
+    link: OfflineLink
+    probe_client: RestHospitalClient
+
+    def start(self, on_change: Callable[[HealthSnapshot], None]) -> None:
+        self.monitor.add_listener(on_change)
+        self.worker.start()  # first: it resumes rows a crash left mid-request
+        self.monitor.start()
+
+    def close(self) -> None:
+        self.monitor.stop()
+        self.worker.stop()
+        self.probe_client.close()
+        self.store.close()
+
+    @property
+    def online(self) -> bool:
+        return self.monitor.state is Connectivity.ONLINE
+
+
+def build_offline(
+    section: OfflineSection,
+    *,
+    hospital: RestHospitalClient,
+    probe_client: RestHospitalClient,
+    default_folder: Path,
+    kiosk_id: str,
+    hospital_name: str,
+    footer: str,
+) -> OfflineServices:
+    folder = Path(section.folder) if section.folder else default_folder
+    key = Path(section.key_file) if section.key_file else folder / "offline.key"
+    store = OfflineStore(folder / "kiosk.sqlite", key)
+    cache = LookupCache(store, patient_ttl=timedelta(hours=section.patient_cache_hours))
+    numbers = QueueNumbers(store)
+    outbox = Outbox(store)
+    monitor = HealthMonitor(
+        probe_client.health, POLICY, outbox_size=outbox.size, last_sync=outbox.last_sync
+    )
+
+    def when_idle() -> None:
+        store.purge(datetime.now().astimezone(), keep_synced=timedelta(days=section.keep_days))
+        cached = cache.departments()
+        if cached is not None and section.lease_block > 0:
+            numbers.top_up(
+                hospital,
+                kiosk_id=kiosk_id,
+                department_codes=[d.code for d in cached.departments],
+                day=date.today(),
+                block=section.lease_block,
+            )
+
+    worker = SyncWorker(outbox, hospital, POLICY, monitor=monitor, when_idle=when_idle)
+    desk = OfflineDesk(
+        store,
+        numbers,
+        hospital_name=hospital_name,
+        footer=footer,
+        kiosk_prefix=section.kiosk_prefix or short_prefix(kiosk_id),
+        queue_label=queue_label,
+        on_queued=worker.wake,
+    )
+    return OfflineServices(
+        store,
+        outbox,
+        monitor,
+        worker,
+        OnlineThroughStore(hospital, monitor, cache, desk),
+        OfflineLink(cache, desk),
+        probe_client,
+    )
+
+
+def short_prefix(kiosk_id: str) -> str:
+    """ "KIOSK-01" -> "K01": short enough for the printer's big digits, unique per kiosk."""
+    digits = "".join(c for c in kiosk_id if c.isascii() and c.isdigit())
+    return "K" + (digits[-3:] or "1")
