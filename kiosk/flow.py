@@ -59,6 +59,7 @@ class Screen(Enum):
     PRINTER_FAULT = auto()
     HOSPITAL_UNAVAILABLE = auto()
     GO_TO_COUNTER = auto()
+    SWITCH_PATIENT = auto()  # another person's code mid-session: start over for them?
 
 
 # Screens that wait for the hospital or the printer: no idle timer, the call's own deadline
@@ -69,6 +70,29 @@ BUSY_SCREENS = frozenset(
 NOT_CANCELLABLE = frozenset({Screen.WELCOME, Screen.REGISTERING, Screen.PRINTING})
 ACCEPTS_IDENTITY = frozenset(
     {Screen.WELCOME, Screen.KEYPAD, Screen.CARD_NEEDS_ID, Screen.READ_FAILED}
+)
+# The last patient is done here: the next person's code simply starts their session.
+FINISHED = frozenset(
+    {
+        Screen.TICKET,
+        Screen.PRINTER_FAULT,
+        Screen.HOSPITAL_UNAVAILABLE,
+        Screen.GO_TO_COUNTER,
+        Screen.NOT_FOUND,
+    }
+)
+# Mid-session screens where another person's code asks before throwing this session away.
+INTERRUPTIBLE = frozenset(
+    {
+        Screen.PLACE_CARD,
+        Screen.PATIENT_SUMMARY,
+        Screen.HISTORY,
+        Screen.APPOINTMENT,
+        Screen.SERVICE,
+        Screen.DEPARTMENT,
+        Screen.PRIORITY,
+        Screen.CONFIRM,
+    }
 )
 DECLARABLE_PRIORITIES = (
     PriorityGroup.PREGNANT,
@@ -184,6 +208,7 @@ class Pressed(Enum):
     DONE = auto()
     LANGUAGE = auto()
     SKIP_CARD = auto()  # go on without placing the card
+    SWITCH = auto()  # start over for the person whose code was just shown
 
 
 @dataclass(frozen=True)
@@ -472,6 +497,7 @@ class FlowState:
     identity_check: IdentityCheck = IdentityCheck.NOT_CHECKED
     card_issued: date | None = field(default=None, repr=False)
     card_reading: bool = False  # a card is on the reader and being read
+    waiting: IdentityPresented | None = field(default=None, repr=False)  # SWITCH_PATIENT's
     patient: Patient | None = None
     age: int | None = None
     auto_priority: PriorityGroup = PriorityGroup.NONE
@@ -524,6 +550,19 @@ class FlowState:
         return self.priority or PriorityGroup.NONE
 
 
+def _same_person(s: FlowState, identity: Identity) -> bool:
+    """Whether a code shown now names the patient of this session (any number in common)."""
+    known: set[str] = set()
+    if s.identity is not None:
+        known |= {n for n in (s.identity.citizen_id, s.identity.insurance_number) if n}
+    if s.patient is not None:
+        known |= {s.patient.citizen_id or ""} - {""}
+        if s.patient.insurance is not None:
+            known.add(s.patient.insurance.number)
+    shown = {n for n in (identity.citizen_id, identity.insurance_number) if n}
+    return bool(known & shown)
+
+
 def automatic_priority(age: int) -> PriorityGroup:
     """Age groups the kiosk detects itself; the other groups the patient declares."""
     if age >= 75:
@@ -558,22 +597,25 @@ class CheckInFlow:
                 return self._go(replace(s, language=other), s.screen, keep_trail=True)
             case Pressed.CANCEL if s.screen not in NOT_CANCELLABLE:
                 return self._welcome(s)
-            case Pressed.DONE if s.screen in (
-                Screen.TICKET,
-                Screen.PRINTER_FAULT,
-                Screen.HOSPITAL_UNAVAILABLE,
-                Screen.GO_TO_COUNTER,
-                Screen.NOT_FOUND,
-            ):
+            case Pressed.DONE if s.screen in FINISHED:
                 return self._welcome(s)
             case IdleTimeout(session=session, seq=seq) if (
                 session == s.session and seq == s.idle_seq and s.screen not in BUSY_SCREENS
             ):
                 return self._welcome(s)
             case Pressed.BACK if s.trail and s.screen not in BUSY_SCREENS:
-                return self._go(replace(s, history=None, problem=None), s.trail[-1], pop=True)
+                back = replace(s, history=None, problem=None, waiting=None)
+                return self._go(back, s.trail[-1], pop=True)
             case IdentityPresented(identity=identity) if s.screen in ACCEPTS_IDENTITY:
                 return self._look_up(replace(s, card_issued=event.card_issued), identity)
+            case IdentityPresented() if s.screen in FINISHED or (
+                s.screen in INTERRUPTIBLE and not _same_person(s, event.identity)
+            ):
+                if s.screen in FINISHED:
+                    return self._start_over(s, event)
+                return self._go(replace(s, waiting=event), Screen.SWITCH_PATIENT, push=s.screen)
+            case Pressed.SWITCH if s.screen is Screen.SWITCH_PATIENT and s.waiting:
+                return self._start_over(s, s.waiting)
             case CodeToResolve(payload=payload) if s.screen in ACCEPTS_IDENTITY:
                 return self._go(
                     replace(s, problem=None),
@@ -915,6 +957,14 @@ class CheckInFlow:
             return QueueOffline(s.session, s.checkin, s.department, confirmed, s.identity)
         return None
 
+    def _start_over(self, s: FlowState, shown: IdentityPresented) -> tuple[FlowState, list[Effect]]:
+        """A new session for the person whose code was shown: nothing of this one survives."""
+        fresh, released = self._welcome(s)
+        state, effects = self._look_up(
+            replace(fresh, card_issued=shown.card_issued), shown.identity
+        )
+        return state, released + effects
+
     def _welcome(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
         # A fresh state: nothing of the last patient survives, not even their language.
         fresh = FlowState(
@@ -923,7 +973,10 @@ class CheckInFlow:
             hospital_offline=s.hospital_offline,
             idle_seq=s.idle_seq,
         )
-        return fresh, [ReleaseCard()] if s.screen is Screen.PLACE_CARD else []
+        card_open = s.screen is Screen.PLACE_CARD or (
+            s.screen is Screen.SWITCH_PATIENT and s.trail[-1:] == (Screen.PLACE_CARD,)
+        )
+        return fresh, [ReleaseCard()] if card_open else []
 
     def _go(
         self,
@@ -944,7 +997,10 @@ class CheckInFlow:
         else:
             trail = ()
         out = list(effects or [])
-        if s.screen is Screen.PLACE_CARD and screen is not Screen.PLACE_CARD:
+        if s.screen is Screen.PLACE_CARD and screen not in (
+            Screen.PLACE_CARD,
+            Screen.SWITCH_PATIENT,
+        ):
             out.append(ReleaseCard())  # the card's keys are not needed any more
         seq = s.idle_seq
         seconds = self._idle_seconds(screen, s.language)

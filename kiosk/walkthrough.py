@@ -355,6 +355,21 @@ def cloned_card(d: Driver) -> None:
     d.step("btn_done", Screen.WELCOME)
 
 
+def another_persons_code(d: Driver) -> None:
+    """Someone else's code mid-session: the kiosk asks before throwing the session away."""
+    _with_card(d, "walk_in_insurance")
+    d.step("btn_continue", Screen.SERVICE)
+    d.devices.show_cccd_qr("walk_in_paid")  # the next person in the queue, too early
+    d.wait_for(Screen.SWITCH_PATIENT)
+    d.step("btn_keep_patient", Screen.SERVICE)
+    d.devices.show_cccd_qr("elderly_80")  # and now they really mean it
+    d.wait_for(Screen.SWITCH_PATIENT)
+    state = d.step("btn_switch", Screen.PLACE_CARD)
+    if state.identity is None or state.identity.citizen_id != d.devices.citizen_id("elderly_80"):
+        raise WalkthroughError("the switch did not start the new person's session")
+    d.step("btn_cancel", Screen.WELCOME)
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -380,6 +395,7 @@ SCENARIOS = (
     Scenario("16-faulty-chip", faulty_chip),
     Scenario("17-cloned-card", cloned_card),
     Scenario("18-code-while-hospital-down", code_while_hospital_down),
+    Scenario("19-another-persons-code", another_persons_code),
 )
 
 PORTRAIT = (1080, 1920)

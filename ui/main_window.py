@@ -58,6 +58,7 @@ _PAGES: dict[Screen, tuple[str, str]] = {
     Screen.PRINTER_FAULT: ("printer_fault", "PrinterFaultPage"),
     Screen.HOSPITAL_UNAVAILABLE: ("message", "HospitalUnavailablePage"),
     Screen.GO_TO_COUNTER: ("message", "GoToCounterPage"),
+    Screen.SWITCH_PATIENT: ("switch_patient", "SwitchPatientPage"),
 }
 
 

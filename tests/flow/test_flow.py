@@ -378,12 +378,53 @@ def test_unreadable_code_offers_retry_or_keypad(flow: CheckInFlow, event, proble
     assert flow.state.screen is Screen.KEYPAD and flow.state.problem is None
 
 
-def test_a_code_presented_mid_session_is_ignored(flow: CheckInFlow) -> None:
+def test_the_same_persons_code_again_mid_session_is_ignored(flow: CheckInFlow) -> None:
     found(flow, patient())
+    bhyt = Identity(source=IdentitySource.BHYT_QR, insurance_number="DN4010123456789")
+    for again in (CHIP_IDENTITY, bhyt):  # the ID, or the insurance card on their record
+        assert flow.handle(IdentityPresented(again), NOW) == []
+        assert flow.state.screen is Screen.PATIENT_SUMMARY
+    assert flow.state.identity == CHIP_IDENTITY
+
+
+def test_another_persons_code_mid_session_asks_before_switching(flow: CheckInFlow) -> None:
+    found(flow, patient())
+    flow.handle(Pressed.CONTINUE, NOW)
+    other = replace(CHIP_IDENTITY, citizen_id="079190054321", full_name="Trần Thị Bình")
+    flow.handle(IdentityPresented(other), NOW)
+    assert flow.state.screen is Screen.SWITCH_PATIENT
+    flow.handle(Pressed.BACK, NOW)  # no: go on with the current patient
+    assert flow.state.screen is Screen.SERVICE and flow.state.identity == CHIP_IDENTITY
+    flow.handle(IdentityPresented(other), NOW)
+    effects = flow.handle(Pressed.SWITCH, NOW)
+    state = flow.state
+    assert state.screen is Screen.LOOKING_UP and state.identity == other
+    assert state.session == 1 and state.patient is None  # nothing of the first one survives
+    assert effects[0] == LookupPatient(1, other)
+
+
+def test_the_next_persons_code_on_a_finished_screen_starts_their_session(
+    flow: CheckInFlow,
+) -> None:
+    found(flow, patient())
+    flow.handle(Pressed.CONTINUE, NOW)
+    flow.handle(Pressed.COUNTER, NOW)
+    assert flow.state.screen is Screen.GO_TO_COUNTER
+    other = replace(CHIP_IDENTITY, citizen_id="079190054321")
+    (lookup, *_) = flow.handle(IdentityPresented(other), NOW)
+    assert lookup == LookupPatient(1, other) and flow.state.session == 1
+
+
+def test_a_code_while_registering_is_ignored(flow: CheckInFlow) -> None:
+    found(flow, patient())
+    flow.handle(Pressed.CONTINUE, NOW)
+    flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
+    flow.handle(DepartmentChosen("NOI"), NOW)
+    flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
+    flow.handle(Pressed.CONFIRM, NOW)
     other = replace(CHIP_IDENTITY, citizen_id="079190054321")
     assert flow.handle(IdentityPresented(other), NOW) == []
-    assert flow.state.screen is Screen.PATIENT_SUMMARY
-    assert flow.state.identity == CHIP_IDENTITY
+    assert flow.state.screen is Screen.REGISTERING
 
 
 # --- new patients -----------------------------------------------------------------------

@@ -265,3 +265,17 @@ def test_chip_answers_elsewhere_are_ignored(flow: CheckInFlow) -> None:
     assert flow.handle(ChipRead(0, CHIP), NOW) == []
     assert flow.handle(ChipFailed(0, CardProblem.FORGED), NOW) == []
     assert flow.state.screen is Screen.LOOKING_UP
+
+
+def test_another_persons_code_at_the_card_step_keeps_the_reader_until_decided(
+    flow: CheckInFlow,
+) -> None:
+    at_place_card(flow)
+    other = replace(QR_IDENTITY, citizen_id="079190054321")
+    effects = flow.handle(IdentityPresented(other), NOW)
+    assert flow.state.screen is Screen.SWITCH_PATIENT and ReleaseCard() not in effects
+    flow.handle(Pressed.BACK, NOW)
+    assert flow.state.screen is Screen.PLACE_CARD
+    flow.handle(IdentityPresented(other), NOW)
+    effects = flow.handle(Pressed.SWITCH, NOW)
+    assert effects[0] == ReleaseCard() and flow.state.identity == other

@@ -13,6 +13,7 @@ from kiosk.domain import IdentityCheck
 from kiosk.flow import Language, Screen
 from kiosk.walkthrough import (
     Driver,
+    another_persons_code,
     appointment_today,
     child_under_6,
     code_while_hospital_down,
@@ -315,3 +316,9 @@ def test_a_code_held_up_to_the_camera_is_read_from_its_pixels(driver: Driver) ->
     )
     assert camera.preview.frames_shown > shown  # the welcome screen showed the live picture
     driver.step("btn_cancel", Screen.WELCOME)
+
+
+def test_another_persons_code_mid_session_asks_first(driver: Driver) -> None:
+    before = driver.kiosk.controller.state.session
+    another_persons_code(driver)
+    assert driver.kiosk.controller.state.session >= before + 2  # switched, then cancelled

@@ -281,6 +281,9 @@ def _card_states() -> dict[str, FlowState]:
         "summary_chip_verified": replace(FOUND, identity_check=IdentityCheck.CHIP_VERIFIED),
         "summary_chip_read": replace(FOUND, identity_check=IdentityCheck.CHIP_READ),
         "summary_chip_failed": replace(FOUND, identity_check=IdentityCheck.CHIP_FAILED),
+        "switch_patient": replace(
+            FOUND, screen=Screen.SWITCH_PATIENT, trail=(Screen.PATIENT_SUMMARY,)
+        ),
         "go_to_counter_forged": replace(
             FOUND, screen=Screen.GO_TO_COUNTER, problem=Problem.CARD_FORGED
         ),

@@ -655,6 +655,25 @@
     </message>
 </context>
 <context>
+    <name>SwitchPatientPage</name>
+    <message>
+        <source>This code belongs to someone else</source>
+        <translation>Mã này là của một người khác</translation>
+    </message>
+    <message>
+        <source>Start over for the person whose code was just shown? The check-in on screen will be cancelled.</source>
+        <translation>Bắt đầu lại cho người vừa đưa mã? Lượt đăng ký đang hiện trên màn hình sẽ bị hủy.</translation>
+    </message>
+    <message>
+        <source>Start over for this person</source>
+        <translation>Bắt đầu lại cho người này</translation>
+    </message>
+    <message>
+        <source>Go on with the current check-in</source>
+        <translation>Tiếp tục lượt đăng ký hiện tại</translation>
+    </message>
+</context>
+<context>
     <name>Ticket</name>
     <message>
         <source>Department</source>
