@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from drivers.camera.simulated import SimulatedCamera, empty_scene, frame_with_code
-from drivers.card.cccd_reader import NO_EXPIRY, expiry_candidates
+from drivers.card.cccd_reader import NO_EXPIRY, birthday, expiry_candidates
 from drivers.card.virtual_cccd import VirtualCccdIssuer
 from drivers.card.virtual_chip import Chip
 from drivers.card.virtual_reader import VirtualReader
@@ -27,14 +27,24 @@ log = logging.getLogger(__name__)
 
 # Not a format any kiosk knows: a web link, as people often show by mistake.
 UNKNOWN_CODE = "https://example.invalid/promo?ref=kiosk"
+# Whose card has a chip that opens only with BAC (no PACE): typed on the keypad, the kiosk
+# must ask for the birth date (the other personas' cards open with the ID alone).
+BAC_ONLY_PERSONAS = frozenset({"new_patient_old_chip"})
 CODE_FRAMES = 30  # how long a code is held up to the simulated camera, in frames
 # Whose card the demo's "cloned card" copies: show this persona's QR code first.
 CLONED_PERSONA = "walk_in_insurance"
 
 
-def card_issue_date(identity: Identity) -> date:
-    """When the demo persona's CCCD was issued: the chip card came in 2021, or at 14."""
-    return date(max(identity.birth.year + 14, 2021) if identity.birth else 2021, 4, 1)
+def card_issue_date(identity: Identity, today: date) -> date:
+    """When the demo persona's current CCCD was issued: chip cards came in 2021 (or at 14),
+    and a card that reached its renewal age since was renewed on that birthday."""
+    birth = identity.birth.as_date() if identity.birth else None
+    if birth is None:
+        raise ValueError("a CCCD holder has a full birth date")
+    issued = max(date(2021, 4, 1), birthday(birth, 14))
+    while (expiry := card_expiry(identity, issued, today)) is not None and expiry <= today:
+        issued = expiry
+    return issued
 
 
 def card_expiry(identity: Identity, issued: date, today: date) -> date | None:
@@ -98,16 +108,22 @@ class DemoDevices:
 
     def _make_card(self, key: str, *, cloned: bool) -> Chip:
         identity = self.personas[key].identity
-        issued = card_issue_date(identity)
+        issued = card_issue_date(identity, self._today)
         expires = card_expiry(identity, issued, self._today)
-        return self._issuer.chip(identity, issued=issued, expires=expires, cloned=cloned)
+        return self._issuer.chip(
+            identity,
+            issued=issued,
+            expires=expires,
+            cloned=cloned,
+            bac_only=key in BAC_ONLY_PERSONAS,
+        )
 
     def take_card_away(self) -> None:
         self._reader().remove()
 
     def show_cccd_qr(self, key: str) -> None:
         identity = self.personas[key].identity
-        self._show(cccd_qr_payload(identity, issue_date=card_issue_date(identity)))
+        self._show(cccd_qr_payload(identity, issue_date=card_issue_date(identity, self._today)))
 
     def show_bhyt_qr(self, key: str) -> None:
         persona = self.personas[key]

@@ -248,6 +248,7 @@ class CardProblem(Enum):
     ACCESS_DENIED = "access_denied"  # keys did not open the chip
     FORGED = "forged"  # passive or active authentication failed
     WRONG_CARD = "wrong_card"  # the chip holds another person's ID than the one shown
+    NEEDS_BIRTH_DATE = "needs_birth_date"  # a BAC-only chip, and no birth date known for its key
 
 
 class CardError(DeviceError):

@@ -42,6 +42,7 @@ class Screen(Enum):
     KEYPAD = auto()
     CARD_NEEDS_ID = auto()  # a card was placed first: its chip opens only with the ID number
     PLACE_CARD = auto()  # the ID is known: the chip can confirm it
+    BIRTH_DATE = auto()  # a chip that opens only with the birth date (BAC) and none is known
     READ_FAILED = auto()
     LOOKING_UP = auto()
     NOT_FOUND = auto()
@@ -117,6 +118,7 @@ class Problem(Enum):
     CODE_UNKNOWN = auto()
     CODE_MALFORMED = auto()
     ID_INVALID = auto()
+    BIRTH_DATE_INVALID = auto()
     NEEDS_CARD_TO_REGISTER = auto()
     HOSPITAL_UNAVAILABLE = auto()
     HOSPITAL_ERROR = auto()
@@ -214,6 +216,11 @@ class Pressed(Enum):
 @dataclass(frozen=True)
 class KeypadSubmitted:
     digits: str
+
+
+@dataclass(frozen=True)
+class BirthDateSubmitted:
+    digits: str = field(repr=False)  # ddmmyyyy: personal data
 
 
 @dataclass(frozen=True)
@@ -319,6 +326,7 @@ Event = (
     | CodeUnreadable
     | Pressed
     | KeypadSubmitted
+    | BirthDateSubmitted
     | ServiceChosen
     | DepartmentChosen
     | PriorityChosen
@@ -496,6 +504,7 @@ class FlowState:
     identity: Identity | None = None
     identity_check: IdentityCheck = IdentityCheck.NOT_CHECKED
     card_issued: date | None = field(default=None, repr=False)
+    card_birth: date | None = field(default=None, repr=False)  # typed for a BAC-only chip
     card_reading: bool = False  # a card is on the reader and being read
     waiting: IdentityPresented | None = field(default=None, repr=False)  # SWITCH_PATIENT's
     patient: Patient | None = None
@@ -548,6 +557,17 @@ class FlowState:
         if self.auto_priority.is_priority:
             return self.auto_priority
         return self.priority or PriorityGroup.NONE
+
+
+def _typed_birth_date(digits: str, today: date) -> date | None:
+    """ddmmyyyy as typed, if it is a real date of someone alive today."""
+    if len(digits) != 8 or not digits.isdigit():
+        return None
+    try:
+        typed = date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
+    except ValueError:
+        return None
+    return typed if today.year - 130 <= typed.year and typed <= today else None
 
 
 def _same_person(s: FlowState, identity: Identity) -> bool:
@@ -704,8 +724,20 @@ class CheckInFlow:
                 return self._card_done(replace(s, identity=read), checked)
             case ChipFailed(problem=problem) if s.screen is Screen.PLACE_CARD:
                 return self._chip_failed(s, problem)
-            case Pressed.SKIP_CARD if s.screen is Screen.PLACE_CARD:
+            case Pressed.SKIP_CARD if s.screen in (Screen.PLACE_CARD, Screen.BIRTH_DATE):
                 return self._card_done(s, IdentityCheck.CARD_SKIPPED)
+            case BirthDateSubmitted(digits=digits) if s.screen is Screen.BIRTH_DATE:
+                birth = _typed_birth_date(digits, now.date())
+                if birth is None:
+                    return self._go(
+                        replace(s, problem=Problem.BIRTH_DATE_INVALID),
+                        Screen.BIRTH_DATE,
+                        keep_trail=True,
+                    )
+                again = replace(s, card_birth=birth, problem=None)
+                read = self._chip_read_for(again)
+                assert read is not None  # BIRTH_DATE is reached only from a chip read
+                return self._go(again, Screen.PLACE_CARD, effects=[read])
             case Pressed.REGISTER_NEW if (
                 s.screen is Screen.NOT_FOUND and s.identity and s.problem is None
             ):
@@ -811,8 +843,9 @@ class CheckInFlow:
         citizen_id = identity.citizen_id or (s.patient.citizen_id if s.patient else None)
         if citizen_id is None:
             return None
-        birth = identity.birth or (s.patient.birth if s.patient else None)
-        return ReadCard(s.session, citizen_id, birth.as_date() if birth else None, s.card_issued)
+        known = identity.birth or (s.patient.birth if s.patient else None)
+        birth = s.card_birth or (known.as_date() if known else None)
+        return ReadCard(s.session, citizen_id, birth, s.card_issued)
 
     def _chip_failed(self, s: FlowState, problem: CardProblem) -> tuple[FlowState, list[Effect]]:
         match problem:
@@ -824,6 +857,8 @@ class CheckInFlow:
                     Screen.PLACE_CARD,
                     keep_trail=True,
                 )
+            case CardProblem.NEEDS_BIRTH_DATE if s.card_birth is None:
+                return self._go(replace(s, problem=None, card_reading=False), Screen.BIRTH_DATE)
             case CardProblem.FORGED:
                 alert = AlertStaff(Problem.CARD_FORGED, "card: chip failed authentication")
                 return self._go(

@@ -370,6 +370,25 @@ def another_persons_code(d: Driver) -> None:
     d.step("btn_cancel", Screen.WELCOME)
 
 
+def birth_date_for_the_chip(d: Driver) -> None:
+    """A new patient types their ID; their card's chip opens only with the birth date (BAC)."""
+    d.wait_for(Screen.WELCOME)
+    d.step("btn_keypad", Screen.KEYPAD)
+    d.type_digits(d.devices.citizen_id("new_patient_old_chip"))
+    d.step("key_submit", Screen.PLACE_CARD)
+    d.devices.present_card("new_patient_old_chip")
+    d.wait_for(Screen.BIRTH_DATE)
+    birth = d.devices.personas["new_patient_old_chip"].identity.birth
+    assert birth is not None and birth.as_date() is not None
+    d.type_digits(birth.as_date().strftime("%d%m%Y"))  # type: ignore[union-attr]
+    d.screenshot("birth_date_filled")
+    d.click("key_submit")
+    d.wait_for(Screen.NOT_FOUND)  # no record yet; the chip's data can make one
+    d.devices.take_card_away()
+    d.step("btn_register_new", Screen.PATIENT_SUMMARY)
+    d.step("btn_cancel", Screen.WELCOME)
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -396,6 +415,7 @@ SCENARIOS = (
     Scenario("17-cloned-card", cloned_card),
     Scenario("18-code-while-hospital-down", code_while_hospital_down),
     Scenario("19-another-persons-code", another_persons_code),
+    Scenario("20-birth-date-for-the-chip", birth_date_for_the_chip),
 )
 
 PORTRAIT = (1080, 1920)

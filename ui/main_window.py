@@ -41,6 +41,7 @@ _PAGES: dict[Screen, tuple[str, str]] = {
     Screen.KEYPAD: ("keypad", "KeypadPage"),
     Screen.CARD_NEEDS_ID: ("card_needs_id", "CardNeedsIdPage"),
     Screen.PLACE_CARD: ("place_card", "PlaceCardPage"),
+    Screen.BIRTH_DATE: ("keypad", "BirthDatePage"),
     Screen.READ_FAILED: ("read_failed", "ReadFailedPage"),
     Screen.LOOKING_UP: ("busy", "BusyPage"),
     Screen.CREATING_PATIENT: ("busy", "BusyPage"),

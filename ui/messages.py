@@ -57,6 +57,12 @@ _PROBLEMS: dict[Problem, tuple[str, str]] = {
             "Messages", "Please take the card to the reception counter. Staff will help you."
         ),
     ),
+    Problem.BIRTH_DATE_INVALID: (
+        QT_TRANSLATE_NOOP("Messages", "This is not a valid date of birth."),
+        QT_TRANSLATE_NOOP(
+            "Messages", "Type the day, the month and the year: 8 digits, e.g. 17051990."
+        ),
+    ),
     Problem.CARD_WRONG: (
         QT_TRANSLATE_NOOP("Messages", "This card belongs to someone else."),
         QT_TRANSLATE_NOOP(

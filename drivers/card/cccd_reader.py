@@ -106,6 +106,12 @@ class ClonedChipError(ForgedChipError):
     active_auth = ActiveAuthStatus.FAILED
 
 
+class BirthDateNeededError(AccessControlError):
+    """A BAC-only chip (no PACE in EF.CardAccess) and no birth date to derive its key from."""
+
+    problem = CardProblem.NEEDS_BIRTH_DATE
+
+
 class AnotherCardError(EmrtdError):
     """The chip holds another person's ID than the one the kiosk derived the keys from."""
 
@@ -170,7 +176,7 @@ def _mrz_information(number: str, birth: str, expiry: str) -> str:
     return number + check_digit(number) + birth + check_digit(birth) + expiry + check_digit(expiry)
 
 
-def _birthday(birth: date, age: int) -> date:
+def birthday(birth: date, age: int) -> date:
     year = birth.year + age
     if (birth.month, birth.day) == (2, 29):
         return date(year, 3, 1) if year % 4 else date(year, 2, 29)
@@ -182,7 +188,7 @@ def expiry_candidates(birth: date, issue_date: date | None, today: date) -> list
     others still possible, then no expiry (issued after 60, or the next age unknown)."""
     late_law = issue_date is None or issue_date >= IDENTIFICATION_LAW_2023
     ages = ((CHILD_RENEWAL_AGE,) if late_law else ()) + RENEWAL_AGES
-    birthdays = [_birthday(birth, age) for age in ages]
+    birthdays = [birthday(birth, age) for age in ages]
     after = issue_date or today
     upcoming = [day for day in birthdays if day > after]
     if issue_date is not None and upcoming and len(upcoming) > 1:
@@ -522,6 +528,8 @@ class _Session:
                 failures.append(error)
         info = self._pace_info()
         candidates = ([keys.can] if info is not None else []) + keys.bac_keys(today)
+        if not candidates:
+            raise BirthDateNeededError("no PACE on the card and no birth date for BAC")
         for key in candidates:
             try:
                 self._open_with(key, info)
@@ -531,10 +539,8 @@ class _Session:
             self._set_le(None)
             return
         refused = [error for error in failures if isinstance(error, AccessControlError)]
-        if refused or not failures:
-            detail = "; ".join(str(error) for error in refused) or (
-                "no PACE on the card and no birth date for BAC"
-            )
+        if refused:
+            detail = "; ".join(str(error) for error in refused)
             raise AccessControlError(f"{len(candidates)} keys tried: {detail}")
         raise failures[-1]
 

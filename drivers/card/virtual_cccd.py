@@ -36,7 +36,13 @@ class VirtualCccdIssuer:
         return CscaStore([self.authority.csca])
 
     def chip(
-        self, holder: Identity, *, issued: date, expires: date | None, cloned: bool = False
+        self,
+        holder: Identity,
+        *,
+        issued: date,
+        expires: date | None,
+        cloned: bool = False,
+        bac_only: bool = False,
     ) -> Chip:
         """A chip for `holder` (who must have a 12-digit citizen ID and a full birth date)."""
         if holder.citizen_id is None:
@@ -55,4 +61,5 @@ class VirtualCccdIssuer:
             files=files,
             aa_key=key,
             faults=frozenset({ChipFault.WRONG_AA_SIGNATURE}) if cloned else frozenset(),
+            pace_supported=not bac_only,
         )

@@ -123,7 +123,9 @@ class Chip:
         aa_rsa_hash: str = "sha1",
         aa_ecdsa_hash: str = active_auth.DEFAULT_ECDSA_HASH,
         faults: frozenset[ChipFault] = frozenset(),
+        pace_supported: bool = True,  # False: a BAC-only chip, without EF.CardAccess
     ) -> None:
+        self.pace_supported = pace_supported
         self.can = can
         self.mrz_info = mrz_info
         self.info = info or pace.PaceInfo(pace.ID_PACE_ECDH_GM + ".2", 2, 13)
@@ -188,15 +190,18 @@ class Chip:
         reachable."""
         if command.ins == 0xA4 and command.p1 == 0x04:
             return ResponseApdu(b"", OK) if command.data == EMRTD_AID else _status(0x6A82)
-        clear_files = {EF_CARD_ACCESS: card_access(self.info)}
+        clear_files = {EF_CARD_ACCESS: card_access(self.info)} if self.pace_supported else {}
         if self.atr_info is not None:
             clear_files[EF_ATR_INFO] = self.atr_info
         # The MF's EF.ATR/INFO is absent on most chips (6A82); the application's files
         # need access control (6982).
         if command.ins == 0xB0 and command.p1 & 0x80:
-            absent = command.p1 & 0x1F == EF_ATR_INFO_SFI
+            absent = command.p1 & 0x1F in (EF_ATR_INFO_SFI, EF_CARD_ACCESS & 0x1F)
         else:
-            absent = command.ins == 0xA4 and command.data == EF_ATR_INFO.to_bytes(2, "big")
+            absent = command.ins == 0xA4 and command.data in (
+                EF_ATR_INFO.to_bytes(2, "big"),
+                EF_CARD_ACCESS.to_bytes(2, "big"),
+            )
         return self._serve(command, clear_files, unknown=0x6A82 if absent else 0x6982)
 
     def _file_command(self, command: CommandApdu) -> ResponseApdu:
@@ -277,6 +282,8 @@ class Chip:
     # -- PACE ----------------------------------------------------------------------------
 
     def _mse_set_at(self, command: CommandApdu) -> bytes:
+        if not self.pace_supported:
+            return _answer(status=0x6D00)  # instruction not supported
         try:
             objects = {item.tag: item.value for item in tlv.parse_all(command.data)}
             protocol = tlv.decode_oid(objects[0x80])

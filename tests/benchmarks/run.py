@@ -112,7 +112,7 @@ def _autopilot(kiosk):
 
     today = datetime.now().date()
     identity = demo_persona("walk_in_insurance", today).identity
-    issued = card_issue_date(identity)
+    issued = card_issue_date(identity, today)
     expires = card_expiry(identity, issued, today)
     # An issuer the kiosk does not trust (as a kiosk with no CSCA configured): read, not verified.
     card = VirtualCccdIssuer().chip(identity, issued=issued, expires=expires)

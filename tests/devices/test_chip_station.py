@@ -196,3 +196,19 @@ def test_released_mid_read_reports_nothing_and_keeps_no_keys(issuer) -> None:
         assert heard.quiet()
     finally:
         station.close()
+
+
+def test_a_bac_only_chip_asks_for_the_birth_date_then_opens_with_it(
+    rig, issuer: VirtualCccdIssuer
+) -> None:
+    reader, station, heard = rig
+    card = issuer.chip(HOLDER, issued=ISSUED, expires=date(2030, 5, 17), bac_only=True)
+    station.arm(1, CardKeys(HOLDER.citizen_id))  # typed on the keypad: the ID alone
+    reader.insert(card)
+    heard.next("placed")
+    _, error = heard.next("failed")
+    assert error.problem is CardProblem.NEEDS_BIRTH_DATE
+    station.arm(1, CardKeys(HOLDER.citizen_id, birth=BIRTH))  # the card is still there
+    heard.next("placed")
+    _, result = heard.next("read")
+    assert result.identity.chip_verified

@@ -211,7 +211,7 @@ def test_personas_are_as_specified(seeded: Path) -> None:
     personas = {p.key: p for p in demo_personas(TODAY)}
     assert tuple(personas) == PERSONA_KEYS == (
         "appointment_today", "walk_in_insurance", "walk_in_paid", "elderly_80", "child_4",
-        "new_patient", "insurance_expired", "name_mismatch",
+        "new_patient", "new_patient_old_chip", "insurance_expired", "name_mismatch",
     )  # fmt: skip
     for persona in personas.values():
         identity = persona.identity

@@ -15,6 +15,7 @@ from kiosk.walkthrough import (
     Driver,
     another_persons_code,
     appointment_today,
+    birth_date_for_the_chip,
     child_under_6,
     code_while_hospital_down,
     faulty_chip,
@@ -322,3 +323,7 @@ def test_another_persons_code_mid_session_asks_first(driver: Driver) -> None:
     before = driver.kiosk.controller.state.session
     another_persons_code(driver)
     assert driver.kiosk.controller.state.session >= before + 2  # switched, then cancelled
+
+
+def test_a_bac_only_chip_gets_the_birth_date_typed_and_is_read(driver: Driver) -> None:
+    birth_date_for_the_chip(driver)

@@ -276,6 +276,10 @@ def _card_states() -> dict[str, FlowState]:
         "card_needs_id": FlowState(screen=Screen.CARD_NEEDS_ID, trail=(Screen.WELCOME,)),
         "place_card": place,
         "place_card_reading": replace(place, card_reading=True),
+        "birth_date": FlowState(screen=Screen.BIRTH_DATE),
+        "birth_date_invalid": FlowState(
+            screen=Screen.BIRTH_DATE, problem=Problem.BIRTH_DATE_INVALID
+        ),
         "place_card_removed": replace(place, problem=Problem.CARD_REMOVED),
         "place_card_wrong": replace(place, problem=Problem.CARD_WRONG),
         "summary_chip_verified": replace(FOUND, identity_check=IdentityCheck.CHIP_VERIFIED),

@@ -30,6 +30,7 @@ PRESSES: list[tuple[str, str, Event]] = [
     ("card_needs_id", "btn_back", Pressed.BACK),
     ("place_card", "btn_skip_card", Pressed.SKIP_CARD),
     ("switch_patient", "btn_switch", Pressed.SWITCH),
+    ("birth_date", "btn_skip_card", Pressed.SKIP_CARD),
     ("switch_patient", "btn_keep_patient", Pressed.BACK),
     ("place_card", "btn_cancel", Pressed.CANCEL),
     ("not_found", "btn_register_new", Pressed.REGISTER_NEW),

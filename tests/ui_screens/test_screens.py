@@ -27,7 +27,8 @@ SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 PICTURES = {
     "welcome", "welcome_offline", "ticket_provisional", "keypad_invalid",
     "read_failed_code_unknown", "looking_up", "not_found",
-    "card_needs_id", "switch_patient", "place_card", "place_card_reading", "place_card_wrong",
+    "card_needs_id", "birth_date_invalid", "switch_patient", "place_card",
+    "place_card_reading", "place_card_wrong",
     "summary_chip_verified", "summary_chip_failed", "go_to_counter_forged",
     "not_found_needs_card", "summary", "summary_expired", "history", "appointment",
     "service_not_accepted", "department", "priority", "confirm", "printing", "ticket",

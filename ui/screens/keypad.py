@@ -1,4 +1,5 @@
-"""KEYPAD: type the 12-digit ID number on big on-screen keys (no OS keyboard)."""
+"""KEYPAD: type the 12-digit ID number on big on-screen keys (no OS keyboard); BIRTH_DATE:
+the same keys for a date of birth, when a BAC-only chip needs it."""
 
 from __future__ import annotations
 
@@ -13,36 +14,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.flow import FlowState, KeypadSubmitted, Problem
+from kiosk.flow import BirthDateSubmitted, Event, FlowState, KeypadSubmitted, Pressed, Problem
 from ui.messages import problem_message
 from ui.screens.base import Page, Send, set_direction
 from ui.theme import BLUE, BLUE_TINT, INK, LINE, Metrics, Tone
 from ui.widgets import TOUCH_HEIGHT, IconKind, ToneBox, button, icon_pixmap, label
 
-ID_LENGTH = 12
-_GROUP = 3
+ID_GROUPS = (3, 3, 3, 3)  # as printed on the card
+DATE_GROUPS = (2, 2, 4)  # dd mm yyyy
 _EMPTY_SLOT = "_"
 
 
-def grouped(digits: str) -> str:
-    """`0012 3` -> `001 23_ ___ ___`: the grouping printed on the card, with empty slots."""
-    slots = digits.ljust(ID_LENGTH, _EMPTY_SLOT)
-    return " ".join(slots[i : i + _GROUP] for i in range(0, ID_LENGTH, _GROUP))
+def grouped(digits: str, groups: tuple[int, ...] = ID_GROUPS, joiner: str = " ") -> str:
+    """`0012 3` -> `001 23_ ___ ___`: the digits in their groups, with empty slots."""
+    slots = digits.ljust(sum(groups), _EMPTY_SLOT)
+    parts, start = [], 0
+    for size in groups:
+        parts.append(slots[start : start + size])
+        start += size
+    return joiner.join(parts)
 
 
 class DigitSlots(QWidget):
-    """Twelve boxes in four groups of three, as printed on the card; the next one is marked."""
+    """A box per digit, in groups (the ID as printed on the card, or a date); the next one is
+    marked."""
 
-    def __init__(self) -> None:
+    def __init__(self, groups: tuple[int, ...] = ID_GROUPS, joiner: str = " ") -> None:
         super().__init__()
         self.setObjectName("lbl_digits")
+        self._groups = groups
+        self._joiner = joiner
+        self._length = sum(groups)
+        self._ends = {sum(groups[: i + 1]) - 1 for i in range(len(groups) - 1)}
         self._digits = ""
         self._font_px = 64
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setSizePolicy(policy)
 
     def text(self) -> str:
-        return grouped(self._digits)
+        return grouped(self._digits, self._groups, self._joiner)
 
     def set_digits(self, digits: str) -> None:
         self._digits = digits
@@ -54,7 +64,7 @@ class DigitSlots(QWidget):
         self.setFixedHeight(round(font_px * 1.6))
 
     def sizeHint(self) -> QSize:
-        return QSize(self._font_px * 12, round(self._font_px * 1.6))
+        return QSize(self._font_px * self._length, round(self._font_px * 1.6))
 
     def minimumSizeHint(self) -> QSize:
         return QSize(self._font_px * 8, round(self._font_px * 1.6))
@@ -64,7 +74,10 @@ class DigitSlots(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         gap = self.width() * 0.012
         group_gap = gap * 4
-        cell = (self.width() - gap * 8 - group_gap * 3) / ID_LENGTH
+        breaks = len(self._ends)
+        cell = (
+            self.width() - gap * (self._length - 1 - breaks) - group_gap * breaks
+        ) / self._length
         height = self.height()
         font = QFont(self.font())
         font.setPixelSize(min(self._font_px, round(cell * 1.2)))
@@ -72,7 +85,7 @@ class DigitSlots(QWidget):
         font.setVariableAxis(QFont.Tag("wght"), 700)
         painter.setFont(font)
         x = 0.0
-        for index in range(ID_LENGTH):
+        for index in range(self._length):
             rect = QRectF(x, 2, cell, height - 4)
             filled = index < len(self._digits)
             is_next = index == len(self._digits)
@@ -82,15 +95,21 @@ class DigitSlots(QWidget):
             if filled:
                 painter.setPen(QColor(INK))
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._digits[index])
-            x += cell + (group_gap if index % _GROUP == _GROUP - 1 else gap)
+            x += cell + (group_gap if index in self._ends else gap)
 
 
 class KeypadPage(Page):
+    """The 12-digit ID; subclasses change what is typed (GROUPS, the texts, the event)."""
+
+    GROUPS = ID_GROUPS
+    JOINER = " "
+
     def __init__(self, send: Send) -> None:
         super().__init__(send)
         self._digits = ""
+        self._length = sum(self.GROUPS)
         self._problem: Problem | None = None
-        self.display = DigitSlots()
+        self.display = DigitSlots(self.GROUPS, self.JOINER)
         self.count = label("muted", name="lbl_digit_count")
         self.count.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.problem_box = ToneBox("lbl_problem")
@@ -141,14 +160,23 @@ class KeypadPage(Page):
 
     def show_state(self, state: FlowState) -> None:
         self._problem = state.problem
-        self.title.setText(self.tr("Type the 12 digits of your ID number (CCCD)"))
+        self.title.setText(self.heading())
         self.clear.setText(self.tr("Clear"))
         self.backspace.setAccessibleName(self.tr("Delete the last digit"))
         self.submit.setText(self.tr("Continue"))
         self._refresh()
 
+    def heading(self) -> str:
+        return self.tr("Type the 12 digits of your ID number (CCCD)")
+
+    def count_text(self, typed: int) -> str:
+        return self.tr("{typed} of 12 digits").format(typed=typed)
+
+    def submitted(self, digits: str) -> Event:
+        return KeypadSubmitted(digits)
+
     def _type(self, digit: str) -> None:
-        if len(self._digits) < ID_LENGTH:
+        if len(self._digits) < self._length:
             self._problem = None  # the patient is correcting: the old complaint no longer applies
             self._set_digits(self._digits + digit)
 
@@ -161,8 +189,8 @@ class KeypadPage(Page):
         self._set_digits("")
 
     def _submit(self) -> None:
-        if len(self._digits) == ID_LENGTH:
-            self._send(KeypadSubmitted(self._digits))
+        if len(self._digits) == self._length:
+            self._send(self.submitted(self._digits))
 
     def _set_digits(self, digits: str) -> None:
         self._digits = digits
@@ -170,8 +198,8 @@ class KeypadPage(Page):
 
     def _refresh(self) -> None:
         self.display.set_digits(self._digits)
-        self.count.setText(self.tr("{typed} of 12 digits").format(typed=len(self._digits)))
-        self.submit.setEnabled(len(self._digits) == ID_LENGTH)
+        self.count.setText(self.count_text(len(self._digits)))
+        self.submit.setEnabled(len(self._digits) == self._length)
         self.backspace.setEnabled(bool(self._digits))
         self.clear.setEnabled(bool(self._digits))
         if self._problem is not None:
@@ -201,3 +229,28 @@ class KeypadPage(Page):
         key_height = metrics.px(150) if metrics.portrait else metrics.touch
         for key in [*self.keys, self.backspace, self.clear]:
             key.setProperty(TOUCH_HEIGHT, key_height)
+
+
+class BirthDatePage(KeypadPage):
+    """The date of birth, day month year, for a chip that opens only with it (BAC)."""
+
+    GROUPS = DATE_GROUPS
+    JOINER = "/"
+
+    def __init__(self, send: Send) -> None:
+        super().__init__(send)
+        self.skip = button("btn_skip_card", "secondary", self.sender_of(Pressed.SKIP_CARD))
+        self.content.addWidget(self.skip)
+
+    def show_state(self, state: FlowState) -> None:
+        super().show_state(state)
+        self.skip.setText(self.tr("Continue without the card"))
+
+    def heading(self) -> str:
+        return self.tr("This card's chip needs your date of birth: day, month, year")
+
+    def count_text(self, typed: int) -> str:
+        return self.tr("{typed} of 8 digits, e.g. 17051990 for 17/05/1990").format(typed=typed)
+
+    def submitted(self, digits: str) -> Event:
+        return BirthDateSubmitted(digits)

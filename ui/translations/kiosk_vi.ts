@@ -37,6 +37,21 @@
     </message>
 </context>
 <context>
+    <name>BirthDatePage</name>
+    <message>
+        <source>Continue without the card</source>
+        <translation>Tiếp tục không dùng thẻ</translation>
+    </message>
+    <message>
+        <source>This card&apos;s chip needs your date of birth: day, month, year</source>
+        <translation>Chip trên thẻ này cần ngày sinh của bạn: ngày, tháng, năm</translation>
+    </message>
+    <message>
+        <source>{typed} of 8 digits, e.g. 17051990 for 17/05/1990</source>
+        <translation>Đã nhập {typed}/8 số, ví dụ 17051990 cho ngày 17/05/1990</translation>
+    </message>
+</context>
+<context>
     <name>BusyPage</name>
     <message>
         <source>Looking up your record…</source>
@@ -304,6 +319,14 @@
     <message>
         <source>Staff at the reception counter will check your card.</source>
         <translation>Nhân viên tại quầy tiếp đón sẽ kiểm tra thẻ cho bạn.</translation>
+    </message>
+    <message>
+        <source>This is not a valid date of birth.</source>
+        <translation>Ngày sinh này không hợp lệ.</translation>
+    </message>
+    <message>
+        <source>Type the day, the month and the year: 8 digits, e.g. 17051990.</source>
+        <translation>Xin nhập ngày, tháng, năm: 8 chữ số, ví dụ 17051990.</translation>
     </message>
     <message>
         <source>This card belongs to someone else.</source>
