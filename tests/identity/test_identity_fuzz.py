@@ -155,3 +155,12 @@ def test_huge_inputs_are_rejected_quickly() -> None:
         except IdentityError:
             continue
         raise AssertionError("a payload longer than any QR code was accepted")
+
+
+def test_one_hundred_thousand_seeded_payloads() -> None:
+    """The issue's bar, cheaply: 100,000 payloads from a seeded generator (hypothesis above
+    explores and shrinks; this covers volume), half random field lists, half mutated valid
+    payloads. Only Identity or IdentityError may come out."""
+    for seed in range(50_000):
+        assert_parses_or_rejects(random_field_list(seed))
+        assert_parses_or_rejects(mutate(VALID_PAYLOADS[seed % len(VALID_PAYLOADS)], seed))
