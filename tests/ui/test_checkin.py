@@ -17,6 +17,7 @@ from kiosk.walkthrough import (
     appointment_today,
     birth_date_for_the_chip,
     child_under_6,
+    cloned_card,
     code_while_hospital_down,
     faulty_chip,
     hospital_down,
@@ -327,3 +328,12 @@ def test_another_persons_code_mid_session_asks_first(driver: Driver) -> None:
 
 def test_a_bac_only_chip_gets_the_birth_date_typed_and_is_read(driver: Driver) -> None:
     birth_date_for_the_chip(driver)
+
+
+def test_a_cloned_card_is_sent_to_the_counter_and_staff_alerted(driver: Driver) -> None:
+    alerts: list[str] = []
+    driver.kiosk.controller.staff_alert.connect(alerts.append)
+    registered = Registrations(driver.kiosk)
+    cloned_card(driver)
+    assert registered.count == 0
+    assert any("authentication" in alert for alert in alerts)
