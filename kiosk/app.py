@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
 from kiosk.config import Config
-from kiosk.domain import CardError, CardProblem
+from kiosk.domain import CardError, CardProblem, Ticket
 from kiosk.flow import (
     IO_EFFECTS,
     AlertStaff,
@@ -38,6 +38,7 @@ from kiosk.flow import (
     HospitalReachable,
     IdentityPresented,
     IdleTimeout,
+    PrinterChanged,
     ReadCard,
     ReleaseCard,
     Screen,
@@ -56,9 +57,11 @@ if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, n
     from kiosk.demo_devices import DemoDevices
     from kiosk.demo_hospital.server import DemoHospitalServer
     from kiosk.hospital.api import HospitalApi
-    from kiosk.identity import RepeatFilter
+    from kiosk.identity import HospitalCodes, RepeatFilter
+    from kiosk.metrics import KioskMetrics
     from kiosk.shell import EffectRunner
     from offline_cache import HealthSnapshot
+    from ui.admin.mode import AdminMode
     from ui.camera_view import CameraScanner, CameraStatus, FrameSource
     from ui.wedge_filter import WedgeKeyFilter
 
@@ -85,6 +88,8 @@ class FlowController(QObject):
         self._flow = flow
         self._clock = clock
         self._runner: EffectRunner | None = None
+        # Called with every event, the effects it caused and the new state (metrics).
+        self.observers: list[Callable[[Event, list[Effect], FlowState], None]] = []
         self._card: Callable[[CardEffect], None] | None = None
         self._waiting: list[Effect] = []  # I/O asked for before the backends were ready
         self._idle = QTimer(self)
@@ -106,6 +111,8 @@ class FlowController(QObject):
         """On the GUI thread: let the flow handle the event, start its effects, re-render."""
         before = self._flow.state
         effects = self._flow.handle(event, self._clock())
+        for observe in self.observers:
+            observe(event, effects, self._flow.state)
         for effect in effects:
             self._perform(effect)
         if self._flow.state is not before:
@@ -199,6 +206,13 @@ class KioskApp(QObject):
             offline=config.offline.enabled,
         )
         self.controller = FlowController(CheckInFlow(settings, new_key=_new_idempotency_key))
+        self.metrics: KioskMetrics | None = None
+        if config.metrics.enabled:
+            from kiosk.metrics import start_metrics
+
+            self.metrics = start_metrics(config.metrics)
+            if self.metrics is not None:
+                self.controller.observers.append(self.metrics.flow_step)
         install_font(bundled_font_path())
         self.window = KioskWindow(self.controller.send, hospital_name=config.hospital.name)
         self.controller.state_changed.connect(self.window.render)
@@ -215,7 +229,9 @@ class KioskApp(QObject):
         )
         self._wedge: WedgeKeyFilter | None = None
         self._repeats: RepeatFilter | None = None
+        self._hospital_codes: HospitalCodes  # made with the repeat filter, on the first code
         self.controller.state_changed.connect(self._session_ended)
+        self._start_admin_mode()
         self._systemd = SystemdNotifier()
         interval = self._systemd.keepalive_interval
         if interval is not None:
@@ -278,6 +294,11 @@ class KioskApp(QObject):
         from kiosk.shell import EffectRunner  # with the backends, after the first screen
 
         self.backends = built  # type: ignore[assignment]
+        if built.demo is not None:
+            # The simulated printer tells its paper state, as a real one's status polling does.
+            built.demo.printer_reports = lambda problem: self.controller.post(
+                PrinterChanged(problem)
+            )
         if built.card is not None:
             built.card.station.set_listener(_CardEvents(self.controller.post))
             built.card.start()
@@ -295,13 +316,14 @@ class KioskApp(QObject):
             QCoreApplication.instance().installEventFilter(self._wedge)
         offline = built.offline
         runner = EffectRunner(
-            built.hospital,
+            built.hospital if self.metrics is None else self.metrics.timed_hospital(built.hospital),
             built.printer,
             self.controller.post,
             datetime.now,
             offline=offline.link if offline is not None else None,
         )
         self.controller.attach_runner(runner, self._card_effect)
+        self.admin_service.attach(built, self._camera_state)
         if offline is not None:
             offline.start(self._health_changed)
         if self.panel is None and self._panel_wanted:
@@ -352,6 +374,7 @@ class KioskApp(QObject):
             self._show_panel()
 
     def close(self) -> None:
+        self._close_admin_mode()
         if self._wedge is not None:
             QCoreApplication.instance().removeEventFilter(self._wedge)
         self.controller.shutdown()
@@ -365,6 +388,8 @@ class KioskApp(QObject):
         if self.panel is not None:
             self.panel.close()
         self.window.close()
+        if self.metrics is not None:
+            self.metrics.close()
         if self._temp is not None:
             self._temp.cleanup()
 
@@ -376,11 +401,16 @@ class KioskApp(QObject):
 
         alert = printer_alert(status)
         log.warning("staff alert: %s", alert)
+        if self.metrics is not None:
+            self.metrics.printer_state(alert.removeprefix("printer: "))
         self._device_alert.emit(alert)
+        self.controller.post(PrinterChanged(status.problem))
 
     def _scanner_error(self, error: ScannerError) -> None:
         """From the scanner's thread."""
         log.warning("staff alert: scanner %s", error.problem.value)
+        if self.metrics is not None:
+            self.metrics.error(f"scanner_{error.problem.value}")
         self._device_alert.emit(f"scanner: {error.problem.value}")
 
     def _health_changed(self, snapshot: HealthSnapshot) -> None:
@@ -393,6 +423,8 @@ class KioskApp(QObject):
             "back online" if online else "unreachable: serving offline",
             snapshot.outbox_size,
         )
+        if self.metrics is not None:
+            self.metrics.outbox_size(snapshot.outbox_size)
         self.controller.post(HospitalReachable(online))
 
     def _start_camera(self, camera: CameraDevices) -> None:
@@ -455,6 +487,7 @@ class KioskApp(QObject):
     def _read_code(self, payload: str) -> None:
         from kiosk.identity import (  # first needed here: fast start
             CccdQr,
+            HospitalCodes,
             IdentityError,
             IdentityProblem,
             RepeatFilter,
@@ -463,13 +496,17 @@ class KioskApp(QObject):
 
         if self._repeats is None:
             self._repeats = RepeatFilter()
+            self._hospital_codes = HospitalCodes(self.config.codes.hospital_patterns)
         if not self._repeats.admit(payload, time.monotonic()):
             return  # the same code held in front of the scanner: once is enough
         try:
             code = read_payload(payload)
         except IdentityError as error:
             log.info("code not accepted: %s", error.problem.value)
-            if error.problem is IdentityProblem.UNKNOWN_PAYLOAD:
+            if (
+                error.problem is IdentityProblem.UNKNOWN_PAYLOAD
+                and self._hospital_codes.ask_hospital(payload)
+            ):
                 self.controller.send(CodeToResolve(payload))  # maybe the hospital knows it
             else:
                 self.controller.send(CodeUnreadable(error.problem))
@@ -494,6 +531,7 @@ class KioskApp(QObject):
                     has_cccd_qr=devices.has_card(key),
                     has_bhyt_qr=devices.has_bhyt(key),
                     has_vneid_qr=devices.has_vneid(key),
+                    has_booking_qr=devices.has_booking(key),
                 )
                 for key, persona in devices.personas.items()
             ]
@@ -502,6 +540,7 @@ class KioskApp(QObject):
         panel.show_cccd_qr.connect(devices.show_cccd_qr)
         panel.show_bhyt_qr.connect(devices.show_bhyt_qr)
         panel.show_vneid_qr.connect(devices.show_vneid_qr)
+        panel.show_booking_qr.connect(devices.show_booking_qr)
         panel.show_unknown_qr.connect(devices.show_unknown_qr)
         panel.faulty_card.connect(devices.faulty_card)
         panel.take_card_away.connect(devices.take_card_away)
@@ -513,6 +552,70 @@ class KioskApp(QObject):
         self.controller.staff_alert.connect(panel.add_staff_alert)
         self.panel = panel
         panel.show()
+
+    # --- staff mode (issue 7) -------------------------------------------------------------
+    # The corner gesture and the PIN open the staff pages (ui/admin/); what they do goes
+    # through AdminService, which holds the backends once they are ready.
+
+    def _start_admin_mode(self) -> None:
+        from kiosk.admin_service import AdminService, RecentTickets
+        from ui.admin.gesture import CornerHold
+
+        section = self.config.admin
+        self.recent_tickets = RecentTickets()
+        self.admin_service = AdminService(
+            pin_hash=section.pin_hash,
+            demo=self.demo,
+            recent=self.recent_tickets,
+            sample_ticket=self._sample_ticket,
+        )
+        self._admin: AdminMode | None = None  # the staff pages, made when first asked for
+        self.admin_gesture = CornerHold(self.window, int(section.hold_seconds * 1000))
+        self.admin_gesture.held.connect(lambda: self.admin.request_open())
+        self.controller.state_changed.connect(self._admin_sees_flow)
+
+    @property
+    def admin(self) -> AdminMode:
+        if self._admin is None:
+            from ui.admin.mode import AdminMode
+
+            self._admin = AdminMode(
+                self.window,
+                self.admin_service,
+                flow_state=lambda: self.controller.state,
+                send=self.controller.send,
+                quit_kiosk=QCoreApplication.exit,  # cli.py returns it as the exit status
+                kiosk_id=self.config.kiosk.id,
+                idle_seconds=self.config.admin.idle_seconds,
+                metrics=lambda: self.window.metrics,
+            )
+        return self._admin
+
+    def _close_admin_mode(self) -> None:
+        self.admin_gesture.remove()
+        if self._admin is not None:
+            self._admin.close("kiosk closing")
+
+    def _admin_sees_flow(self, state: FlowState) -> None:
+        # Printed, or not for a printer fault (reprinted once staff refill the paper): as on
+        # the paper, masked.
+        if state.screen in (Screen.TICKET, Screen.PRINTER_FAULT) and state.ticket is not None:
+            self.recent_tickets.remember(state.ticket)
+        if self._admin is not None:
+            self._admin.flow_changed(state)
+
+    def _sample_ticket(self) -> Ticket:
+        from drivers.printer.sample import sample_ticket
+
+        return sample_ticket(
+            hospital_name=self.config.hospital.name,
+            footer=self.config.ticket.footer,
+            issued_at=datetime.now(),
+        )
+
+    def _camera_state(self) -> str | None:
+        """The camera's status word for the staff status page (read on a worker thread)."""
+        return self.camera.status.value if self.camera is not None else None
 
 
 class _CardEvents:

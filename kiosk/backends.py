@@ -22,12 +22,15 @@ from kiosk.config import (
     CardSection,
     Config,
     ConfigError,
+    HospitalSection,
     ScannerSection,
     TicketSection,
 )
 from kiosk.hospital.rest import RestHospitalClient
 
 if TYPE_CHECKING:
+    import ssl
+
     from PIL import Image
 
     from drivers.camera.decoder import FrameDecoder
@@ -274,13 +277,22 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
     else:
         card = build_card_devices(config.card, None)
         camera = build_camera_devices(config.camera)
-    rest = RestHospitalClient(
-        hospital_url,
-        token=config.hospital.token or None,
-        connect_timeout=config.hospital.connect_timeout,
-        read_timeout=config.hospital.read_timeout,
-        deadline=config.hospital.deadline,
-    )
+    tls = hospital_tls(config.hospital) if hospital_url.startswith("https://") else None
+    # The demo's embedded hospital speaks the REST contract, whatever hospital.kind says.
+    use_fhir = config.hospital.kind == "fhir" and not demo
+    if use_fhir:
+        from kiosk.hospital.fhir_config import fhir_client
+
+        rest = fhir_client(config.hospital, hospital_url, ssl_context=tls)
+    else:
+        rest = RestHospitalClient(
+            hospital_url,
+            token=config.hospital.token or None,
+            connect_timeout=config.hospital.connect_timeout,
+            read_timeout=config.hospital.read_timeout,
+            deadline=config.hospital.deadline,
+            ssl_context=tls,
+        )
     hospital: HospitalApi = rest
     offline = None
     if config.offline.enabled:
@@ -288,14 +300,18 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
         from offline_cache import OfflineCacheError
 
         # The probe answers "is it up?" in a second: it must not wait out a call's deadline.
-        probe = RestHospitalClient(
-            hospital_url,
-            token=config.hospital.token or None,
-            connect_timeout=0.5,
-            read_timeout=1.0,
-            deadline=1.0,
-            retries=0,
-        )
+        if use_fhir:
+            probe = fhir_client(config.hospital, hospital_url, ssl_context=tls, probe=True)
+        else:
+            probe = RestHospitalClient(
+                hospital_url,
+                token=config.hospital.token or None,
+                connect_timeout=0.5,
+                read_timeout=1.0,
+                deadline=1.0,
+                retries=0,
+                ssl_context=tls,
+            )
         try:
             offline = build_offline(
                 config.offline,
@@ -332,6 +348,16 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
         escpos_printer=escpos_printer,
         printer_statuses=printer_statuses,
     )
+
+
+def hospital_tls(section: HospitalSection) -> ssl.SSLContext:
+    """The ssl context for an https hospital: its CA bundle and client certificate loaded."""
+    from kiosk.hospital.tls import TlsSetupError, tls_context
+
+    try:
+        return tls_context(section.ca_bundle, section.client_cert, section.client_key)
+    except TlsSetupError as error:
+        raise ConfigError(error.key, error.problem) from error
 
 
 def use_private_escpos_cache() -> None:

@@ -4,7 +4,9 @@ kiosk --demo [--windowed]          the kiosk with the demo hospital and simulate
 kiosk --demo --walkthrough DIR     scripted check-ins through the real UI, screens saved as PNG
 kiosk --config FILE                the kiosk against the hospital in FILE
 kiosk demo-hospital --port N       only the demo hospital, for several kiosks to share
-kiosk config check FILE            validate a config file
+kiosk config check FILE            validate a config file (errors name the key and line)
+kiosk doctor [--config FILE]       check the devices, the hospital link and its TLS
+kiosk admin set-pin FILE           ask for the staff PIN twice and store its hash in FILE
 kiosk --self-test [--config FILE]  check every part offscreen (the frozen bundle's smoke test)
 kiosk --version                    version and build metadata
 """
@@ -36,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         return _config_check(argv[2:])
     if argv[:2] == ["config", "init"]:
         return _config_init(argv[2:])
+    if argv[:1] == ["doctor"]:
+        return _doctor(argv[1:])
+    if argv[:2] == ["admin", "set-pin"]:
+        return _admin_set_pin(argv[2:])
     return _run(argv)
 
 
@@ -68,8 +74,12 @@ def _run(argv: list[str]) -> int:
     try:
         config = load_config(args.config)
     except ConfigError as error:
-        print(f"kiosk: config error: {error}", file=sys.stderr)
+        print(f"kiosk: config error: {_where(args.config, error)}{error}", file=sys.stderr)
         return 2
+    if not args.demo:  # a demo's logs go to stderr only, with its data
+        from kiosk.logs import setup_logging
+
+        setup_logging(data_dir(config) / "logs")
     if args.walkthrough or args.smoke:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     elif not _display_available():
@@ -179,18 +189,51 @@ def _config_check(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: kiosk config check FILE", file=sys.stderr)
         return 2
-    from kiosk.backends import check_printer_profile, ticket_template
+    from kiosk.backends import check_printer_profile, hospital_tls, ticket_template
 
+    path = Path(argv[0])
     try:
-        config = load_config(Path(argv[0]))
-        # What only the device libraries can tell: a printer model they know, a logo that loads.
+        config = load_config(path)
+        # What only the device libraries can tell: a printer model they know, a logo that loads,
+        # TLS files that load.
         check_printer_profile(config.printer.profile)
         ticket_template(config.ticket)
+        if config.hospital.url.startswith("https://"):
+            hospital_tls(config.hospital)
     except ConfigError as error:
-        print(f"{argv[0]}: {error}", file=sys.stderr)
+        print(f"{_where(path, error)}{error}", file=sys.stderr)
         return 1
     print(f"{argv[0]}: ok")
     return 0
+
+
+def _where(path: Path | None, error: ConfigError) -> str:
+    """ "FILE:LINE: " (or "FILE: ") before a config error, as compilers print them."""
+    if path is None:
+        return ""
+    line = error.line
+    if line is None and error.key:  # found after loading, e.g. a printer profile
+        from kiosk.config_lines import key_line
+
+        try:
+            line = key_line(path.read_text(encoding="utf-8"), error.key)
+        except (OSError, UnicodeDecodeError):
+            line = None
+    return f"{path}:{line}: " if line is not None else f"{path}: "
+
+
+def _doctor(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="kiosk doctor", description="check the devices, the hospital link and its TLS"
+    )
+    parser.add_argument("--config", type=Path, help="the kiosk's TOML config file")
+    parser.add_argument("--test-print", action="store_true", help="print a sample ticket")
+    args = parser.parse_args(argv)
+    # The report says what failed; the clients' own warnings would only interleave with it.
+    logging.getLogger().setLevel(logging.ERROR)
+    from kiosk.doctor import run_doctor
+
+    return run_doctor(args.config, test_print=args.test_print)
 
 
 def _config_init(argv: list[str]) -> int:
@@ -205,6 +248,39 @@ def _config_init(argv: list[str]) -> int:
         return 1
     path.write_text(EXAMPLE, encoding="utf-8")
     print(f"{path}: written")
+    return 0
+
+
+def _admin_set_pin(argv: list[str]) -> int:
+    """The PIN is typed twice without echo and only its scrypt hash is written to FILE."""
+    if len(argv) != 1:
+        print("usage: kiosk admin set-pin FILE", file=sys.stderr)
+        return 2
+    import getpass
+
+    from kiosk.admin_pin import check_pin_format, hash_pin
+    from kiosk.config_edit import toml_string, update_config_file
+
+    path = Path(argv[0])
+    if not path.is_file():
+        print(f"kiosk: {path} not found (create it with `kiosk config init FILE`)", file=sys.stderr)
+        return 1
+    pin = getpass.getpass("New staff PIN (6-12 digits): ")
+    try:
+        check_pin_format(pin)
+    except ValueError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 1
+    if getpass.getpass("The same PIN again: ") != pin:
+        print("kiosk: the two PINs differ; nothing changed", file=sys.stderr)
+        return 1
+    try:
+        update_config_file(path, "admin", "pin_hash", toml_string(hash_pin(pin)))
+    except ConfigError as error:
+        print(f"{path}: {error}; nothing changed", file=sys.stderr)
+        return 1
+    log.warning("staff PIN changed in %s", path)  # the audit trail; never the PIN
+    print(f"{path}: staff PIN set (restart the kiosk to use it)")
     return 0
 
 

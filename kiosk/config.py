@@ -6,20 +6,24 @@ value of the wrong kind is an error (a typo must not silently fall back to a def
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from kiosk.config_lines import key_line
 from kiosk.flow import Language
 
 
 class ConfigError(Exception):
-    """A config file that cannot be used; `key` is the dotted path of the offending key."""
+    """A config file that cannot be used; `key` is the dotted path of the offending key and
+    `line` where the file sets it (None when unknown, e.g. no file)."""
 
-    def __init__(self, key: str, problem: str) -> None:
+    def __init__(self, key: str, problem: str, line: int | None = None) -> None:
         super().__init__(f"{key}: {problem}" if key else problem)
         self.key = key
         self.problem = problem
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,18 @@ class HospitalSection:
     connect_timeout: float = 2.0
     read_timeout: float = 5.0
     deadline: float = 8.0
+    ca_bundle: str = ""  # PEM file of the CAs trusted for https (instead of the system's)
+    client_cert: str = ""  # PEM client certificate for mutual TLS; "" = none
+    client_key: str = field(default="", repr=False)  # its private key, if not in client_cert
+    kind: str = "rest"  # rest (kiosk/hospital/openapi.yaml) | fhir (a FHIR R4 server at `url`)
+    fhir_citizen_id_system: str = ""  # fhir: Patient.identifier system of the CCCD number
+    fhir_insurance_system: str = ""  # fhir: Patient/Coverage identifier system of BHYT numbers
+    fhir_department_system: str = ""  # fhir: HealthcareService.identifier system; "" = its id
+    fhir_namespace: str = "urn:hospital-checkin-kiosk"  # fhir: the kiosk's own systems/extensions
+    fhir_token_url: str = ""  # fhir: OAuth2 token endpoint (client credentials); "" = `token`
+    fhir_client_id: str = ""  # fhir: OAuth2 client id
+    fhir_client_secret: str = field(default="", repr=False)  # fhir: a secret, never logged
+    fhir_scope: str = ""  # fhir: OAuth2 scope asked for, e.g. "system/*.*"; "" = the client's
 
 
 # The optional parts of a ticket, as drivers/printer/layout.py TicketField names them.
@@ -121,6 +137,14 @@ class CameraSection:
 
 
 @dataclass(frozen=True)
+class CodesSection:
+    # Regular expressions of the codes only the hospital can read (VNeID, its booking
+    # confirmations). A code in no known format that matches none is refused at once; with
+    # none configured, the hospital is asked about every code the kiosk cannot read itself.
+    hospital_patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OfflineSection:
     enabled: bool = True  # provisional tickets from the kiosk's own store when the hospital is down
     folder: str = ""  # the store's folder; "" = offline/ in the kiosk's data folder
@@ -129,6 +153,21 @@ class OfflineSection:
     patient_cache_hours: float = 24.0  # how long a looked-up patient may be served offline
     keep_days: int = 7  # synced check-ins are pruned after this many days
     lease_block: int = 5  # numbers leased from the hospital per department while online; 0 = none
+
+
+@dataclass(frozen=True)
+class AdminSection:
+    # The staff PIN's scrypt hash (`kiosk admin set-pin FILE` writes it); "" = no staff mode,
+    # except in the demo, whose PIN is kiosk.admin_pin.DEMO_PIN.
+    pin_hash: str = field(default="", repr=False)
+    hold_seconds: float = 3.0  # press on the top-left corner this long to ask for the PIN
+    idle_seconds: float = 120.0  # staff screens close after this long without a touch
+
+
+@dataclass(frozen=True)
+class MetricsSection:
+    enabled: bool = False  # a Prometheus endpoint on 127.0.0.1
+    port: int = 9464
 
 
 @dataclass(frozen=True)
@@ -141,6 +180,9 @@ class Config:
     card: CardSection = field(default_factory=CardSection)
     camera: CameraSection = field(default_factory=CameraSection)
     offline: OfflineSection = field(default_factory=OfflineSection)
+    codes: CodesSection = field(default_factory=CodesSection)
+    metrics: MetricsSection = field(default_factory=MetricsSection)
+    admin: AdminSection = field(default_factory=AdminSection)
 
     @property
     def language(self) -> Language:
@@ -149,6 +191,7 @@ class Config:
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "kiosk.language": tuple(language.value for language in Language),
+    "hospital.kind": ("rest", "fhir"),
     "ticket.paper_width_mm": ("58", "80"),
     "printer.kind": ("simulated", "network", "usb", "serial", "cups", "file"),
     "scanner.kind": ("simulated", "serial", "wedge", "none"),
@@ -171,6 +214,8 @@ _POSITIVE = {
     "card.read_timeout",
     "offline.patient_cache_hours",
     "offline.keep_days",
+    "admin.hold_seconds",
+    "admin.idle_seconds",
 }
 
 
@@ -181,13 +226,22 @@ def load_config(path: Path | None) -> Config:
     import tomllib  # only with a file: a demo start skips it
 
     try:
-        with path.open("rb") as file:
-            raw = tomllib.load(file)
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
     except FileNotFoundError as error:
         raise ConfigError("", f"config file not found: {path}") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError("", f"not valid TOML: not UTF-8 text ({error.reason})") from error
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError("", f"not valid TOML: {error}") from error
-    return parse_config(raw)
+        line = re.search(r"at line (\d+)", str(error))
+        raise ConfigError(
+            "", f"not valid TOML: {error}", int(line.group(1)) if line else None
+        ) from error
+    try:
+        return parse_config(raw)
+    except ConfigError as error:
+        error.line = key_line(text, error.key)
+        raise
 
 
 def parse_config(raw: dict[str, Any]) -> Config:
@@ -232,21 +286,36 @@ def _check_value(dotted: str, default: Any, value: Any) -> Any:
         raise ConfigError(dotted, f"must be one of {', '.join(_CHOICES[dotted])}")
     if dotted in _POSITIVE and value <= 0:
         raise ConfigError(dotted, "must be greater than 0")
+    if (
+        dotted == "hospital.fhir_token_url"
+        and value
+        and not value.startswith(("http://", "https://"))
+    ):
+        raise ConfigError(dotted, "must start with http:// or https://")
     if dotted == "hospital.url" and not value.startswith(("http://", "https://")):
         raise ConfigError(dotted, "must start with http:// or https://")
+    if dotted == "admin.pin_hash" and value:
+        from kiosk.admin_pin import PinHashError, parse_pin_hash
+
+        try:
+            parse_pin_hash(value)
+        except PinHashError as error:
+            raise ConfigError(dotted, str(error)) from error
     if dotted == "offline.lease_block" and not 0 <= value <= 50:
         raise ConfigError(dotted, "must be between 0 and 50")
     if dotted == "offline.kiosk_prefix" and value and not (value.isascii() and value.isalnum()):
         raise ConfigError(dotted, "letters and digits only (it is printed as plain text)")
     if dotted == "camera.max_side" and value < 64:
         raise ConfigError(dotted, "must be at least 64 (pixels): no code reads in less")
-    if dotted == "card.reader_name":
-        import re
-
+    patterns = [value] if dotted == "card.reader_name" else []
+    if dotted == "codes.hospital_patterns":
+        patterns = list(value)
+    for index, pattern in enumerate(patterns):
         try:
-            re.compile(value)
+            re.compile(pattern)
         except re.error as error:
-            raise ConfigError(dotted, f"not a valid regular expression: {error}") from error
+            where = dotted if dotted == "card.reader_name" else f"{dotted}[{index}]"
+            raise ConfigError(where, f"not a valid regular expression: {error}") from error
     _check_device_value(dotted, value)
     return value
 
@@ -268,6 +337,7 @@ _REQUIRED = {
     ("printer", "cups"): ("cups_printer",),
     ("printer", "file"): ("path",),
     ("scanner", "serial"): ("device",),
+    ("hospital", "fhir"): ("fhir_citizen_id_system", "fhir_insurance_system"),
 }
 
 
@@ -290,7 +360,7 @@ def _check_device_value(dotted: str, value: Any) -> None:
         if not 0 <= number <= _HEX_LIMITS[dotted]:
             limit = f"{_HEX_LIMITS[dotted]:X}"
             raise ConfigError(dotted, f'must be hexadecimal from 0 to {limit}, e.g. "04b8"')
-    if dotted == "printer.port" and not 1 <= value <= 65535:
+    if dotted in ("printer.port", "metrics.port") and not 1 <= value <= 65535:
         raise ConfigError(dotted, "must be between 1 and 65535")
     if dotted in ("printer.min_bytes_per_second", "printer.poll_seconds") and value < 0:
         raise ConfigError(dotted, "must not be negative (0 = automatic / off)")
@@ -303,6 +373,28 @@ def _check_required(name: str, section: Any) -> None:
     for key in _REQUIRED.get((name, kind), ()):
         if not getattr(section, key):
             raise ConfigError(f"{name}.{key}", f'required when {name}.kind is "{kind}"')
+    if isinstance(section, HospitalSection):
+        _check_tls(section)
+    if (
+        isinstance(section, CardSection)
+        and section.csca_dir
+        and not Path(section.csca_dir).is_dir()
+    ):
+        raise ConfigError("card.csca_dir", "no such folder (the trusted CSCA certificates)")
+
+
+def _check_tls(section: HospitalSection) -> None:
+    """TLS files are only read for https, must exist, and a key needs its certificate."""
+    for key in ("ca_bundle", "client_cert", "client_key"):
+        value = getattr(section, key)
+        if not value:
+            continue
+        if not section.url.startswith("https://"):
+            raise ConfigError(f"hospital.{key}", "only used with an https:// hospital.url")
+        if not Path(value).is_file():
+            raise ConfigError(f"hospital.{key}", "no such file")
+    if section.client_key and not section.client_cert:
+        raise ConfigError("hospital.client_key", "needs hospital.client_cert")
 
 
 EXAMPLE = """\
@@ -325,6 +417,24 @@ token = ""                          # bearer token, if the hospital asks for one
 connect_timeout = 2.0               # seconds
 read_timeout = 5.0                  # seconds
 deadline = 8.0                      # overall limit of one call, retries included
+ca_bundle = ""                      # https: PEM file of the CAs to trust instead of the
+                                    # system's (a hospital's own CA); verification is always on
+client_cert = ""                    # https: PEM client certificate, if the hospital asks for
+                                    # one (mutual TLS)
+client_key = ""                     # its private key, if not inside client_cert; never logged
+kind = "rest"                       # rest: the kiosk REST contract | fhir: a FHIR R4 server
+                                    # (url = its base, e.g. "https://his.example/fhir")
+fhir_citizen_id_system = ""         # fhir (required): identifier system URI of CCCD numbers
+fhir_insurance_system = ""          # fhir (required): identifier system URI of BHYT numbers
+fhir_department_system = ""         # fhir: HealthcareService identifier system of department
+                                    # codes; "" = the HealthcareService id is the code
+fhir_namespace = "urn:hospital-checkin-kiosk"  # fhir: prefix of the kiosk's own identifier
+                                    # systems and extensions (queue numbers, counters, ...)
+fhir_token_url = ""                 # fhir: OAuth2 client-credentials token endpoint;
+                                    # "" = `token` is sent as a fixed bearer token (if set)
+fhir_client_id = ""                 # fhir: OAuth2 client id
+fhir_client_secret = ""             # fhir: OAuth2 client secret; never logged
+fhir_scope = ""                     # fhir: scope to ask for, e.g. "system/*.*"
 
 [ticket]
 footer = "Xin cảm ơn quý khách. Chúc quý khách mau khỏe!"   # or an array: one line each
@@ -393,4 +503,21 @@ kiosk_prefix = ""                   # before the kiosk's own provisional numbers
 patient_cache_hours = 24.0          # a looked-up patient can be served offline this long
 keep_days = 7                       # synced check-ins are deleted after this many days
 lease_block = 5                     # numbers leased per department while online (0 = none)
+
+[codes]
+hospital_patterns = []              # regular expressions of the codes only the hospital reads
+                                    # (VNeID, booking confirmations), e.g. ["^VNEID:", "^LH-"];
+                                    # other unknown codes are refused without asking it.
+                                    # [] = ask the hospital about every unknown code
+
+[metrics]
+enabled = false                     # a Prometheus endpoint on 127.0.0.1 (check-ins, errors,
+                                    # card read and hospital times, outbox, printer state)
+port = 9464                         # http://127.0.0.1:PORT/metrics
+
+[admin]
+pin_hash = ""                       # the staff PIN's hash: set it with `kiosk admin set-pin
+                                    # FILE`; "" = no staff screens (the demo's PIN: 123456)
+hold_seconds = 3.0                  # press the top-left corner this long for the PIN pad
+idle_seconds = 120.0                # staff screens close after this long without a touch
 """

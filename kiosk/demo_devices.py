@@ -7,6 +7,7 @@ simulated devices, and turns "show Mrs Bình's BHYT card" into what a real scann
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -18,9 +19,9 @@ from drivers.card.virtual_reader import VirtualReader
 from drivers.printer.simulated import SimulatedPrinter
 from drivers.scanner.sample_codes import bhyt_qr_payload, cccd_qr_payload
 from drivers.scanner.simulated import SimulatedScanner
+from kiosk.demo_hospital.codes import BOOKING_PREFIX, issue_token
 from kiosk.demo_hospital.personas import DemoPersona, demo_personas
 from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.demo_hospital.vneid import issue_token
 from kiosk.domain import Identity, PrinterProblem
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class DemoDevices:
         self._today = today or date.today()
         self._scanner = scanner
         self._camera = camera
+        self.printer_reports: Callable[[PrinterProblem | None], None] = lambda _problem: None
         self.via_camera = False  # codes go to the camera (decoded from pixels) or the scanner
         self._printer = printer
         self.personas: dict[str, DemoPersona] = {p.key: p for p in demo_personas(self._today)}
@@ -143,6 +145,16 @@ class DemoDevices:
     def has_vneid(self, key: str) -> bool:
         return self.personas[key].patient_id is not None
 
+    def has_booking(self, key: str) -> bool:
+        return self.personas[key].appointment is not None
+
+    def show_booking_qr(self, key: str) -> None:
+        """The booking confirmation's code for today's appointment: the hospital resolves it."""
+        appointment = self.personas[key].appointment
+        if appointment is None:
+            raise ValueError(f"persona {key} has no appointment today")
+        self._show(issue_token(appointment.appointment_id, prefix=BOOKING_PREFIX))
+
     def show_vneid_qr(self, key: str) -> None:
         """A VNeID-style code the demo hospital issued: only the hospital can resolve it."""
         patient_id = self.personas[key].patient_id
@@ -175,7 +187,9 @@ class DemoDevices:
         return self._card_reader
 
     def printer_out_of_paper(self, out: bool) -> None:
-        self._printer.set_problem(PrinterProblem.OUT_OF_PAPER if out else None)
+        problem = PrinterProblem.OUT_OF_PAPER if out else None
+        self._printer.set_problem(problem)
+        self.printer_reports(problem)
 
     def close(self) -> None:
         self.hospital.stop()

@@ -186,6 +186,13 @@ class HospitalReachable:
 
 
 @dataclass(frozen=True)
+class PrinterChanged:
+    """The printer's own report (status polling): what stops it printing, or None."""
+
+    problem: PrinterProblem | None
+
+
+@dataclass(frozen=True)
 class CodeUnreadable:
     problem: IdentityProblem  # from kiosk.identity
 
@@ -323,6 +330,7 @@ Event = (
     | CodeToResolve
     | CardSensed
     | HospitalReachable
+    | PrinterChanged
     | CodeUnreadable
     | Pressed
     | KeypadSubmitted
@@ -501,6 +509,7 @@ class FlowState:
     session: int = 0
     language: Language = Language.VI
     hospital_offline: bool = False  # not personal data: it outlives the session
+    printer_down: PrinterProblem | None = None  # as last reported or seen; outlives it too
     identity: Identity | None = None
     identity_check: IdentityCheck = IdentityCheck.NOT_CHECKED
     card_issued: date | None = field(default=None, repr=False)
@@ -612,6 +621,8 @@ class CheckInFlow:
         match event:
             case HospitalReachable(online=online):
                 return replace(s, hospital_offline=not online), []
+            case PrinterChanged(problem=problem):
+                return replace(s, printer_down=problem), []
             case Pressed.LANGUAGE:
                 other = Language.EN if s.language is Language.VI else Language.VI
                 return self._go(replace(s, language=other), s.screen, keep_trail=True)
@@ -810,11 +821,16 @@ class CheckInFlow:
                     effects=[PrintTicket(s.session, ticket)],
                 )
             case TicketPrinted() if s.screen is Screen.PRINTING:
-                return self._go(s, Screen.TICKET)
+                return self._go(replace(s, printer_down=None), Screen.TICKET)
             case PrintFailed(problem=problem) if s.screen is Screen.PRINTING:
                 alert = AlertStaff(Problem.PRINTER_FAULT, f"printer: {problem.value}")
                 return self._go(
-                    replace(s, problem=Problem.PRINTER_FAULT, printer_problem=problem),
+                    replace(
+                        s,
+                        problem=Problem.PRINTER_FAULT,
+                        printer_problem=problem,
+                        printer_down=problem,
+                    ),
                     Screen.PRINTER_FAULT,
                     effects=[alert],
                 )
@@ -1006,6 +1022,7 @@ class CheckInFlow:
             session=s.session + 1,
             language=self._settings.default_language,
             hospital_offline=s.hospital_offline,
+            printer_down=s.printer_down,
             idle_seq=s.idle_seq,
         )
         card_open = s.screen is Screen.PLACE_CARD or (

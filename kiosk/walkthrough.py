@@ -389,6 +389,13 @@ def birth_date_for_the_chip(d: Driver) -> None:
     d.step("btn_cancel", Screen.WELCOME)
 
 
+def booking_code(d: Driver) -> None:
+    """The booking confirmation's QR code: only the hospital reads it, and finds the visit."""
+    _present(d, d.devices.show_booking_qr, "appointment_today", Screen.PATIENT_SUMMARY)
+    d.step("btn_continue", Screen.APPOINTMENT)
+    d.step("btn_cancel", Screen.WELCOME)
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -416,6 +423,7 @@ SCENARIOS = (
     Scenario("18-code-while-hospital-down", code_while_hospital_down),
     Scenario("19-another-persons-code", another_persons_code),
     Scenario("20-birth-date-for-the-chip", birth_date_for_the_chip),
+    Scenario("21-booking-code", booking_code),
 )
 
 PORTRAIT = (1080, 1920)

@@ -25,7 +25,7 @@ APT_PACKAGES="python3 python3-venv ca-certificates
   libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1
   libxcb-shm0 libwayland-client0 libwayland-cursor0 libwayland-egl1
-  libpulse0
+  libpulse0 libusb-1.0-0
   pcscd libpcsclite1 vsmartcard-vpcd libpcsclite-dev gcc libc6-dev python3-dev"
 
 # Runs a command with its output kept in a temporary file, shown only if the command fails.

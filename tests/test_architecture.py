@@ -13,6 +13,7 @@ COMPOSITION_ROOT = {
     "kiosk.backends",
     "kiosk.cli",
     "kiosk.demo_devices",
+    "kiosk.doctor",
     "kiosk.offline_link",
     "kiosk.selftest",
     "kiosk.walkthrough",

@@ -32,6 +32,7 @@ class PanelPersona:
     has_cccd_qr: bool
     has_bhyt_qr: bool
     has_vneid_qr: bool  # the VNeID app: a code only the hospital can read
+    has_booking_qr: bool  # a booking confirmation for today's appointment
 
 
 class DemoPanel(QWidget):
@@ -39,6 +40,7 @@ class DemoPanel(QWidget):
     show_cccd_qr = Signal(str)
     show_bhyt_qr = Signal(str)
     show_vneid_qr = Signal(str)
+    show_booking_qr = Signal(str)
     show_unknown_qr = Signal()
     faulty_card = Signal()
     take_card_away = Signal()
@@ -71,6 +73,7 @@ class DemoPanel(QWidget):
                 ("cccd_qr", "QR CCCD", persona.has_cccd_qr, self.show_cccd_qr),
                 ("bhyt_qr", "QR BHYT", persona.has_bhyt_qr, self.show_bhyt_qr),
                 ("vneid_qr", "QR VNeID", persona.has_vneid_qr, self.show_vneid_qr),
+                ("booking_qr", "QR lịch hẹn", persona.has_booking_qr, self.show_booking_qr),
             )
             for column, (name, text, available, signal) in enumerate(actions, start=1):
                 action = QPushButton(text)

@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from kiosk.demo_hospital.codes import booking_appointment_id, token_patient_id
 from kiosk.demo_hospital.errors import ApiError, error_body
 from kiosk.demo_hospital.faults import (
     PROCESSING_DELAY_KEY,
@@ -37,7 +38,6 @@ from kiosk.demo_hospital.faults import (
 )
 from kiosk.demo_hospital.store import Claim, ClaimState, HospitalStore, dump_json
 from kiosk.demo_hospital.vietnam import VIETNAM_TZ
-from kiosk.demo_hospital.vneid import token_patient_id
 from kiosk.domain import PriorityGroup
 
 logger = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ class _Handlers:
         return _json(200, {"patient": patient})
 
     async def resolve_identity(self, request: Request) -> Response:
-        """Resolves the VNeID-style tokens this hospital issued (kiosk/demo_hospital/vneid.py)."""
+        """Resolves the VNeID-style tokens and booking codes this hospital issued (codes.py)."""
         body = await _json_object(request)
         _exact_keys(body, {"payload"})
         payload = body["payload"]
@@ -180,7 +180,13 @@ class _Handlers:
             raise _invalid(f"payload must be a string of 1 to {MAX_PAYLOAD_CHARS} characters")
         await _processing_pause(request)
         patient_id = token_patient_id(payload)
-        patient = self.store.find_by_patient_id(patient_id) if patient_id else None
+        appointment_id = booking_appointment_id(payload)
+        if patient_id is not None:
+            patient = self.store.find_by_patient_id(patient_id)
+        elif appointment_id is not None:
+            patient = self.store.find_by_appointment_id(appointment_id)
+        else:
+            patient = None
         card = patient["insurance"] if patient else None
         card_number = card["number"] if card else None
         if patient is None or not (patient["citizen_id"] or card_number):

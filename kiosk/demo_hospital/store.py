@@ -174,6 +174,13 @@ class HospitalStore:
     def find_by_patient_id(self, patient_id: str) -> dict[str, Any] | None:
         return self._one_patient("patient_id = ?", (patient_id,))
 
+    def find_by_appointment_id(self, appointment_id: str) -> dict[str, Any] | None:
+        """The patient a booked appointment is for."""
+        return self._one_patient(
+            "patient_id = (SELECT patient_id FROM appointments WHERE appointment_id = ?)",
+            (appointment_id,),
+        )
+
     def find_by_insurance_number(self, number: str) -> dict[str, Any] | None:
         """A 15-character card number, the 10-digit SI number, or (since 2025) the 12-digit ID."""
         number = number.upper()

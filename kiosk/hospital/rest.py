@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from kiosk.hospital.api import (
     HospitalUnavailable,
     NumberLease,
 )
+from kiosk.hospital.tls import HospitalTlsError, describe, tls_failure
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +91,10 @@ class RestHospitalClient:
         deadline: float = 8.0,
         retries: int = 2,
         transport: httpx.BaseTransport | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        """`ssl_context` (kiosk.hospital.tls.tls_context) sets the CAs trusted and a client
+        certificate; without one the system's CAs are trusted. Verification is never off."""
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("base_url must be an http:// or https:// URL with a host")
@@ -109,6 +114,7 @@ class RestHospitalClient:
             base_url=base_url.rstrip("/"),
             headers=headers,
             transport=transport,
+            verify=ssl_context if ssl_context is not None else True,
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             # Idle connections are dropped a little before common server keep-alive limits.
             limits=httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=4),
@@ -308,6 +314,10 @@ class RestHospitalClient:
                     method, path or template, remaining, deadline_at, headers, params, json_body
                 )
             except (*_TRANSPORT_FAILURES, _DeadlinePassed) as error:
+                tls_error = tls_failure(error)
+                if tls_error is not None:  # the same certificates fail again: no retry
+                    logger.warning("%s failed: TLS: %s", where, describe(tls_error))
+                    raise HospitalTlsError(f"{where}: TLS: {describe(tls_error)}") from error
                 failure = type(error).__name__
                 logger.warning("%s failed: %s after %d ms (attempt %d)", where, failure,
                                _ms_since(started), attempt)  # fmt: skip

@@ -14,6 +14,7 @@ from kiosk.identity.citizen_id import (
 )
 from kiosk.identity.dedup import RepeatFilter
 from kiosk.identity.errors import IdentityError, IdentityProblem, InvalidIdReason
+from kiosk.identity.hospital_codes import HospitalCodes
 from kiosk.identity.payload import (
     describe_shape,
     identity_from_keypad,
@@ -25,6 +26,7 @@ __all__ = [
     "PROVINCE_CODES",
     "BhytQr",
     "CccdQr",
+    "HospitalCodes",
     "IdentityError",
     "IdentityProblem",
     "InvalidIdReason",

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import KioskApp
-from kiosk.config import Config, HospitalSection
+from kiosk.config import CodesSection, Config, HospitalSection
 from kiosk.demo_hospital.personas import demo_persona
 from kiosk.flow import KeypadSubmitted, Pressed, Screen
 from kiosk.walkthrough import Driver
@@ -63,3 +63,23 @@ def test_smoke_start_reports_both_readiness_times() -> None:
     assert result.returncode == 0, result.stderr
     assert "welcome screen ready in" in result.stdout
     assert "hospital and devices ready in" in result.stdout
+
+
+def test_a_kiosk_told_the_hospitals_code_shapes_refuses_others_without_asking(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    config = Config(codes=CodesSection(hospital_patterns=(r"^VNEID:1:", r"^LICHHEN:1:")))
+    kiosk = KioskApp(config, demo=True, data_dir=tmp_path)
+    try:
+        kiosk.wait_until_ready()
+        driver = Driver(kiosk)
+        requests = kiosk.demo_hospital.requests
+        driver.devices.show_unknown_qr()
+        driver.wait_for(Screen.READ_FAILED)
+        assert requests.count("/v1/identity/resolve") == 0  # refused here, nothing sent
+        kiosk.controller.send(Pressed.RETRY)
+        driver.devices.show_booking_qr("appointment_today")
+        driver.wait_for(Screen.PATIENT_SUMMARY)
+        assert requests.count("/v1/identity/resolve") == 1
+    finally:
+        kiosk.close()

@@ -86,6 +86,16 @@ paper_width_mm = 58
         ("[scanner]\nwedge_max_gap = 0", "scanner.wedge_max_gap", "greater than 0"),
         ("[scanner]\nwedge_min_length = 0", "scanner.wedge_min_length", "at least 1"),
         ("[scanner]\nbaud = 9600", "scanner.baud", "unknown key"),
+        ("[card]\nreader = 'nfc'", "card.reader", "one of pcsc, simulated, none"),
+        ("[card]\ncsca_dir = '/nonexistent/csca'", "card.csca_dir", "no such folder"),
+        ("[card]\nreader_name = 'ACS('", "card.reader_name", "regular expression"),
+        ("[card]\nextended_length = 'yes'", "card.extended_length", "one of auto, on, off"),
+        ("[camera]\nsource = 'usb'", "camera.source", "one of qt, simulated, none"),
+        ("[camera]\nmax_side = 32", "camera.max_side", "at least 64"),
+        ("[offline]\nlease_block = 99", "offline.lease_block", "between 0 and 50"),
+        ("[offline]\nkiosk_prefix = 'K-1'", "offline.kiosk_prefix", "letters and digits"),
+        ("[offline]\nkeep_days = 0", "offline.keep_days", "greater than 0"),
+        ("[codes]\nhospital_patterns = ['^V', '(']", "codes.hospital_patterns[1]", "regular"),
     ],
 )
 def test_errors_name_the_key(tmp_path: Path, text: str, key: str, words: str) -> None:

@@ -12,9 +12,9 @@ import pytest
 
 from drivers.printer.sample import sample_ticket
 from drivers.printer.simulated import SimulatedPrinter
+from kiosk.demo_hospital.codes import issue_token
 from kiosk.demo_hospital.personas import demo_personas
 from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.demo_hospital.vneid import issue_token
 from kiosk.domain import CheckIn, PrinterProblem, PriorityGroup, ServiceType, Ticket
 from kiosk.flow import (
     CodeNotResolved,

@@ -18,6 +18,8 @@ read ratios and medians) and all of them are written to bench.json.
     offline   outbox commit p95 (synchronous=FULL) vs synchronous=OFF; 1,000 queued check-ins
               synced to the demo hospital; time to offline and back online
               (tests/benchmarks/offline.py).
+    fhir      round trips and check-in latency against a third-party FHIR R4 server (SEKMET) on
+              loopback next to the REST demo hospital (tests/benchmarks/fhir_bench.py).
     startup   `kiosk --demo --smoke` to an interactive welcome screen vs a bare PySide6 window.
     memory    resident set after 1,000 check-ins vs after the first 50.
     bundle    the frozen one-folder app (dist/kiosk, from `sh packaging/build.sh`): `--demo
@@ -557,6 +559,12 @@ def bench_qr(data_dir: Path) -> Results:
     return run_qr(data_dir)
 
 
+def bench_fhir(data_dir: Path) -> Results:
+    from fhir_bench import bench_fhir as run_fhir
+
+    return run_fhir(data_dir)
+
+
 def bench_offline(data_dir: Path) -> Results:
     from offline import bench_offline as run_offline
 
@@ -566,6 +574,7 @@ def bench_offline(data_dir: Path) -> Results:
 BENCHMARKS: dict[str, Callable[[Path], Results]] = {
     "chip": bench_chip,
     "offline": bench_offline,
+    "fhir": bench_fhir,
     "ticket": bench_ticket,
     "qr": bench_qr,
     "checkin": bench_checkin,

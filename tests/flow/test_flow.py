@@ -43,6 +43,7 @@ from kiosk.flow import (
     PatientFound,
     PatientNotFound,
     Pressed,
+    PrinterChanged,
     PrintFailed,
     PrintTicket,
     PriorityChosen,
@@ -652,3 +653,15 @@ def test_hospital_down_while_resolving_a_code(flow: CheckInFlow) -> None:
     assert flow.state.screen is Screen.HOSPITAL_UNAVAILABLE
     flow.handle(Pressed.RETRY, NOW)  # the code is not kept: show it again
     assert flow.state.screen is Screen.WELCOME
+
+
+def test_the_printer_state_is_known_before_printing_and_outlives_the_session(
+    flow: CheckInFlow,
+) -> None:
+    flow.handle(PrinterChanged(PrinterProblem.OUT_OF_PAPER), NOW)
+    found(flow, patient())
+    assert flow.state.printer_down is PrinterProblem.OUT_OF_PAPER  # the confirm page warns
+    flow.handle(Pressed.CANCEL, NOW)
+    assert flow.state.printer_down is PrinterProblem.OUT_OF_PAPER
+    flow.handle(PrinterChanged(None), NOW)
+    assert flow.state.printer_down is None

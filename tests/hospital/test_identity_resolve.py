@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
+from kiosk.demo_hospital.codes import PREFIX, issue_token, token_patient_id
 from kiosk.demo_hospital.personas import demo_persona
 from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.demo_hospital.vneid import PREFIX, issue_token, token_patient_id
 from kiosk.domain import BirthDate, Sex
 from kiosk.hospital import wire
 from kiosk.hospital.api import HospitalApi, HospitalProtocolError, HospitalRejected

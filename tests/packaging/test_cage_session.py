@@ -44,11 +44,14 @@ def session_env(tmp_path: Path) -> dict[str, str]:
 def test_the_kiosk_status_is_the_session_status(session_env: dict[str, str], status: int) -> None:
     env = {**session_env, "KIOSK_EXIT": str(status)}
     result = subprocess.run(
-        ["sh", str(SESSION), "/etc/kiosk/kiosk.toml"], env=env, capture_output=True, timeout=10
+        ["sh", str(SESSION), "/etc/hospital-kiosk/kiosk.toml"],
+        env=env,
+        capture_output=True,
+        timeout=10,
     )
     assert result.returncode == status
     args = (Path(env["RUNTIME_DIRECTORY"]) / "args").read_text()
-    assert args == "wayland --config /etc/kiosk/kiosk.toml\n"
+    assert args == "wayland --config /etc/hospital-kiosk/kiosk.toml\n"
 
 
 def test_cage_ending_without_the_kiosk_is_a_failure(session_env: dict[str, str]) -> None:

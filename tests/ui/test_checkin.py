@@ -16,6 +16,7 @@ from kiosk.walkthrough import (
     another_persons_code,
     appointment_today,
     birth_date_for_the_chip,
+    booking_code,
     child_under_6,
     cloned_card,
     code_while_hospital_down,
@@ -337,3 +338,9 @@ def test_a_cloned_card_is_sent_to_the_counter_and_staff_alerted(driver: Driver) 
     cloned_card(driver)
     assert registered.count == 0
     assert any("authentication" in alert for alert in alerts)
+
+
+def test_a_booking_code_is_read_by_the_hospital_and_finds_the_appointment(
+    driver: Driver,
+) -> None:
+    booking_code(driver)

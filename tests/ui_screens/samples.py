@@ -14,6 +14,7 @@ from kiosk.domain import (
     IdentitySource,
     Insurance,
     Patient,
+    PrinterProblem,
     PriorityGroup,
     ServiceType,
     Sex,
@@ -226,6 +227,9 @@ def sample_states() -> dict[str, FlowState]:
             trail=(Screen.PATIENT_SUMMARY, Screen.SERVICE, Screen.DEPARTMENT),
         ),
         "confirm": _chosen(screen=Screen.CONFIRM),
+        "confirm_printer_down": _chosen(
+            screen=Screen.CONFIRM, printer_down=PrinterProblem.OUT_OF_PAPER
+        ),
         "confirm_appointment": _chosen(
             screen=Screen.CONFIRM,
             appointments=(APPOINTMENT,),

@@ -15,6 +15,7 @@ PERSONAS = [
         has_cccd_qr=True,
         has_bhyt_qr=True,
         has_vneid_qr=True,
+        has_booking_qr=True,
     ),
     PanelPersona(
         "binh",
@@ -23,6 +24,7 @@ PERSONAS = [
         has_cccd_qr=False,
         has_bhyt_qr=True,
         has_vneid_qr=False,
+        has_booking_qr=False,
     ),
 ]
 
@@ -46,12 +48,21 @@ def test_persona_buttons_emit_the_persona_key(qtbot: QtBot) -> None:
     panel.show_cccd_qr.connect(lambda key: got.append(("cccd", key)))
     panel.show_bhyt_qr.connect(lambda key: got.append(("bhyt", key)))
     panel.show_vneid_qr.connect(lambda key: got.append(("vneid", key)))
+    panel.show_booking_qr.connect(lambda key: got.append(("booking", key)))
     click(panel, "btn_card_an")
     click(panel, "btn_cccd_qr_an")
     click(panel, "btn_bhyt_qr_binh")
     click(panel, "btn_vneid_qr_an")
+    click(panel, "btn_booking_qr_an")
     click(panel, "btn_card_binh")  # a child without a card: the button is disabled
-    assert got == [("card", "an"), ("cccd", "an"), ("bhyt", "binh"), ("vneid", "an")]
+    click(panel, "btn_booking_qr_binh")  # no appointment today: disabled too
+    assert got == [
+        ("card", "an"),
+        ("cccd", "an"),
+        ("bhyt", "binh"),
+        ("vneid", "an"),
+        ("booking", "an"),
+    ]
     assert not panel.findChild(QPushButton, "btn_cccd_qr_binh").isEnabled()
 
 
@@ -60,16 +71,31 @@ def test_faults_and_toggles(qtbot: QtBot) -> None:
     got: list[object] = []
     panel.show_unknown_qr.connect(lambda: got.append("unknown"))
     panel.faulty_card.connect(lambda: got.append("faulty"))
+    panel.cloned_card.connect(lambda: got.append("cloned"))
+    panel.take_card_away.connect(lambda: got.append("taken"))
+    panel.codes_via_camera.connect(lambda on: got.append(("camera", on)))
     panel.printer_out_of_paper.connect(lambda on: got.append(("paper", on)))
     panel.hospital_offline.connect(lambda on: got.append(("offline", on)))
     click(panel, "btn_unknown_qr")
     click(panel, "btn_faulty_card")
+    click(panel, "btn_cloned_card")
+    click(panel, "btn_take_card_away")
+    panel.findChild(QCheckBox, "chk_codes_via_camera").setChecked(True)
     paper = panel.findChild(QCheckBox, "chk_printer_out_of_paper")
     offline = panel.findChild(QCheckBox, "chk_hospital_offline")
     paper.setChecked(True)
     offline.setChecked(True)
     paper.setChecked(False)
-    assert got == ["unknown", "faulty", ("paper", True), ("offline", True), ("paper", False)]
+    assert got == [
+        "unknown",
+        "faulty",
+        "cloned",
+        "taken",
+        ("camera", True),
+        ("paper", True),
+        ("offline", True),
+        ("paper", False),
+    ]
 
 
 def test_staff_alerts_are_logged_read_only_and_the_ticket_folder_is_shown(qtbot: QtBot) -> None:

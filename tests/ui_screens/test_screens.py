@@ -29,7 +29,7 @@ PICTURES = {
     "read_failed_code_unknown", "looking_up", "not_found",
     "card_needs_id", "birth_date_invalid", "switch_patient", "place_card",
     "place_card_reading", "place_card_wrong",
-    "summary_chip_verified", "summary_chip_failed", "go_to_counter_forged",
+    "confirm_printer_down", "summary_chip_verified", "summary_chip_failed", "go_to_counter_forged",
     "not_found_needs_card", "summary", "summary_expired", "history", "appointment",
     "service_not_accepted", "department", "priority", "confirm", "printing", "ticket",
     "printer_fault", "hospital_unavailable", "go_to_counter",

@@ -6,16 +6,18 @@ from kiosk.flow import FlowState, Pressed
 from ui.messages import priority_name, service_name
 from ui.phrases import department_name, room_floor
 from ui.screens.base import Page, Send
-from ui.theme import Metrics
-from ui.widgets import InfoCard, button
+from ui.theme import Metrics, Tone
+from ui.widgets import InfoCard, ToneBox, button, show_if
 
 
 class ConfirmPage(Page):
     def __init__(self, send: Send) -> None:
         super().__init__(send)
         self.details = InfoCard()
+        self.printer = ToneBox("lbl_printer_down", tone=Tone.WARN)
         self.confirm = button("btn_confirm", "primary", self.sender_of(Pressed.CONFIRM))
         self.content.addWidget(self.details)
+        self.content.addWidget(self.printer)
         self.content.addStretch(1)
         self.content.addWidget(self.confirm)
 
@@ -38,6 +40,13 @@ class ConfirmPage(Page):
             priority = self.tr("{group} (from your age)").format(group=priority)
         rows.append((self.tr("Priority"), priority))
         self.details.set_rows(rows)
+        show_if(self.printer, state.printer_down is not None)
+        if state.printer_down is not None:
+            self.printer.set_message(
+                Tone.WARN,
+                self.tr("The ticket printer is not working right now."),
+                self.tr("Your number will be shown on the screen: please note it down."),
+            )
         self.confirm.setText(self.tr("Confirm and get my number"))
 
     def left(self) -> None:
@@ -46,3 +55,4 @@ class ConfirmPage(Page):
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
         self.details.apply_scale(metrics.px(36), metrics.px(22))
+        self.printer.apply_scale(metrics.px(56), metrics.px(20))

@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
+    <name>AdminMode</name>
+    <message>
+        <source>Printing the test ticket…</source>
+        <translation>Đang in phiếu thử…</translation>
+    </message>
+    <message>
+        <source>Printing ticket {label} again…</source>
+        <translation>Đang in lại phiếu {label}…</translation>
+    </message>
+    <message>
+        <source>Printed. Take the ticket from the printer.</source>
+        <translation>Đã in. Lấy phiếu ở máy in.</translation>
+    </message>
+    <message>
+        <source>Not printed: {problem}</source>
+        <translation>Chưa in được: {problem}</translation>
+    </message>
+    <message>
+        <source>Check the paper and the cover, then try again.</source>
+        <translation>Kiểm tra giấy và nắp máy in, rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>out of paper</source>
+        <translation>hết giấy</translation>
+    </message>
+    <message>
+        <source>the cover is open</source>
+        <translation>nắp máy in đang mở</translation>
+    </message>
+    <message>
+        <source>the printer is offline</source>
+        <translation>máy in không kết nối</translation>
+    </message>
+    <message>
+        <source>the printer did not take the job</source>
+        <translation>máy in không nhận lệnh in</translation>
+    </message>
+</context>
+<context>
     <name>AppointmentPage</name>
     <message>
         <source>You have an appointment today</source>
@@ -124,6 +163,14 @@
         <translation>Ưu tiên</translation>
     </message>
     <message>
+        <source>The ticket printer is not working right now.</source>
+        <translation>Máy in phiếu đang gặp sự cố.</translation>
+    </message>
+    <message>
+        <source>Your number will be shown on the screen: please note it down.</source>
+        <translation>Số thứ tự của bạn sẽ hiện trên màn hình: xin ghi lại.</translation>
+    </message>
+    <message>
         <source>Confirm and get my number</source>
         <translation>Xác nhận và lấy số</translation>
     </message>
@@ -145,6 +192,53 @@
     <message>
         <source>Next page</source>
         <translation>Trang sau</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpsPage</name>
+    <message>
+        <source>Offline follow-ups</source>
+        <translation>Hồ sơ cần xử lý (ngoại tuyến)</translation>
+    </message>
+    <message>
+        <source>‹ Back</source>
+        <translation>‹ Quay lại</translation>
+    </message>
+    <message>
+        <source>Nothing to follow up.</source>
+        <translation>Không có hồ sơ nào cần xử lý.</translation>
+    </message>
+    <message>
+        <source>The hospital refused these check-ins after the kiosk printed a provisional ticket. Call the ticket number to the counter, then mark it done.</source>
+        <translation>Bệnh viện đã từ chối các lượt đăng ký này sau khi kiosk in số tạm thời. Hãy mời số phiếu đến quầy, rồi đánh dấu đã xử lý.</translation>
+    </message>
+    <message>
+        <source>Ticket {ticket} · {department} · {reason} · {time}</source>
+        <translation>Phiếu {ticket} · {department} · {reason} · {time}</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Đã xử lý</translation>
+    </message>
+    <message>
+        <source>patient not found</source>
+        <translation>không tìm thấy người bệnh</translation>
+    </message>
+    <message>
+        <source>identity not found</source>
+        <translation>không xác định được danh tính</translation>
+    </message>
+    <message>
+        <source>insurance not valid</source>
+        <translation>thẻ BHYT không hợp lệ</translation>
+    </message>
+    <message>
+        <source>department not found</source>
+        <translation>không tìm thấy khoa</translation>
+    </message>
+    <message>
+        <source>appointment not found</source>
+        <translation>không tìm thấy lịch hẹn</translation>
     </message>
 </context>
 <context>
@@ -583,6 +677,61 @@
     </message>
 </context>
 <context>
+    <name>PinPage</name>
+    <message>
+        <source>Staff mode is not set up on this kiosk</source>
+        <translation>Kiosk này chưa cài đặt chế độ nhân viên</translation>
+    </message>
+    <message>
+        <source>IT staff set a PIN with: kiosk admin set-pin CONFIG-FILE</source>
+        <translation>Bộ phận CNTT đặt mã PIN bằng lệnh: kiosk admin set-pin CONFIG-FILE</translation>
+    </message>
+    <message>
+        <source>Staff mode</source>
+        <translation>Chế độ nhân viên</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN</source>
+        <translation>Nhập mã PIN nhân viên</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Xóa hết</translation>
+    </message>
+    <message>
+        <source>Delete the last digit</source>
+        <translation>Xóa số cuối</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Mở</translation>
+    </message>
+    <message>
+        <source>Checking the PIN…</source>
+        <translation>Đang kiểm tra mã PIN…</translation>
+    </message>
+    <message>
+        <source>Wrong PIN</source>
+        <translation>Sai mã PIN</translation>
+    </message>
+    <message>
+        <source>{left} tries left before staff mode locks for 5 minutes.</source>
+        <translation>Còn {left} lần thử trước khi chế độ nhân viên bị khóa 5 phút.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs: staff mode is locked</source>
+        <translation>Nhập sai mã PIN quá nhiều lần: chế độ nhân viên đã bị khóa</translation>
+    </message>
+    <message>
+        <source>Try again in {minutes} min.</source>
+        <translation>Thử lại sau {minutes} phút.</translation>
+    </message>
+</context>
+<context>
     <name>PlaceCardPage</name>
     <message>
         <source>Reading the card&apos;s chip…</source>
@@ -678,6 +827,177 @@
     </message>
 </context>
 <context>
+    <name>StatusPage</name>
+    <message>
+        <source>Staff mode</source>
+        <translation>Chế độ nhân viên</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Làm mới</translation>
+    </message>
+    <message>
+        <source>Test print</source>
+        <translation>In thử</translation>
+    </message>
+    <message>
+        <source>Reprint a ticket</source>
+        <translation>In lại phiếu</translation>
+    </message>
+    <message>
+        <source>Follow-ups</source>
+        <translation>Hồ sơ cần xử lý</translation>
+    </message>
+    <message>
+        <source>Restart the kiosk</source>
+        <translation>Khởi động lại kiosk</translation>
+    </message>
+    <message>
+        <source>Exit to the desktop</source>
+        <translation>Thoát khỏi kiosk</translation>
+    </message>
+    <message>
+        <source>Back to check-in</source>
+        <translation>Quay lại màn hình tiếp đón</translation>
+    </message>
+    <message>
+        <source>Kiosk {kiosk}: reading the devices…</source>
+        <translation>Kiosk {kiosk}: đang đọc trạng thái thiết bị…</translation>
+    </message>
+    <message>
+        <source>Kiosk {kiosk} · status at {time}</source>
+        <translation>Kiosk {kiosk} · trạng thái lúc {time}</translation>
+    </message>
+    <message>
+        <source>Kiosk {kiosk}: the devices could not be read ({reason})</source>
+        <translation>Kiosk {kiosk}: không đọc được trạng thái thiết bị ({reason})</translation>
+    </message>
+    <message>
+        <source>Never synced with the hospital yet</source>
+        <translation>Chưa đồng bộ với bệnh viện lần nào</translation>
+    </message>
+    <message>
+        <source>Last sync: {time}</source>
+        <translation>Đồng bộ lần cuối: {time}</translation>
+    </message>
+    <message>
+        <source>Card reader</source>
+        <translation>Đầu đọc thẻ</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <source>QR scanner</source>
+        <translation>Máy quét mã QR</translation>
+    </message>
+    <message>
+        <source>Ticket printer</source>
+        <translation>Máy in phiếu</translation>
+    </message>
+    <message>
+        <source>Hospital link</source>
+        <translation>Kết nối bệnh viện</translation>
+    </message>
+    <message>
+        <source>Offline outbox</source>
+        <translation>Hàng chờ gửi (ngoại tuyến)</translation>
+    </message>
+    <message>
+        <source>Ready ({count} reader(s))</source>
+        <translation>Sẵn sàng ({count} đầu đọc)</translation>
+    </message>
+    <message>
+        <source>{count} check-ins waiting to be sent</source>
+        <translation>{count} lượt đăng ký đang chờ gửi</translation>
+    </message>
+    <message>
+        <source>Not configured</source>
+        <translation>Chưa cấu hình</translation>
+    </message>
+    <message>
+        <source>No reader connected</source>
+        <translation>Chưa kết nối đầu đọc</translation>
+    </message>
+    <message>
+        <source>A card is on the reader</source>
+        <translation>Có thẻ trên đầu đọc</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Sẵn sàng</translation>
+    </message>
+    <message>
+        <source>Simulated (demo)</source>
+        <translation>Mô phỏng (demo)</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>Đang hoạt động</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>Đang khởi động</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Đã dừng</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Không tìm thấy</translation>
+    </message>
+    <message>
+        <source>Unplugged</source>
+        <translation>Đã rút ra</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Bị lỗi</translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation>Mất kết nối</translation>
+    </message>
+    <message>
+        <source>Keyboard-wedge scanner</source>
+        <translation>Máy quét kiểu bàn phím</translation>
+    </message>
+    <message>
+        <source>Out of paper</source>
+        <translation>Hết giấy</translation>
+    </message>
+    <message>
+        <source>Cover open</source>
+        <translation>Nắp đang mở</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Mất kết nối</translation>
+    </message>
+    <message>
+        <source>Cannot send to the printer</source>
+        <translation>Không gửi được đến máy in</translation>
+    </message>
+    <message>
+        <source>Paper nearly out</source>
+        <translation>Sắp hết giấy</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Không rõ</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Đang kết nối</translation>
+    </message>
+    <message>
+        <source>Nothing waiting</source>
+        <translation>Không có gì đang chờ</translation>
+    </message>
+</context>
+<context>
     <name>SwitchPatientPage</name>
     <message>
         <source>This code belongs to someone else</source>
@@ -740,6 +1060,25 @@
     <message>
         <source>Done</source>
         <translation>Xong</translation>
+    </message>
+</context>
+<context>
+    <name>TicketsPage</name>
+    <message>
+        <source>Reprint a ticket</source>
+        <translation>In lại phiếu</translation>
+    </message>
+    <message>
+        <source>‹ Back</source>
+        <translation>‹ Quay lại</translation>
+    </message>
+    <message>
+        <source>No ticket has been printed since the kiosk started.</source>
+        <translation>Chưa in phiếu nào từ khi kiosk khởi động.</translation>
+    </message>
+    <message>
+        <source>The last tickets printed here, newest first. Touch one.</source>
+        <translation>Các phiếu in gần đây, mới nhất ở trên. Chạm vào phiếu cần in lại.</translation>
     </message>
 </context>
 <context>

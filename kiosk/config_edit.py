@@ -1,0 +1,92 @@
+"""Change one key of a kiosk's TOML config in place, keeping its comments, written atomically.
+
+The edit is line-based (TOML has no round-tripping parser in the standard library): the
+key's line in its table is replaced, or added under the table's header, or a new table is
+appended. The result is parsed and validated before anything is written, so a file the edit
+cannot handle is reported, never damaged; the write goes to a temporary file in the same
+folder, is fsynced, then renamed over the old one (a power cut leaves the old or the new file).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import tomllib
+from pathlib import Path
+
+from kiosk.config import Config, ConfigError, parse_config
+
+_TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?$")
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string (JSON's escapes are a subset TOML reads the same way)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def set_key(text: str, table: str, key: str, value_toml: str) -> str:
+    """`text` with `table.key = value_toml`; `value_toml` is already TOML (see toml_string)."""
+    lines = text.splitlines(keepends=True)
+    new_line = f"{key} = {value_toml}\n"
+    key_line = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    current: str | None = None
+    header_at: int | None = None
+    for index, line in enumerate(lines):
+        table_match = _TABLE.match(line)
+        if table_match:
+            current = table_match.group(1)
+            if current == table:
+                header_at = index
+            continue
+        if current == table and key_line.match(line):
+            lines[index] = new_line
+            return "".join(lines)
+    if header_at is not None:
+        lines.insert(header_at + 1, new_line)
+        return "".join(lines)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    return "".join(lines) + f"\n[{table}]\n{new_line}"
+
+
+def checked(text: str) -> Config:
+    """The config `text` holds; ConfigError if it is not a valid one."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError("", f"not valid TOML: {error}") from error
+    return parse_config(raw)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text`: temp file in the same folder, fsync, rename, fsync folder."""
+    folder = path.resolve().parent
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        temp.chmod(mode)
+        temp.replace(path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself survives a power cut
+    finally:
+        os.close(directory)
+
+
+def update_config_file(path: Path, table: str, key: str, value_toml: str) -> Config:
+    """Set one key in the file at `path` atomically; returns the validated new config."""
+    text = path.read_text(encoding="utf-8")
+    updated = set_key(text, table, key, value_toml)
+    config = checked(updated)
+    write_atomically(path, updated)
+    return config

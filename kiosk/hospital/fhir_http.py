@@ -1,0 +1,321 @@
+"""FHIR REST over httpx: one request (credentials, deadline, retries), batch and transaction
+bundles, and the typed errors of HospitalApi for FHIR statuses.
+
+Retries (short jittered backoff) only for requests safe to resend: reads, searches, batches
+of reads, conditional creates. 401 drops the token and tries once more with a new one. Logs
+name the interaction and the status, never URLs with values or bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import ssl
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+
+from kiosk.hospital import fhir_mapping as fm
+from kiosk.hospital.api import HospitalProtocolError, HospitalRejected, HospitalUnavailable
+from kiosk.hospital.fhir_auth import Credentials, NoCredentials
+
+logger = logging.getLogger(__name__)
+
+FHIR_JSON = "application/fhir+json"
+_MAX_BODY_BYTES = 4 * 1024 * 1024
+_TRANSIENT = frozenset({429, 502, 503, 504})
+_TRANSPORT_FAILURES = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+_RETRY_CAP = 0.4  # seconds: the longest backoff before resending
+Params = dict[str, str] | list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer, or one entry of a batch / transaction answer."""
+
+    status: int
+    etag: str | None
+    location: str | None
+    body: Any
+
+
+class AnswerUnknown(HospitalUnavailable):
+    """The request may or may not have been applied (timeout, dropped connection)."""
+
+
+class Conflict(HospitalRejected):
+    """409/412: somebody changed the resource first."""
+
+
+class FhirHttp:
+    """Thread-safe; `deadline` is the seconds one public call of the client may take."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        credentials: Credentials | None,
+        connect_timeout: float,
+        read_timeout: float,
+        deadline: float,
+        retries: int,
+        transport: httpx.BaseTransport | None,
+        ssl_context: ssl.SSLContext | None,
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("base_url must be an http:// or https:// URL with a host")
+        if min(connect_timeout, read_timeout, deadline) <= 0:
+            raise ValueError("timeouts and the deadline must be positive")
+        self.deadline = deadline
+        self._credentials = credentials or NoCredentials()
+        self._connect_timeout = connect_timeout
+        self._read_timeout = read_timeout
+        self._retries = max(0, retries)
+        self._jitter = random.Random()
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/") + "/",
+            headers={"Accept": FHIR_JSON, "User-Agent": "hospital-checkin-kiosk/0.1"},
+            transport=transport,
+            verify=ssl_context if ssl_context is not None else True,
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=4),
+            follow_redirects=False,
+            trust_env=False,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def batch(self, urls: list[str], deadline_at: float) -> list[Answer]:
+        """GETs in one batch round trip: one answer per URL, in order."""
+        bundle = {
+            "resourceType": "Bundle",
+            "type": "batch",
+            "entry": [{"request": {"method": "GET", "url": url}} for url in urls],
+        }
+        answer = self.send("POST", "", json_body=bundle, idempotent=True, deadline_at=deadline_at)
+        return _entries(expect(answer, (200,), "POST batch"), len(urls), "batch")
+
+    def transaction(self, entries: list[dict[str, Any]], deadline_at: float, *,
+                     idempotent: bool = False) -> list[Answer]:  # fmt: skip
+        bundle = {"resourceType": "Bundle", "type": "transaction", "entry": entries}
+        answer = self.send(
+            "POST", "", json_body=bundle, idempotent=idempotent, deadline_at=deadline_at
+        )
+        results = _entries(expect(answer, (200,), "POST transaction"), len(entries),
+                                "transaction")  # fmt: skip
+        for result in results:
+            if result.status >= 400:  # a server that reports failure per entry
+                expect(result, (), "transaction entry")
+        return results
+
+    def get(self, path: str, params: Params | None) -> Any:
+        answer = self.send("GET", path, params=params, idempotent=True)
+        return expect(answer, (200,), f"GET {path.split('/')[0]}")
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json_body: Any = None,
+        form: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        idempotent: bool,
+        retries: int | None = None,
+        deadline_at: float | None = None,
+    ) -> Answer:
+        where = f"{method} {path.split('/')[0] or 'bundle'}"
+        retries = self._retries if retries is None else retries
+        deadline_at = time.monotonic() + self.deadline if deadline_at is None else deadline_at
+        request_headers = dict(headers or {})
+        content: bytes | None = None
+        if json_body is not None:
+            content = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+            request_headers["Content-Type"] = f"{FHIR_JSON}; charset=utf-8"
+        elif form is not None:
+            content = urlencode(form).encode("ascii")
+            request_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        attempt = 0
+        refreshed = False
+        while True:
+            attempt += 1
+            remaining = deadline_at - time.monotonic()
+            if remaining <= 0:
+                raise AnswerUnknown(f"{where}: no answer within the deadline")
+            read = min(self._read_timeout, remaining)
+            timeout = httpx.Timeout(connect=min(self._connect_timeout, remaining), read=read,
+                                    write=read, pool=read)  # fmt: skip
+            started = time.monotonic()
+            try:
+                auth = self._credentials.authorization(self._client, timeout)
+                if auth:
+                    request_headers["Authorization"] = auth
+                answer = self._attempt(method, path, params, content, request_headers, timeout,
+                                       deadline_at)  # fmt: skip
+            except (*_TRANSPORT_FAILURES, _DeadlinePassed) as error:
+                logger.warning("%s failed: %s (attempt %d)", where, type(error).__name__, attempt)
+                if idempotent and self._retry_pause(attempt, retries, deadline_at):
+                    continue
+                raise AnswerUnknown(f"{where}: {type(error).__name__}") from error
+            except httpx.HTTPError as error:
+                raise HospitalProtocolError(f"{where}: {type(error).__name__}") from error
+            level = logging.WARNING if answer.status >= 500 else logging.DEBUG
+            logger.log(level, "%s -> %d in %d ms", where, answer.status,
+                       round((time.monotonic() - started) * 1000))  # fmt: skip
+            if answer.status == 401 and not refreshed and self._credentials.rejected():
+                refreshed = True  # an expired or revoked token: one more try with a new one
+                continue
+            if (
+                answer.status in _TRANSIENT
+                and idempotent
+                and self._retry_pause(attempt, retries, deadline_at)
+            ):
+                continue
+            return answer
+
+    def _attempt(self, method: str, path: str, params: Params | None,
+                 content: bytes | None, headers: dict[str, str], timeout: httpx.Timeout,
+                 deadline_at: float) -> Answer:  # fmt: skip
+        request = self._client.build_request(
+            method, path, params=params, content=content, headers=headers, timeout=timeout
+        )
+        response = self._client.send(request, stream=True)
+        try:
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > _MAX_BODY_BYTES or time.monotonic() > deadline_at:
+                    raise _DeadlinePassed
+                chunks.append(chunk)
+        finally:
+            response.close()
+        raw = b"".join(chunks)
+        body = None
+        if raw:
+            media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            if media not in (FHIR_JSON, "application/json"):
+                raise HospitalProtocolError(f"{method} {path}: answer is not FHIR JSON")
+            try:
+                body = json.loads(raw)
+            except (ValueError, RecursionError) as error:
+                raise HospitalProtocolError(f"{method} {path}: malformed JSON") from error
+        return Answer(response.status_code, response.headers.get("etag"),
+                       response.headers.get("location"), body)  # fmt: skip
+
+    def _retry_pause(self, attempt: int, retries: int, deadline_at: float) -> bool:
+        if attempt > retries:
+            return False
+        backoff = min(_RETRY_CAP, 0.1 * 2 ** (attempt - 1)) * self._jitter.uniform(0.5, 1.0)
+        if time.monotonic() + backoff + 0.1 > deadline_at:
+            return False
+        time.sleep(backoff)
+        return True
+
+
+def expect(answer: Answer, ok: tuple[int, ...], where: str) -> Any:
+    """The body of an `ok` answer; the typed error for any other."""
+    status = answer.status
+    if status in ok:
+        if not isinstance(answer.body, dict) or "resourceType" not in answer.body:
+            raise HospitalProtocolError(f"{where}: {status} without a FHIR resource")
+        return answer.body
+    issue = _issue_code(answer.body)
+    if status in (409, 412):
+        raise Conflict("conflict", f"{where}: {status} {issue}")
+    if status == 401:
+        raise HospitalRejected("unauthorized", f"{where}: the FHIR server refused the credentials")
+    if status == 403:
+        raise HospitalRejected("forbidden", f"{where}: not permitted")
+    if status == 404:
+        raise HospitalRejected("not_found", f"{where}: {issue}")
+    if status in (400, 405, 415, 422):
+        raise HospitalRejected("invalid_request", f"{where}: {status} {issue}")
+    if status in _TRANSIENT or status >= 500:
+        raise HospitalUnavailable(f"{where}: answered {status}")
+    raise HospitalProtocolError(f"{where}: unexpected status {status}")
+
+
+def _entries(bundle: Any, count: int, kind: str) -> list[Answer]:
+    entries = bundle.get("entry") if isinstance(bundle, dict) else None
+    if (
+        bundle.get("type") != f"{kind}-response"
+        or not isinstance(entries, list)
+        or len(entries) != count
+    ):
+        raise HospitalProtocolError(f"{kind}: not a {kind}-response with {count} entries")
+    answers = []
+    for entry in entries:
+        response = entry.get("response") if isinstance(entry, dict) else None
+        status_text = str((response or {}).get("status", ""))
+        if not status_text[:3].isdigit():
+            raise HospitalProtocolError(f"{kind}: entry without a response status")
+        body = entry.get("resource") or (response or {}).get("outcome")
+        answers.append(
+            Answer(int(status_text[:3]), response.get("etag"), response.get("location"), body)
+        )
+    return answers
+
+
+class _DeadlinePassed(Exception):
+    pass
+
+
+def split(bundle: Any) -> tuple[list[fm.Resource], list[fm.Resource]]:
+    """A searchset's (matches, includes)."""
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        raise HospitalProtocolError("search: the answer is not a Bundle")
+    matches, included = [], []
+    for entry in bundle.get("entry") or ():
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict) or resource.get("resourceType") == "OperationOutcome":
+            continue
+        mode = (entry.get("search") or {}).get("mode", "match")
+        (included if mode == "include" else matches).append(resource)
+    return matches, included
+
+
+def query(resource_type: str, **params: str) -> str:
+    return f"{resource_type}?{urlencode(params)}"
+
+
+def etag_of(resource: fm.Resource) -> str:
+    version = (resource.get("meta") or {}).get("versionId")
+    if not version:
+        raise HospitalProtocolError("FHIR server does not version resources (no meta.versionId)")
+    return f'W/"{version}"'
+
+
+def put_entry(current: fm.Resource, etag: str | None, updated: fm.Resource) -> dict[str, Any]:
+    rtype, rid = current["resourceType"], current["id"]
+    return {
+        "resource": updated,
+        "request": {"method": "PUT", "url": f"{rtype}/{rid}", "ifMatch": etag or etag_of(current)},
+    }
+
+
+def post_entry(resource: fm.Resource, if_none_exist: str) -> dict[str, Any]:
+    return {
+        "fullUrl": f"urn:uuid:{uuid.uuid4()}",
+        "resource": resource,
+        "request": {
+            "method": "POST",
+            "url": resource["resourceType"],
+            "ifNoneExist": if_none_exist,
+        },
+    }
+
+
+def _issue_code(body: Any) -> str:
+    """The OperationOutcome's first issue code (diagnostics may quote personal data)."""
+    if isinstance(body, dict) and body.get("resourceType") == "OperationOutcome":
+        issues = body.get("issue") or [{}]
+        return str(issues[0].get("code", "")) if isinstance(issues[0], dict) else ""
+    return ""

@@ -1,0 +1,168 @@
+"""The staff PIN: scrypt hash with its parameters, constant-time check, lockout, audit."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import pytest
+
+from kiosk.admin_pin import (
+    DEFAULT_N,
+    LOCKOUT_SECONDS,
+    PinGate,
+    PinHashError,
+    PinResult,
+    check_pin_format,
+    hash_pin,
+    parse_pin_hash,
+    verify_pin,
+)
+
+FAST_N = 2**10  # the tests' hashes: same code path, a thousandth of the work
+PIN = "482916"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def stored() -> str:
+    return hash_pin(PIN, n=FAST_N)
+
+
+def test_the_hash_carries_its_parameters_and_a_fresh_salt() -> None:
+    first, second = hash_pin(PIN, n=FAST_N), hash_pin(PIN, n=FAST_N)
+    assert first != second  # random salt
+    scheme, n, r, p, _salt, _digest = first.split("$")
+    assert (scheme, n, r, p) == ("scrypt", str(FAST_N), "8", "1")
+    assert PIN not in first
+    parsed = parse_pin_hash(first)
+    assert len(parsed.salt) == 16 and len(parsed.digest) == 32
+    assert verify_pin(PIN, first) and verify_pin(PIN, second)
+
+
+def test_the_default_cost_is_the_slow_one() -> None:
+    assert parse_pin_hash(hash_pin(PIN)).n == DEFAULT_N == 2**15
+
+
+def test_only_the_same_pin_verifies(stored: str) -> None:
+    assert verify_pin(PIN, stored)
+    assert not verify_pin("482917", stored)
+    assert not verify_pin("48291", stored)
+    assert not verify_pin(PIN + "0", stored)
+
+
+@pytest.mark.parametrize("pin", ["12345", "1234567890123", "12345a", "１２３４５６", ""])
+def test_pins_are_6_to_12_ascii_digits(pin: str) -> None:
+    with pytest.raises(ValueError):
+        check_pin_format(pin)
+    with pytest.raises(ValueError):
+        hash_pin(pin, n=FAST_N)
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        "482916",
+        "bcrypt$1024$8$1$c2FsdHNhbHQ$ZGlnZXN0ZGlnZXN0ZGlnZXN0",
+        "scrypt$1000$8$1$c2FsdHNhbHQ$ZGlnZXN0ZGlnZXN0ZGlnZXN0",  # n not a power of two
+        "scrypt$2097152$8$1$c2FsdHNhbHQ$ZGlnZXN0ZGlnZXN0ZGlnZXN0",  # n too large
+        "scrypt$1024$8$1$c2Fs$ZGlnZXN0ZGlnZXN0ZGlnZXN0",  # salt too short
+        "scrypt$1024$8$1$c2FsdHNhbHQ$ZGln",  # digest too short
+        "scrypt$x$8$1$c2FsdHNhbHQ$ZGlnZXN0ZGlnZXN0ZGlnZXN0",
+        "scrypt$1024$8$1$!!!!$ZGlnZXN0ZGlnZXN0ZGlnZXN0",
+    ],
+)
+def test_a_damaged_hash_is_refused_up_front(damaged: str) -> None:
+    with pytest.raises(PinHashError):
+        parse_pin_hash(damaged)
+    with pytest.raises(PinHashError):
+        PinGate(damaged)
+
+
+def test_five_wrong_pins_lock_for_five_minutes(stored: str) -> None:
+    clock = FakeClock()
+    gate = PinGate(stored, clock=clock)
+    answers = [gate.try_pin("000000") for _ in range(4)]
+    assert [a.result for a in answers] == [PinResult.WRONG] * 4
+    assert [a.attempts_left for a in answers] == [4, 3, 2, 1]
+    fifth = gate.try_pin("000000")
+    assert fifth.result is PinResult.LOCKED and fifth.locked_seconds == LOCKOUT_SECONDS == 300
+    # Locked: even the right PIN is not checked.
+    clock.now += 299
+    locked = gate.try_pin(PIN)
+    assert locked.result is PinResult.LOCKED and locked.locked_seconds == pytest.approx(1)
+    assert gate.locked_seconds() == pytest.approx(1)
+    clock.now += 1
+    assert gate.locked_seconds() == 0
+    assert gate.try_pin(PIN).result is PinResult.ACCEPTED
+
+
+def test_after_a_lockout_the_count_starts_again(stored: str) -> None:
+    clock = FakeClock()
+    gate = PinGate(stored, clock=clock)
+    for _ in range(5):
+        gate.try_pin("111111")
+    clock.now += LOCKOUT_SECONDS
+    assert gate.try_pin("111111").attempts_left == 4
+
+
+def test_the_right_pin_resets_the_count(stored: str) -> None:
+    gate = PinGate(stored, clock=FakeClock())
+    for _ in range(4):
+        gate.try_pin("999999")
+    assert gate.try_pin(PIN).result is PinResult.ACCEPTED
+    assert gate.try_pin("999999").attempts_left == 4
+
+
+def test_malformed_input_counts_as_a_wrong_pin(stored: str) -> None:
+    gate = PinGate(stored, clock=FakeClock())
+    assert gate.try_pin("12").result is PinResult.WRONG
+    assert gate.try_pin("abcdef").attempts_left == 3
+
+
+def test_no_pin_configured_means_no_staff_mode() -> None:
+    gate = PinGate("")
+    assert not gate.configured
+    assert gate.try_pin("123456").result is PinResult.NOT_CONFIGURED
+
+
+def test_concurrent_attempts_cannot_exceed_the_limit(stored: str) -> None:
+    gate = PinGate(stored, clock=FakeClock())
+    results: list[PinResult] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(gate.try_pin("000000").result))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count(PinResult.WRONG) <= 4
+    assert gate.try_pin(PIN).result is PinResult.LOCKED
+
+
+def test_every_attempt_is_audited_without_the_pin(
+    stored: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk.audit.admin")
+    clock = FakeClock()
+    gate = PinGate(stored, clock=clock)
+    for pin in ("731902", "731903", "731904", "731905", "731906", PIN):
+        gate.try_pin(pin)
+    clock.now += LOCKOUT_SECONDS
+    gate.try_pin(PIN)
+    messages = [r.getMessage() for r in caplog.records if r.name == "kiosk.audit.admin"]
+    assert len(messages) >= 8
+    assert any("locked for 300 s" in m for m in messages)
+    assert any("while locked out" in m for m in messages)
+    assert any("lockout ended" in m for m in messages)
+    assert messages[-1] == "admin PIN accepted"
+    for text in messages:
+        assert "7319" not in text and PIN not in text

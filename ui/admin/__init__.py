@@ -1,0 +1,1 @@
+"""Staff mode: a hidden gesture, the PIN pad and the staff screens over the kiosk window."""
