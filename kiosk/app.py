@@ -9,6 +9,7 @@ comes up first; the hospital client and the devices are built on a background th
 
 from __future__ import annotations
 
+import gc
 import logging
 import tempfile
 import threading
@@ -313,7 +314,10 @@ class KioskApp(QObject):
             # A keyboard-wedge scanner types into the window: its bursts are caught here.
             self._wedge = WedgeKeyFilter(built.scanner.wedge, parent=self)
             self._wedge.payload_read.connect(self._read_code)
-            QCoreApplication.instance().installEventFilter(self._wedge)
+            # On the native window, where keys arrive first; the whole application (every
+            # event of every object through Python) only if it has none yet.
+            self._wedge_target = self.window.windowHandle() or QCoreApplication.instance()
+            self._wedge_target.installEventFilter(self._wedge)
         offline = built.offline
         runner = EffectRunner(
             built.hospital if self.metrics is None else self.metrics.timed_hospital(built.hospital),
@@ -328,6 +332,10 @@ class KioskApp(QObject):
             offline.start(self._health_changed)
         if self.panel is None and self._panel_wanted:
             self._show_panel()
+        # Everything made so far lives as long as the kiosk: out of the collector's way, so a
+        # full collection later scans only what check-ins create (it pauses every thread).
+        gc.collect()
+        gc.freeze()
         self._systemd.ready()
         self.backends_ready.emit()
 
@@ -376,7 +384,7 @@ class KioskApp(QObject):
     def close(self) -> None:
         self._close_admin_mode()
         if self._wedge is not None:
-            QCoreApplication.instance().removeEventFilter(self._wedge)
+            self._wedge_target.removeEventFilter(self._wedge)
         self.controller.shutdown()
         if self.camera is not None:
             self.camera.stop()

@@ -25,7 +25,9 @@ MAX_BYTES = 5 * 1024 * 1024
 BACKUPS = 5
 _PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Nine or more digits in a row: 9/12-digit ID numbers, the digits of insurance numbers, phones.
-_LONG_DIGITS = re.compile(r"\d{9,}")
+# Runs of nine digits or more (an ID or card number, also inside "DN4010123456789"); a
+# hexadecimal number such as an object's address (0x7f3a12345678) is matched whole and kept.
+_LONG_DIGITS = re.compile(r"0[xX][0-9a-fA-F]+|\d{9,}")
 _SYSLOG_PRIORITY = {  # sd-daemon(3) prefixes
     logging.CRITICAL: 2,
     logging.ERROR: 3,
@@ -36,7 +38,11 @@ _SYSLOG_PRIORITY = {  # sd-daemon(3) prefixes
 
 
 def mask_digits(text: str) -> str:
-    return _LONG_DIGITS.sub(lambda match: "#" * len(match.group()), text)
+    def mask(match: re.Match[str]) -> str:
+        found = match.group()
+        return found if found[:2] in ("0x", "0X") else "#" * len(found)
+
+    return _LONG_DIGITS.sub(mask, text)
 
 
 class MaskDigits(logging.Filter):

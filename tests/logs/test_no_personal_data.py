@@ -132,3 +132,13 @@ def test_journald_gets_priority_prefixed_lines(
         setup_logging(None, stream=stream)
         logging.getLogger("kiosk.app").info("backends ready")
     assert re.match(r"\d{4}-\d\d-\d\d .* INFO kiosk.app: backends ready$", other.read_text())
+
+
+def test_an_objects_address_is_not_taken_for_a_number() -> None:
+    """A repr's hexadecimal address may hold ten decimal digits in a row: it is no ID."""
+    assert mask_digits("<SyncStream object at 0x7f1234567890>") == (
+        "<SyncStream object at 0x7f1234567890>"
+    )
+    assert mask_digits("id 001090012345 card DN4010123456789") == (
+        "id ############ card DN#############"
+    )

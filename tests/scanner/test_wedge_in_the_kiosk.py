@@ -1,0 +1,34 @@
+"""A keyboard-wedge scanner configured in a running demo kiosk: its burst starts a check-in."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from drivers.scanner.sample_codes import cccd_qr_payload
+from kiosk.app import KioskApp
+from kiosk.config import Config, ScannerSection
+from kiosk.demo_devices import card_issue_date
+from kiosk.flow import Screen
+from kiosk.walkthrough import Driver
+from tests.scanner.test_wedge_filter import type_keys
+
+
+def test_a_wedge_scan_typed_into_the_kiosk_window_checks_the_patient_in(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    kiosk = KioskApp(Config(scanner=ScannerSection(kind="wedge")), demo=True, data_dir=tmp_path)
+    try:
+        kiosk.show(fullscreen=False)
+        kiosk.wait_until_ready()
+        driver = Driver(kiosk)
+        persona = driver.devices.personas["walk_in_paid"]
+        identity = persona.identity
+        payload = cccd_qr_payload(identity, issue_date=card_issue_date(identity, date.today()))
+        type_keys(kiosk.window, payload + "\r", 1_000, 3)
+        state = driver.wait_for(Screen.PLACE_CARD)
+        assert state.identity is not None and state.identity.citizen_id == identity.citizen_id
+    finally:
+        kiosk.close()
