@@ -7,7 +7,16 @@ from collections.abc import Callable, Sequence
 from enum import Enum, auto
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -30,6 +39,33 @@ def label(role: str = "body", *, name: str | None = None, wrap: bool = True) -> 
     widget.setTextFormat(Qt.TextFormat.PlainText)  # patient data is never markup
     if name:
         widget.setObjectName(name)
+    return widget
+
+
+class FitLabel(QLabel):
+    """One line of big text (a queue number) drawn at its font's size, or smaller when it
+    would not fit the width: a provisional "K01-UB007" must show whole, not cut at the edges."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, _event: object) -> None:
+        font = QFont(self.font())
+        width = QFontMetrics(font).horizontalAdvance(self.text())
+        if width > self.width() > 0 and font.pixelSize() > 0:
+            font.setPixelSize(max(1, math.floor(font.pixelSize() * self.width() / width)))
+        painter = QPainter(self)
+        painter.setFont(font)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.rect(), int(self.alignment()), self.text())
+        painter.end()
+
+
+def fit_label(role: str, *, name: str) -> FitLabel:
+    widget = FitLabel()
+    widget.setProperty("role", role)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    widget.setObjectName(name)
     return widget
 
 

@@ -239,6 +239,17 @@ def sample_states() -> dict[str, FlowState]:
         "registering": _chosen(screen=Screen.REGISTERING),
         "printing": _chosen(screen=Screen.PRINTING, ticket=TICKET),
         "ticket": _chosen(screen=Screen.TICKET, ticket=TICKET, trail=()),
+        "ticket_provisional_kiosk_number": _chosen(
+            screen=Screen.TICKET,
+            ticket=replace(TICKET, queue_label="K01-UB007", provisional=True, visit_id=""),
+            trail=(),
+        ),
+        "printer_fault_kiosk_number": _chosen(
+            screen=Screen.PRINTER_FAULT,
+            ticket=replace(TICKET, queue_label="K01-UB007", provisional=True, visit_id=""),
+            problem=Problem.PRINTER_FAULT,
+            trail=(),
+        ),
         "ticket_provisional": _chosen(
             screen=Screen.TICKET, ticket=replace(TICKET, provisional=True), trail=()
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.main_window import KioskWindow
-from ui.widgets import TileButton
+from ui.widgets import FitLabel, TileButton
 
 MM_PER_INCH = 25.4
 
@@ -57,6 +58,13 @@ def name_of(widget: QWidget) -> str:
     return f"{type(widget).__name__}#{widget.objectName() or '?'} {text!r}"
 
 
+def fitted_pixel_size(text: FitLabel) -> float:
+    """The pixel size a FitLabel draws its text at: its font's, or smaller to fit its width."""
+    font_px = text.font().pixelSize()
+    width = QFontMetrics(text.font()).horizontalAdvance(text.text())
+    return font_px * min(1.0, text.width() / width) if width else font_px
+
+
 def layout_problems(window: KioskWindow) -> list[str]:
     """Clipped text, widgets outside the window, buttons on top of each other."""
     problems = []
@@ -71,6 +79,9 @@ def layout_problems(window: KioskWindow) -> list[str]:
             needed = text.heightForWidth(text.width())
             if needed > text.height() + 1:
                 problems.append(f"{name_of(text)} needs {needed}px, has {text.height()}px")
+        elif isinstance(text, FitLabel):
+            if fitted_pixel_size(text) < text.font().pixelSize() * 0.5:
+                problems.append(f"{name_of(text)} shrunk below half its size to fit")
         elif text.sizeHint().width() > text.width() + 1:
             problems.append(f"{name_of(text)} needs {text.sizeHint().width()}px wide")
     buttons = shown(window, QAbstractButton)

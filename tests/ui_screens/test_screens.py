@@ -25,7 +25,8 @@ SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 
 # Saved as pictures: one per screen plus the variants worth a look; every sample is checked.
 PICTURES = {
-    "welcome", "welcome_offline", "ticket_provisional", "keypad_invalid",
+    "welcome", "welcome_offline", "ticket_provisional", "ticket_provisional_kiosk_number",
+    "printer_fault_kiosk_number", "keypad_invalid",
     "read_failed_code_unknown", "looking_up", "not_found",
     "card_needs_id", "birth_date_invalid", "switch_patient", "place_card",
     "place_card_reading", "place_card_wrong",

@@ -10,7 +10,7 @@ from ui.messages import problem_message
 from ui.screens.base import Page, Send, arrange_columns
 from ui.screens.ticket import ticket_rows
 from ui.theme import Metrics, Tone
-from ui.widgets import IconKind, InfoCard, ToneBox, button, label
+from ui.widgets import IconKind, InfoCard, ToneBox, button, fit_label, label
 
 
 class PrinterFaultPage(Page):
@@ -19,7 +19,7 @@ class PrinterFaultPage(Page):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.your_number = label("heading", name="lbl_your_number")
         self.your_number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.number = label("huge", name="lbl_queue_label", wrap=False)
+        self.number = fit_label("huge", name="lbl_queue_label")
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.advice = ToneBox("lbl_advice")
         self.details = InfoCard()

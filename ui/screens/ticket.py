@@ -10,7 +10,7 @@ from kiosk.flow import FlowState, Pressed
 from ui.phrases import department_directions, department_name, room_floor
 from ui.screens.base import Page, Send, arrange_columns
 from ui.theme import BLUE, Metrics, Tone
-from ui.widgets import Icon, IconKind, InfoCard, ToneBox, button, label
+from ui.widgets import Icon, IconKind, InfoCard, ToneBox, button, fit_label, label
 
 
 def ticket_rows(state: FlowState, ticket: Ticket) -> list[tuple[str, str]]:
@@ -33,7 +33,7 @@ def ticket_rows(state: FlowState, ticket: Ticket) -> list[tuple[str, str]]:
 class TicketPage(Page):
     def __init__(self, send: Send) -> None:
         super().__init__(send)
-        self.number = label("huge", name="lbl_queue_label", wrap=False)
+        self.number = fit_label("huge", name="lbl_queue_label")
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.provisional = ToneBox("lbl_provisional")
         self.details = InfoCard()
