@@ -117,6 +117,7 @@ class Problem(Enum):
     CARD_WRONG = auto()
     CODE_UNKNOWN = auto()
     CODE_MALFORMED = auto()
+    CODE_NEEDS_HOSPITAL = auto()  # a VNeID or booking code while the hospital does not answer
     ID_INVALID = auto()
     BIRTH_DATE_INVALID = auto()
     NEEDS_CARD_TO_REGISTER = auto()
@@ -996,6 +997,11 @@ class CheckInFlow:
                 replace(s, problem=problem, history=()), Screen.HISTORY, keep_trail=True
             )
         alert = AlertStaff(problem, f"hospital: {request.name.lower()} failed")
+        if request is Request.RESOLVE and problem is Problem.HOSPITAL_UNAVAILABLE:
+            # Only the hospital reads this code; the card's QR or the keypad work without it.
+            return self._go(
+                replace(s, problem=Problem.CODE_NEEDS_HOSPITAL), Screen.READ_FAILED, effects=[alert]
+            )
         if problem is Problem.REGISTRATION_REJECTED:
             return self._go(replace(s, problem=problem), Screen.GO_TO_COUNTER, effects=[alert])
         return self._go(replace(s, problem=problem), Screen.HOSPITAL_UNAVAILABLE, effects=[alert])

@@ -86,6 +86,16 @@ _PROBLEMS: dict[Problem, tuple[str, str]] = {
             "Hold the code still, about a hand's width from the camera, and try again.",
         ),
     ),
+    Problem.CODE_NEEDS_HOSPITAL: (
+        QT_TRANSLATE_NOOP(
+            "Messages", "Only the hospital system can read this code, and it is not answering."
+        ),
+        QT_TRANSLATE_NOOP(
+            "Messages",
+            "Show the QR code on your ID card or health insurance card instead, or type your "
+            "ID number.",
+        ),
+    ),
     Problem.ID_INVALID: (
         QT_TRANSLATE_NOOP("Messages", "This ID number is not valid."),
         QT_TRANSLATE_NOOP("Messages", "Check the 12 digits on your ID card and type them again."),

@@ -649,8 +649,16 @@ def test_a_code_the_hospital_does_not_know_offers_retry_or_keypad(flow: CheckInF
 
 def test_hospital_down_while_resolving_a_code(flow: CheckInFlow) -> None:
     flow.handle(CodeToResolve("VNEID:1:opaque"), NOW)
+    effects = flow.handle(RequestFailed(0, Request.RESOLVE, Problem.HOSPITAL_UNAVAILABLE), NOW)
+    # Only the hospital reads it: the patient is pointed at the card's QR or the keypad.
+    assert flow.state.screen is Screen.READ_FAILED
+    assert flow.state.problem is Problem.CODE_NEEDS_HOSPITAL
+    assert any(isinstance(e, AlertStaff) for e in effects)
+    flow.handle(Pressed.KEYPAD, NOW)
+    assert flow.state.screen is Screen.KEYPAD
+    flow.handle(Pressed.BACK, NOW)
+    flow.handle(CodeToResolve("VNEID:1:opaque"), NOW)
     flow.handle(RequestFailed(0, Request.RESOLVE, Problem.HOSPITAL_UNAVAILABLE), NOW)
-    assert flow.state.screen is Screen.HOSPITAL_UNAVAILABLE
     flow.handle(Pressed.RETRY, NOW)  # the code is not kept: show it again
     assert flow.state.screen is Screen.WELCOME
 

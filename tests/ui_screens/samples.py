@@ -276,7 +276,12 @@ def sample_states() -> dict[str, FlowState]:
         ),
     }
     states.update(_card_states())
-    for problem in (Problem.CODE_UNKNOWN, Problem.CODE_MALFORMED, Problem.ID_INVALID):
+    for problem in (
+        Problem.CODE_UNKNOWN,
+        Problem.CODE_MALFORMED,
+        Problem.CODE_NEEDS_HOSPITAL,
+        Problem.ID_INVALID,
+    ):
         states[f"read_failed_{problem.name.lower()}"] = FlowState(
             screen=Screen.READ_FAILED, problem=problem
         )

@@ -431,6 +431,14 @@
         <translation>Xin đặt thẻ CCCD của người đăng ký khám lên đầu đọc, hoặc tiếp tục không dùng thẻ.</translation>
     </message>
     <message>
+        <source>Only the hospital system can read this code, and it is not answering.</source>
+        <translation>Chỉ hệ thống bệnh viện đọc được mã này, và hệ thống đang gián đoạn.</translation>
+    </message>
+    <message>
+        <source>Show the QR code on your ID card or health insurance card instead, or type your ID number.</source>
+        <translation>Xin đưa mã QR trên thẻ CCCD hoặc thẻ bảo hiểm y tế thay vào đó, hoặc nhập số CCCD.</translation>
+    </message>
+    <message>
         <source>Press Done, then show the QR code on your chip ID card and place the card on the reader. Or go to the reception counter.</source>
         <translation>Xin bấm Xong, rồi đưa mã QR trên thẻ CCCD gắn chip vào camera và đặt thẻ lên đầu đọc. Hoặc đến quầy tiếp đón.</translation>
     </message>
