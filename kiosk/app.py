@@ -179,6 +179,7 @@ class KioskApp(QObject):
         demo: bool,
         data_dir: Path | None = None,
         ticket_dir: Path | None = None,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
         from drivers.printer.fonts import bundled_font_path
@@ -186,6 +187,7 @@ class KioskApp(QObject):
         from ui.theme import install_font
 
         self.config = config
+        self.config_path = config_path  # where staff settings are saved; None: nowhere
         self.demo = demo
         self._temp: tempfile.TemporaryDirectory[str] | None = None
         if data_dir is None:
@@ -585,6 +587,7 @@ class KioskApp(QObject):
     @property
     def admin(self) -> AdminMode:
         if self._admin is None:
+            from kiosk.admin_settings import SettingsFile
             from ui.admin.mode import AdminMode
 
             self._admin = AdminMode(
@@ -596,6 +599,7 @@ class KioskApp(QObject):
                 kiosk_id=self.config.kiosk.id,
                 idle_seconds=self.config.admin.idle_seconds,
                 metrics=lambda: self.window.metrics,
+                settings=SettingsFile(self.config_path),
             )
         return self._admin
 

@@ -110,7 +110,12 @@ def _run_qt(config: Config, args: argparse.Namespace, started: float) -> int:
 
     qt_app = QApplication.instance() or QApplication([sys.argv[0]])
     # A demo starts afresh in a temporary folder; a real kiosk's outbox survives restarts.
-    kiosk = KioskApp(config, demo=args.demo, data_dir=None if args.demo else data_dir(config))
+    kiosk = KioskApp(
+        config,
+        demo=args.demo,
+        data_dir=None if args.demo else data_dir(config),
+        config_path=args.config,
+    )
     try:
         if args.walkthrough:
             from kiosk.walkthrough import run_walkthrough

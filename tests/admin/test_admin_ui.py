@@ -464,6 +464,11 @@ def test_every_staff_page_fits_its_texts(
         click(kiosk, "btn_admin_follow_ups")
         wait(lambda: not admin.busy)
         assert clipped(admin.panel) == [], "follow-ups"
+        click(kiosk, "btn_admin_back")
+        wait(lambda: not admin.busy)
+        click(kiosk, "btn_admin_settings")
+        wait(lambda: not admin.busy)
+        assert clipped(admin.panel) == [], "settings"
         admin.close("test")
         hold_corner(kiosk, HOLD + 0.15)
         type_pin(kiosk, "000000")

@@ -24,10 +24,18 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, 
 
 from kiosk.admin_pin import PinAnswer, PinResult
 from kiosk.admin_service import EXIT_RESTART, EXIT_TO_DESKTOP, AdminService
+from kiosk.admin_settings import KioskSettings, SettingsFile
 from kiosk.admin_status import AdminStatus
 from kiosk.domain import CardProblem, PrinterError, PrinterProblem, Ticket
 from kiosk.flow import NOT_CANCELLABLE, Event, FlowState, Pressed, Screen
-from ui.admin.pages import AdminPage, FollowUpsPage, PinPage, StatusPage, TicketsPage
+from ui.admin.pages import (
+    AdminPage,
+    FollowUpsPage,
+    PinPage,
+    SettingsPage,
+    StatusPage,
+    TicketsPage,
+)
 from ui.theme import Metrics, Tone, button_font, font_for
 from ui.widgets import TOUCH_HEIGHT
 
@@ -113,10 +121,12 @@ class AdminMode(QObject):
         kiosk_id: str,
         idle_seconds: float,
         metrics: Callable[[], Metrics | None],
+        settings: SettingsFile | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
         self.service = service
+        self.settings = settings or SettingsFile(None)
         self._flow_state = flow_state
         self._send = send
         self._quit = quit_kiosk
@@ -140,6 +150,7 @@ class AdminMode(QObject):
                 "test_print": self._test_print,
                 "tickets": self._show_tickets,
                 "follow_ups": self._show_follow_ups,
+                "settings": self._show_settings,
                 "restart": lambda: self._leave_kiosk(EXIT_RESTART),
                 "exit_desktop": lambda: self._leave_kiosk(EXIT_TO_DESKTOP),
                 "close": lambda: self.close("closed by staff"),
@@ -147,7 +158,20 @@ class AdminMode(QObject):
         )
         self.tickets_page = TicketsPage(self._reprint, self._show_status_page)
         self.follow_ups_page = FollowUpsPage(self._resolve, self._show_follow_ups_back)
-        for page in (self.pin_page, self.status_page, self.tickets_page, self.follow_ups_page):
+        self.settings_page = SettingsPage(
+            self._save_settings,
+            lambda: self._leave_kiosk(EXIT_RESTART),
+            self._show_status_page,
+            self._touch,
+        )
+        pages = (
+            self.pin_page,
+            self.status_page,
+            self.tickets_page,
+            self.follow_ups_page,
+            self.settings_page,
+        )
+        for page in pages:
             self.panel.add(page)
 
     # --- opening and closing ----------------------------------------------------------
@@ -324,6 +348,31 @@ class AdminMode(QObject):
             return self.service.follow_ups()
 
         self._background(resolve_then_list, self._follow_ups_read)
+
+    def _show_settings(self) -> None:
+        self._touch()
+        self.settings_page.show_loading(self.settings.available)
+        self._show(self.settings_page)
+        if self.settings.available:
+            self._background(self.settings.read, self._settings_read)
+
+    def _settings_read(self, outcome: _Outcome) -> None:
+        if outcome.error is not None:
+            self.settings_page.show_failed(str(outcome.error))
+        else:
+            self.settings_page.show_settings(outcome.value)
+        self.panel.style_fonts()
+
+    def _save_settings(self, settings: KioskSettings) -> None:
+        self.panel.style_fonts()
+        self._background(lambda: self.settings.save(settings), self._settings_saved)
+
+    def _settings_saved(self, outcome: _Outcome) -> None:
+        if outcome.error is not None:
+            self.settings_page.show_failed(str(outcome.error))
+        else:
+            self.settings_page.show_saved(outcome.value)
+        self.panel.style_fonts()
 
     def _leave_kiosk(self, code: int) -> None:
         what = "restart" if code == EXIT_RESTART else "exit to the desktop"

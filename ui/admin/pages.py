@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 
 from kiosk.admin_pin import MAX_PIN_DIGITS, MIN_PIN_DIGITS, PinAnswer, PinResult
 from kiosk.admin_service import FollowUpView
+from kiosk.admin_settings import IDLE_CHOICES, KioskSettings
 from kiosk.admin_status import AdminStatus, Device, DeviceLine, Level
 from kiosk.domain import Ticket
-from ui.theme import BLUE, Metrics, Tone
+from kiosk.flow import Language
+from ui.theme import BLUE, Metrics, Tone, repolish
 from ui.widgets import (
     TOUCH_HEIGHT,
     IconKind,
@@ -243,8 +245,13 @@ class StatusPage(AdminPage):
             self.buttons[name] = button(f"btn_admin_{name}", "secondary", actions[name])
         self.grid = QGridLayout()
         self.body.addLayout(self.grid)
+        # Beside the way out, not in the grid: a third row would push it off a landscape screen.
+        self.settings_button = button("btn_admin_settings", "secondary", actions["settings"])
         self.close_button = button("btn_admin_close", "primary", actions["close"])
-        self.body.addWidget(self.close_button)
+        last_row = QHBoxLayout()
+        last_row.addWidget(self.settings_button)
+        last_row.addWidget(self.close_button, 1)
+        self.body.addLayout(last_row)
         self.body.addStretch(1)
 
     def retranslate(self) -> None:
@@ -255,6 +262,7 @@ class StatusPage(AdminPage):
         self.buttons["follow_ups"].setText(self.tr("Follow-ups"))
         self.buttons["restart"].setText(self.tr("Restart the kiosk"))
         self.buttons["exit_desktop"].setText(self.tr("Exit to the desktop"))
+        self.settings_button.setText(self.tr("Settings"))
         self.close_button.setText(self.tr("Back to check-in"))
 
     def show_loading(self, kiosk_id: str) -> None:
@@ -343,6 +351,170 @@ def _arrange(grid: QGridLayout, widgets: list[QWidget], columns: int) -> None:
         grid.addWidget(widget, index // columns, index % columns)
     for column in range(3):
         grid.setColumnStretch(column, 1 if column < columns else 0)
+
+
+# Each language is named in itself, as on the patients' language button.
+_LANGUAGE_NAMES = {Language.VI: "Tiếng Việt", Language.EN: "English"}
+
+
+class SettingsPage(AdminPage):
+    """Big choice buttons for the idle timeout and the patients' first language; the chosen one
+    is filled. Saved to the config file, used from the next start."""
+
+    def __init__(
+        self,
+        on_save: Callable[[KioskSettings], None],
+        on_restart: Callable[[], None],
+        on_back: Callable[[], None],
+        on_touch: Callable[[], None],
+    ) -> None:
+        super().__init__()
+        self._on_save = on_save
+        self._on_touch = on_touch
+        self._saved: KioskSettings | None = None
+        self._chosen: KioskSettings | None = None
+        self._can_save = False
+        self._busy = False
+        self.hint = label("muted", name="lbl_settings_hint")
+        self.idle_title = label("heading", name="lbl_settings_idle")
+        self.language_title = label("heading", name="lbl_settings_language")
+        self.idle_buttons = {
+            seconds: button(f"btn_idle_{seconds}", "secondary", lambda s=seconds: self._pick(s))
+            for seconds in IDLE_CHOICES
+        }
+        self.language_buttons = {
+            language: button(
+                f"btn_language_{language.value}",
+                "secondary",
+                lambda chosen=language: self._pick(chosen),
+            )
+            for language in Language
+        }
+        idle_row = QGridLayout()
+        for column, widget in enumerate(self.idle_buttons.values()):
+            idle_row.addWidget(widget, 0, column)
+        language_row = QGridLayout()
+        for column, widget in enumerate(self.language_buttons.values()):
+            language_row.addWidget(widget, 0, column)
+        self.rows = (idle_row, language_row)
+        self.save = button("btn_settings_save", "primary", self._save)
+        self.restart = button("btn_settings_restart", "secondary", on_restart)
+        self.back = button("btn_admin_back", "secondary", on_back)
+        actions = QHBoxLayout()
+        actions.addWidget(self.back)
+        actions.addWidget(self.save, 1)
+        self.body.insertWidget(1, self.hint)
+        self.body.addWidget(self.idle_title)
+        self.body.addLayout(idle_row)
+        self.body.addWidget(self.language_title)
+        self.body.addLayout(language_row)
+        self.body.addStretch(1)
+        self.body.addWidget(self.restart)
+        self.body.addLayout(actions)
+
+    @property
+    def chosen(self) -> KioskSettings | None:
+        return self._chosen
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Settings"))
+        self.idle_title.setText(self.tr("Back to the welcome screen after no touch for"))
+        self.language_title.setText(self.tr("Language every patient starts in"))
+        for seconds, widget in self.idle_buttons.items():
+            widget.setText(self.tr("{seconds} s").format(seconds=seconds))
+        for language, widget in self.language_buttons.items():
+            widget.setText(_LANGUAGE_NAMES[language])
+        self.save.setText(self.tr("Save"))
+        self.restart.setText(self.tr("Restart the kiosk"))
+        self.back.setText(self.tr("‹ Back"))
+        self._show_hint()
+
+    def show_loading(self, can_save: bool) -> None:
+        self._can_save = can_save
+        self._saved = self._chosen = None
+        self._busy = can_save  # the file is being read
+        self.hush()
+        if not can_save:
+            self.say(
+                Tone.WARN,
+                self.tr("Settings cannot be saved here"),
+                self.tr(
+                    "This kiosk was started without a config file (a demo, or no --config). "
+                    "IT staff change its settings in the file."
+                ),
+            )
+        self._refresh()
+
+    def show_settings(self, settings: KioskSettings) -> None:
+        self._saved = self._chosen = settings
+        self._busy = False
+        self._refresh()
+
+    def show_saved(self, settings: KioskSettings) -> None:
+        self.show_settings(settings)
+        self.say(
+            Tone.OK,
+            self.tr("Saved"),
+            self.tr("The new settings take effect after “Restart the kiosk”."),
+        )
+
+    def show_failed(self, reason: str) -> None:
+        self._busy = False
+        self._can_save = self._saved is not None
+        self.say(Tone.BAD, self.tr("The settings could not be saved or read"), reason)
+        self._refresh()
+
+    def _show_hint(self) -> None:
+        self.hint.setText(
+            self.tr("Saved to the kiosk's config file; they take effect after a restart.")
+        )
+
+    def _pick(self, value: int | Language) -> None:
+        self._on_touch()
+        if self._chosen is None or self._busy:
+            return
+        if isinstance(value, Language):
+            self._chosen = KioskSettings(self._chosen.idle_seconds, value)
+        else:
+            self._chosen = KioskSettings(float(value), self._chosen.language)
+        self.hush()
+        self._refresh()
+
+    def _save(self) -> None:
+        self._on_touch()
+        if self._chosen is None or self._busy or self._chosen == self._saved:
+            return
+        self._busy = True
+        self.say(Tone.INFO, self.tr("Saving…"))
+        self._refresh()
+        self._on_save(self._chosen)
+
+    def _refresh(self) -> None:
+        usable = self._can_save and not self._busy and self._chosen is not None
+        chosen = self._chosen
+        for seconds, widget in self.idle_buttons.items():
+            _mark(widget, chosen is not None and chosen.idle_seconds == seconds)
+            widget.setEnabled(usable)
+        for language, widget in self.language_buttons.items():
+            _mark(widget, chosen is not None and chosen.language is language)
+            widget.setEnabled(usable)
+        self.save.setEnabled(usable and chosen != self._saved)
+        # Without a file there is nothing to save and nothing a restart would change.
+        show_if(self.hint, self._can_save)
+        show_if(self.restart, self._can_save)
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        for row in self.rows:
+            row.setSpacing(metrics.spacing)
+
+
+def _mark(widget: QPushButton, chosen: bool) -> None:
+    """The chosen option is filled like a primary button; the others are outlined."""
+    kind = "primary" if chosen else "secondary"
+    if widget.property("kind") != kind:
+        widget.setProperty("kind", kind)
+        repolish(widget)
 
 
 class TicketsPage(AdminPage):

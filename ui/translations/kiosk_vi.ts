@@ -835,6 +835,65 @@
     </message>
 </context>
 <context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
+    </message>
+    <message>
+        <source>Back to the welcome screen after no touch for</source>
+        <translation>Quay về màn hình chào khi không ai chạm trong</translation>
+    </message>
+    <message>
+        <source>Language every patient starts in</source>
+        <translation>Ngôn ngữ ban đầu cho người bệnh</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} giây</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <source>Restart the kiosk</source>
+        <translation>Khởi động lại kiosk</translation>
+    </message>
+    <message>
+        <source>‹ Back</source>
+        <translation>‹ Quay lại</translation>
+    </message>
+    <message>
+        <source>Settings cannot be saved here</source>
+        <translation>Không lưu được cài đặt ở đây</translation>
+    </message>
+    <message>
+        <source>This kiosk was started without a config file (a demo, or no --config). IT staff change its settings in the file.</source>
+        <translation>Kiosk này chạy không có tệp cấu hình (bản demo, hoặc thiếu --config). Nhân viên CNTT đổi cài đặt trong tệp.</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Đã lưu</translation>
+    </message>
+    <message>
+        <source>The new settings take effect after “Restart the kiosk”.</source>
+        <translation>Cài đặt mới có hiệu lực sau khi bấm “Khởi động lại kiosk”.</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved or read</source>
+        <translation>Không đọc hoặc lưu được cài đặt</translation>
+    </message>
+    <message>
+        <source>Saved to the kiosk&apos;s config file; they take effect after a restart.</source>
+        <translation>Lưu vào tệp cấu hình của kiosk; có hiệu lực sau khi khởi động lại.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Đang lưu…</translation>
+    </message>
+</context>
+<context>
     <name>StatusPage</name>
     <message>
         <source>Staff mode</source>
@@ -855,6 +914,10 @@
     <message>
         <source>Follow-ups</source>
         <translation>Hồ sơ cần xử lý</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
     </message>
     <message>
         <source>Restart the kiosk</source>
