@@ -89,13 +89,13 @@ def _timed_pair(samples: tuple, ours: Reader, baseline: Reader) -> tuple[float, 
 
 def _preview_while_decoding(samples: tuple) -> Results:
     """Hard frames at the camera's rate through the real preview + worker, offscreen."""
-    from autopilot import LagProbe
     from PySide6.QtCore import QElapsedTimer
     from PySide6.QtWidgets import QApplication
 
     from drivers.camera.decoder import FrameDecoder
     from drivers.camera.simulated import SimulatedCamera
     from drivers.camera.worker import DecodeWorker
+    from tests.lag_probe import LagProbe
     from ui.camera_view import CameraPreview, CameraScanner, SimulatedFrameSource
 
     app = QApplication.instance() or QApplication([])

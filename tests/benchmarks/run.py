@@ -131,10 +131,11 @@ def _autopilot(kiosk):
 
 
 def bench_checkin(data_dir: Path, count: int = 200) -> Results:
-    from autopilot import LagProbe, summary
+    from autopilot import summary
 
     from drivers.printer.escpos_output import ticket_job
     from kiosk.tickets import build_ticket
+    from tests.lag_probe import LagProbe
 
     hospital_process = ExternalHospital(data_dir)
     kiosk = _kiosk(hospital_process.url, data_dir)

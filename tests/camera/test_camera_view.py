@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QElapsedTimer, QSize, QTimer
+from PySide6.QtCore import QElapsedTimer, QSize
 from pytestqt.qtbot import QtBot
 
 from drivers.camera.decoder import DecodedCode, FrameDecoder
 from drivers.camera.simulated import SimulatedCamera, empty_scene, frame_with_code
 from drivers.camera.worker import DecodeWorker
 from tests.camera.imageset import image_set
+from tests.lag_probe import LagProbe
 from ui.camera_view import (
     CameraPreview,
     CameraScanner,
@@ -34,28 +35,6 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "camera"
 CCCD = "001090012345|123456789|Nguyễn Văn An|01011990|Nam|Số 1 Phố Huế, Hà Nội|01012021"
-
-
-class StallProbe:
-    """The GUI thread's longest stall: how late a 5 ms timer fires, at worst."""
-
-    def __init__(self, interval_ms: int = 5) -> None:
-        self._interval = interval_ms
-        self._clock = QElapsedTimer()
-        self._timer = QTimer()
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._tick)
-        self.worst_ms = 0
-
-    def start(self) -> None:
-        self._clock.start()
-        self._timer.start()
-
-    def stop(self) -> None:
-        self._timer.stop()
-
-    def _tick(self) -> None:
-        self.worst_ms = max(self.worst_ms, self._clock.restart() - self._interval)
 
 
 def _scanner(qtbot: QtBot, camera: SimulatedCamera) -> tuple[CameraScanner, CameraPreview]:
@@ -107,7 +86,7 @@ def test_preview_pace_and_gui_stall_while_decoding(qtbot: QtBot) -> None:
     """Hard frames from the image set (fallback passes included) at 30 fps for 1.5 s."""
     frames = [s.frame for s in image_set() if s.kind in ("blurred", "phone", "glare", "small")]
     scanner, preview = _scanner(qtbot, SimulatedCamera(frames[:40]))
-    probe = StallProbe()
+    probe = LagProbe()
     scanner.start()
     qtbot.waitUntil(lambda: preview.frames_painted > 0, timeout=3000)
     painted, clock = preview.frames_painted, QElapsedTimer()

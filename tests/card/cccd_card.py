@@ -11,6 +11,7 @@ from drivers.card.cccd_reader import CardKeys
 from drivers.card.lds import data_group_file_id
 from drivers.card.lds_builder import cccd_files
 from drivers.card.passive_auth import CscaStore
+from drivers.card.virtual_cccd import bac_mrz_information
 from drivers.card.virtual_chip import DEFAULT_ATR, Chip, ChipFault, new_aa_key
 from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
 from tests.card.pki import authority
@@ -32,13 +33,6 @@ def holder(citizen_id: str = CITIZEN_ID, birth: date = BIRTH) -> Identity:
         sex=Sex.MALE,
         address="12 Phố Huế, Hai Bà Trưng, Hà Nội",
     )
-
-
-def mrz_information(files: dict[int, bytes]) -> str:
-    """Document number, birth and expiry with their check digits, cut from DG1's TD1 MRZ."""
-    mrz = files[data_group_file_id(1)][-90:].decode("ascii")
-    line1, line2 = mrz[:30], mrz[30:60]
-    return line1[5:15] + line2[0:7] + line2[8:15]
 
 
 @functools.cache
@@ -86,7 +80,7 @@ def make_card(
     )
     chip = chip_type(
         can=can or citizen_id[-6:],
-        mrz_info=mrz_information(files),
+        mrz_info=bac_mrz_information(files),
         files=files,
         max_le=max_le,
         atr=atr,

@@ -13,11 +13,9 @@ import pytest
 from kiosk.demo_hospital.personas import demo_persona
 from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.domain import CheckIn, Department, PriorityGroup, ServiceType
-from kiosk.hospital.api import HospitalProtocolError, HospitalRejected, HospitalUnavailable
 from kiosk.hospital.rest import RestHospitalClient
 from kiosk.tickets import queue_label
 from offline_cache import (
-    ErrorPolicy,
     LookupCache,
     OfflineDesk,
     OfflineStore,
@@ -27,10 +25,6 @@ from offline_cache import (
 
 TODAY = date.today()  # the desk numbers by the local day; the hospital must agree
 KIOSK_ID = "kiosk-test"
-# What kiosk/app.py passes: the REST client's exceptions, sorted.
-POLICY = ErrorPolicy(
-    unavailable=(HospitalUnavailable, HospitalProtocolError), rejected=(HospitalRejected,)
-)
 
 
 @dataclass

@@ -29,9 +29,9 @@ from kiosk.hospital.api import (  # noqa: E402
     HospitalUnavailable,
 )
 from kiosk.hospital.rest import RestHospitalClient  # noqa: E402
+from kiosk.offline_link import POLICY  # noqa: E402
 from kiosk.tickets import queue_label  # noqa: E402
 from offline_cache import (  # noqa: E402
-    ErrorPolicy,
     OfflineDesk,
     OfflineStore,
     Outbox,
@@ -40,9 +40,6 @@ from offline_cache import (  # noqa: E402
 )
 
 KIOSK_ID = "kiosk-crash"
-POLICY = ErrorPolicy(
-    unavailable=(HospitalUnavailable, HospitalProtocolError), rejected=(HospitalRejected,)
-)
 
 
 def say(line: str) -> None:

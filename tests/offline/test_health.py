@@ -12,9 +12,10 @@ import pytest
 from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.hospital.api import HospitalRejected, HospitalUnavailable
 from kiosk.hospital.rest import RestHospitalClient
+from kiosk.offline_link import POLICY
 from offline_cache import Connectivity, HealthMonitor, HealthSnapshot
 
-from .conftest import POLICY, TODAY
+from .conftest import TODAY
 
 
 class _Probe:

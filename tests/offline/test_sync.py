@@ -16,9 +16,10 @@ from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.domain import CheckIn, Identity, IdentitySource, Patient, Registration, ServiceType
 from kiosk.hospital.api import HospitalUnavailable
 from kiosk.hospital.rest import RestHospitalClient
+from kiosk.offline_link import POLICY
 from offline_cache import OutboxState, Result, SyncWorker
 
-from .conftest import KIOSK_ID, POLICY, TODAY, Kit, checkin, department, persona_patient_id
+from .conftest import KIOSK_ID, TODAY, Kit, checkin, department, persona_patient_id
 
 
 def _patient(key: str) -> Patient:

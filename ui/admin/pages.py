@@ -517,25 +517,35 @@ def _mark(widget: QPushButton, chosen: bool) -> None:
         repolish(widget)
 
 
-class TicketsPage(AdminPage):
-    """The last tickets printed here, newest first; a touch reprints one."""
+class ListPage(AdminPage):
+    """A hint, a list the subclass fills, and Back at the bottom."""
 
-    def __init__(self, on_reprint: Callable[[Ticket], None], on_back: Callable[[], None]) -> None:
+    def __init__(self, hint_name: str, on_back: Callable[[], None]) -> None:
         super().__init__()
-        self._on_reprint = on_reprint
-        self.hint = label("muted", name="lbl_tickets_hint")
+        self.hint = label("muted", name=hint_name)
         self.body.insertWidget(1, self.hint)
         self.list = QVBoxLayout()
         self.body.addLayout(self.list)
         self.body.addStretch(1)
         self.back = button("btn_admin_back", "secondary", on_back)
         self.body.addWidget(self.back)
+
+    def retranslate(self) -> None:
+        self.back.setText(self.tr("‹ Back"))
+
+
+class TicketsPage(ListPage):
+    """The last tickets printed here, newest first; a touch reprints one."""
+
+    def __init__(self, on_reprint: Callable[[Ticket], None], on_back: Callable[[], None]) -> None:
+        super().__init__("lbl_tickets_hint", on_back)
+        self._on_reprint = on_reprint
         self.tiles: list[TileButton] = []
         self._metrics: Metrics | None = None
 
     def retranslate(self) -> None:
+        super().retranslate()
         self.title.setText(self.tr("Reprint a ticket"))
-        self.back.setText(self.tr("‹ Back"))
 
     def show_tickets(self, tickets: Sequence[Ticket]) -> None:
         clear_layout(self.list)
@@ -561,24 +571,17 @@ class TicketsPage(AdminPage):
         self.list.setSpacing(metrics.spacing)
 
 
-class FollowUpsPage(AdminPage):
+class FollowUpsPage(ListPage):
     """Check-ins the hospital refused after an offline ticket: staff call them to the counter."""
 
     def __init__(self, on_resolve: Callable[[str], None], on_back: Callable[[], None]) -> None:
-        super().__init__()
+        super().__init__("lbl_follow_ups_hint", on_back)
         self._on_resolve = on_resolve
-        self.hint = label("muted", name="lbl_follow_ups_hint")
-        self.body.insertWidget(1, self.hint)
-        self.list = QVBoxLayout()
-        self.body.addLayout(self.list)
-        self.body.addStretch(1)
-        self.back = button("btn_admin_back", "secondary", on_back)
-        self.body.addWidget(self.back)
         self.done_buttons: list[QPushButton] = []
 
     def retranslate(self) -> None:
+        super().retranslate()
         self.title.setText(self.tr("Offline follow-ups"))
-        self.back.setText(self.tr("‹ Back"))
 
     def show_follow_ups(self, items: Sequence[FollowUpView]) -> None:
         clear_layout(self.list)

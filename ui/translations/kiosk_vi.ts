@@ -201,10 +201,6 @@
         <translation>Hồ sơ cần xử lý (ngoại tuyến)</translation>
     </message>
     <message>
-        <source>‹ Back</source>
-        <translation>‹ Quay lại</translation>
-    </message>
-    <message>
         <source>Nothing to follow up.</source>
         <translation>Không có hồ sơ nào cần xử lý.</translation>
     </message>
@@ -326,6 +322,13 @@
     <message>
         <source>You still get a number. Please confirm it at the reception counter.</source>
         <translation>Bạn vẫn nhận được số thứ tự. Xin xác nhận lại tại quầy tiếp đón.</translation>
+    </message>
+</context>
+<context>
+    <name>ListPage</name>
+    <message>
+        <source>‹ Back</source>
+        <translation>‹ Quay lại</translation>
     </message>
 </context>
 <context>
@@ -1138,10 +1141,6 @@
     <message>
         <source>Reprint a ticket</source>
         <translation>In lại phiếu</translation>
-    </message>
-    <message>
-        <source>‹ Back</source>
-        <translation>‹ Quay lại</translation>
     </message>
     <message>
         <source>No ticket has been printed since the kiosk started.</source>
