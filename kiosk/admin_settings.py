@@ -1,30 +1,81 @@
-"""The few kiosk settings staff may change from the staff screens, read from and written to the
+"""The kiosk settings staff may change from the staff screens, read from and written to the
 kiosk's config file (blocking calls: the staff screens run them on a worker thread).
 
-Only fixed choices are offered, so staff cannot write a value the kiosk would refuse at its
-next start; each change still goes through `update_config_file` (validated, atomic). The
-running kiosk keeps its settings: they take effect when it restarts.
+Values are keyed by their dotted config key ("kiosk.idle_seconds") and typed as the config
+holds them. A save writes every changed key in one atomic edit that is validated first
+(`update_config_file`), so a value the kiosk would refuse at its next start is reported and
+nothing is written. The running kiosk keeps its settings: they take effect when it restarts.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
-from kiosk.config import load_config
+from kiosk.config import Config, ConfigError, load_config
 from kiosk.config_edit import toml_string, update_config_file
-from kiosk.flow import Language
+from kiosk.domain import Department
 
 audit = logging.getLogger("kiosk.audit.admin")
 
 IDLE_CHOICES = (30, 60, 90, 120)  # seconds before an untouched screen goes back to welcome
+CACHE_HOURS_CHOICES = (12, 24, 48, 72)  # how long a looked-up patient may be served offline
+
+# The address keys each printer kind needs (the others are kept in the file, unused).
+PRINTER_ADDRESS: dict[str, tuple[str, ...]] = {
+    "network": ("printer.host", "printer.port"),
+    "usb": ("printer.vendor_id", "printer.product_id"),
+    "serial": ("printer.device", "printer.baudrate"),
+    "cups": ("printer.cups_printer",),
+    "file": ("printer.path",),
+    "simulated": (),
+}
+
+EDITABLE: tuple[str, ...] = (
+    "kiosk.id",
+    "kiosk.name",
+    "hospital.url",
+    "kiosk.departments",
+    "printer.kind",
+    *(key for keys in PRINTER_ADDRESS.values() for key in keys),
+    "card.reader",
+    "card.reader_name",
+    "camera.source",
+    "camera.name_contains",
+    "kiosk.idle_seconds",
+    "kiosk.language",
+    "offline.enabled",
+    "offline.patient_cache_hours",
+)
+
+Settings = dict[str, Any]  # dotted key -> value, as Config holds it
 
 
 @dataclass(frozen=True)
-class KioskSettings:
-    idle_seconds: float
-    language: Language
+class Detected:
+    """What the staff may pick from instead of typing."""
+
+    readers: tuple[str, ...]  # PC/SC reader names
+    serial_ports: tuple[str, ...]  # device paths
+    departments: tuple[Department, ...] | None  # None: the hospital did not answer
+
+
+def settings_of(config: Config) -> Settings:
+    return {key: getattr(getattr(config, key.split(".")[0]), key.split(".")[1]) for key in EDITABLE}
+
+
+def parse_number(key: str, text: str) -> int | float:
+    """A number typed into a text field, as the key's type; ConfigError naming the key."""
+    section, name = key.split(".")
+    default = getattr(_section_type(section)(), name)
+    try:
+        return type(default)(text.strip())
+    except ValueError:
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise ConfigError(key, f"must be {kind}") from None
 
 
 class SettingsFile:
@@ -37,25 +88,77 @@ class SettingsFile:
     def available(self) -> bool:
         return self.path is not None
 
-    def read(self) -> KioskSettings:
-        config = load_config(self._file())
-        return KioskSettings(config.kiosk.idle_seconds, config.language)
+    def read(self) -> Settings:
+        return settings_of(load_config(self._file()))
 
-    def save(self, settings: KioskSettings) -> KioskSettings:
+    def save(self, settings: Mapping[str, Any]) -> Settings:
         """Write the settings that differ from the file's; returns what the file now holds."""
-        if settings.idle_seconds not in IDLE_CHOICES:
-            raise ValueError(f"idle_seconds must be one of {IDLE_CHOICES}")
+        unknown = set(settings) - set(EDITABLE)
+        if unknown:
+            raise ValueError(f"not settable from the staff screens: {', '.join(sorted(unknown))}")
+        if settings.get("kiosk.idle_seconds", IDLE_CHOICES[0]) not in IDLE_CHOICES:
+            raise ValueError(f"kiosk.idle_seconds must be one of {IDLE_CHOICES}")
         path = self._file()
         before = self.read()
-        if settings.idle_seconds != before.idle_seconds:
-            update_config_file(path, "kiosk", "idle_seconds", f"{float(settings.idle_seconds)}")
-            audit.warning("staff set kiosk.idle_seconds to %s", settings.idle_seconds)
-        if settings.language is not before.language:
-            update_config_file(path, "kiosk", "language", toml_string(settings.language.value))
-            audit.warning("staff set kiosk.language to %s", settings.language.value)
+        changed = {key: value for key, value in settings.items() if value != before[key]}
+        if not changed:
+            return before
+        changes = {tuple(key.split(".", 1)): _toml(value) for key, value in changed.items()}
+        update_config_file(path, changes)  # type: ignore[arg-type]
+        # Keys only: a URL or a name is not personal data, but the audit names what changed.
+        audit.warning("staff changed settings: %s", ", ".join(sorted(changed)))
         return self.read()
 
     def _file(self) -> Path:
         if self.path is None:
             raise FileNotFoundError("the kiosk was started without a config file")
         return self.path
+
+
+def detect(departments: Callable[[], list[Department]]) -> Detected:
+    """Card readers and serial ports on this machine and the hospital's departments; whatever
+    cannot be asked is left empty (staff may still type)."""
+    try:
+        listed: tuple[Department, ...] | None = tuple(departments())
+    except Exception as error:  # noqa: BLE001 — the page says the list is missing
+        audit.info("settings: the departments could not be listed (%s)", type(error).__name__)
+        listed = None
+    return Detected(_readers(), _serial_ports(), listed)
+
+
+def _readers() -> tuple[str, ...]:
+    try:
+        from smartcard.System import readers
+
+        return tuple(str(reader) for reader in readers())
+    except Exception:  # noqa: BLE001 — no pcscd, no pyscard: nothing to offer
+        return ()
+
+
+def _serial_ports() -> tuple[str, ...]:
+    try:
+        from serial.tools import list_ports
+
+        return tuple(sorted(port.device for port in list_ports.comports()))
+    except Exception:  # noqa: BLE001
+        return ()
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(toml_string(item) for item in value) + "]"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if hasattr(value, "value"):  # an enum such as Language
+        return toml_string(value.value)
+    raise TypeError(f"cannot write {type(value).__name__} to the config")
+
+
+def _section_type(section: str) -> Any:
+    return next(f.default_factory for f in fields(Config) if f.name == section)  # type: ignore[misc]

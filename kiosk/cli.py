@@ -1,6 +1,7 @@
 """`kiosk`: run the kiosk, the demo, the walkthrough, or the demo hospital on its own.
 
 kiosk --demo [--windowed]          the kiosk with the demo hospital and simulated devices
+kiosk --demo --hospital fhir       the demo hospital as a FHIR R4 server (SEKMET, dev install)
 kiosk --demo --walkthrough DIR     scripted check-ins through the real UI, screens saved as PNG
 kiosk --config FILE                the kiosk against the hospital in FILE
 kiosk demo-hospital --port N       only the demo hospital, for several kiosks to share
@@ -18,6 +19,7 @@ import logging
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from kiosk.config import Config, ConfigError, load_config
@@ -51,6 +53,11 @@ def _run(argv: list[str]) -> int:
     parser.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     parser.add_argument("--config", type=Path, help="the kiosk's TOML config file")
     parser.add_argument(
+        "--hospital",
+        choices=("rest", "fhir"),
+        help="with --demo: the demo hospital's kind (default: the config's hospital.kind)",
+    )
+    parser.add_argument(
         "--walkthrough", type=Path, metavar="DIR", help="with --demo: save every screen to DIR"
     )
     parser.add_argument(
@@ -71,11 +78,23 @@ def _run(argv: list[str]) -> int:
         return run_self_test(args.config)
     if args.walkthrough and not args.demo:
         parser.error("--walkthrough needs --demo")
+    if args.hospital and not args.demo:
+        parser.error("--hospital needs --demo (a real hospital's kind is in the config)")
     try:
         config = load_config(args.config)
     except ConfigError as error:
         print(f"kiosk: config error: {_where(args.config, error)}{error}", file=sys.stderr)
         return 2
+    if args.hospital:
+        config = replace(config, hospital=replace(config.hospital, kind=args.hospital))
+    if args.demo and config.hospital.kind == "fhir":
+        from kiosk.demo_hospital.fhir_server import SekmetMissing, require_sekmet
+
+        try:
+            require_sekmet()
+        except SekmetMissing as error:
+            print(f"kiosk: {error}", file=sys.stderr)
+            return 2
     if not args.demo:  # a demo's logs go to stderr only, with its data
         from kiosk.logs import setup_logging
 
@@ -280,7 +299,7 @@ def _admin_set_pin(argv: list[str]) -> int:
         print("kiosk: the two PINs differ; nothing changed", file=sys.stderr)
         return 1
     try:
-        update_config_file(path, "admin", "pin_hash", toml_string(hash_pin(pin)))
+        update_config_file(path, {("admin", "pin_hash"): toml_string(hash_pin(pin))})
     except ConfigError as error:
         print(f"{path}: {error}; nothing changed", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 from kiosk.config import Config, ConfigError, parse_config
@@ -22,14 +23,16 @@ _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?$")
 
 
 def toml_string(value: str) -> str:
-    """A TOML basic string (JSON's escapes are a subset TOML reads the same way)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A TOML basic string (JSON's escapes are a subset TOML reads the same way; JSON leaves
+    DEL as it is, which TOML forbids)."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def set_key(text: str, table: str, key: str, value_toml: str) -> str:
-    """`text` with `table.key = value_toml`; `value_toml` is already TOML (see toml_string)."""
+    """`text` with `table.key = value_toml`; `value_toml` is already TOML (see toml_string).
+    A replaced value keeps its line's comment, and a value over several lines (an array) is
+    replaced whole."""
     lines = text.splitlines(keepends=True)
-    new_line = f"{key} = {value_toml}\n"
     key_line = re.compile(rf"^\s*{re.escape(key)}\s*=")
     current: str | None = None
     header_at: int | None = None
@@ -41,14 +44,42 @@ def set_key(text: str, table: str, key: str, value_toml: str) -> str:
                 header_at = index
             continue
         if current == table and key_line.match(line):
-            lines[index] = new_line
+            end, comment = _value_span(lines, index)
+            lines[index:end] = [f"{key} = {value_toml}{comment}\n"]
             return "".join(lines)
+    new_line = f"{key} = {value_toml}\n"
     if header_at is not None:
         lines.insert(header_at + 1, new_line)
         return "".join(lines)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     return "".join(lines) + f"\n[{table}]\n{new_line}"
+
+
+def _value_span(lines: list[str], start: int) -> tuple[int, str]:
+    """Where the key/value that begins on line `start` ends (exclusive), and the comment after
+    it with the spacing before it ("" if none). TOML decides: the shortest run of lines that
+    parses is the value, and its comment starts at the first "#" outside a string."""
+    for end in range(start + 1, len(lines) + 1):
+        head = "".join(lines[start : end - 1])
+        last = lines[end - 1].rstrip("\r\n")
+        if not _parses(head + last):
+            continue
+        for at in (i for i, char in enumerate(last) if char == "#"):
+            if _parses(head + last[:at]):
+                before = last[:at]
+                spacing = before[len(before.rstrip()) :]
+                return end, spacing + last[at:]
+        return end, ""
+    return start + 1, ""  # not valid TOML: checked() reports the file
+
+
+def _parses(text: str) -> bool:
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
 
 
 def checked(text: str) -> Config:
@@ -83,10 +114,12 @@ def write_atomically(path: Path, text: str) -> None:
         os.close(directory)
 
 
-def update_config_file(path: Path, table: str, key: str, value_toml: str) -> Config:
-    """Set one key in the file at `path` atomically; returns the validated new config."""
+def update_config_file(path: Path, changes: Mapping[tuple[str, str], str]) -> Config:
+    """Set keys in the file at `path` in one atomic write: `changes` maps (table, key) to a
+    TOML value. Returns the validated new config; nothing is written if it is not valid."""
     text = path.read_text(encoding="utf-8")
-    updated = set_key(text, table, key, value_toml)
-    config = checked(updated)
-    write_atomically(path, updated)
+    for (table, key), value_toml in changes.items():
+        text = set_key(text, table, key, value_toml)
+    config = checked(text)
+    write_atomically(path, text)
     return config

@@ -223,6 +223,15 @@ _WANTED_PIXELS = 1280 * 720
 _WANTED_FPS = 25
 
 
+def camera_names() -> list[str]:
+    """The cameras Qt sees, by name (for staff to pick from); none if QtMultimedia cannot load."""
+    try:
+        from PySide6.QtMultimedia import QMediaDevices
+    except ImportError:  # e.g. libpulse0 missing on Linux
+        return []
+    return [device.description() for device in QMediaDevices.videoInputs()]
+
+
 def _preferred_format(device: QCameraDevice) -> QCameraFormat | None:
     """The format nearest 720p among those with ≥ 25 fps, a luma plane (no JPEG to decode)
     preferred; None when the camera lists none (Qt then picks)."""

@@ -192,11 +192,13 @@ def stylesheet(m: Metrics) -> str:
     QPushButton[kind="primary"] {{ background: {BLUE}; color: white; border: none; }}
     QPushButton[kind="primary"]:pressed {{ background: {BLUE_PRESSED}; }}
     QPushButton[kind="secondary"], QPushButton[kind="key"], QPushButton[kind="key_text"],
-    QPushButton[kind="tile"] {{
+    QPushButton[kind="tile"], QPushButton[kind="keycap"] {{
         background: white; color: {BLUE}; border: {m.px(4)}px solid {BLUE};
     }}
+    QPushButton[kind="keycap"] {{ padding: 0; border-width: {m.px(3)}px; }}
     QPushButton[kind="secondary"]:pressed, QPushButton[kind="key"]:pressed,
-    QPushButton[kind="key_text"]:pressed, QPushButton[kind="tile"]:pressed {{
+    QPushButton[kind="key_text"]:pressed, QPushButton[kind="tile"]:pressed,
+    QPushButton[kind="keycap"]:pressed {{
         background: {BLUE_TINT};
     }}
     QPushButton[kind="tile"] {{ text-align: left; padding: {m.px(18)}px {m.px(28)}px; }}
@@ -223,6 +225,14 @@ def stylesheet(m: Metrics) -> str:
     }}
     QFrame[card="true"] QLabel {{ background: transparent; }}
     {tones}
+
+    QLineEdit {{
+        background: white; color: {INK}; border: {m.px(3)}px solid {LINE};
+        border-radius: {m.px(12)}px; padding: {m.px(8)}px {m.px(16)}px;
+    }}
+    QLineEdit:focus {{ border-color: {BLUE}; }}
+    QLineEdit[invalid="true"] {{ border-color: {CANCEL_INK}; }}
+    QLineEdit:disabled {{ background: {DISABLED_BG}; color: {DISABLED_INK}; }}
 
     QScrollArea {{ border: none; background: {PAGE}; }}
     QScrollBar:vertical {{ width: {m.px(16)}px; background: {DISABLED_BG}; margin: 0; }}

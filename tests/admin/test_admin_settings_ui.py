@@ -1,15 +1,19 @@
 """The staff settings page through the real Qt UI of a demo kiosk started with a config file:
-the idle timeout and the first language are saved to the file, comments kept."""
+every staff setting is saved to the file (comments kept), typed on the on-screen keyboard or
+chosen from what the kiosk found, and a value the kiosk would refuse is marked, never written."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit
 
-from kiosk.admin_settings import IDLE_CHOICES, KioskSettings, SettingsFile
+from kiosk.admin_settings import CACHE_HOURS_CHOICES, EDITABLE, IDLE_CHOICES, SettingsFile
 from kiosk.app import KioskApp
 from kiosk.config import AdminSection, Config, ConfigError, load_config
 from kiosk.flow import Language, Screen
@@ -65,6 +69,7 @@ def open_settings(kiosk: KioskApp, driver: Driver) -> None:
     open_admin(kiosk, driver)
     click(kiosk, "btn_admin_settings")
     wait(lambda: not kiosk.admin.busy)
+    QApplication.processEvents()  # widgets added to a shown layout show on the next pass
     assert kiosk.admin.panel.stack.currentWidget() is kiosk.admin.settings_page
 
 
@@ -73,29 +78,61 @@ def test_the_kiosk_knows_its_config_file(kiosk: KioskApp, config_file: Path) -> 
     assert kiosk.admin.settings.path == config_file
 
 
-def test_both_settings_are_saved_to_the_file_keeping_its_comments(
+def choose(kiosk: KioskApp, *names: str) -> None:
+    for name in names:
+        click(kiosk, name)
+
+
+def type_on_screen(kiosk: KioskApp, field: str, text: str) -> None:
+    """Tap the field, clear it with backspace and type `text` on the on-screen keyboard."""
+    page = kiosk.admin.settings_page
+    edit = page.findChild(QLineEdit, f"edit_{field}")
+    assert edit is not None and edit.isVisibleTo(kiosk.window)
+    QTest.mouseClick(edit, Qt.MouseButton.LeftButton)
+    assert page.keyboard.isVisibleTo(kiosk.window)
+    edit.end(False)
+    for _ in range(len(edit.text())):
+        click(kiosk, "key_backspace")
+    names = {":": "colon", ".": "dot", "/": "slash", "-": "dash", "_": "underscore", " ": "space"}
+    upper = False
+    for char in text:
+        if char.isalpha() and char.isupper() != upper:
+            click(kiosk, "key_shift")
+            upper = not upper
+        click(kiosk, f"key_{names.get(char, char.lower())}")
+    if upper:
+        click(kiosk, "key_shift")
+    assert edit.text() == text
+
+
+def save(kiosk: KioskApp) -> None:
+    click(kiosk, "btn_settings_save")
+    wait(lambda: not kiosk.admin.busy)
+
+
+def test_choices_are_saved_to_the_file_keeping_its_comments(
     kiosk: KioskApp, driver: Driver, config_file: Path
 ) -> None:
     open_settings(kiosk, driver)
     page = kiosk.admin.settings_page
-    assert page.chosen == KioskSettings(60.0, Language.VI)
-    assert page.idle_buttons[60].property("kind") == "primary"
+    assert page.chosen()["kiosk.idle_seconds"] == 60.0
+    assert page.choices["kiosk.idle_seconds"].buttons[60.0].property("kind") == "primary"
     assert not page.save.isEnabled()  # nothing changed yet
-    click(kiosk, "btn_idle_90")
-    click(kiosk, "btn_language_en")
-    assert page.idle_buttons[90].property("kind") == "primary"
-    assert page.idle_buttons[60].property("kind") == "secondary"
+    choose(kiosk, "btn_kiosk_idle_seconds_90", "btn_kiosk_language_en", "btn_offline_enabled_false")
+    assert page.choices["kiosk.idle_seconds"].buttons[90.0].property("kind") == "primary"
+    assert page.choices["kiosk.idle_seconds"].buttons[60.0].property("kind") == "secondary"
+    # Without provisional tickets the offline look-back does not apply: it is not offered.
+    assert not page.choices["offline.patient_cache_hours"].isVisibleTo(kiosk.window)
     assert config_file.read_text(encoding="utf-8") == CONFIG_TEXT  # only Save writes
-    click(kiosk, "btn_settings_save")
-    wait(lambda: not kiosk.admin.busy)
+    save(kiosk)
     assert "Khởi động lại kiosk" in shown(kiosk)  # after a restart, in the kiosk's language
-    shot(kiosk, "settings")
     text = config_file.read_text(encoding="utf-8")
-    for comment in ("# Front-door kiosk, ward B", "# the hospital link"):
+    for comment in ("# Front-door kiosk, ward B", "# the hospital link", "# patients start in"):
         assert comment in text
-    assert "idle_seconds = 90.0" in text and 'language = "en"' in text
+    assert 'language = "en"        # patients start in Vietnamese' in text
     saved = load_config(config_file)
     assert (saved.kiosk.idle_seconds, saved.language) == (90.0, Language.EN)
+    assert saved.offline.enabled is False
     assert saved.kiosk.id == "KIOSK-01" and saved.hospital.name == "Bệnh viện Đa khoa Demo"
     assert not page.save.isEnabled()  # saved: nothing left to save
     # The running kiosk keeps its settings until the restart.
@@ -104,7 +141,92 @@ def test_both_settings_are_saved_to_the_file_keeping_its_comments(
     click(kiosk, "btn_admin_back")
     click(kiosk, "btn_admin_settings")
     wait(lambda: not kiosk.admin.busy)
-    assert page.chosen == KioskSettings(90.0, Language.EN)
+    assert page.chosen()["kiosk.language"] == "en" and not page.chosen()["offline.enabled"]
+
+
+def test_text_settings_are_typed_on_the_on_screen_keyboard(
+    kiosk: KioskApp, driver: Driver, config_file: Path
+) -> None:
+    open_settings(kiosk, driver)
+    type_on_screen(kiosk, "kiosk_id", "KIOSK-07")
+    type_on_screen(kiosk, "kiosk_name", "Sanh A tang 1")
+    type_on_screen(kiosk, "hospital_url", "https://his.benhvien.vn:8443/kiosk")
+    shot(kiosk, "settings_keyboard")
+    click(kiosk, "key_done")
+    assert not kiosk.admin.settings_page.keyboard.isVisibleTo(kiosk.window)
+    save(kiosk)
+    saved = load_config(config_file)
+    assert (saved.kiosk.id, saved.kiosk.name) == ("KIOSK-07", "Sanh A tang 1")
+    assert saved.hospital.url == "https://his.benhvien.vn:8443/kiosk"
+
+
+def test_a_refused_value_is_marked_on_its_field_and_nothing_is_written(
+    kiosk: KioskApp, driver: Driver, config_file: Path
+) -> None:
+    open_settings(kiosk, driver)
+    page = kiosk.admin.settings_page
+    type_on_screen(kiosk, "hospital_url", "his.benhvien.vn")
+    save(kiosk)
+    assert page.texts["hospital.url"].edit.property("invalid") is True
+    assert "must start with http:// or https://" in shown(kiosk)
+    shot(kiosk, "settings_refused")
+    assert config_file.read_text(encoding="utf-8") == CONFIG_TEXT
+    type_on_screen(kiosk, "hospital_url", "http://10.0.0.5:8765")
+    assert not page.texts["hospital.url"].edit.property("invalid")  # typing clears the mark
+    # A network printer needs its address: the field appears with the kind, and is required.
+    choose(kiosk, "btn_printer_kind_network")
+    assert page.texts["printer.host"].isVisibleTo(kiosk.window)
+    assert not page.texts["printer.device"].isVisibleTo(kiosk.window)
+    type_on_screen(kiosk, "printer_port", "91o0")
+    save(kiosk)
+    assert page.texts["printer.port"].edit.property("invalid") is True
+    assert config_file.read_text(encoding="utf-8") == CONFIG_TEXT
+    type_on_screen(kiosk, "printer_port", "9100")
+    save(kiosk)
+    assert page.texts["printer.host"].edit.property("invalid") is True
+    assert 'required when printer.kind is "network"' in shown(kiosk)
+    type_on_screen(kiosk, "printer_host", "192.168.1.50")
+    save(kiosk)
+    saved = load_config(config_file)
+    assert (saved.printer.kind, saved.printer.host, saved.printer.port) == (
+        "network", "192.168.1.50", 9100
+    )  # fmt: skip
+    assert saved.hospital.url == "http://10.0.0.5:8765"
+
+
+def test_departments_are_chosen_from_the_hospitals_list(
+    kiosk: KioskApp, driver: Driver, config_file: Path
+) -> None:
+    open_settings(kiosk, driver)
+    page = kiosk.admin.settings_page
+    listed = kiosk.hospital.departments()
+    assert len(page.departments.toggles) == len(listed) == 17
+    assert page.departments.all.property("kind") == "primary"  # none chosen: all shown
+    first, second = listed[0].code, listed[3].code
+    choose(kiosk, f"btn_department_{first.lower()}", f"btn_department_{second.lower()}")
+    assert page.departments.all.property("kind") == "secondary"
+    shot(kiosk, "settings_departments")
+    save(kiosk)
+    assert load_config(config_file).kiosk.departments == (first, second)
+    choose(kiosk, "btn_departments_all")
+    save(kiosk)
+    assert load_config(config_file).kiosk.departments == ()
+
+
+def test_devices_are_chosen_with_what_the_kiosk_found(
+    kiosk: KioskApp, driver: Driver, config_file: Path
+) -> None:
+    open_settings(kiosk, driver)
+    page = kiosk.admin.settings_page
+    assert not page.texts["card.reader_name"].isVisibleTo(kiosk.window)  # simulated reader
+    choose(kiosk, "btn_card_reader_pcsc", "btn_camera_source_qt")
+    assert page.texts["card.reader_name"].isVisibleTo(kiosk.window)
+    type_on_screen(kiosk, "card_reader_name", "ACS")
+    type_on_screen(kiosk, "camera_name_contains", "USB")
+    save(kiosk)
+    saved = load_config(config_file)
+    assert (saved.card.reader, saved.card.reader_name) == ("pcsc", "ACS")
+    assert (saved.camera.source, saved.camera.name_contains) == ("qt", "USB")
 
 
 def test_the_restart_button_on_the_settings_page_restarts(kiosk: KioskApp, driver: Driver) -> None:
@@ -112,38 +234,46 @@ def test_the_restart_button_on_the_settings_page_restarts(kiosk: KioskApp, drive
     kiosk.admin._quit = codes.append
     open_settings(kiosk, driver)
     click(kiosk, "btn_settings_restart")
+    assert codes == []  # staff confirm first
+    click(kiosk, "btn_confirm_ok")
     assert codes == [3] and not kiosk.admin.is_open
 
 
-def test_only_the_offered_choices_can_be_written(config_file: Path, tmp_path: Path) -> None:
+def test_only_staff_settings_and_offered_choices_can_be_written(
+    config_file: Path, tmp_path: Path
+) -> None:
     config_file.write_text(CONFIG_TEXT, encoding="utf-8")
     settings = SettingsFile(config_file)
     with pytest.raises(ValueError):
-        settings.save(KioskSettings(45.0, Language.VI))
+        settings.save({"kiosk.idle_seconds": 45.0})
+    with pytest.raises(ValueError):
+        settings.save({"hospital.token": "secret"})  # not a staff setting
     assert config_file.read_text(encoding="utf-8") == CONFIG_TEXT
-    assert settings.save(KioskSettings(30.0, Language.VI)) == KioskSettings(30.0, Language.VI)
+    assert settings.save({"kiosk.idle_seconds": 30.0})["kiosk.idle_seconds"] == 30.0
+    assert set(settings.read()) == set(EDITABLE)
     # A file that is no longer valid is reported, never overwritten.
     broken = tmp_path / "broken.toml"
     broken.write_text("[kiosk]\nlanguage = 'fr'\n", encoding="utf-8")
     with pytest.raises(ConfigError) as raised:
-        SettingsFile(broken).save(KioskSettings(30.0, Language.EN))
+        SettingsFile(broken).save({"kiosk.language": "en"})
     assert raised.value.key == "kiosk.language"
     assert broken.read_text(encoding="utf-8") == "[kiosk]\nlanguage = 'fr'\n"
 
 
-def test_the_ui_offers_only_valid_values(kiosk: KioskApp, driver: Driver, tmp_path: Path):
-    open_settings(kiosk, driver)
-    page = kiosk.admin.settings_page
-    assert not page.findChildren(QLineEdit) and not page.findChildren(QAbstractSpinBox)
-    assert tuple(page.idle_buttons) == IDLE_CHOICES
-    assert set(page.language_buttons) == set(Language)
+def test_every_offered_choice_is_a_value_the_kiosk_accepts(tmp_path: Path) -> None:
     copy = tmp_path / "kiosk.toml"
     copy.write_text(CONFIG_TEXT, encoding="utf-8")
-    for seconds in IDLE_CHOICES:  # each choice is a value the kiosk accepts at its next start
-        for language in Language:
-            SettingsFile(copy).save(KioskSettings(float(seconds), language))
-            loaded = load_config(copy)
-            assert (loaded.kiosk.idle_seconds, loaded.language) == (seconds, language)
+    settings = SettingsFile(copy)
+    for seconds, language in itertools.product(IDLE_CHOICES, Language):
+        settings.save({"kiosk.idle_seconds": float(seconds), "kiosk.language": language.value})
+        loaded = load_config(copy)
+        assert (loaded.kiosk.idle_seconds, loaded.language) == (seconds, language)
+    for hours in CACHE_HOURS_CHOICES:
+        assert settings.save({"offline.patient_cache_hours": float(hours)})
+    for kind in ("pcsc", "none", "simulated"):
+        assert settings.save({"card.reader": kind})["card.reader"] == kind
+    for source in ("qt", "none", "simulated"):
+        assert settings.save({"camera.source": source})["camera.source"] == source
 
 
 def test_a_file_that_cannot_be_read_is_shown_and_nothing_is_offered(
@@ -153,7 +283,8 @@ def test_a_file_that_cannot_be_read_is_shown_and_nothing_is_offered(
     open_settings(kiosk, driver)
     page = kiosk.admin.settings_page
     assert "kiosk.idle_seconds" in shown(kiosk)
-    assert not any(b.isEnabled() for b in page.idle_buttons.values())
+    assert not any(b.isEnabled() for b in page.choices["kiosk.idle_seconds"].buttons.values())
+    assert not page.texts["hospital.url"].edit.isEnabled()
     assert not page.save.isEnabled()
 
 
@@ -162,8 +293,9 @@ def test_without_a_config_file_the_controls_are_disabled(kiosk: KioskApp, driver
     try:
         open_settings(kiosk, driver)
         page = kiosk.admin.settings_page
-        buttons = [*page.idle_buttons.values(), *page.language_buttons.values(), page.save]
-        assert not any(b.isEnabled() for b in buttons)
+        buttons = [b for field in page.choices.values() for b in field.buttons.values()]
+        assert not any(b.isEnabled() for b in [*buttons, page.save])
+        assert not any(field.edit.isEnabled() for field in page.texts.values())
         assert "Không lưu được cài đặt ở đây" in shown(kiosk)
         shot(kiosk, "settings_no_file")
     finally:

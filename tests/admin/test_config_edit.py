@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kiosk import cli
 from kiosk.admin_pin import hash_pin, verify_pin
@@ -59,11 +62,51 @@ def test_set_key_replaces_adds_or_appends_keeping_comments() -> None:
     assert other.startswith('[kiosk]\npin_hash = 1\n[admin]\npin_hash = "q"')
 
 
+def test_a_replaced_value_keeps_its_comment_even_with_a_hash_in_the_string() -> None:
+    text = '[kiosk]\nname = "Sảnh #2"   # where it stands\nid = "K"\n'
+    edited = set_key(text, "kiosk", "name", toml_string("Sảnh #3"))
+    assert edited == '[kiosk]\nname = "Sảnh #3"   # where it stands\nid = "K"\n'
+    assert set_key('[kiosk]\nid = "K"\n', "kiosk", "id", '"J"') == '[kiosk]\nid = "J"\n'
+
+
+def test_an_array_over_several_lines_is_replaced_whole() -> None:
+    text = '[kiosk]\ndepartments = [  # shown\n  "K01",\n  "K02",  # eyes\n]  # end\nid = "K"\n'
+    edited = set_key(text, "kiosk", "departments", '["K05"]')
+    assert edited == '[kiosk]\ndepartments = ["K05"]  # end\nid = "K"\n'
+    assert tomllib.loads(edited)["kiosk"] == {"departments": ["K05"], "id": "K"}
+
+
+@given(
+    value=st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+    comment=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
+)
+def test_any_string_value_round_trips_and_the_comment_stays(value: str, comment: str) -> None:
+    text = f'[kiosk]\nname = "old"  #{comment}\n[admin]\nname = 1\n'
+    edited = set_key(text, "kiosk", "name", toml_string(value))
+    assert tomllib.loads(edited) == {"kiosk": {"name": value}, "admin": {"name": 1}}
+    assert f"  #{comment}\n" in edited
+
+
+def test_several_keys_are_written_in_one_atomic_write(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text('# mine\n[kiosk]\nid = "A"\n', encoding="utf-8")
+    changes = {("kiosk", "id"): '"B"', ("kiosk", "name"): toml_string("Sảnh A"),
+               ("offline", "enabled"): "false"}  # fmt: skip
+    config = update_config_file(path, changes)
+    assert (config.kiosk.id, config.kiosk.name, config.offline.enabled) == ("B", "Sảnh A", False)
+    assert path.read_text(encoding="utf-8").startswith("# mine\n")
+    # One bad value among good ones: nothing at all is written.
+    with pytest.raises(ConfigError) as raised:
+        update_config_file(path, {("kiosk", "id"): '"C"', ("hospital", "url"): '"ftp://x"'})
+    assert raised.value.key == "hospital.url"
+    assert load_config(path).kiosk.id == "B"
+
+
 def test_an_edit_that_would_break_the_config_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.toml"
     path.write_text("[admin]\nhold_seconds = 2.0\n", encoding="utf-8")
     with pytest.raises(ConfigError):
-        update_config_file(path, "admin", "pin_hash", toml_string("not a hash"))
+        update_config_file(path, {("admin", "pin_hash"): toml_string("not a hash")})
     assert path.read_text(encoding="utf-8") == "[admin]\nhold_seconds = 2.0\n"
     assert [p.name for p in tmp_path.iterdir()] == ["kiosk.toml"]  # no temp file left
 
@@ -73,7 +116,7 @@ def test_update_keeps_the_file_mode(tmp_path: Path) -> None:
     path.write_text(EXAMPLE, encoding="utf-8")
     path.chmod(0o640)
     stored = hash_pin("204060", n=FAST_N)
-    config = update_config_file(path, "admin", "pin_hash", toml_string(stored))
+    config = update_config_file(path, {("admin", "pin_hash"): toml_string(stored)})
     assert config.admin.pin_hash == stored
     assert path.stat().st_mode & 0o777 == 0o640
     assert "# Check-in kiosk configuration" in path.read_text(encoding="utf-8")

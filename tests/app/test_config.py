@@ -59,6 +59,10 @@ paper_width_mm = 58
         ("[hospitl]\nurl = 'x'", "hospitl", "unknown section"),
         ("kiosk = 3", "kiosk", "must be a table"),
         ("[hospital]\nurl = 'his.local'", "hospital.url", "http:// or https://"),
+        ("[hospital]\nurl = 'https:///kiosk'", "hospital.url", "names no host"),
+        ("[kiosk]\nid = ''", "kiosk.id", "letters, digits"),
+        ("[kiosk]\nid = 'Sảnh A'", "kiosk.id", "letters, digits"),
+        ("[kiosk]\ndepartments = 'K01'", "kiosk.departments", "array of strings"),
         ("[ticket]\npaper_width_mm = 72", "ticket.paper_width_mm", "one of 58, 80"),
         ("[ticket]\nhidden_fields = 'wait'", "ticket.hidden_fields", "array of strings"),
         ("[ticket]\nhidden_fields = ['wait', 'age']", "ticket.hidden_fields[1]", "one of"),
@@ -96,6 +100,11 @@ paper_width_mm = 58
         ("[offline]\nkiosk_prefix = 'K-1'", "offline.kiosk_prefix", "letters and digits"),
         ("[offline]\nkeep_days = 0", "offline.keep_days", "greater than 0"),
         ("[codes]\nhospital_patterns = ['^V', '(']", "codes.hospital_patterns[1]", "regular"),
+        ("[kiosk]\ndepartments = 'NOI'", "kiosk.departments", "array of strings"),
+        ("[kiosk]\ndepartments = ['NOI', 7]", "kiosk.departments[1]", "must be a str"),
+        ("[kiosk]\ndepartments = ['NOI', ' ']", "kiosk.departments[1]", "empty or repeated"),
+        ("[kiosk]\ndepartments = ['NOI', 'NOI']", "kiosk.departments[1]", "empty or repeated"),
+        ("[kiosk]\nname = 3", "kiosk.name", "must be a str"),
     ],
 )
 def test_errors_name_the_key(tmp_path: Path, text: str, key: str, words: str) -> None:
@@ -146,6 +155,10 @@ def test_broken_toml_and_missing_file(tmp_path: Path) -> None:
 def test_config_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = write(tmp_path, "[kiosk]\nid = 'K1'\n")
     assert main(["config", "check", str(good)]) == 0
+    placed = write(tmp_path, "[kiosk]\nname = 'Sảnh A, tầng 1'\ndepartments = ['NOI', 'NHI']\n")
+    assert main(["config", "check", str(placed)]) == 0
+    assert load_config(placed).kiosk.departments == ("NOI", "NHI")
+    assert load_config(placed).kiosk.name == "Sảnh A, tầng 1"
     bad = write(tmp_path, "[kiosk]\nlanguage = 'fr'\n")
     assert main(["config", "check", str(bad)]) == 1
     assert "kiosk.language" in capsys.readouterr().err
