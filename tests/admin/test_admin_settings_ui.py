@@ -168,7 +168,7 @@ def test_a_refused_value_is_marked_on_its_field_and_nothing_is_written(
     type_on_screen(kiosk, "hospital_url", "his.benhvien.vn")
     save(kiosk)
     assert page.texts["hospital.url"].edit.property("invalid") is True
-    assert "must start with http:// or https://" in shown(kiosk)
+    assert "phải bắt đầu bằng http:// hoặc https://" in shown(kiosk)
     shot(kiosk, "settings_refused")
     assert config_file.read_text(encoding="utf-8") == CONFIG_TEXT
     type_on_screen(kiosk, "hospital_url", "http://10.0.0.5:8765")
@@ -180,11 +180,12 @@ def test_a_refused_value_is_marked_on_its_field_and_nothing_is_written(
     type_on_screen(kiosk, "printer_port", "91o0")
     save(kiosk)
     assert page.texts["printer.port"].edit.property("invalid") is True
+    assert "Cổng máy in: phải là số nguyên" in shown(kiosk)
     assert config_file.read_text(encoding="utf-8") == CONFIG_TEXT
     type_on_screen(kiosk, "printer_port", "9100")
     save(kiosk)
     assert page.texts["printer.host"].edit.property("invalid") is True
-    assert 'required when printer.kind is "network"' in shown(kiosk)
+    assert "bắt buộc với loại máy in này" in shown(kiosk)
     type_on_screen(kiosk, "printer_host", "192.168.1.50")
     save(kiosk)
     saved = load_config(config_file)

@@ -20,6 +20,9 @@ read ratios and medians) and all of them are written to bench.json.
               (tests/benchmarks/offline.py).
     fhir      round trips and check-in latency against a third-party FHIR R4 server (SEKMET) on
               loopback next to the REST demo hospital (tests/benchmarks/fhir_bench.py).
+    admin     staff mode: PIN check vs SHA-256, settings save (validated, atomic) vs a plain
+              write, PIN -> status page and Settings -> filled page through the real UI with
+              the GUI's worst stall vs the idle screen's (tests/benchmarks/admin.py).
     startup   `kiosk --demo --smoke` to an interactive welcome screen vs a bare PySide6 window.
     memory    resident set after 1,000 check-ins vs after the first 50.
     bundle    the frozen one-folder app (dist/kiosk, from `sh packaging/build.sh`): `--demo
@@ -566,6 +569,12 @@ def bench_fhir(data_dir: Path) -> Results:
     return run_fhir(data_dir)
 
 
+def bench_admin(data_dir: Path) -> Results:
+    from admin import bench_admin as run_admin
+
+    return run_admin(data_dir)
+
+
 def bench_offline(data_dir: Path) -> Results:
     from offline import bench_offline as run_offline
 
@@ -576,6 +585,7 @@ BENCHMARKS: dict[str, Callable[[Path], Results]] = {
     "chip": bench_chip,
     "offline": bench_offline,
     "fhir": bench_fhir,
+    "admin": bench_admin,
     "ticket": bench_ticket,
     "qr": bench_qr,
     "checkin": bench_checkin,

@@ -410,9 +410,28 @@ class SettingsPage(AdminPage):
         if isinstance(error, ConfigError) and error.key in self.texts:
             field = self.texts[error.key]
             field.mark_invalid(True)
-            reason = f"{field.heading.text()}: {error.problem}"
+            reason = f"{field.heading.text()}: {self._problem(error.problem)}"
         self.say(Tone.BAD, self.tr("The settings could not be saved or read"), reason)
         self._refresh()
+
+    def _problem(self, problem: str) -> str:
+        """The config's (English) problem in the staff's language, where the page knows it."""
+        known = {
+            "must start with http": self.tr("must start with http:// or https://"),
+            "names no host": self.tr("names no host, e.g. https://his.example.vn"),
+            "letters, digits": self.tr(
+                "only letters, digits, “-” and “_”, at most 32 (e.g. KIOSK-01)"
+            ),
+            "required when": self.tr("required for this kind of printer"),
+            "must be hexadecimal": self.tr("must be a hexadecimal number such as 04b8"),
+            "must be between 1 and 65535": self.tr("must be between 1 and 65535"),
+            "must be greater than 0": self.tr("must be greater than 0"),
+            "must be a whole number": self.tr("must be a whole number"),
+            "not a valid regular expression": self.tr(
+                "is not a valid pattern (a regular expression)"
+            ),
+        }
+        return next((text for start, text in known.items() if problem.startswith(start)), problem)
 
     def _fill(self, settings: Settings) -> None:
         self._saved = dict(settings)
