@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from kiosk.admin_lockout import LockoutFile, SavedLockout
+
 audit = logging.getLogger("kiosk.audit.admin")
 
 SCHEME = "scrypt"
@@ -138,8 +140,10 @@ class PinGate:
     """Checks PINs against one stored hash and locks after `max_attempts` wrong ones.
 
     Thread-safe: the slow hash runs on the caller's thread (a worker, never the GUI thread).
-    `clock` is monotonic seconds: a wall clock set back must not shorten the lockout. The
-    lockout lives in memory; a restart (which takes a minute and is itself logged) resets it.
+    `clock` is monotonic seconds: a wall clock set back must not shorten a running lockout.
+    With a `state_file` the count and the lockout survive a restart: written at every change,
+    read once here on the wall clock, the lockout left clamped to at most its length (a clock
+    set back while the kiosk was off must not lock staff out for longer).
     """
 
     def __init__(
@@ -149,16 +153,22 @@ class PinGate:
         clock: Callable[[], float] = time.monotonic,
         max_attempts: int = MAX_ATTEMPTS,
         lockout_seconds: float = LOCKOUT_SECONDS,
+        state_file: LockoutFile | None = None,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         if stored_hash:
             parse_pin_hash(stored_hash)  # a damaged hash fails now, not at the first attempt
         self._stored = stored_hash or None
         self._clock = clock
+        self._wall_clock = wall_clock
         self._max_attempts = max_attempts
         self._lockout = lockout_seconds
         self._lock = threading.Lock()
+        self._file = state_file
         self._failures = 0
         self._locked_until: float | None = None
+        if state_file is not None:
+            self._restore(state_file.load())
 
     @property
     def configured(self) -> bool:
@@ -185,8 +195,10 @@ class PinGate:
             if left > 0:  # another attempt locked the gate meanwhile
                 return PinAnswer(PinResult.LOCKED, 0, left)
             if matches:
-                self._failures = 0
                 audit.warning("admin PIN accepted")
+                if self._failures:
+                    self._failures = 0
+                    self._save(now)
                 return PinAnswer(PinResult.ACCEPTED, self._max_attempts, 0.0)
             self._failures += 1
             remaining = self._max_attempts - self._failures
@@ -196,8 +208,10 @@ class PinGate:
                 audit.warning(
                     "admin PIN wrong %d times: locked for %.0f s", self._max_attempts, self._lockout
                 )
+                self._save(now)
                 return PinAnswer(PinResult.LOCKED, 0, self._lockout)
             audit.warning("admin PIN wrong (%d attempts left)", remaining)
+            self._save(now)
             return PinAnswer(PinResult.WRONG, remaining, 0.0)
 
     def _locked_left(self, now: float) -> float:
@@ -206,8 +220,28 @@ class PinGate:
         if now >= self._locked_until:
             self._locked_until = None
             audit.warning("admin PIN lockout ended")
+            self._save(now)  # or a clock set back before the next start would lock again
             return 0.0
         return self._locked_until - now
+
+    def _restore(self, saved: SavedLockout) -> None:
+        self._failures = min(saved.failures, self._max_attempts - 1)
+        if saved.locked_until is not None:
+            left = min(max(saved.locked_until - self._wall_clock(), 0.0), self._lockout)
+            if left > 0:
+                self._locked_until = self._clock() + left
+                audit.warning("admin PIN lockout carried over a restart: %.0f s left", left)
+        if self._failures:
+            audit.warning("admin PIN: %d wrong attempts carried over a restart", self._failures)
+
+    def _save(self, now: float) -> None:
+        """Under the lock: the count and the lockout's end, on the wall clock, to the file."""
+        if self._file is None:
+            return
+        until = None
+        if self._locked_until is not None:
+            until = self._wall_clock() + (self._locked_until - now)
+        self._file.save(SavedLockout(self._failures, until))
 
 
 def _matches(pin: str, stored: str) -> bool:

@@ -14,9 +14,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.domain import PrinterError, Ticket
+from kiosk.domain import Department, PrinterError, Ticket
 
 if TYPE_CHECKING:  # hashing and status are first needed when staff ask, not at start
     from kiosk.admin_pin import PinAnswer, PinGate
@@ -78,10 +79,12 @@ class AdminService:
         recent: RecentTickets,
         sample_ticket: Callable[[], Ticket],
         clock: Callable[[], float] | None = None,
+        lockout_file: Path | None = None,
     ) -> None:
         self._pin_hash = pin_hash
         self._demo = demo
         self._clock = clock
+        self._lockout_file = lockout_file  # the PIN's lockout across restarts; None: in memory
         self._gate: PinGate | None = None
         self._gate_lock = threading.Lock()
         self._backends: BackendsView | None = None  # set by attach()
@@ -113,12 +116,15 @@ class AdminService:
         return self._pin_gate().locked_seconds()
 
     def _pin_gate(self) -> PinGate:
+        from kiosk.admin_lockout import LockoutFile
         from kiosk.admin_pin import DEMO_PIN, PinGate, hash_pin
 
         with self._gate_lock:
             if self._gate is None:
                 stored = self._pin_hash or (hash_pin(DEMO_PIN) if self._demo else None)
                 extra: dict[str, Any] = {} if self._clock is None else {"clock": self._clock}
+                if self._lockout_file is not None:
+                    extra["state_file"] = LockoutFile(self._lockout_file)
                 self._gate = PinGate(stored, **extra)
             return self._gate
 
@@ -134,6 +140,10 @@ class AdminService:
             camera_state=self._camera_state(),
             hospital_health=hospital.health if hospital is not None else None,
         )
+
+    def departments(self) -> list[Department]:
+        """Every department the hospital lists, for staff to choose the ones patients see."""
+        return self._ready().hospital.departments()
 
     def test_print(self) -> None:
         """Print the sample ticket; raises PrinterError saying why not."""

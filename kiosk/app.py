@@ -39,6 +39,7 @@ from kiosk.flow import (
     HospitalReachable,
     IdentityPresented,
     IdleTimeout,
+    PatientFound,
     PrinterChanged,
     ReadCard,
     ReleaseCard,
@@ -55,8 +56,7 @@ if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, n
     from drivers.scanner.errors import ScannerError
     from drivers.scanner.simulated import SimulatedScanner
     from kiosk.backends import Backends, CameraDevices
-    from kiosk.demo_devices import DemoDevices
-    from kiosk.demo_hospital.server import DemoHospitalServer
+    from kiosk.demo_devices import DemoDevices, DemoHospital
     from kiosk.hospital.api import HospitalApi
     from kiosk.identity import HospitalCodes, RepeatFilter
     from kiosk.metrics import KioskMetrics
@@ -207,13 +207,16 @@ class KioskApp(QObject):
             default_language=config.language,
             read_chip=config.card.reader != "none",
             offline=config.offline.enabled,
+            departments=config.kiosk.departments,
         )
         self.controller = FlowController(CheckInFlow(settings, new_key=_new_idempotency_key))
+        if config.kiosk.departments:
+            self.controller.observers.append(_unknown_departments_warning(config.kiosk.departments))
         self.metrics: KioskMetrics | None = None
         if config.metrics.enabled:
             from kiosk.metrics import start_metrics
 
-            self.metrics = start_metrics(config.metrics)
+            self.metrics = start_metrics(config.metrics, config.kiosk)
             if self.metrics is not None:
                 self.controller.observers.append(self.metrics.flow_step)
         install_font(bundled_font_path())
@@ -366,7 +369,7 @@ class KioskApp(QObject):
         return demo
 
     @property
-    def demo_hospital(self) -> DemoHospitalServer:
+    def demo_hospital(self) -> DemoHospital:
         return self.demo_devices.hospital
 
     # --- showing and closing --------------------------------------------------------------
@@ -578,6 +581,7 @@ class KioskApp(QObject):
             demo=self.demo,
             recent=self.recent_tickets,
             sample_ticket=self._sample_ticket,
+            lockout_file=self.data_dir / "admin_lockout.json",  # survives a power cycle
         )
         self._admin: AdminMode | None = None  # the staff pages, made when first asked for
         self.admin_gesture = CornerHold(self.window, int(section.hold_seconds * 1000))
@@ -597,6 +601,7 @@ class KioskApp(QObject):
                 send=self.controller.send,
                 quit_kiosk=QCoreApplication.exit,  # cli.py returns it as the exit status
                 kiosk_id=self.config.kiosk.id,
+                kiosk_name=self.config.kiosk.name,
                 idle_seconds=self.config.admin.idle_seconds,
                 metrics=lambda: self.window.metrics,
                 settings=SettingsFile(self.config_path),
@@ -628,6 +633,22 @@ class KioskApp(QObject):
     def _camera_state(self) -> str | None:
         """The camera's status word for the staff status page (read on a worker thread)."""
         return self.camera.status.value if self.camera is not None else None
+
+
+def _unknown_departments_warning(
+    shown: tuple[str, ...],
+) -> Callable[[Event, list[Effect], FlowState], None]:
+    """A flow observer: staff are told once about kiosk.departments codes the hospital (or,
+    offline, the cache) does not list."""
+    from kiosk.department_choice import UnknownCodeWarning
+
+    warning = UnknownCodeWarning(shown)
+
+    def observe(event: Event, _effects: list[Effect], _state: FlowState) -> None:
+        if isinstance(event, PatientFound):
+            warning.seen(event.departments)
+
+    return observe
 
 
 class _CardEvents:

@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -252,18 +252,26 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
     else:
         printer = escpos_printer = build_escpos_printer(config, template, printer_statuses.publish)
     scanner = build_scanner_devices(config.scanner)
-    hospital_url = config.hospital.url
+    section = config.hospital
     demo_devices = None
     if demo:
         from drivers.card.virtual_cccd import VirtualCccdIssuer
-        from kiosk.demo_devices import DemoDevices
-        from kiosk.demo_hospital.server import DemoHospitalServer
+        from kiosk.demo_devices import DemoDevices, DemoHospital
 
         issuer = VirtualCccdIssuer()  # the demo cards' own CSCA, trusted by the demo kiosk
         card = build_card_devices(config.card, issuer.csca_store)
-        server = DemoHospitalServer(data_dir / "demo-hospital.sqlite")
+        server: DemoHospital
+        if section.kind == "fhir":  # SEKMET, a FHIR R4 server, with the same demo data
+            from kiosk.demo_hospital.fhir_demo import FhirDemoHospital
+
+            server = fhir_demo = FhirDemoHospital(data_dir / "demo-fhir", section)
+            section = fhir_demo.section
+        else:
+            from kiosk.demo_hospital.server import DemoHospitalServer
+
+            server = DemoHospitalServer(data_dir / "demo-hospital.sqlite")
         server.start()
-        hospital_url = server.url
+        section = replace(section, url=server.url)
         virtual = card.virtual if card is not None else None
         camera = build_camera_devices(config.camera)
         simulated_camera = camera.simulated if camera is not None else None
@@ -277,20 +285,20 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
     else:
         card = build_card_devices(config.card, None)
         camera = build_camera_devices(config.camera)
-    tls = hospital_tls(config.hospital) if hospital_url.startswith("https://") else None
-    # The demo's embedded hospital speaks the REST contract, whatever hospital.kind says.
-    use_fhir = config.hospital.kind == "fhir" and not demo
+    hospital_url = section.url
+    tls = hospital_tls(section) if hospital_url.startswith("https://") else None
+    use_fhir = section.kind == "fhir"
     if use_fhir:
         from kiosk.hospital.fhir_config import fhir_client
 
-        rest = fhir_client(config.hospital, hospital_url, ssl_context=tls)
+        rest = fhir_client(section, hospital_url, ssl_context=tls)
     else:
         rest = RestHospitalClient(
             hospital_url,
-            token=config.hospital.token or None,
-            connect_timeout=config.hospital.connect_timeout,
-            read_timeout=config.hospital.read_timeout,
-            deadline=config.hospital.deadline,
+            token=section.token or None,
+            connect_timeout=section.connect_timeout,
+            read_timeout=section.read_timeout,
+            deadline=section.deadline,
             ssl_context=tls,
         )
     hospital: HospitalApi = rest
@@ -301,11 +309,11 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
 
         # The probe answers "is it up?" in a second: it must not wait out a call's deadline.
         if use_fhir:
-            probe = fhir_client(config.hospital, hospital_url, ssl_context=tls, probe=True)
+            probe = fhir_client(section, hospital_url, ssl_context=tls, probe=True)
         else:
             probe = RestHospitalClient(
                 hospital_url,
-                token=config.hospital.token or None,
+                token=section.token or None,
                 connect_timeout=0.5,
                 read_timeout=1.0,
                 deadline=1.0,
@@ -330,8 +338,9 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
         else:
             hospital = offline.hospital
     log.info(
-        "backends ready: hospital %s, %s printer, offline store %s",
+        "backends ready: hospital %s (%s), %s printer, offline store %s",
         "demo" if demo else "remote",
+        section.kind,
         config.printer.kind,
         "on" if offline else "off",
     )

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kiosk.config_lines import key_line
 from kiosk.flow import Language
@@ -29,11 +30,13 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class KioskSection:
     id: str = "KIOSK-01"
+    name: str = ""  # where it stands, e.g. "Sảnh A, tầng 1": staff screens, doctor, metrics
     language: str = "vi"
     idle_seconds: float = 60.0
     ticket_seconds: float = 20.0
     fullscreen: bool = True
     data_dir: str = ""  # the outbox, caches, logs; "" = $XDG_STATE_HOME/hospital-kiosk (demo: temp)
+    departments: tuple[str, ...] = ()  # codes of the departments patients may choose; () = all
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class HospitalSection:
     fhir_insurance_system: str = ""  # fhir: Patient/Coverage identifier system of BHYT numbers
     fhir_department_system: str = ""  # fhir: HealthcareService.identifier system; "" = its id
     fhir_namespace: str = "urn:hospital-checkin-kiosk"  # fhir: the kiosk's own systems/extensions
+    fhir_code_system: str = ""  # fhir: identifier system of the hospital's own codes; "" = none
     fhir_token_url: str = ""  # fhir: OAuth2 token endpoint (client credentials); "" = `token`
     fhir_client_id: str = ""  # fhir: OAuth2 client id
     fhir_client_secret: str = field(default="", repr=False)  # fhir: a secret, never logged
@@ -294,6 +298,12 @@ def _check_value(dotted: str, default: Any, value: Any) -> Any:
         raise ConfigError(dotted, "must start with http:// or https://")
     if dotted == "hospital.url" and not value.startswith(("http://", "https://")):
         raise ConfigError(dotted, "must start with http:// or https://")
+    if dotted == "hospital.url" and not urlsplit(value).hostname:
+        raise ConfigError(dotted, "names no host, e.g. https://his.example.vn")
+    if dotted == "kiosk.name" and len(value) > 32:
+        raise ConfigError(dotted, "at most 32 characters (it heads the staff screens)")
+    if dotted == "kiosk.id" and not _KIOSK_ID.fullmatch(value):
+        raise ConfigError(dotted, 'letters, digits, "-" and "_", at most 32 (e.g. "KIOSK-01")')
     if dotted == "admin.pin_hash" and value:
         from kiosk.admin_pin import PinHashError, parse_pin_hash
 
@@ -301,6 +311,10 @@ def _check_value(dotted: str, default: Any, value: Any) -> Any:
             parse_pin_hash(value)
         except PinHashError as error:
             raise ConfigError(dotted, str(error)) from error
+    if dotted == "kiosk.departments":
+        for index, code in enumerate(value):
+            if not code.strip() or code in value[:index]:
+                raise ConfigError(f"{dotted}[{index}]", "an empty or repeated department code")
     if dotted == "offline.lease_block" and not 0 <= value <= 50:
         raise ConfigError(dotted, "must be between 0 and 50")
     if dotted == "offline.kiosk_prefix" and value and not (value.isascii() and value.isalnum()):
@@ -320,6 +334,8 @@ def _check_value(dotted: str, default: Any, value: Any) -> Any:
     return value
 
 
+# The kiosk id travels in idempotency keys, file names and metrics labels: plain characters.
+_KIOSK_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 # Keys that take an array of lines as well as one string.
 _LINES = {"ticket.footer"}
 _ITEM_CHOICES = {"ticket.hidden_fields": TICKET_FIELDS}
@@ -403,12 +419,15 @@ EXAMPLE = """\
 
 [kiosk]
 id = "KIOSK-01"            # sent with every registration: unique per kiosk
+name = ""                  # where the kiosk stands, e.g. "Sảnh A, tầng 1" (staff screens)
 language = "vi"            # the language every patient starts in: vi | en
 idle_seconds = 60.0        # back to the welcome screen after this long without a touch
 ticket_seconds = 20.0      # how long the ticket screen stays
 fullscreen = true          # false only for development (or run `kiosk --windowed`)
 data_dir = ""              # the kiosk's own data (offline outbox); must survive restarts.
                            # "" = $XDG_STATE_HOME/hospital-kiosk (~/.local/state/...)
+departments = []           # codes of the departments patients may choose, e.g. ["K01",
+                           # "K05"]; [] = every department the hospital lists
 
 [hospital]
 name = "Bệnh viện Đa khoa Demo"      # shown on screen and printed on tickets
@@ -430,6 +449,9 @@ fhir_department_system = ""         # fhir: HealthcareService identifier system 
                                     # codes; "" = the HealthcareService id is the code
 fhir_namespace = "urn:hospital-checkin-kiosk"  # fhir: prefix of the kiosk's own identifier
                                     # systems and extensions (queue numbers, counters, ...)
+fhir_code_system = ""               # fhir: identifier system of codes the hospital issues
+                                    # (VNeID, booking QR) on its Patient / Appointment records;
+                                    # "" = such codes are not looked up
 fhir_token_url = ""                 # fhir: OAuth2 client-credentials token endpoint;
                                     # "" = `token` is sent as a fixed bearer token (if set)
 fhir_client_id = ""                 # fhir: OAuth2 client id

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import Protocol
 
 from drivers.camera.simulated import SimulatedCamera, empty_scene, frame_with_code
 from drivers.card.cccd_reader import NO_EXPIRY, birthday, expiry_candidates
@@ -21,7 +22,6 @@ from drivers.scanner.sample_codes import bhyt_qr_payload, cccd_qr_payload
 from drivers.scanner.simulated import SimulatedScanner
 from kiosk.demo_hospital.codes import BOOKING_PREFIX, issue_token
 from kiosk.demo_hospital.personas import DemoPersona, demo_personas
-from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.domain import Identity, PrinterProblem
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,23 @@ BAC_ONLY_PERSONAS = frozenset({"new_patient_old_chip"})
 CODE_FRAMES = 30  # how long a code is held up to the simulated camera, in frames
 # Whose card the demo's "cloned card" copies: show this persona's QR code first.
 CLONED_PERSONA = "walk_in_insurance"
+
+
+class DemoHospital(Protocol):
+    """The demo's hospital: the embedded REST one (demo_hospital/server.py) or SEKMET over FHIR
+    (demo_hospital/fhir_demo.py). stop() takes it offline (connection refused), start() back."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def running(self) -> bool: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def visits_registered(self) -> int: ...
 
 
 def card_issue_date(identity: Identity, today: date) -> date:
@@ -62,7 +79,7 @@ def card_expiry(identity: Identity, issued: date, today: date) -> date | None:
 class DemoDevices:
     def __init__(
         self,
-        hospital: DemoHospitalServer,
+        hospital: DemoHospital,
         card_reader: VirtualReader | None,
         issuer: VirtualCccdIssuer,
         scanner: SimulatedScanner,

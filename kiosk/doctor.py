@@ -1,10 +1,11 @@
 """`kiosk doctor`: what the kiosk finds on this machine, one line per check.
 
-Card readers and cards (PC/SC), cameras (QtMultimedia), serial ports, the configured printer
-(its status, optionally a test print), the hospital link and its TLS. Each line says OK, WARN
-(works, but look at it) or FAIL (the kiosk cannot serve with this); the exit status is 1 when
-anything failed. Composition root like kiosk/selftest.py: it knows the drivers. Nothing here
-reads a card's data or prints personal data; the hospital token is never shown.
+The kiosk's id and name, card readers and cards (PC/SC), cameras (QtMultimedia), serial ports,
+the configured printer (its status, optionally a test print), the hospital link and its TLS,
+and the departments `kiosk.departments` names. Each line says OK, WARN (works, but look at it)
+or FAIL (the kiosk cannot serve with this); the exit status is 1 when anything failed.
+Composition root like kiosk/selftest.py: it knows the drivers. Nothing here reads a card's data
+or prints personal data; the hospital token is never shown.
 """
 
 from __future__ import annotations
@@ -87,6 +88,15 @@ def diagnose(
 
 def _print(finding: Finding, out: TextIO) -> None:
     print(f"{finding.status.value:4} {finding.check:8} {finding.detail}", file=out, flush=True)
+
+
+# --- the kiosk itself ------------------------------------------------------------------------
+
+
+def check_kiosk(config: Config, _test_print: bool) -> list[Finding]:
+    """Which kiosk this is and where it stands, so a report from a fleet says whose it is."""
+    where = config.kiosk.name or "kiosk.name not set"
+    return [Finding("kiosk", Status.OK, f"{config.kiosk.id} · {where}")]
 
 
 # --- card readers ----------------------------------------------------------------------------
@@ -265,13 +275,32 @@ def check_hospital(config: Config, _test_print: bool) -> list[Finding]:
     started = time.perf_counter()
     try:
         ready = client.health()
+        ms = (time.perf_counter() - started) * 1000
+        where = _origin(section.url)
+        if not ready:
+            detail = f"{where}: no answer, or not ready ({ms:.0f} ms)"
+            return [Finding("hospital", Status.FAIL, detail)]
+        findings = [Finding("hospital", Status.OK, f"{where}: {section.kind}, ready ({ms:.0f} ms)")]
+        if config.kiosk.departments:
+            findings.append(_shown_departments(client, config.kiosk.departments))
+        return findings
     finally:
         client.close()
-    ms = (time.perf_counter() - started) * 1000
-    where = _origin(section.url)
-    if not ready:
-        return [Finding("hospital", Status.FAIL, f"{where}: no answer, or not ready ({ms:.0f} ms)")]
-    return [Finding("hospital", Status.OK, f"{where}: {section.kind}, ready ({ms:.0f} ms)")]
+
+
+def _shown_departments(client: HospitalApi, shown: tuple[str, ...]) -> Finding:
+    """kiosk.departments against the hospital's list: a code it does not list is a WARN (the
+    kiosk ignores it, and shows every department if it knows none of them)."""
+    from kiosk.department_choice import hidden_codes, unknown_codes
+
+    listed = client.departments()
+    unknown = unknown_codes(listed, shown)
+    offered = len(listed) - len(hidden_codes(listed, shown))
+    count = f"patients choose from {offered} of {len(listed)} departments"
+    if not unknown:
+        return Finding("hospital", Status.OK, f"kiosk.departments: {count}")
+    detail = f"kiosk.departments: the hospital does not list {', '.join(unknown)}; {count}"
+    return Finding("hospital", Status.WARN, detail)
 
 
 def check_tls(config: Config, _test_print: bool) -> list[Finding]:
@@ -331,6 +360,7 @@ def _loopback(host: str) -> bool:
 
 
 CHECKS: tuple[tuple[str, Check], ...] = (
+    ("kiosk", check_kiosk),
     ("card", check_card_readers),
     ("camera", check_cameras),
     ("serial", check_serial_ports),

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from enum import Enum, auto
 from typing import TYPE_CHECKING
 
+from kiosk.department_choice import hidden_codes
 from kiosk.domain import (
     Appointment,
     CardProblem,
@@ -500,6 +501,7 @@ class FlowSettings:
     default_language: Language = Language.VI
     read_chip: bool = False  # a card reader is attached: confirm QR and keypad IDs by the chip
     offline: bool = False  # the kiosk has an outbox: provisional tickets when the hospital is down
+    departments: tuple[str, ...] = ()  # the codes patients may choose (kiosk.departments); () = all
 
 
 @dataclass(frozen=True)
@@ -521,7 +523,8 @@ class FlowState:
     age: int | None = None
     auto_priority: PriorityGroup = PriorityGroup.NONE
     appointments: tuple[Appointment, ...] = ()
-    departments: tuple[Department, ...] = ()
+    departments: tuple[Department, ...] = ()  # all the hospital lists: appointments find theirs
+    hidden: frozenset[str] = frozenset()  # codes patients may not choose here (kiosk.departments)
     history: tuple[Visit, ...] | None = None  # None: not asked for, or still loading
     appointment: Appointment | None = None
     service: ServiceType | None = None
@@ -548,9 +551,13 @@ class FlowState:
         return status is not None and status.accepted
 
     def departments_for(self, service: ServiceType | None) -> tuple[Department, ...]:
-        if service is ServiceType.INSURANCE:
-            return tuple(d for d in self.departments if d.accepts_insurance)
-        return self.departments
+        """The departments the patient may choose for `service`."""
+        insured = service is ServiceType.INSURANCE
+        return tuple(
+            d
+            for d in self.departments
+            if d.code not in self.hidden and (d.accepts_insurance or not insured)
+        )
 
     def department_by_code(self, code: str) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)
@@ -719,6 +726,7 @@ class CheckInFlow:
                     auto_priority=automatic_priority(age),
                     appointments=event.appointments,
                     departments=event.departments,
+                    hidden=hidden_codes(event.departments, self._settings.departments),
                 )
                 if s.screen is Screen.LOOKING_UP and (read := self._chip_read_for(found)):
                     return self._go(found, Screen.PLACE_CARD, effects=[read])

@@ -3,8 +3,9 @@
 The app feeds them through a few calls: `flow_step` after each event the flow handles (check-in
 outcomes, errors by kind, card read time, the simulated printer's faults), a timed wrapper
 around the hospital client (call latency), `outbox_size` from the offline store's health
-snapshots, and `printer_state` from the real printer's status. No label ever carries personal
-data: labels are fixed names (screens, problems, operations, error types).
+snapshots, and `printer_state` from the real printer's status; `kiosk_info` says which kiosk it
+is and where it stands. No label ever carries personal data: labels are fixed names (screens,
+problems, operations, error types) and the kiosk's own id and name.
 """
 
 from __future__ import annotations
@@ -15,10 +16,17 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    start_http_server,
+)
 from prometheus_client import Enum as StateMetric
 
-from kiosk.config import MetricsSection
+from kiosk.config import KioskSection, MetricsSection
 from kiosk.domain import PrinterProblem
 from kiosk.flow import FINISHED, ChipFailed, ChipRead, PrintFailed, ReadCard, TicketPrinted
 
@@ -48,8 +56,13 @@ class KioskMetrics:
         self,
         registry: CollectorRegistry | None = None,
         clock: Callable[[], float] = time.monotonic,
+        kiosk: KioskSection | None = None,  # None: the config's defaults
     ) -> None:
         self.registry = registry if registry is not None else CollectorRegistry()
+        # Which kiosk and where it stands, for a fleet's dashboards (joined on by id).
+        self.kiosk = Info("kiosk", "This kiosk's id and where it stands", registry=self.registry)
+        section = kiosk or KioskSection()
+        self.kiosk.info({"id": section.id, "name": section.name})
         self._clock = clock
         self._lock = threading.Lock()  # flow_step runs on the GUI thread, the rest anywhere
         self._card_reads: dict[int, float] = {}  # session -> when its chip read began
@@ -181,10 +194,10 @@ class _TimedHospital:
         return timed
 
 
-def start_metrics(section: MetricsSection) -> KioskMetrics | None:
+def start_metrics(section: MetricsSection, kiosk: KioskSection) -> KioskMetrics | None:
     """The kiosk's metrics served on the configured port, or None when they are off."""
     if not section.enabled:
         return None
-    metrics = KioskMetrics()
+    metrics = KioskMetrics(kiosk=kiosk)
     metrics.serve(section.port)
     return metrics

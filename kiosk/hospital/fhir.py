@@ -19,8 +19,15 @@ deadline, retries, bundles, status -> typed error) in fhir_http.py, auth in fhir
                      its Location, appointment): 2, 3 after a stale counter; +1 for the day's
                      first use of a counter (a conditional create, in a transaction)
     lease_queue_numbers  a batch of reads, then a transaction with a Basic lease record      2
-    resolve_identity HospitalRejected("not_supported"): FHIR has no "whose code is this" search
+    resolve_identity a code the hospital issued (VNeID, booking QR) is an identifier of its own
+                     records, in the configured `hospital.fhir_code_system`: one batch of
+                     Patient?identifier= and Appointment?identifier=&_include=Appointment:patient
+                     (the code in the body, not the URL); None when no system is configured or
+                     no record carries the code                                          1
     health           GET metadata?_summary=true, one attempt
+
+Searches (departments, appointments, history) follow the searchset's "next" links when a
+server answers fewer matches than asked for (fhir_http.py); each extra page is a round trip.
 
 A check-in (lookup -> register) is 4 round trips, as with the REST contract; a naive FHIR
 sequence takes 11 (tests/benchmarks/fhir.py).
@@ -91,6 +98,8 @@ from kiosk.hospital.fhir_http import (
 logger = logging.getLogger(__name__)
 
 MAX_HISTORY = 50
+MAX_RESOLVE_PAYLOAD = 4096  # as the REST contract's
+PAGE_SIZE = 100  # the _count of a search: one page for any kiosk search on most servers
 MAX_LEASE = 50
 _WRITE_ATTEMPTS = 4  # counter races and unknown outcomes, per register / lease
 _BACKOFF_FIRST = 0.05
@@ -126,6 +135,7 @@ class FhirHospitalClient:
         read_timeout: float = 5.0,
         deadline: float = 8.0,
         retries: int = 2,
+        page_size: int = PAGE_SIZE,
         transport: httpx.BaseTransport | None = None,
         ssl_context: ssl.SSLContext | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC).astimezone(),
@@ -138,6 +148,7 @@ class FhirHospitalClient:
             ssl_context=ssl_context,
         )  # fmt: skip
         self._systems = systems
+        self._page = str(page_size)
         self._clock = clock
         self._jitter = random.Random()
         # Versions seen in earlier answers, so a check-in can often skip its batch of reads.
@@ -161,9 +172,8 @@ class FhirHospitalClient:
             return False
 
     def departments(self) -> list[Department]:
-        params = {"active": "true", "_include": "HealthcareService:location", "_count": "200"}
-        bundle = self._http.get("HealthcareService", params)
-        services, included = split(bundle)
+        params = {"active": "true", "_include": "HealthcareService:location", "_count": self._page}
+        services, included = self._http.search("HealthcareService", params)
         locations = {r["id"]: r for r in included if r.get("resourceType") == "Location"}
         departments: list[Department] = self._map(
             lambda: [fm.department_from(s, locations, self._systems) for s in services]
@@ -211,7 +221,43 @@ class FhirHospitalClient:
         return self._map(lambda: fm.patient_from(patient, coverages, self._systems, today))
 
     def resolve_identity(self, payload: str) -> Identity | None:
-        raise HospitalRejected("not_supported", "a FHIR hospital cannot resolve foreign codes")
+        """Whose record carries this code: a Patient directly, or an Appointment's patient.
+        None when no code system is configured, nobody has the code, or several do."""
+        code = payload.strip()
+        if not 1 <= len(code) <= MAX_RESOLVE_PAYLOAD:
+            raise HospitalRejected(
+                "invalid_request", f"a payload to resolve has 1 to {MAX_RESOLVE_PAYLOAD} chars"
+            )
+        if not self._systems.code:
+            return None
+        token = f"{_escaped(self._systems.code)}|{_escaped(code)}"
+        found = self._http.batch(
+            [
+                query("Patient", identifier=token),
+                query("Appointment", identifier=token, _include="Appointment:patient"),
+            ],
+            time.monotonic() + self._http.deadline,
+        )
+        patients, _ = split(expect(found[0], (200,), "GET Patient"))
+        appointments, included = split(expect(found[1], (200,), "GET Appointment"))
+        booked_for = {
+            fm.reference_id(p.get("actor"), "Patient")
+            for a in appointments
+            for p in a.get("participant") or ()
+        }
+        patients += [
+            r for r in included if r.get("resourceType") == "Patient" and r.get("id") in booked_for
+        ]
+        people = {str(p.get("id")): p for p in patients}
+        if len(people) > 1:
+            logger.warning("resolve: %d records carry one code", len(people))
+            return None
+        if not people:
+            return None
+        identity = self._map(lambda: fm.identity_from(next(iter(people.values())), self._systems))
+        if not (identity.citizen_id or identity.insurance_number):
+            return None  # a record the kiosk could not look up again
+        return identity
 
     def create_patient(self, identity: Identity, idempotency_key: str) -> Patient:
         """Conditional create on the identity's own number: a retry (or a second kiosk)
@@ -235,11 +281,11 @@ class FhirHospitalClient:
             ("date", f"ge{start.isoformat()}"),
             ("date", f"lt{(start + timedelta(days=1)).isoformat()}"),
             ("status", "booked"),
-            ("_count", "50"),
+            ("_count", self._page),
         ]
         if self._systems.department:
             params.append(("_include", "Appointment:actor"))
-        resources, included = split(self._http.get("Appointment", params))
+        resources, included = self._http.search("Appointment", params)
         codes = {
             r["id"]: fm.department_code_of(r, self._systems)
             for r in included
@@ -258,10 +304,19 @@ class FhirHospitalClient:
     def history(self, patient_id: str, limit: int) -> list[Visit]:
         if not 1 <= limit <= MAX_HISTORY:
             raise ValueError(f"limit must be from 1 to {MAX_HISTORY}")
-        params = {"patient": f"Patient/{patient_id}", "_sort": "-date", "_count": str(limit)}
-        resources, _ = split(self._http.get("Encounter", params))
-        kept = [r for r in resources if r.get("status") not in ("cancelled", "entered-in-error")]
-        return self._map(lambda: [fm.visit_from(r) for r in kept[:limit]])
+        params = {
+            "patient": f"Patient/{patient_id}",
+            "_sort": "-date",
+            "_count": str(min(limit, int(self._page))),
+        }
+
+        def kept(found: list[fm.Resource]) -> list[fm.Resource]:
+            return [r for r in found if r.get("status") not in ("cancelled", "entered-in-error")]
+
+        resources, _ = self._http.search(
+            "Encounter", params, enough=lambda found: len(kept(found)) >= limit
+        )
+        return self._map(lambda: [fm.visit_from(r) for r in kept(resources)[:limit]])
 
     def register_visit(self, checkin: CheckIn, *, leased_number: int | None = None) -> Registration:
         """One transaction when the client still holds what it needs from earlier calls (the
@@ -525,3 +580,10 @@ class FhirHospitalClient:
             return decode()
         except (fm.FhirShapeError, KeyError, TypeError, AttributeError) as error:
             raise HospitalProtocolError(f"FHIR resource: {error}") from error
+
+
+def _escaped(value: str) -> str:
+    """A token search part with FHIR's separators escaped (a code may contain | , $)."""
+    for char in "\\|,$":
+        value = value.replace(char, "\\" + char)
+    return value

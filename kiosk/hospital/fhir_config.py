@@ -33,6 +33,7 @@ def fhir_systems(section: HospitalSection) -> FhirSystems:
         insurance=section.fhir_insurance_system,
         namespace=section.fhir_namespace,
         department=section.fhir_department_system,
+        code=section.fhir_code_system,
     )
 
 

@@ -3,7 +3,10 @@ bundles, and the typed errors of HospitalApi for FHIR statuses.
 
 Retries (short jittered backoff) only for requests safe to resend: reads, searches, batches
 of reads, conditional creates. 401 drops the token and tries once more with a new one. Logs
-name the interaction and the status, never URLs with values or bodies.
+name the interaction and the status, never URLs with values or bodies. Searches follow the
+searchset's "next" links (servers may answer fewer matches than `_count` asked for), within
+the call's deadline and at most MAX_PAGES pages, and only to the configured base URL: the
+token goes to no other place.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import random
 import ssl
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -31,6 +35,7 @@ _MAX_BODY_BYTES = 4 * 1024 * 1024
 _TRANSIENT = frozenset({429, 502, 503, 504})
 _TRANSPORT_FAILURES = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 _RETRY_CAP = 0.4  # seconds: the longest backoff before resending
+MAX_PAGES = 20  # of one search; a kiosk's searches fit in one page unless a server caps _count
 Params = dict[str, str] | list[tuple[str, str]]
 
 
@@ -73,13 +78,14 @@ class FhirHttp:
         if min(connect_timeout, read_timeout, deadline) <= 0:
             raise ValueError("timeouts and the deadline must be positive")
         self.deadline = deadline
+        self._base = base_url.rstrip("/") + "/"
         self._credentials = credentials or NoCredentials()
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
         self._retries = max(0, retries)
         self._jitter = random.Random()
         self._client = httpx.Client(
-            base_url=base_url.rstrip("/") + "/",
+            base_url=self._base,
             headers={"Accept": FHIR_JSON, "User-Agent": "hospital-checkin-kiosk/0.1"},
             transport=transport,
             verify=ssl_context if ssl_context is not None else True,
@@ -119,6 +125,40 @@ class FhirHttp:
         answer = self.send("GET", path, params=params, idempotent=True)
         return expect(answer, (200,), f"GET {path.split('/')[0]}")
 
+    def search(
+        self,
+        resource_type: str,
+        params: Params,
+        *,
+        enough: Callable[[list[fm.Resource]], bool] | None = None,
+    ) -> tuple[list[fm.Resource], list[fm.Resource]]:
+        """A searchset's (matches, includes) over all its pages, or until `enough(matches)`."""
+        deadline_at = time.monotonic() + self.deadline
+        where = f"GET {resource_type}"
+        answer = self.send("GET", resource_type, params=params, idempotent=True,
+                           deadline_at=deadline_at)  # fmt: skip
+        bundle = expect(answer, (200,), where)
+        matches, included = split(bundle)
+        pages = 1
+        while (link := next_link(bundle)) is not None and not (enough and enough(matches)):
+            if pages == MAX_PAGES:
+                logger.warning("%s: more than %d pages, the rest left unread", where, MAX_PAGES)
+                break
+            answer = self.send("GET", self._relative(link, where), idempotent=True,
+                               deadline_at=deadline_at)  # fmt: skip
+            bundle = expect(answer, (200,), f"{where} next page")
+            more, more_included = split(bundle)
+            matches += more
+            included += more_included
+            pages += 1
+        return matches, included
+
+    def _relative(self, link: str, where: str) -> str:
+        """A next-page link as a path under the base URL; refused if it points elsewhere."""
+        if not link.startswith(self._base):
+            raise HospitalProtocolError(f"{where}: a next-page link outside the FHIR base URL")
+        return link[len(self._base) :]
+
     def send(
         self,
         method: str,
@@ -132,7 +172,7 @@ class FhirHttp:
         retries: int | None = None,
         deadline_at: float | None = None,
     ) -> Answer:
-        where = f"{method} {path.split('/')[0] or 'bundle'}"
+        where = f"{method} {path.split('?')[0].split('/')[0] or 'bundle'}"
         retries = self._retries if retries is None else retries
         deadline_at = time.monotonic() + self.deadline if deadline_at is None else deadline_at
         request_headers = dict(headers or {})
@@ -198,15 +238,16 @@ class FhirHttp:
         finally:
             response.close()
         raw = b"".join(chunks)
+        where = f"{method} {path.split('?')[0]}"  # no query: it may carry record ids
         body = None
         if raw:
             media = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if media not in (FHIR_JSON, "application/json"):
-                raise HospitalProtocolError(f"{method} {path}: answer is not FHIR JSON")
+                raise HospitalProtocolError(f"{where}: answer is not FHIR JSON")
             try:
                 body = json.loads(raw)
             except (ValueError, RecursionError) as error:
-                raise HospitalProtocolError(f"{method} {path}: malformed JSON") from error
+                raise HospitalProtocolError(f"{where}: malformed JSON") from error
         return Answer(response.status_code, response.headers.get("etag"),
                        response.headers.get("location"), body)  # fmt: skip
 
@@ -280,6 +321,13 @@ def split(bundle: Any) -> tuple[list[fm.Resource], list[fm.Resource]]:
         mode = (entry.get("search") or {}).get("mode", "match")
         (included if mode == "include" else matches).append(resource)
     return matches, included
+
+
+def next_link(bundle: Any) -> str | None:
+    for link in bundle.get("link") or ():
+        if isinstance(link, dict) and link.get("relation") == "next" and link.get("url"):
+            return str(link["url"])
+    return None
 
 
 def query(resource_type: str, **params: str) -> str:

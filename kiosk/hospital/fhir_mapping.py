@@ -38,6 +38,7 @@ from kiosk.domain import (
     CheckIn,
     Department,
     Identity,
+    IdentitySource,
     Insurance,
     Patient,
     Registration,
@@ -67,6 +68,7 @@ class FhirSystems:
     insurance: str  # Patient / Coverage identifier system of the BHYT card number
     namespace: str = "urn:hospital-checkin-kiosk"  # the kiosk's own systems and extensions
     department: str = ""  # HealthcareService.identifier system of department codes; "" = id
+    code: str = ""  # identifier system of codes the hospital issued (VNeID, bookings); "" = none
 
     def own(self, name: str) -> str:
         """`urn:x` -> `urn:x:name`; `https://his/kiosk` -> `https://his/kiosk/name`."""
@@ -153,14 +155,6 @@ def patient_from(
     resource: Resource, coverages: list[Resource], systems: FhirSystems, today: date
 ) -> Patient:
     where = f"Patient/{resource.get('id', '?')}"
-    birth_text = str(_need(resource, "birthDate", where))
-    match = _FHIR_DATE.fullmatch(birth_text)
-    if not match:
-        raise FhirShapeError(f"{where}.birthDate: expected a FHIR date")
-    year, month, day = (int(part) if part else None for part in match.groups())
-    gender = resource.get("gender")
-    if gender not in ("male", "female"):
-        raise FhirShapeError(f"{where}.gender: expected male or female")
     insurance = None
     for coverage in coverages:
         insurance = insurance_from(coverage, systems, today)
@@ -169,12 +163,45 @@ def patient_from(
     return Patient(
         patient_id=str(_need(resource, "id", where)),
         full_name=_full_name(resource, where),
-        birth=BirthDate(year or 0, month if day else None, day),
-        sex=Sex(gender),
+        birth=_birth(resource, where),
+        sex=_sex(resource, where),
         citizen_id=identifier_value(resource, systems.citizen_id),
-        address=next((a["text"] for a in resource.get("address") or () if a.get("text")), None),
+        address=_address(resource),
         insurance=insurance,
     )
+
+
+def identity_from(resource: Resource, systems: FhirSystems) -> Identity:
+    """What a Patient record tells about its person, as a code the hospital resolved."""
+    where = f"Patient/{resource.get('id', '?')}"
+    return Identity(
+        source=IdentitySource.HOSPITAL_RESOLVED,
+        citizen_id=identifier_value(resource, systems.citizen_id),
+        insurance_number=identifier_value(resource, systems.insurance),
+        full_name=_full_name(resource, where),
+        birth=_birth(resource, where),
+        sex=_sex(resource, where),
+        address=_address(resource),
+    )
+
+
+def _birth(resource: Resource, where: str) -> BirthDate:
+    match = _FHIR_DATE.fullmatch(str(_need(resource, "birthDate", where)))
+    if not match:
+        raise FhirShapeError(f"{where}.birthDate: expected a FHIR date")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    return BirthDate(year or 0, month if day else None, day)
+
+
+def _sex(resource: Resource, where: str) -> Sex:
+    gender = resource.get("gender")
+    if gender not in ("male", "female"):
+        raise FhirShapeError(f"{where}.gender: expected male or female")
+    return Sex(gender)
+
+
+def _address(resource: Resource) -> str | None:
+    return next((a["text"] for a in resource.get("address") or () if a.get("text")), None)
 
 
 def _full_name(resource: Resource, where: str) -> str:

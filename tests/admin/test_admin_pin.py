@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+from pathlib import Path
 
 import pytest
 
+from kiosk.admin_lockout import LockoutFile
 from kiosk.admin_pin import (
     DEFAULT_N,
     LOCKOUT_SECONDS,
@@ -166,3 +169,164 @@ def test_every_attempt_is_audited_without_the_pin(
     assert messages[-1] == "admin PIN accepted"
     for text in messages:
         assert "7319" not in text and PIN not in text
+
+
+# --- the lockout across restarts ---------------------------------------------------------------
+
+
+class WallClock(FakeClock):
+    """time.time() of the kiosk: it goes on while the kiosk is off, and staff may set it."""
+
+    def __init__(self) -> None:
+        self.now = 1_750_000_000.0
+
+
+def restarted(stored: str, path: Path, wall: WallClock) -> tuple[PinGate, FakeClock]:
+    """A new process: a fresh monotonic clock, nothing in memory, the same file."""
+    clock = FakeClock()
+    clock.now = 7.0  # a new boot's monotonic clock starts anywhere
+    return PinGate(stored, clock=clock, state_file=LockoutFile(path), wall_clock=wall), clock
+
+
+def test_a_lockout_survives_a_restart(stored: str, tmp_path: Path) -> None:
+    path, wall = tmp_path / "admin_lockout.json", WallClock()
+    gate, clock = restarted(stored, path, wall)
+    for _ in range(5):
+        gate.try_pin("000000")
+    assert gate.locked_seconds() == LOCKOUT_SECONDS
+    clock.now += 100
+    wall.now += 100 + 40  # 40 s without power
+    gate, clock = restarted(stored, path, wall)
+    assert gate.locked_seconds() == pytest.approx(LOCKOUT_SECONDS - 140)
+    answer = gate.try_pin(PIN)  # even the right PIN waits
+    assert answer.result is PinResult.LOCKED and answer.locked_seconds == pytest.approx(160)
+    clock.now += 160
+    wall.now += 160
+    assert gate.try_pin(PIN).result is PinResult.ACCEPTED
+    # The lockout's end was written down: a later start is not locked, and has every try.
+    gate, _ = restarted(stored, path, wall)
+    assert gate.locked_seconds() == 0
+    assert gate.try_pin("000000").attempts_left == 4
+
+
+def test_the_wrong_count_survives_a_restart(stored: str, tmp_path: Path) -> None:
+    path, wall = tmp_path / "admin_lockout.json", WallClock()
+    gate, _ = restarted(stored, path, wall)
+    assert [gate.try_pin("000000").attempts_left for _ in range(3)] == [4, 3, 2]
+    gate, _ = restarted(stored, path, wall)
+    assert gate.try_pin("000000").attempts_left == 1
+    gate, _ = restarted(stored, path, wall)
+    assert gate.try_pin("000000").result is PinResult.LOCKED
+    assert json.loads(path.read_text())["failures"] == 0  # the count starts again after it
+
+
+def test_the_right_pin_clears_the_saved_count(stored: str, tmp_path: Path) -> None:
+    path, wall = tmp_path / "admin_lockout.json", WallClock()
+    gate, _ = restarted(stored, path, wall)
+    gate.try_pin("000000")
+    gate.try_pin(PIN)
+    gate, _ = restarted(stored, path, wall)
+    assert gate.try_pin("000000").attempts_left == 4
+
+
+def test_a_running_lockout_ignores_the_wall_clock(stored: str, tmp_path: Path) -> None:
+    path, wall = tmp_path / "admin_lockout.json", WallClock()
+    gate, _ = restarted(stored, path, wall)
+    for _ in range(5):
+        gate.try_pin("000000")
+    wall.now += 86_400  # set forward a day while running: still locked
+    assert gate.try_pin(PIN).result is PinResult.LOCKED
+
+
+@pytest.mark.parametrize(
+    ("jump", "left"),
+    [
+        (-30 * 86_400, LOCKOUT_SECONDS),  # set back a month while off: 5 minutes, not a month
+        (-60, LOCKOUT_SECONDS),
+        (0, LOCKOUT_SECONDS),
+        (120, LOCKOUT_SECONDS - 120),
+        (10 * 86_400, 0),  # ten days later: over
+    ],
+)
+def test_a_clock_jump_while_off_is_clamped_to_the_lockout(
+    stored: str, tmp_path: Path, jump: float, left: float
+) -> None:
+    path, wall = tmp_path / "admin_lockout.json", WallClock()
+    gate, _ = restarted(stored, path, wall)
+    for _ in range(5):
+        gate.try_pin("000000")
+    wall.now += jump
+    gate, _ = restarted(stored, path, wall)
+    assert gate.locked_seconds() == pytest.approx(left)
+
+
+def test_a_lockout_end_far_in_the_future_is_clamped(stored: str, tmp_path: Path) -> None:
+    path, wall = tmp_path / "admin_lockout.json", WallClock()
+    path.write_text(json.dumps({"failures": 0, "locked_until": wall.now + 1e9}))
+    gate, _ = restarted(stored, path, wall)
+    assert gate.locked_seconds() == LOCKOUT_SECONDS
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{not json",
+        b"\xff\xfe\x00",
+        b"[]",
+        b'{"failures": "3", "locked_until": null}',
+        b'{"failures": -1, "locked_until": null}',
+        b'{"failures": true, "locked_until": null}',
+        b'{"failures": 0, "locked_until": "tomorrow"}',
+        b'{"failures": 0, "locked_until": 1e999}',
+        b'{"failures": 0}',
+    ],
+)
+def test_a_damaged_file_starts_clean_and_is_rewritten(
+    stored: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, content: bytes
+) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk.audit.admin")
+    path, wall = tmp_path / "admin_lockout.json", WallClock()
+    path.write_bytes(content)
+    gate, _ = restarted(stored, path, wall)
+    assert gate.locked_seconds() == 0
+    assert any("starting clean" in m for m in caplog.messages)
+    assert gate.try_pin("000000").attempts_left == 4
+    assert json.loads(path.read_text()) == {"failures": 1, "locked_until": None}
+
+
+def test_a_missing_file_starts_clean_and_the_folder_is_made(
+    stored: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk.audit.admin")
+    path, wall = tmp_path / "new" / "admin_lockout.json", WallClock()
+    gate, _ = restarted(stored, path, wall)
+    assert any("no saved PIN lockout state" in m for m in caplog.messages)
+    gate.try_pin("000000")
+    assert json.loads(path.read_text())["failures"] == 1
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_file_that_cannot_be_written_keeps_the_lockout_in_memory(
+    stored: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk.audit.admin")
+    path, wall = tmp_path / "admin_lockout.json", WallClock()
+    path.mkdir()  # a folder where the file should be: every write fails
+    gate, _ = restarted(stored, path, wall)
+    for _ in range(5):
+        gate.try_pin("000000")
+    assert gate.locked_seconds() == LOCKOUT_SECONDS
+    assert any("not saved" in m for m in caplog.messages)
+
+
+def test_a_restored_lockout_is_audited(
+    stored: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path, wall = tmp_path / "admin_lockout.json", WallClock()
+    gate, _ = restarted(stored, path, wall)
+    for _ in range(5):
+        gate.try_pin("000000")
+    caplog.set_level(logging.INFO, logger="kiosk.audit.admin")
+    restarted(stored, path, wall)
+    assert "admin PIN lockout carried over a restart: 300 s left" in caplog.messages

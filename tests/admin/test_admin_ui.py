@@ -3,6 +3,7 @@ lockout, the status page, test print, reprint and the offline follow-up list."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from kiosk.admin_pin import hash_pin
 from kiosk.admin_service import EXIT_RESTART, EXIT_TO_DESKTOP, AdminService
 from kiosk.app import KioskApp
-from kiosk.config import AdminSection, Config
+from kiosk.config import AdminSection, Config, KioskSection
 from kiosk.domain import Identity, IdentitySource, PrinterProblem
 from kiosk.flow import Screen
 from kiosk.tickets import queue_label
@@ -28,6 +29,7 @@ from ui.widgets import TileButton
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "admin"
 HOLD = 0.25  # seconds: the configured hold, short for the tests
 DEMO_PIN = "123456"
+PLACE = "Sảnh A, tầng 1"  # kiosk.name: where it stands
 
 
 class FakeClock:
@@ -40,7 +42,7 @@ class FakeClock:
 
 @pytest.fixture(scope="module")
 def kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KioskApp]:
-    config = Config(admin=AdminSection(hold_seconds=HOLD))
+    config = Config(kiosk=KioskSection(name=PLACE), admin=AdminSection(hold_seconds=HOLD))
     app = KioskApp(config, demo=True, data_dir=tmp_path_factory.mktemp("kiosk"))
     app.wait_until_ready()
     app.window.resize(1080, 1920)
@@ -242,6 +244,16 @@ def test_five_wrong_pins_lock_staff_mode_for_five_minutes(
     assert not any("135790" in m or "246810" in m for m in audit)
 
 
+def test_wrong_pins_are_counted_in_the_kiosks_data_folder(kiosk: KioskApp, driver: Driver):
+    saved = kiosk.data_dir / "admin_lockout.json"
+    hold_corner(kiosk, HOLD + 0.15)
+    type_pin(kiosk, "135790")
+    assert json.loads(saved.read_text()) == {"failures": 1, "locked_until": None}
+    type_pin(kiosk, DEMO_PIN)
+    assert kiosk.admin.unlocked
+    assert json.loads(saved.read_text()) == {"failures": 0, "locked_until": None}
+
+
 def test_without_a_pin_configured_staff_mode_stays_closed(kiosk: KioskApp, driver: Driver):
     service = AdminService(
         pin_hash="", demo=False, recent=kiosk.recent_tickets, sample_ticket=kiosk._sample_ticket
@@ -266,7 +278,8 @@ def test_the_status_page_shows_printer_and_hospital(kiosk: KioskApp, driver: Dri
     open_admin(kiosk, driver)
     assert label_text(kiosk, "lbl_status_printer") == "Máy in phiếu"
     text = shown(kiosk)
-    assert "KIOSK-01" in text
+    assert label_text(kiosk, "lbl_admin_kiosk") == f"KIOSK-01 · {PLACE}"
+    assert label_text(kiosk, "lbl_admin_subtitle").startswith("Trạng thái lúc ")
     shot(kiosk, "status")
     printer_ok = text
     # The printer runs out of paper and the hospital goes away: Refresh shows both.
@@ -379,15 +392,72 @@ def test_a_refused_offline_check_in_is_followed_up_and_resolved(
     shot(kiosk, "follow_ups_resolved")
 
 
-@pytest.mark.parametrize(("button", "code"), [("restart", EXIT_RESTART), ("exit_desktop", 0)])
-def test_restart_and_exit_leave_with_their_status(
-    kiosk: KioskApp, driver: Driver, quits: list[int], button: str, code: int
+LEAVING = [
+    ("restart", EXIT_RESTART, "Khởi động lại kiosk?", "lấy số khám trong khoảng một phút"),
+    ("exit_desktop", EXIT_TO_DESKTOP, "Thoát khỏi kiosk?", "cho đến khi được khởi động lại"),
+]
+
+
+@pytest.mark.parametrize(("button", "code", "question", "consequence"), LEAVING)
+def test_restart_and_exit_are_asked_once_more_then_leave_with_their_status(
+    kiosk: KioskApp,
+    driver: Driver,
+    quits: list[int],
+    caplog: pytest.LogCaptureFixture,
+    button: str,
+    code: int,
+    question: str,
+    consequence: str,
 ) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk.audit.admin")
     open_admin(kiosk, driver)
     click(kiosk, f"btn_admin_{button}")
+    assert kiosk.admin.panel.stack.currentWidget() is kiosk.admin.confirm_page
+    assert quits == [] and kiosk.admin.is_open
+    text = shown(kiosk)
+    assert question in text and consequence in text
+    assert kiosk.admin.confirm_page.message.property("tone") == "warn"
+    shot(kiosk, f"confirm_{button}")
+    click(kiosk, "btn_confirm_ok")
     assert quits == [code]
     assert not kiosk.admin.is_open
+    assert f"staff asked for {_what(code)} (exit status {code})" in caplog.messages
     assert EXIT_TO_DESKTOP == 0 and EXIT_RESTART not in (0, 2)  # 2: systemd does not restart
+
+
+@pytest.mark.parametrize(("button", "code", "question", "consequence"), LEAVING)
+def test_cancel_on_the_question_goes_back_with_nothing_done(
+    kiosk: KioskApp,
+    driver: Driver,
+    quits: list[int],
+    caplog: pytest.LogCaptureFixture,
+    button: str,
+    code: int,
+    question: str,
+    consequence: str,
+) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk.audit.admin")
+    open_admin(kiosk, driver)
+    status = shown(kiosk)
+    click(kiosk, f"btn_admin_{button}")
+    assert question in shown(kiosk)
+    click(kiosk, "btn_confirm_cancel")
+    assert kiosk.admin.panel.stack.currentWidget() is kiosk.admin.status_page
+    assert kiosk.admin.is_open and kiosk.admin.unlocked
+    assert shown(kiosk) == status  # as it was: not even refreshed
+    assert quits == []
+    assert f"staff cancelled the {_what(code)}" in caplog.messages
+    assert not any(m.startswith("staff asked for") for m in caplog.messages)
+    # Asked again, the question is the right one (not the one cancelled before).
+    other = "exit_desktop" if button == "restart" else "restart"
+    click(kiosk, f"btn_admin_{other}")
+    assert question not in shown(kiosk)
+    click(kiosk, "btn_confirm_cancel")
+    assert quits == []
+
+
+def _what(code: int) -> str:
+    return "restart" if code == EXIT_RESTART else "exit to the desktop"
 
 
 def test_a_patient_card_while_staff_mode_is_open_is_cancelled(
@@ -469,6 +539,12 @@ def test_every_staff_page_fits_its_texts(
         click(kiosk, "btn_admin_settings")
         wait(lambda: not admin.busy)
         assert clipped(admin.panel) == [], "settings"
+        click(kiosk, "btn_admin_back")
+        wait(lambda: not admin.busy)
+        for leave in ("restart", "exit_desktop"):
+            click(kiosk, f"btn_admin_{leave}")
+            assert clipped(admin.panel) == [], leave
+            click(kiosk, "btn_confirm_cancel")
         admin.close("test")
         hold_corner(kiosk, HOLD + 0.15)
         type_pin(kiosk, "000000")

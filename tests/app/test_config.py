@@ -61,6 +61,7 @@ paper_width_mm = 58
         ("[hospital]\nurl = 'his.local'", "hospital.url", "http:// or https://"),
         ("[hospital]\nurl = 'https:///kiosk'", "hospital.url", "names no host"),
         ("[kiosk]\nid = ''", "kiosk.id", "letters, digits"),
+        ("[kiosk]\nname = '" + "x" * 33 + "'", "kiosk.name", "at most 32"),
         ("[kiosk]\nid = 'Sảnh A'", "kiosk.id", "letters, digits"),
         ("[kiosk]\ndepartments = 'K01'", "kiosk.departments", "array of strings"),
         ("[ticket]\npaper_width_mm = 72", "ticket.paper_width_mm", "one of 58, 80"),

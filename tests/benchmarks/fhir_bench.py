@@ -38,10 +38,10 @@ from tests.fhir.sekmet import (  # noqa: E402
     CLIENT_ID,
     CLIENT_SECRET,
     SYSTEMS,
-    SekmetServer,
     seed_appointment,
     seed_department,
     seed_patient,
+    start_sekmet,
 )
 
 Results = dict[str, object]
@@ -88,7 +88,7 @@ def _check_in(hospital: Any, identity: Identity, key: str, day: date) -> tuple[f
 
 
 def _fhir_run(data_dir: Path, count: int, warmup: int) -> Results:
-    server = SekmetServer(data_dir / "sekmet")
+    server = start_sekmet(data_dir / "sekmet")
     try:
         today = datetime.now().astimezone().date()
         seed_department(server, "NOI", "Khoa Nội", "P.105", floor=1)
@@ -189,7 +189,7 @@ def _ui_run(data_dir: Path, count: int) -> Results:
     persona = demo_persona("walk_in_insurance", today)
     identity, insurance = persona.identity, persona.insurance
     assert identity.full_name and identity.birth and identity.sex and insurance
-    server = SekmetServer(data_dir / "sekmet-ui")
+    server = start_sekmet(data_dir / "sekmet-ui")
     try:
         seed_department(server, "NOI", "Khoa Nội", "P.105", floor=1)
         seed_patient(server, identity.citizen_id, insurance.number, name=identity.full_name,

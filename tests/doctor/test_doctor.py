@@ -16,13 +16,14 @@ import pytest
 from hospital.tls_certs import Authority, https_server
 
 from drivers.printer.netprinter_sim import Faults, NetworkPrinterSimulator, PaperSupply
-from kiosk.config import CardSection, Config, HospitalSection, PrinterSection
+from kiosk.config import CardSection, Config, HospitalSection, KioskSection, PrinterSection
 from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.doctor import (
     Finding,
     Status,
     check_card_readers,
     check_hospital,
+    check_kiosk,
     check_printer,
     check_tls,
     run_doctor,
@@ -155,6 +156,47 @@ def test_the_demo_hospital_answers(hospital: DemoHospitalServer) -> None:
     assert finding.status is Status.OK and "ready" in finding.detail
     [tls] = check_tls(config, False)
     assert tls.status is Status.OK and "no TLS needed" in tls.detail
+
+
+@pytest.mark.parametrize(
+    ("shown", "status", "words"),
+    [
+        (("NOI", "NHI", "MAT"), Status.OK, "patients choose from 3 of 17 departments"),
+        (
+            ("NOI", "K99", "NHI"),
+            Status.WARN,
+            "the hospital does not list K99; patients choose from 2 of 17 departments",
+        ),
+        (("K98", "K99"), Status.WARN, "does not list K98, K99; patients choose from 17 of 17"),
+    ],
+)
+def test_the_configured_departments_against_the_hospitals_list(
+    hospital: DemoHospitalServer, shown: tuple[str, ...], status: Status, words: str
+) -> None:
+    config = Config(
+        kiosk=KioskSection(departments=shown), hospital=HospitalSection(url=hospital.url)
+    )
+    link, departments = check_hospital(config, False)
+    assert link.status is Status.OK
+    assert departments.status is status and words in departments.detail
+
+
+def test_the_kiosks_id_and_name_open_the_report(
+    tmp_path: Path, hospital: DemoHospitalServer
+) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[kiosk]\nid = "SANH-A-02"\nname = "Sảnh A, tầng 1"\ndepartments = ["NOI", "K99"]\n'
+        f'[hospital]\nurl = "{hospital.url}"\n',
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    run_doctor(config, out=out)
+    lines = out.getvalue().splitlines()
+    assert lines[1].split() == ["OK", "kiosk", "SANH-A-02", "·", "Sảnh", "A,", "tầng", "1"]
+    assert any(line.startswith("WARN hospital") and "K99" in line for line in lines)
+    [unnamed] = check_kiosk(Config(), False)
+    assert unnamed.detail == "KIOSK-01 · kiosk.name not set"
 
 
 def test_a_hospital_that_is_down_fails() -> None:

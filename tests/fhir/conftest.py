@@ -14,6 +14,7 @@ from fhir.resources.R4B import get_fhir_model_class
 
 from kiosk.hospital.fhir import FhirHospitalClient
 from kiosk.hospital.fhir_auth import BearerToken, Credentials
+from kiosk.hospital.fhir_mapping import FhirSystems
 from tests.fhir.sekmet import (
     STATIC_TOKEN,
     SYSTEMS,
@@ -21,6 +22,7 @@ from tests.fhir.sekmet import (
     VN,
     SekmetServer,
     seed_department,
+    start_sekmet,
 )
 
 
@@ -67,7 +69,7 @@ class ValidatingTransport(httpx.BaseTransport):
 
 @pytest.fixture(scope="session")
 def sekmet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SekmetServer]:
-    server = SekmetServer(tmp_path_factory.mktemp("sekmet"))
+    server = start_sekmet(tmp_path_factory.mktemp("sekmet"))
     seed_department(server, "NOI", "Khoa Nội", "P.105", floor=1, waiting=4)
     seed_department(server, "NHI", "Khoa Nhi", "P.210", floor=2, waiting=0)
     yield server
@@ -88,10 +90,11 @@ def make_client(
     made: list[FhirHospitalClient] = []
 
     def make(credentials: Credentials | None = None, *, base: str | None = None,
-             clock: Callable[[], datetime] = noon, **options: Any) -> Made:  # fmt: skip
+             clock: Callable[[], datetime] = noon, systems: FhirSystems = SYSTEMS,
+             **options: Any) -> Made:  # fmt: skip
         transport = ValidatingTransport()
         client = FhirHospitalClient(
-            base or sekmet.base, SYSTEMS,
+            base or sekmet.base, systems,
             credentials=credentials or BearerToken(STATIC_TOKEN),
             transport=transport, clock=clock,
             **({"connect_timeout": 1.0, "read_timeout": 3.0, "deadline": 6.0} | options),

@@ -1,23 +1,16 @@
-"""A real third-party FHIR R4 server for the tests: SEKMET (PyPI `sekmet-fhir`) on 127.0.0.1.
-
-Started in its own process with a settings file written here (SQLite in a temp folder, its
-workflow simulator off, static bearer token and an OAuth2 client-credentials client), and
-seeded through its own FHIR API. Also used by tests/benchmarks/fhir_bench.py.
+"""SEKMET (PyPI `sekmet-fhir`), a real third-party FHIR R4 server, for the tests: started by
+kiosk/demo_hospital/fhir_server.py with the tests' credentials, and the tests' own seed helpers
+(through the server's FHIR API). Also used by tests/benchmarks/fhir_bench.py.
 """
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from datetime import date, datetime, timedelta, timezone
 from datetime import time as day_time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from kiosk.demo_hospital.fhir_server import SekmetServer
 from kiosk.hospital.fhir_mapping import FhirSystems
 
 STATIC_TOKEN = "kiosk-test-static-token"
@@ -30,92 +23,14 @@ VN = timezone(timedelta(hours=7))
 TODAY = date(2026, 3, 10)
 SYSTEMS = FhirSystems(citizen_id=CCCD_SYSTEM, insurance=BHYT_SYSTEM, namespace=NAMESPACE)
 
-SETTINGS = """\
-base_url: {url}/fhir
-host: 127.0.0.1
-port: {port}
-data_dir: {data}
-db_path: {data}/sekmet.db
-own_private_key_path: {data}/keys/sekmet_private.pem
-log_inbound: false
-simulator: {{enabled: false}}
-validation: {{inbound: strict}}
-server_auth:
-  types: [bearer, smart]
-  tokens: [{token}]
-  token_lifetime: {lifetime}
-  smart_clients:
-    - {{client_id: {client_id}, client_secret: {secret}, scopes: "system/*.*"}}
-"""
 
-
-class SekmetServer:
-    """`sekmet serve` in its own process; stop() ends it."""
-
-    def __init__(self, data_dir: Path, *, token_lifetime: int = 3600) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.base = f"{self.url}/fhir"
-        self.token_url = f"{self.url}/auth/token"
-        data_dir.mkdir(parents=True, exist_ok=True)
-        settings = data_dir / "settings.yaml"
-        settings.write_text(
-            SETTINGS.format(url=self.url, port=self.port, data=data_dir, token=STATIC_TOKEN,
-                            lifetime=token_lifetime, client_id=CLIENT_ID, secret=CLIENT_SECRET)
-        )  # fmt: skip
-        self._log = (data_dir / "server.log").open("wb")
-        self._process = subprocess.Popen(
-            [sys.executable, "-c", "from sekmet.cli import app; app()", "serve", "--config",
-             str(settings)],
-            cwd=data_dir, stdout=self._log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        self.admin = httpx.Client(
-            base_url=self.base + "/",
-            headers={"Authorization": f"Bearer {STATIC_TOKEN}", "Accept": "application/fhir+json"},
-            timeout=10,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError("sekmet exited at start: see " + str(data_dir / "server.log"))
-            try:
-                if self.admin.get("metadata").status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("sekmet did not start within 30 s")
-
-    def stop(self) -> None:
-        self.admin.close()
-        self._process.terminate()
-        self._process.wait(timeout=10)
-        self._log.close()
-
-    # --- seeding and inspection through the server's FHIR API ----------------------
-
-    def create(self, resource: dict[str, Any]) -> dict[str, Any]:
-        response = self.admin.post(resource["resourceType"], json=resource)
-        response.raise_for_status()
-        return response.json()
-
-    def read(self, resource_type: str, resource_id: str) -> dict[str, Any]:
-        response = self.admin.get(f"{resource_type}/{resource_id}")
-        response.raise_for_status()
-        return response.json()
-
-    def put(self, resource: dict[str, Any]) -> dict[str, Any]:
-        response = self.admin.put(f"{resource['resourceType']}/{resource['id']}", json=resource)
-        response.raise_for_status()
-        return response.json()
-
-    def search(self, resource_type: str, **params: str) -> list[dict[str, Any]]:
-        response = self.admin.get(resource_type, params={**params, "_count": "500"})
-        response.raise_for_status()
-        return [e["resource"] for e in response.json().get("entry", [])
-                if e.get("search", {}).get("mode", "match") == "match"]  # fmt: skip
+def start_sekmet(data_dir: Path, *, token_lifetime: int = 3600) -> SekmetServer:
+    """SEKMET running with the tests' static token and OAuth2 client; stop() ends it."""
+    server = SekmetServer(data_dir, token=STATIC_TOKEN, oauth_client=(CLIENT_ID, CLIENT_SECRET),
+                          token_lifetime=token_lifetime)  # fmt: skip
+    server.start()
+    server.wait_ready()
+    return server
 
 
 def ext(name: str, kind: str, value: Any) -> dict[str, Any]:

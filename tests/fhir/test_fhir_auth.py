@@ -12,13 +12,13 @@ import pytest
 from kiosk.hospital import fhir_auth
 from kiosk.hospital.api import HospitalRejected, HospitalUnavailable
 from kiosk.hospital.fhir_auth import BearerToken, ClientCredentials, NoCredentials
-from tests.fhir.sekmet import CLIENT_ID, CLIENT_SECRET, SekmetServer
+from tests.fhir.sekmet import CLIENT_ID, CLIENT_SECRET, SekmetServer, start_sekmet
 
 
 @pytest.fixture(scope="module")
 def short_lived(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SekmetServer]:
     """A second server whose access tokens live 2 seconds."""
-    server = SekmetServer(tmp_path_factory.mktemp("sekmet-short"), token_lifetime=2)
+    server = start_sekmet(tmp_path_factory.mktemp("sekmet-short"), token_lifetime=2)
     yield server
     server.stop()
 

@@ -342,12 +342,6 @@ def test_create_patient_is_a_conditional_create(client, sekmet) -> None:
     assert client.find_patient(Identity(IdentitySource.KEYPAD, citizen_id=cccd)) == made
 
 
-def test_resolve_identity_is_not_supported(client) -> None:
-    with pytest.raises(HospitalRejected) as error:
-        client.resolve_identity("VNEID:opaque")
-    assert error.value.code == "not_supported"
-
-
 def test_a_known_counter_makes_registration_one_transaction(make_client, sekmet) -> None:
     client, transport = make_client()
     patient = seed_patient(sekmet, new_cccd(), None)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import ConfigError, parse_config
+from kiosk.config import EXAMPLE, ConfigError, parse_config
 from kiosk.hospital.fhir import FhirHospitalClient
 from kiosk.hospital.fhir_auth import BearerToken, ClientCredentials, NoCredentials
-from kiosk.hospital.fhir_config import fhir_client, fhir_credentials
+from kiosk.hospital.fhir_config import fhir_client, fhir_credentials, fhir_systems
 from tests.fhir.sekmet import (
     BHYT_SYSTEM,
     CCCD_SYSTEM,
@@ -58,6 +58,13 @@ def test_credentials_follow_the_keys() -> None:
     with pytest.raises(ConfigError) as error:
         fhir_credentials(parse_config(hospital(fhir_token_url="https://idp/token")).hospital)
     assert error.value.key == "hospital.fhir_client_id"
+
+
+def test_code_system_reaches_the_client_systems() -> None:
+    assert fhir_systems(parse_config(hospital()).hospital).code == ""
+    section = parse_config(hospital(fhir_code_system="urn:oid:2.16.704.0.1.9")).hospital
+    assert fhir_systems(section).code == "urn:oid:2.16.704.0.1.9"
+    assert "\nfhir_code_system = " in EXAMPLE
 
 
 def test_secret_is_not_in_the_repr() -> None:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from kiosk.config import MetricsSection
+from kiosk.config import KioskSection, MetricsSection
 from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.domain import (
     CardProblem,
@@ -174,14 +174,32 @@ def test_hospital_calls_are_timed_by_operation_and_outcome(
 
 
 def test_off_unless_enabled_and_only_on_localhost() -> None:
-    assert start_metrics(MetricsSection()) is None
+    assert start_metrics(MetricsSection(), KioskSection()) is None
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    metrics = start_metrics(MetricsSection(enabled=True, port=port))
+    metrics = start_metrics(MetricsSection(enabled=True, port=port), KioskSection())
     assert metrics is not None
     try:
         assert metrics._server.server_address[0] == "127.0.0.1"  # type: ignore[union-attr]
         assert httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).status_code == 200
     finally:
         metrics.close()
+
+
+def test_the_kiosks_id_and_name_are_an_info_metric() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    kiosk = KioskSection(id="SANH-A-02", name='Sảnh A, tầng 1 "cửa Đông"')
+    metrics = start_metrics(MetricsSection(enabled=True, port=port), kiosk)
+    assert metrics is not None
+    try:
+        samples = scrape(metrics)
+    finally:
+        metrics.close()
+    labels = (("id", "SANH-A-02"), ("name", 'Sảnh A, tầng 1 "cửa Đông"'))
+    assert samples[("kiosk_info", labels)] == 1
+    unnamed = KioskMetrics()
+    [family] = [f for f in unnamed.registry.collect() if f.name == "kiosk"]
+    assert family.samples[0].labels == {"id": "KIOSK-01", "name": ""}

@@ -9,7 +9,7 @@ import httpx
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import KioskApp
-from kiosk.config import Config, MetricsSection
+from kiosk.config import Config, KioskSection, MetricsSection
 from kiosk.walkthrough import Driver, walk_in_insurance
 
 
@@ -21,9 +21,10 @@ def free_port() -> int:
 
 def test_a_kiosk_with_metrics_on_counts_its_check_ins(qapp: QApplication, tmp_path: Path) -> None:
     port = free_port()
-    kiosk = KioskApp(
-        Config(metrics=MetricsSection(enabled=True, port=port)), demo=True, data_dir=tmp_path
+    config = Config(
+        kiosk=KioskSection(name="Sảnh A, tầng 1"), metrics=MetricsSection(enabled=True, port=port)
     )
+    kiosk = KioskApp(config, demo=True, data_dir=tmp_path)
     try:
         kiosk.wait_until_ready()
         kiosk.window.resize(1080, 1920)
@@ -37,3 +38,4 @@ def test_a_kiosk_with_metrics_on_counts_its_check_ins(qapp: QApplication, tmp_pa
     assert checkins and any(float(line.split()[-1]) >= 1 for line in checkins)
     assert any(line.startswith("kiosk_hospital_call_seconds") for line in lines)
     assert any(line.startswith("kiosk_card_read_seconds") for line in lines)
+    assert 'kiosk_info{id="KIOSK-01",name="Sảnh A, tầng 1"} 1.0' in lines

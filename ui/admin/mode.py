@@ -20,26 +20,39 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.admin_pin import PinAnswer, PinResult
 from kiosk.admin_service import EXIT_RESTART, EXIT_TO_DESKTOP, AdminService
-from kiosk.admin_settings import KioskSettings, SettingsFile
+from kiosk.admin_settings import Settings, SettingsFile, detect
 from kiosk.admin_status import AdminStatus
 from kiosk.domain import CardProblem, PrinterError, PrinterProblem, Ticket
 from kiosk.flow import NOT_CANCELLABLE, Event, FlowState, Pressed, Screen
 from ui.admin.pages import (
     AdminPage,
     FollowUpsPage,
+    LeaveKioskPage,
     PinPage,
-    SettingsPage,
     StatusPage,
     TicketsPage,
 )
+from ui.admin.settings_page import SettingsPage
+from ui.camera_view import camera_names
 from ui.theme import Metrics, Tone, button_font, font_for
 from ui.widgets import TOUCH_HEIGHT
 
 audit = logging.getLogger("kiosk.audit.admin")
+
+
+def _leaving(code: int) -> str:
+    return "restart" if code == EXIT_RESTART else "exit to the desktop"
 
 
 @dataclass(frozen=True)
@@ -100,9 +113,12 @@ class AdminPanel(QWidget):
             kind = str(widget.property("kind") or "secondary")
             widget.setFont(button_font(m, kind))
             widget.setMinimumWidth(m.touch)
-            compact = kind in ("key", "key_text")
+            compact = kind in ("key", "key_text", "keycap")
             asked = int(widget.property(TOUCH_HEIGHT) or 0)
             widget.setMinimumHeight(max(m.touch if compact else m.button_height, asked))
+        for field in self.findChildren(QLineEdit):
+            field.setFont(font_for(m, "body"))
+            field.setMinimumHeight(m.touch)
 
 
 class AdminMode(QObject):
@@ -122,6 +138,7 @@ class AdminMode(QObject):
         idle_seconds: float,
         metrics: Callable[[], Metrics | None],
         settings: SettingsFile | None = None,
+        kiosk_name: str = "",
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -130,7 +147,6 @@ class AdminMode(QObject):
         self._flow_state = flow_state
         self._send = send
         self._quit = quit_kiosk
-        self._kiosk_id = kiosk_id
         self._metrics = metrics
         self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._busy = 0  # worker calls in flight (tests wait for 0)
@@ -156,6 +172,7 @@ class AdminMode(QObject):
                 "close": lambda: self.close("closed by staff"),
             }
         )
+        self.status_page.set_kiosk(kiosk_id, kiosk_name)
         self.tickets_page = TicketsPage(self._reprint, self._show_status_page)
         self.follow_ups_page = FollowUpsPage(self._resolve, self._show_follow_ups_back)
         self.settings_page = SettingsPage(
@@ -164,12 +181,15 @@ class AdminMode(QObject):
             self._show_status_page,
             self._touch,
         )
+        self.confirm_page = LeaveKioskPage(self._leave_now, self._stay)
+        self._asked_from: AdminPage = self.status_page  # where Cancel on the question goes
         pages = (
             self.pin_page,
             self.status_page,
             self.tickets_page,
             self.follow_ups_page,
             self.settings_page,
+            self.confirm_page,
         )
         for page in pages:
             self.panel.add(page)
@@ -268,15 +288,15 @@ class AdminMode(QObject):
 
     def _refresh_status(self) -> None:
         self._touch()
-        self.status_page.show_loading(self._kiosk_id)
+        self.status_page.show_loading()
         self._background(self.service.status, self._status_read)
 
     def _status_read(self, outcome: _Outcome) -> None:
         if outcome.error is not None:
-            self.status_page.show_unavailable(self._kiosk_id, str(outcome.error))
+            self.status_page.show_unavailable(str(outcome.error))
         else:
             status: AdminStatus = outcome.value
-            self.status_page.show_status(self._kiosk_id, status)
+            self.status_page.show_status(status)
         self.panel.style_fonts()
 
     def _test_print(self) -> None:
@@ -354,28 +374,47 @@ class AdminMode(QObject):
         self.settings_page.show_loading(self.settings.available)
         self._show(self.settings_page)
         if self.settings.available:
-            self._background(self.settings.read, self._settings_read)
+
+            def read() -> object:
+                return self.settings.read(), detect(self.service.departments)
+
+            self._background(read, self._settings_read)
 
     def _settings_read(self, outcome: _Outcome) -> None:
         if outcome.error is not None:
-            self.settings_page.show_failed(str(outcome.error))
+            self.settings_page.show_failed(outcome.error)
         else:
-            self.settings_page.show_settings(outcome.value)
+            settings, detected = outcome.value
+            self.settings_page.show_settings(settings, detected, camera_names())
         self.panel.style_fonts()
 
-    def _save_settings(self, settings: KioskSettings) -> None:
+    def _save_settings(self, settings: Settings) -> None:
         self.panel.style_fonts()
         self._background(lambda: self.settings.save(settings), self._settings_saved)
 
     def _settings_saved(self, outcome: _Outcome) -> None:
         if outcome.error is not None:
-            self.settings_page.show_failed(str(outcome.error))
+            self.settings_page.show_failed(outcome.error)
         else:
             self.settings_page.show_saved(outcome.value)
         self.panel.style_fonts()
 
     def _leave_kiosk(self, code: int) -> None:
-        what = "restart" if code == EXIT_RESTART else "exit to the desktop"
+        """Restart or exit stops check-ins: asked once more, on its own page."""
+        self._touch()
+        current = self.panel.stack.currentWidget()
+        assert isinstance(current, AdminPage)
+        self._asked_from = current
+        self.confirm_page.ask(code)
+        self._show(self.confirm_page)
+
+    def _stay(self) -> None:
+        self._touch()
+        audit.warning("staff cancelled the %s", _leaving(self.confirm_page.code))
+        self._show(self._asked_from)
+
+    def _leave_now(self, code: int) -> None:
+        what = _leaving(code)
         audit.warning("staff asked for %s (exit status %d)", what, code)
         self.close(what)
         self._quit(code)

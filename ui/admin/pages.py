@@ -23,11 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.admin_pin import MAX_PIN_DIGITS, MIN_PIN_DIGITS, PinAnswer, PinResult
-from kiosk.admin_service import FollowUpView
-from kiosk.admin_settings import IDLE_CHOICES, KioskSettings
+from kiosk.admin_service import EXIT_RESTART, FollowUpView
 from kiosk.admin_status import AdminStatus, Device, DeviceLine, Level
 from kiosk.domain import Ticket
-from kiosk.flow import Language
 from ui.theme import BLUE, Metrics, Tone, repolish
 from ui.widgets import (
     TOUCH_HEIGHT,
@@ -231,6 +229,14 @@ class StatusPage(AdminPage):
 
     def __init__(self, actions: dict[str, Callable[[], None]]) -> None:
         super().__init__()
+        # Which kiosk, beside the title: on its own line it would push the way out off the screen.
+        self.kiosk = label("muted", name="lbl_admin_kiosk")
+        self.kiosk.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        header = QHBoxLayout()
+        self.body.removeWidget(self.title)
+        header.addWidget(self.title)
+        header.addWidget(self.kiosk, 1)
+        self.body.insertLayout(0, header)
         self.subtitle = label("muted", name="lbl_admin_subtitle")
         self.body.insertWidget(1, self.subtitle)
         self.rows: dict[Device, ToneBox] = {}
@@ -265,14 +271,16 @@ class StatusPage(AdminPage):
         self.settings_button.setText(self.tr("Settings"))
         self.close_button.setText(self.tr("Back to check-in"))
 
-    def show_loading(self, kiosk_id: str) -> None:
-        self.subtitle.setText(self.tr("Kiosk {kiosk}: reading the devices…").format(kiosk=kiosk_id))
+    def set_kiosk(self, kiosk_id: str, name: str) -> None:
+        """The kiosk's id and where it stands (kiosk.name, "" if not set), in the header."""
+        self.kiosk.setText(f"{kiosk_id} · {name}" if name else kiosk_id)
 
-    def show_status(self, kiosk_id: str, status: AdminStatus) -> None:
+    def show_loading(self) -> None:
+        self.subtitle.setText(self.tr("Reading the devices…"))
+
+    def show_status(self, status: AdminStatus) -> None:
         self.subtitle.setText(
-            self.tr("Kiosk {kiosk} · status at {time}").format(
-                kiosk=kiosk_id, time=status.taken_at.strftime("%H:%M:%S")
-            )
+            self.tr("Status at {time}").format(time=status.taken_at.strftime("%H:%M:%S"))
         )
         for line in status.lines:
             body = self._detail(line)
@@ -280,11 +288,9 @@ class StatusPage(AdminPage):
                 body = f"{body}\n{self._last_sync(status.last_sync)}"
             self.rows[line.device].set_message(_TONES[line.level], self._device(line.device), body)
 
-    def show_unavailable(self, kiosk_id: str, reason: str) -> None:
+    def show_unavailable(self, reason: str) -> None:
         self.subtitle.setText(
-            self.tr("Kiosk {kiosk}: the devices could not be read ({reason})").format(
-                kiosk=kiosk_id, reason=reason
-            )
+            self.tr("The devices could not be read ({reason})").format(reason=reason)
         )
 
     def _last_sync(self, at: datetime | None) -> str:
@@ -336,15 +342,15 @@ class StatusPage(AdminPage):
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
         # Portrait: one device a row, actions two a row; landscape: 2 and 3, so it all fits.
-        _arrange(self.row_grid, list(self.rows.values()), 1 if metrics.portrait else 2)
-        _arrange(self.grid, list(self.buttons.values()), 2 if metrics.portrait else 3)
+        arrange(self.row_grid, list(self.rows.values()), 1 if metrics.portrait else 2)
+        arrange(self.grid, list(self.buttons.values()), 2 if metrics.portrait else 3)
         for grid in (self.row_grid, self.grid):
             grid.setSpacing(metrics.spacing)
         for box in self.rows.values():
             box.apply_scale(metrics.px(48), metrics.px(14 if metrics.portrait else 8))
 
 
-def _arrange(grid: QGridLayout, widgets: list[QWidget], columns: int) -> None:
+def arrange(grid: QGridLayout, widgets: list[QWidget], columns: int) -> None:
     for widget in widgets:
         grid.removeWidget(widget)
     for index, widget in enumerate(widgets):
@@ -353,168 +359,49 @@ def _arrange(grid: QGridLayout, widgets: list[QWidget], columns: int) -> None:
         grid.setColumnStretch(column, 1 if column < columns else 0)
 
 
-# Each language is named in itself, as on the patients' language button.
-_LANGUAGE_NAMES = {Language.VI: "Tiếng Việt", Language.EN: "English"}
-
-
-class SettingsPage(AdminPage):
-    """Big choice buttons for the idle timeout and the patients' first language; the chosen one
-    is filled. Saved to the config file, used from the next start."""
-
-    def __init__(
-        self,
-        on_save: Callable[[KioskSettings], None],
-        on_restart: Callable[[], None],
-        on_back: Callable[[], None],
-        on_touch: Callable[[], None],
-    ) -> None:
-        super().__init__()
-        self._on_save = on_save
-        self._on_touch = on_touch
-        self._saved: KioskSettings | None = None
-        self._chosen: KioskSettings | None = None
-        self._can_save = False
-        self._busy = False
-        self.hint = label("muted", name="lbl_settings_hint")
-        self.idle_title = label("heading", name="lbl_settings_idle")
-        self.language_title = label("heading", name="lbl_settings_language")
-        self.idle_buttons = {
-            seconds: button(f"btn_idle_{seconds}", "secondary", lambda s=seconds: self._pick(s))
-            for seconds in IDLE_CHOICES
-        }
-        self.language_buttons = {
-            language: button(
-                f"btn_language_{language.value}",
-                "secondary",
-                lambda chosen=language: self._pick(chosen),
-            )
-            for language in Language
-        }
-        idle_row = QGridLayout()
-        for column, widget in enumerate(self.idle_buttons.values()):
-            idle_row.addWidget(widget, 0, column)
-        language_row = QGridLayout()
-        for column, widget in enumerate(self.language_buttons.values()):
-            language_row.addWidget(widget, 0, column)
-        self.rows = (idle_row, language_row)
-        self.save = button("btn_settings_save", "primary", self._save)
-        self.restart = button("btn_settings_restart", "secondary", on_restart)
-        self.back = button("btn_admin_back", "secondary", on_back)
-        actions = QHBoxLayout()
-        actions.addWidget(self.back)
-        actions.addWidget(self.save, 1)
-        self.body.insertWidget(1, self.hint)
-        self.body.addWidget(self.idle_title)
-        self.body.addLayout(idle_row)
-        self.body.addWidget(self.language_title)
-        self.body.addLayout(language_row)
-        self.body.addStretch(1)
-        self.body.addWidget(self.restart)
-        self.body.addLayout(actions)
-
-    @property
-    def chosen(self) -> KioskSettings | None:
-        return self._chosen
-
-    def retranslate(self) -> None:
-        self.title.setText(self.tr("Settings"))
-        self.idle_title.setText(self.tr("Back to the welcome screen after no touch for"))
-        self.language_title.setText(self.tr("Language every patient starts in"))
-        for seconds, widget in self.idle_buttons.items():
-            widget.setText(self.tr("{seconds} s").format(seconds=seconds))
-        for language, widget in self.language_buttons.items():
-            widget.setText(_LANGUAGE_NAMES[language])
-        self.save.setText(self.tr("Save"))
-        self.restart.setText(self.tr("Restart the kiosk"))
-        self.back.setText(self.tr("‹ Back"))
-        self._show_hint()
-
-    def show_loading(self, can_save: bool) -> None:
-        self._can_save = can_save
-        self._saved = self._chosen = None
-        self._busy = can_save  # the file is being read
-        self.hush()
-        if not can_save:
-            self.say(
-                Tone.WARN,
-                self.tr("Settings cannot be saved here"),
-                self.tr(
-                    "This kiosk was started without a config file (a demo, or no --config). "
-                    "IT staff change its settings in the file."
-                ),
-            )
-        self._refresh()
-
-    def show_settings(self, settings: KioskSettings) -> None:
-        self._saved = self._chosen = settings
-        self._busy = False
-        self._refresh()
-
-    def show_saved(self, settings: KioskSettings) -> None:
-        self.show_settings(settings)
-        self.say(
-            Tone.OK,
-            self.tr("Saved"),
-            self.tr("The new settings take effect after “Restart the kiosk”."),
-        )
-
-    def show_failed(self, reason: str) -> None:
-        self._busy = False
-        self._can_save = self._saved is not None
-        self.say(Tone.BAD, self.tr("The settings could not be saved or read"), reason)
-        self._refresh()
-
-    def _show_hint(self) -> None:
-        self.hint.setText(
-            self.tr("Saved to the kiosk's config file; they take effect after a restart.")
-        )
-
-    def _pick(self, value: int | Language) -> None:
-        self._on_touch()
-        if self._chosen is None or self._busy:
-            return
-        if isinstance(value, Language):
-            self._chosen = KioskSettings(self._chosen.idle_seconds, value)
-        else:
-            self._chosen = KioskSettings(float(value), self._chosen.language)
-        self.hush()
-        self._refresh()
-
-    def _save(self) -> None:
-        self._on_touch()
-        if self._chosen is None or self._busy or self._chosen == self._saved:
-            return
-        self._busy = True
-        self.say(Tone.INFO, self.tr("Saving…"))
-        self._refresh()
-        self._on_save(self._chosen)
-
-    def _refresh(self) -> None:
-        usable = self._can_save and not self._busy and self._chosen is not None
-        chosen = self._chosen
-        for seconds, widget in self.idle_buttons.items():
-            _mark(widget, chosen is not None and chosen.idle_seconds == seconds)
-            widget.setEnabled(usable)
-        for language, widget in self.language_buttons.items():
-            _mark(widget, chosen is not None and chosen.language is language)
-            widget.setEnabled(usable)
-        self.save.setEnabled(usable and chosen != self._saved)
-        # Without a file there is nothing to save and nothing a restart would change.
-        show_if(self.hint, self._can_save)
-        show_if(self.restart, self._can_save)
-
-    def apply_metrics(self, metrics: Metrics) -> None:
-        super().apply_metrics(metrics)
-        for row in self.rows:
-            row.setSpacing(metrics.spacing)
-
-
-def _mark(widget: QPushButton, chosen: bool) -> None:
+def mark(widget: QPushButton, chosen: bool) -> None:
     """The chosen option is filled like a primary button; the others are outlined."""
     kind = "primary" if chosen else "secondary"
     if widget.property("kind") != kind:
         widget.setProperty("kind", kind)
         repolish(widget)
+
+
+class LeaveKioskPage(AdminPage):
+    """One question before a step that stops check-ins (restart, exit to the desktop): what it
+    costs patients in a warning box, then Cancel or do it."""
+
+    def __init__(self, on_confirm: Callable[[int], None], on_cancel: Callable[[], None]) -> None:
+        super().__init__()
+        self._on_confirm = on_confirm
+        self._code = EXIT_RESTART
+        self.cancel = button("btn_confirm_cancel", "secondary", on_cancel)
+        self.confirm = button("btn_confirm_ok", "primary", lambda: self._on_confirm(self._code))
+        actions = QHBoxLayout()
+        actions.addWidget(self.cancel, 1)
+        actions.addWidget(self.confirm, 1)
+        self.body.addStretch(1)
+        self.body.addLayout(actions)
+
+    @property
+    def code(self) -> int:
+        """The exit status asked about: EXIT_RESTART or EXIT_TO_DESKTOP."""
+        return self._code
+
+    def ask(self, code: int) -> None:
+        self._code = code
+
+    def retranslate(self) -> None:
+        if self._code == EXIT_RESTART:
+            self.title.setText(self.tr("Restart the kiosk?"))
+            consequence = self.tr("Patients cannot check in for about a minute.")
+            self.confirm.setText(self.tr("Restart"))
+        else:
+            self.title.setText(self.tr("Exit to the desktop?"))
+            consequence = self.tr("The kiosk stops serving patients until it is started again.")
+            self.confirm.setText(self.tr("Exit to the desktop"))
+        self.say(Tone.WARN, consequence)
+        self.cancel.setText(self.tr("Cancel"))
 
 
 class ListPage(AdminPage):

@@ -426,6 +426,7 @@ class SettingsPage(AdminPage):
             "must be hexadecimal": self.tr("must be a hexadecimal number such as 04b8"),
             "must be between 1 and 65535": self.tr("must be between 1 and 65535"),
             "must be greater than 0": self.tr("must be greater than 0"),
+            "at most 32 characters": self.tr("at most 32 characters"),
             "must be a whole number": self.tr("must be a whole number"),
             "not a valid regular expression": self.tr(
                 "is not a valid pattern (a regular expression)"

@@ -325,6 +325,37 @@
     </message>
 </context>
 <context>
+    <name>LeaveKioskPage</name>
+    <message>
+        <source>Restart the kiosk?</source>
+        <translation>Khởi động lại kiosk?</translation>
+    </message>
+    <message>
+        <source>Patients cannot check in for about a minute.</source>
+        <translation>Người bệnh không thể lấy số khám trong khoảng một phút.</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Khởi động lại</translation>
+    </message>
+    <message>
+        <source>Exit to the desktop?</source>
+        <translation>Thoát khỏi kiosk?</translation>
+    </message>
+    <message>
+        <source>The kiosk stops serving patients until it is started again.</source>
+        <translation>Kiosk ngừng phục vụ người bệnh cho đến khi được khởi động lại.</translation>
+    </message>
+    <message>
+        <source>Exit to the desktop</source>
+        <translation>Thoát khỏi kiosk</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+</context>
+<context>
     <name>ListPage</name>
     <message>
         <source>‹ Back</source>
@@ -618,6 +649,21 @@
     </message>
 </context>
 <context>
+    <name>OnScreenKeyboard</name>
+    <message>
+        <source>Shift</source>
+        <translation>Chữ hoa</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Dấu cách</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Xong</translation>
+    </message>
+</context>
+<context>
     <name>PatientSummaryPage</name>
     <message>
         <source>Your details</source>
@@ -844,6 +890,82 @@
         <translation>Cài đặt</translation>
     </message>
     <message>
+        <source>This kiosk</source>
+        <translation>Kiosk này</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Thiết bị</translation>
+    </message>
+    <message>
+        <source>Patients</source>
+        <translation>Người bệnh</translation>
+    </message>
+    <message>
+        <source>Kiosk ID (sent with every check-in, unique per kiosk)</source>
+        <translation>Mã kiosk (gửi kèm mỗi lượt đăng ký, mỗi kiosk một mã)</translation>
+    </message>
+    <message>
+        <source>Where it stands (for staff)</source>
+        <translation>Vị trí đặt kiosk (cho nhân viên)</translation>
+    </message>
+    <message>
+        <source>Hospital system address</source>
+        <translation>Địa chỉ hệ thống bệnh viện</translation>
+    </message>
+    <message>
+        <source>Printer address (IP or name)</source>
+        <translation>Địa chỉ máy in (IP hoặc tên)</translation>
+    </message>
+    <message>
+        <source>Printer port</source>
+        <translation>Cổng máy in</translation>
+    </message>
+    <message>
+        <source>USB vendor ID (hex, as lsusb shows it)</source>
+        <translation>Mã hãng USB (hệ 16, như lsusb hiển thị)</translation>
+    </message>
+    <message>
+        <source>USB product ID (hex)</source>
+        <translation>Mã sản phẩm USB (hệ 16)</translation>
+    </message>
+    <message>
+        <source>Serial port</source>
+        <translation>Cổng nối tiếp</translation>
+    </message>
+    <message>
+        <source>Serial speed (baud)</source>
+        <translation>Tốc độ cổng nối tiếp (baud)</translation>
+    </message>
+    <message>
+        <source>CUPS queue name</source>
+        <translation>Tên hàng đợi CUPS</translation>
+    </message>
+    <message>
+        <source>Printer device file</source>
+        <translation>Tệp thiết bị máy in</translation>
+    </message>
+    <message>
+        <source>Card reader name (a part is enough; empty: the first)</source>
+        <translation>Tên đầu đọc thẻ (chỉ cần một phần; để trống: đầu đọc đầu tiên)</translation>
+    </message>
+    <message>
+        <source>Camera name (a part is enough; empty: the default)</source>
+        <translation>Tên camera (chỉ cần một phần; để trống: camera mặc định)</translation>
+    </message>
+    <message>
+        <source>Ticket printer</source>
+        <translation>Máy in phiếu</translation>
+    </message>
+    <message>
+        <source>Chip card reader</source>
+        <translation>Đầu đọc thẻ chip</translation>
+    </message>
+    <message>
+        <source>Camera for QR codes</source>
+        <translation>Camera quét mã QR</translation>
+    </message>
+    <message>
         <source>Back to the welcome screen after no touch for</source>
         <translation>Quay về màn hình chào khi không ai chạm trong</translation>
     </message>
@@ -852,8 +974,60 @@
         <translation>Ngôn ngữ ban đầu cho người bệnh</translation>
     </message>
     <message>
+        <source>When the hospital system does not answer</source>
+        <translation>Khi hệ thống bệnh viện không phản hồi</translation>
+    </message>
+    <message>
+        <source>Serve patients looked up in the last</source>
+        <translation>Phục vụ người bệnh đã tra cứu trong vòng</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Mạng</translation>
+    </message>
+    <message>
+        <source>Serial</source>
+        <translation>Nối tiếp</translation>
+    </message>
+    <message>
+        <source>Device file</source>
+        <translation>Tệp thiết bị</translation>
+    </message>
+    <message>
+        <source>Simulated</source>
+        <translation>Mô phỏng</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Không có</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
         <source>{seconds} s</source>
         <translation>{seconds} giây</translation>
+    </message>
+    <message>
+        <source>Provisional tickets</source>
+        <translation>In số tạm</translation>
+    </message>
+    <message>
+        <source>Send patients to the counter</source>
+        <translation>Mời người bệnh ra quầy</translation>
+    </message>
+    <message>
+        <source>{hours} h</source>
+        <translation>{hours} giờ</translation>
+    </message>
+    <message>
+        <source>Departments patients may choose</source>
+        <translation>Các khoa người bệnh được chọn</translation>
+    </message>
+    <message>
+        <source>All departments</source>
+        <translation>Tất cả các khoa</translation>
     </message>
     <message>
         <source>Save</source>
@@ -876,6 +1050,14 @@
         <translation>Kiosk này chạy không có tệp cấu hình (bản demo, hoặc thiếu --config). Nhân viên CNTT đổi cài đặt trong tệp.</translation>
     </message>
     <message>
+        <source>None chosen: patients see every department.</source>
+        <translation>Không chọn khoa nào: người bệnh thấy mọi khoa.</translation>
+    </message>
+    <message>
+        <source>The hospital system does not answer: only the chosen codes are shown.</source>
+        <translation>Hệ thống bệnh viện không phản hồi: chỉ hiện các mã khoa đã chọn.</translation>
+    </message>
+    <message>
         <source>Saved</source>
         <translation>Đã lưu</translation>
     </message>
@@ -890,6 +1072,46 @@
     <message>
         <source>Saved to the kiosk&apos;s config file; they take effect after a restart.</source>
         <translation>Lưu vào tệp cấu hình của kiosk; có hiệu lực sau khi khởi động lại.</translation>
+    </message>
+    <message>
+        <source>must start with http:// or https://</source>
+        <translation>phải bắt đầu bằng http:// hoặc https://</translation>
+    </message>
+    <message>
+        <source>names no host, e.g. https://his.example.vn</source>
+        <translation>thiếu tên máy chủ, ví dụ https://his.example.vn</translation>
+    </message>
+    <message>
+        <source>only letters, digits, “-” and “_”, at most 32 (e.g. KIOSK-01)</source>
+        <translation>chỉ gồm chữ, số, “-” và “_”, tối đa 32 ký tự (ví dụ KIOSK-01)</translation>
+    </message>
+    <message>
+        <source>required for this kind of printer</source>
+        <translation>bắt buộc với loại máy in này</translation>
+    </message>
+    <message>
+        <source>must be a hexadecimal number such as 04b8</source>
+        <translation>phải là số hệ 16, ví dụ 04b8</translation>
+    </message>
+    <message>
+        <source>must be between 1 and 65535</source>
+        <translation>phải từ 1 đến 65535</translation>
+    </message>
+    <message>
+        <source>must be greater than 0</source>
+        <translation>phải lớn hơn 0</translation>
+    </message>
+    <message>
+        <source>at most 32 characters</source>
+        <translation>tối đa 32 ký tự</translation>
+    </message>
+    <message>
+        <source>must be a whole number</source>
+        <translation>phải là số nguyên</translation>
+    </message>
+    <message>
+        <source>is not a valid pattern (a regular expression)</source>
+        <translation>không phải mẫu hợp lệ (biểu thức chính quy)</translation>
     </message>
     <message>
         <source>Saving…</source>
@@ -935,16 +1157,16 @@
         <translation>Quay lại màn hình tiếp đón</translation>
     </message>
     <message>
-        <source>Kiosk {kiosk}: reading the devices…</source>
-        <translation>Kiosk {kiosk}: đang đọc trạng thái thiết bị…</translation>
+        <source>Reading the devices…</source>
+        <translation>Đang đọc trạng thái thiết bị…</translation>
     </message>
     <message>
-        <source>Kiosk {kiosk} · status at {time}</source>
-        <translation>Kiosk {kiosk} · trạng thái lúc {time}</translation>
+        <source>Status at {time}</source>
+        <translation>Trạng thái lúc {time}</translation>
     </message>
     <message>
-        <source>Kiosk {kiosk}: the devices could not be read ({reason})</source>
-        <translation>Kiosk {kiosk}: không đọc được trạng thái thiết bị ({reason})</translation>
+        <source>The devices could not be read ({reason})</source>
+        <translation>Không đọc được trạng thái thiết bị ({reason})</translation>
     </message>
     <message>
         <source>Never synced with the hospital yet</source>
