@@ -19,6 +19,7 @@ from kiosk.config import AdminSection, Config, ConfigError, load_config
 from kiosk.flow import Language, Screen
 from kiosk.walkthrough import Driver
 from tests.admin.test_admin_ui import HOLD, click, open_admin, shot, shown, wait
+from tests.demo_kiosk import running_demo_kiosk
 
 CONFIG_TEXT = """\
 # Front-door kiosk, ward B
@@ -44,14 +45,10 @@ def kiosk(
 ) -> Iterator[KioskApp]:
     config_file.write_text(CONFIG_TEXT, encoding="utf-8")
     config = Config(admin=AdminSection(hold_seconds=HOLD))
-    app = KioskApp(
-        config, demo=True, data_dir=tmp_path_factory.mktemp("kiosk"), config_path=config_file
-    )
-    app.wait_until_ready()
-    app.window.resize(1080, 1920)
-    app.window.show()
-    yield app
-    app.close()
+    with running_demo_kiosk(
+        config, tmp_path_factory.mktemp("kiosk"), config_path=config_file
+    ) as app:
+        yield app
 
 
 @pytest.fixture

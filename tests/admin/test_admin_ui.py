@@ -24,6 +24,7 @@ from kiosk.flow import Screen
 from kiosk.tickets import queue_label
 from kiosk.walkthrough import Driver, printer_out_of_paper, walk_in_paid
 from offline_cache import OfflineDesk, QueueNumbers
+from tests.demo_kiosk import running_demo_kiosk
 from ui.widgets import TileButton
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "admin"
@@ -43,12 +44,8 @@ class FakeClock:
 @pytest.fixture(scope="module")
 def kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KioskApp]:
     config = Config(kiosk=KioskSection(name=PLACE), admin=AdminSection(hold_seconds=HOLD))
-    app = KioskApp(config, demo=True, data_dir=tmp_path_factory.mktemp("kiosk"))
-    app.wait_until_ready()
-    app.window.resize(1080, 1920)
-    app.window.show()
-    yield app
-    app.close()
+    with running_demo_kiosk(config, tmp_path_factory.mktemp("kiosk")) as app:
+        yield app
 
 
 @pytest.fixture

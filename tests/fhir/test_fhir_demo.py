@@ -23,17 +23,14 @@ from kiosk.walkthrough import (
     vneid_code,
     walk_in_insurance,
 )
+from tests.demo_kiosk import running_demo_kiosk
 
 
 @pytest.fixture(scope="module")
 def kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KioskApp]:
     config = Config(hospital=HospitalSection(kind="fhir"))  # the demo supplies the rest
-    app = KioskApp(config, demo=True, data_dir=tmp_path_factory.mktemp("kiosk-fhir"))
-    app.wait_until_ready()
-    app.window.resize(1080, 1920)
-    app.window.show()
-    yield app
-    app.close()
+    with running_demo_kiosk(config, tmp_path_factory.mktemp("kiosk-fhir")) as app:
+        yield app
 
 
 @pytest.fixture

@@ -12,18 +12,15 @@ from kiosk.app import KioskApp
 from kiosk.config import Config
 from kiosk.flow import Screen
 from kiosk.walkthrough import Driver
+from tests.demo_kiosk import running_demo_kiosk
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "checkins"
 
 
 @pytest.fixture(scope="module")
 def kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KioskApp]:
-    app = KioskApp(Config(), demo=True, data_dir=tmp_path_factory.mktemp("kiosk"))
-    app.wait_until_ready()
-    app.window.resize(1080, 1920)
-    app.window.show()
-    yield app
-    app.close()
+    with running_demo_kiosk(Config(), tmp_path_factory.mktemp("kiosk")) as app:
+        yield app
 
 
 @pytest.fixture

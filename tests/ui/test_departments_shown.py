@@ -20,6 +20,7 @@ from kiosk.domain import BirthDate, Department, Patient, Sex
 from kiosk.flow import CheckInFlow, FlowSettings, FlowState, PatientFound, Screen, ServiceType
 from kiosk.hospital.rest import RestHospitalClient
 from kiosk.walkthrough import Driver, _place_card, _present, _with_card
+from tests.demo_kiosk import running_demo_kiosk
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "checkins"
 SHOWN = ("NHI", "K99", "DV")  # NHI takes insurance, DV does not; K99 the hospital does not list
@@ -29,12 +30,8 @@ WARNING = "kiosk.departments: the hospital lists no department K99: ignored"
 @pytest.fixture(scope="module")
 def kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KioskApp]:
     config = Config(kiosk=KioskSection(departments=SHOWN))
-    app = KioskApp(config, demo=True, data_dir=tmp_path_factory.mktemp("kiosk"))
-    app.wait_until_ready()
-    app.window.resize(1080, 1920)
-    app.window.show()
-    yield app
-    app.close()
+    with running_demo_kiosk(config, tmp_path_factory.mktemp("kiosk")) as app:
+        yield app
 
 
 @pytest.fixture
