@@ -1,11 +1,15 @@
 """A demo kiosk (embedded demo hospital, simulated devices) shown portrait 1080x1920, for the
-module-scoped fixtures of the UI tests."""
+module-scoped fixtures of the UI tests and the staff benchmark, and a wait that keeps Qt's
+events flowing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
 
 from kiosk.app import KioskApp
 from kiosk.config import Config
@@ -23,3 +27,13 @@ def running_demo_kiosk(
         yield app
     finally:
         app.close()
+
+
+def wait(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Process Qt events until `condition` holds; AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        QApplication.processEvents()
+        time.sleep(0.005)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from kiosk.flow import Screen
 from kiosk.tickets import queue_label
 from kiosk.walkthrough import Driver, printer_out_of_paper, walk_in_paid
 from offline_cache import OfflineDesk, QueueNumbers
-from tests.demo_kiosk import running_demo_kiosk
+from tests.demo_kiosk import running_demo_kiosk, wait
 from ui.widgets import TileButton
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "admin"
@@ -66,15 +65,6 @@ def driver(kiosk: KioskApp, quits: list[int]) -> Iterator[Driver]:
     kiosk.demo_devices.hospital_offline(False)
     if kiosk.controller.state.screen is not Screen.WELCOME:
         kiosk.controller.expire_idle_timer()
-
-
-def wait(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        QApplication.processEvents()
-        time.sleep(0.005)
 
 
 def shot(kiosk: KioskApp, name: str) -> None:

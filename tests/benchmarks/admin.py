@@ -70,33 +70,27 @@ def _save(data_dir: Path, runs: int = 30) -> Results:
 
 
 def _pages(data_dir: Path, runs: int = 5) -> Results:
-    from PySide6.QtCore import QCoreApplication, QPoint, Qt
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QAbstractButton, QApplication
+    from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import KioskApp
-    from tests.lag_probe import LagProbe
+    from tests.demo_kiosk import running_demo_kiosk
 
     app = QApplication.instance() or QApplication([])
     path = data_dir / "pages.toml"
     path.write_text(EXAMPLE, encoding="utf-8")
-    kiosk = KioskApp(
-        Config(admin=AdminSection(hold_seconds=0.2)),
-        demo=True,
-        data_dir=data_dir / "kiosk",
-        config_path=path,
-    )
-    kiosk.wait_until_ready()
-    kiosk.window.resize(1080, 1920)
-    kiosk.window.show()
+    config = Config(admin=AdminSection(hold_seconds=0.2))
+    with running_demo_kiosk(config, data_dir / "kiosk", config_path=path) as kiosk:
+        results = _staff_pages(kiosk, runs)
+    app.processEvents()
+    return results
 
-    def pump_until(condition, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise TimeoutError("staff page did not settle")
-            QCoreApplication.processEvents()
-            time.sleep(0.001)
+
+def _staff_pages(kiosk, runs: int) -> Results:
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QAbstractButton
+
+    from tests.demo_kiosk import wait
+    from tests.lag_probe import LagProbe
 
     def tap(name: str) -> None:
         (found,) = [
@@ -111,48 +105,42 @@ def _pages(data_dir: Path, runs: int = 5) -> Results:
         probe.start()
         started = time.perf_counter()
         action()
-        pump_until(settled)
+        wait(settled, timeout=20.0)
         elapsed = (time.perf_counter() - started) * 1000
         probe.stop()
         return elapsed, probe.worst_ms
 
+    def hold_corner() -> None:
+        handle, corner = kiosk.window.windowHandle(), QPoint(10, 10)
+        press = (handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, corner)
+        QTest.mousePress(*press)
+        QTest.qWait(350)
+        QTest.mouseRelease(*press)
+
+    def submit() -> None:
+        tap("pin_6")
+        tap("btn_pin_ok")
+
     unlock, settings, stalls, idle = [], [], [], []
     status = kiosk.admin.status_page
-    try:
-        for _ in range(runs):
-            handle = kiosk.window.windowHandle()
-            corner = QPoint(10, 10)
-            QTest.mousePress(
-                handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, corner
-            )
-            QTest.qWait(350)
-            QTest.mouseRelease(
-                handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, corner
-            )
-            pump_until(lambda: kiosk.admin.is_open)
-            for digit in "12345":
-                tap(f"pin_{digit}")
-
-            def submit() -> None:
-                tap("pin_6")
-                tap("btn_pin_ok")
-
-            ms, stall = timed(submit, lambda: kiosk.admin.panel.stack.currentWidget() is status)
-            pump_until(lambda: not kiosk.admin.busy)
-            unlock.append(ms)
-            stalls.append(stall)
-            ms, stall = timed(lambda: tap("btn_admin_settings"), lambda: not kiosk.admin.busy)
-            settings.append(ms)
-            stalls.append(stall)
-            kiosk.admin.close("benchmark")
-            probe = LagProbe()  # the welcome screen doing nothing, as long as the two above
-            probe.start()
-            QTest.qWait(int(unlock[-1] + settings[-1]))
-            probe.stop()
-            idle.append(probe.worst_ms)
-    finally:
-        kiosk.close()
-        app.processEvents()
+    for _ in range(runs):
+        hold_corner()
+        wait(lambda: kiosk.admin.is_open)
+        for digit in "12345":
+            tap(f"pin_{digit}")
+        ms, stall = timed(submit, lambda: kiosk.admin.panel.stack.currentWidget() is status)
+        wait(lambda: not kiosk.admin.busy)
+        unlock.append(ms)
+        stalls.append(stall)
+        ms, stall = timed(lambda: tap("btn_admin_settings"), lambda: not kiosk.admin.busy)
+        settings.append(ms)
+        stalls.append(stall)
+        kiosk.admin.close("benchmark")
+        probe = LagProbe()  # the welcome screen doing nothing, as long as the two above
+        probe.start()
+        QTest.qWait(int(unlock[-1] + settings[-1]))
+        probe.stop()
+        idle.append(probe.worst_ms)
     return {
         "pin_to_status_page_ms_median": round(statistics.median(unlock), 1),
         "settings_page_filled_ms_median": round(statistics.median(settings), 1),
