@@ -1,1 +1,2 @@
-"""Application core of the hospital check-in kiosk: no widgets, no hardware libraries."""
+"""The hospital check-in kiosk: `core` (pure), `hospital`, `staff`, `demo_hospital`, `app` (the
+composition root) and the config file's schema and editing."""

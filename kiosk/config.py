@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.config_lines import key_line
-from kiosk.flow import Language
+from kiosk.core.flow import Language
+from kiosk.staff.pin import PinHashError, parse_pin_hash
 
 
 class ConfigError(Exception):
@@ -162,7 +163,7 @@ class OfflineSection:
 @dataclass(frozen=True)
 class AdminSection:
     # The staff PIN's scrypt hash (`kiosk admin set-pin FILE` writes it); "" = no staff mode,
-    # except in the demo, whose PIN is kiosk.admin_pin.DEMO_PIN.
+    # except in the demo, whose PIN is kiosk.staff.pin.DEMO_PIN.
     pin_hash: str = field(default="", repr=False)
     hold_seconds: float = 3.0  # press on the top-left corner this long to ask for the PIN
     idle_seconds: float = 120.0  # staff screens close after this long without a touch
@@ -305,8 +306,6 @@ def _check_value(dotted: str, default: Any, value: Any) -> Any:
     if dotted == "kiosk.id" and not _KIOSK_ID.fullmatch(value):
         raise ConfigError(dotted, 'letters, digits, "-" and "_", at most 32 (e.g. "KIOSK-01")')
     if dotted == "admin.pin_hash" and value:
-        from kiosk.admin_pin import PinHashError, parse_pin_hash
-
         try:
             parse_pin_hash(value)
         except PinHashError as error:

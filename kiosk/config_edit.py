@@ -10,13 +10,12 @@ folder, is fsynced, then renamed over the old one (a power cut leaves the old or
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from kiosk.atomic_file import write_atomically
 from kiosk.config import Config, ConfigError, parse_config
 
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?$")
@@ -89,29 +88,6 @@ def checked(text: str) -> Config:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError("", f"not valid TOML: {error}") from error
     return parse_config(raw)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text`: temp file in the same folder, fsync, rename, fsync folder."""
-    folder = path.resolve().parent
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        temp.chmod(mode)
-        temp.replace(path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    directory = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(directory)  # the rename itself survives a power cut
-    finally:
-        os.close(directory)
 
 
 def update_config_file(path: Path, changes: Mapping[tuple[str, str], str]) -> Config:

@@ -1,6 +1,6 @@
 """Local SQLite store: lookup cache, outbox, offline queue numbers, sync (see DESIGN.md).
 
-Wiring (kiosk/app.py): OfflineStore -> LookupCache, QueueNumbers, Outbox -> OfflineDesk,
+Wiring (kiosk/app/controller.py): OfflineStore -> LookupCache, QueueNumbers, Outbox -> OfflineDesk,
 HealthMonitor and SyncWorker, with an ErrorPolicy naming the hospital client's exceptions.
 """
 

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from kiosk.domain import Department, Identity, Patient
-from kiosk.privacy import mask_id
+from kiosk.core.domain import Department, Identity, Patient
+from kiosk.core.privacy import mask_id
 from offline_cache import codec
 from offline_cache.store import OfflineStore
 

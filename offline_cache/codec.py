@@ -1,4 +1,4 @@
-"""kiosk.domain dataclasses <-> JSON-ready dicts, driven by their type hints.
+"""kiosk.core.domain dataclasses <-> JSON-ready dicts, driven by their type hints.
 
 Generic on purpose: when a domain type gains a field with a default, rows written before
 still decode, and new rows carry the field without a change here.

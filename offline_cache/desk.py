@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     CheckIn,
     Department,
     Identity,
@@ -23,7 +23,7 @@ from kiosk.domain import (
     ServiceType,
     Ticket,
 )
-from kiosk.privacy import mask_name
+from kiosk.core.privacy import mask_name
 from offline_cache.numbering import QueueNumbers
 from offline_cache.outbox import OutboxState, insert_row, seal_payload
 from offline_cache.store import OfflineStore

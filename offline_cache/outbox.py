@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
 
-from kiosk.domain import CheckIn, Identity, Registration
+from kiosk.core.domain import CheckIn, Identity, Registration
 from offline_cache import codec
 from offline_cache.store import OfflineStore
 

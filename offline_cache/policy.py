@@ -1,6 +1,6 @@
 """How the offline layer reads a hospital client's exceptions, without importing the client.
 
-kiosk/app.py builds it in one line:
+kiosk/app/controller.py builds it in one line:
     ErrorPolicy(unavailable=(HospitalUnavailable, HospitalProtocolError),
                 rejected=(HospitalRejected,))
 """

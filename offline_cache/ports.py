@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-from kiosk.domain import CheckIn, Identity, Patient, Registration
+from kiosk.core.domain import CheckIn, Identity, Patient, Registration
 
 
 class LeasedBlock(Protocol):

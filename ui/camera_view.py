@@ -436,7 +436,7 @@ class CameraScanner(QObject):
     thread), e.g. `lambda report: DecodeWorker(FrameDecoder(settings), report)`.
     `codes_decoded` carries the worker's list of codes (DecodedCode) for every decoded frame
     that had one, so a code held up is reported many times a second: de-duplicate downstream
-    (kiosk.identity.dedup). `status_changed` forwards the source's CameraStatus.
+    (kiosk.core.identity.dedup). `status_changed` forwards the source's CameraStatus.
     """
 
     codes_decoded = Signal(object)

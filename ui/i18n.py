@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-from kiosk.flow import Language
+from kiosk.core.flow import Language
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 

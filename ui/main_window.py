@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.flow import BUSY_SCREENS, NOT_CANCELLABLE, Event, FlowState, Language, Pressed, Screen
+from kiosk.core.flow import (
+    BUSY_SCREENS,
+    NOT_CANCELLABLE,
+    Event,
+    FlowState,
+    Language,
+    Pressed,
+    Screen,
+)
 from ui.i18n import set_language
 from ui.screens.base import Page
 from ui.theme import Metrics, Tone, button_font, font_for, repolish, stylesheet

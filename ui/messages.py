@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from kiosk.domain import PriorityGroup, ServiceType, Sex
-from kiosk.flow import Problem
-from kiosk.insurance import InsuranceStatus
+from kiosk.core.domain import PriorityGroup, ServiceType, Sex
+from kiosk.core.flow import Problem
+from kiosk.core.insurance import InsuranceStatus
 from ui.theme import Tone
 
 _CONTEXT = "Messages"

@@ -6,8 +6,8 @@ from datetime import date
 
 from PySide6.QtCore import QCoreApplication
 
-from kiosk.domain import BirthDate, Department
-from kiosk.flow import Language
+from kiosk.core.domain import BirthDate, Department
+from kiosk.core.flow import Language
 
 
 def room_floor(room: str, floor: int) -> str:

@@ -61,7 +61,7 @@ from drivers.card.lds import COM_FILE_ID, SOD_FILE_ID, Mrz, data_group_file_id, 
 from drivers.card.passive_auth import CscaStore, PassiveAuthResult, PassiveAuthStatus, verify
 from drivers.card.sm import SecureChannel
 from drivers.card.sod import parse_sod
-from kiosk.domain import CardError, CardProblem, Identity
+from kiosk.core.domain import CardError, CardProblem, Identity
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from datetime import date
 
 from drivers.card import tlv
 from drivers.card.errors import Dg13Error, TlvError
-from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
+from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
 
 DG13_TAG = 0x6D
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.domain import CardError, CardProblem
+from kiosk.core.domain import CardError, CardProblem
 
 
 class EmrtdError(CardError):

@@ -26,7 +26,7 @@ from drivers.card.lds import (
     data_group_file_id,
 )
 from drivers.card.sod_builder import DocumentSigner, build_sod
-from kiosk.domain import BirthDate, Identity, Sex
+from kiosk.core.domain import BirthDate, Identity, Sex
 
 UTF8_OID = "1.0.10646.1.0.8"
 Dg13Value = str | list["Dg13Value"]

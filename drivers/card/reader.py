@@ -21,7 +21,7 @@ from enum import Enum
 
 from smartcard import scard
 
-from kiosk.domain import CardError, CardProblem
+from kiosk.core.domain import CardError, CardProblem
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from typing import Protocol
 from drivers.card.apdu import Transport
 from drivers.card.cccd_reader import CardKeys, CccdReader, ChipReadResult
 from drivers.card.reader import ReaderEvent, ReaderEventKind
-from kiosk.domain import CardError, CardProblem
+from kiosk.core.domain import CardError, CardProblem
 
 logger = logging.getLogger(__name__)
 

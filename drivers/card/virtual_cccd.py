@@ -16,7 +16,7 @@ from drivers.card.lds_builder import cccd_files
 from drivers.card.passive_auth import CscaStore
 from drivers.card.sod_builder import IssuingAuthority, KeyKind, make_authority
 from drivers.card.virtual_chip import Chip, ChipFault, new_aa_key
-from kiosk.domain import Identity
+from kiosk.core.domain import Identity
 
 
 def bac_mrz_information(files: dict[int, bytes]) -> str:

@@ -13,7 +13,7 @@ import time
 from typing import Protocol
 
 from drivers.card.reader import ReaderEvent, ReaderEventKind, ReaderListener
-from kiosk.domain import CardError, CardProblem
+from kiosk.core.domain import CardError, CardProblem
 
 READER_NAME = "Virtual CCCD Reader 00 00"
 

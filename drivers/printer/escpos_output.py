@@ -28,7 +28,7 @@ from drivers.printer.layout import (
     TicketTemplate,
     build_layout,
 )
-from kiosk.domain import Ticket
+from kiosk.core.domain import Ticket
 
 __all__ = ["DEFAULT_PROFILE", "FRAGMENT_ROWS", "encode_layout", "ticket_bytes", "ticket_job"]
 

@@ -35,7 +35,7 @@ from escpos.exceptions import Error as EscposError
 
 from drivers.printer.escpos_output import ticket_job
 from drivers.printer.layout import DEFAULT_PROFILE, TicketTemplate
-from kiosk.domain import PrinterError, PrinterProblem, Ticket
+from kiosk.core.domain import PrinterError, PrinterProblem, Ticket
 
 logger = logging.getLogger(__name__)
 

@@ -48,7 +48,7 @@ from drivers.printer.typeset import (
     queue_label_block,
     text_block,
 )
-from kiosk.domain import Ticket
+from kiosk.core.domain import Ticket
 
 # Epson TM-T20II: a common 80 mm, 203 dpi, 576-dot printer with a full cutter and native QR.
 DEFAULT_PROFILE = "TM-T20II"

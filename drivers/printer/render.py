@@ -13,7 +13,7 @@ from PIL import Image
 
 from drivers.printer.layout import DEFAULT_PROFILE, TicketTemplate, build_layout
 from drivers.printer.preview import preview
-from kiosk.domain import Ticket
+from kiosk.core.domain import Ticket
 
 __all__ = ["render_ticket"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kiosk.domain import PriorityGroup, ServiceType, Ticket
+from kiosk.core.domain import PriorityGroup, ServiceType, Ticket
 
 
 def sample_ticket(*, hospital_name: str, footer: str, issued_at: datetime) -> Ticket:

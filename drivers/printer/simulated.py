@@ -21,7 +21,7 @@ from drivers.printer.escpos_decode import decode_paper
 from drivers.printer.escpos_output import ticket_job
 from drivers.printer.layout import DEFAULT_PROFILE, TicketTemplate
 from drivers.printer.typeset import printable_dots
-from kiosk.domain import PrinterError, PrinterProblem, Ticket
+from kiosk.core.domain import PrinterError, PrinterProblem, Ticket
 
 logger = logging.getLogger(__name__)
 

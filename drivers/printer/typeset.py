@@ -18,7 +18,7 @@ from functools import lru_cache
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from drivers.printer.fonts import bundled_font_path
-from kiosk.domain import IdentityCheck, PriorityGroup, ServiceType
+from kiosk.core.domain import IdentityCheck, PriorityGroup, ServiceType
 
 # Printable dots of common 203 dpi thermal heads: 72 mm on 80 mm paper, 48 mm on 58 mm.
 PRINTABLE_DOTS = {80: 576, 58: 384}

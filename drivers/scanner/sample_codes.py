@@ -1,6 +1,6 @@
 """Realistic QR payloads for an identity: what the demo panel shows and the tests scan.
 
-The inverse of `kiosk.identity`'s parsers, written independently of them (drivers do not
+The inverse of `kiosk.core.identity`'s parsers, written independently of them (drivers do not
 import the kiosk core) so a round trip checks both sides.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from kiosk.domain import BirthDate, Identity, Sex
+from kiosk.core.domain import BirthDate, Identity, Sex
 
 _CCCD_SEX = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ"}
 _BHYT_SEX = {Sex.MALE: "1", Sex.FEMALE: "2"}

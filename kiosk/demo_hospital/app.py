@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from kiosk.core.domain import PriorityGroup
 from kiosk.demo_hospital.codes import booking_appointment_id, token_patient_id
 from kiosk.demo_hospital.errors import ApiError, error_body
 from kiosk.demo_hospital.faults import (
@@ -38,7 +39,6 @@ from kiosk.demo_hospital.faults import (
 )
 from kiosk.demo_hospital.store import Claim, ClaimState, HospitalStore, dump_json
 from kiosk.demo_hospital.vietnam import VIETNAM_TZ
-from kiosk.domain import PriorityGroup
 
 logger = logging.getLogger(__name__)
 

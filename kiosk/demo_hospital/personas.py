@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from kiosk.demo_hospital.vietnam import VIETNAM_TZ, citizen_id, years_after, years_before
-from kiosk.domain import (
+from kiosk.core.domain import (
     Appointment,
     BirthDate,
     Identity,
@@ -20,6 +19,7 @@ from kiosk.domain import (
     Sex,
     Visit,
 )
+from kiosk.demo_hospital.vietnam import VIETNAM_TZ, citizen_id, years_after, years_before
 
 
 @dataclass(frozen=True)

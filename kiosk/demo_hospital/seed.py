@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from kiosk.core.domain import Sex
 from kiosk.demo_hospital.catalog import DEPARTMENTS, DIAGNOSES, DOCTOR_TITLES, departments_for
 from kiosk.demo_hospital.personas import DemoPersona, demo_personas
 from kiosk.demo_hospital.vietnam import (
@@ -24,7 +25,6 @@ from kiosk.demo_hospital.vietnam import (
     years_after,
     years_before,
 )
-from kiosk.domain import Sex
 
 RANDOM_PATIENTS = 240
 FIRST_RANDOM_PATIENT = 101  # BN00000101; personas use the numbers below

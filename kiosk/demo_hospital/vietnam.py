@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 
-from kiosk.domain import Sex
+from kiosk.core.domain import Sex
 
 # Vietnam has one time zone and no daylight saving time.
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")

@@ -64,7 +64,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     Appointment,
     CheckIn,
     Department,
@@ -73,14 +73,14 @@ from kiosk.domain import (
     Registration,
     Visit,
 )
-from kiosk.hospital import fhir_mapping as fm
-from kiosk.hospital.api import (
+from kiosk.core.ports import (
     HospitalError,
     HospitalProtocolError,
     HospitalRejected,
     HospitalUnavailable,
     NumberLease,
 )
+from kiosk.hospital import fhir_mapping as fm
 from kiosk.hospital.fhir_auth import Credentials
 from kiosk.hospital.fhir_http import (
     Answer,

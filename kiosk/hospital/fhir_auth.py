@@ -15,7 +15,7 @@ from typing import Protocol
 
 import httpx
 
-from kiosk.hospital.api import HospitalProtocolError, HospitalRejected, HospitalUnavailable
+from kiosk.core.ports import HospitalProtocolError, HospitalRejected, HospitalUnavailable
 
 logger = logging.getLogger(__name__)
 

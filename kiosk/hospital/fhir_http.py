@@ -24,8 +24,8 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from kiosk.core.ports import HospitalProtocolError, HospitalRejected, HospitalUnavailable
 from kiosk.hospital import fhir_mapping as fm
-from kiosk.hospital.api import HospitalProtocolError, HospitalRejected, HospitalUnavailable
 from kiosk.hospital.fhir_auth import Credentials, NoCredentials
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""FHIR R4 resources (plain JSON dicts) <-> the frozen dataclasses of kiosk.domain.
+"""FHIR R4 resources (plain JSON dicts) <-> the frozen dataclasses of kiosk.core.domain.
 
 Pure functions, no I/O. Decoding raises FhirShapeError naming the element path, never its
 value (values may be personal data). Everything FHIR core has no element for lives under the
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     Appointment,
     BirthDate,
     CheckIn,
@@ -45,7 +45,7 @@ from kiosk.domain import (
     Sex,
     Visit,
 )
-from kiosk.hospital.api import NumberLease
+from kiosk.core.ports import NumberLease
 
 Resource = dict[str, Any]
 

@@ -5,7 +5,7 @@ each attempt's connect/read/write/pool timeouts are clipped to what is left of i
 Retries, with short jittered backoff, happen only for idempotent requests (GETs, the
 lookup and resolve POSTs, POSTs carrying an Idempotency-Key, always resent with the same
 key) and only when the answer is unknown or transient: connection failures, timeouts, dropped
-connections, 502/503/504, and 409 request_in_progress. Errors are typed (kiosk.hospital.api);
+connections, 502/503/504, and 409 request_in_progress. Errors are typed (kiosk.core.ports);
 logs carry the method, the path template, the status and the time, never personal data.
 """
 
@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     Appointment,
     CheckIn,
     Department,
@@ -33,14 +33,14 @@ from kiosk.domain import (
     Registration,
     Visit,
 )
-from kiosk.hospital import wire
-from kiosk.hospital.api import (
+from kiosk.core.ports import (
     HospitalError,
     HospitalProtocolError,
     HospitalRejected,
     HospitalUnavailable,
     NumberLease,
 )
+from kiosk.hospital import wire
 from kiosk.hospital.tls import HospitalTlsError, describe, tls_failure
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ssl
 
-from kiosk.hospital.api import HospitalUnavailable
+from kiosk.core.ports import HospitalUnavailable
 
 
 class TlsSetupError(ValueError):

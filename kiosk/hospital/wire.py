@@ -1,4 +1,4 @@
-"""JSON of the kiosk contract (openapi.yaml) <-> the frozen dataclasses of kiosk.domain.
+"""JSON of the kiosk contract (openapi.yaml) <-> the frozen dataclasses of kiosk.core.domain.
 
 Decoding is strict: a missing member, a wrong type or a malformed value raises
 WireError naming the member's path (never its value, which may be personal data).
@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     Appointment,
     BirthDate,
     CheckIn,
@@ -24,7 +24,7 @@ from kiosk.domain import (
     Sex,
     Visit,
 )
-from kiosk.hospital.api import NumberLease
+from kiosk.core.ports import NumberLease
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"\d{4}")

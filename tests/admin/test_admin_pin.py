@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.admin_lockout import LockoutFile
-from kiosk.admin_pin import (
+from kiosk.staff.lockout import LockoutFile
+from kiosk.staff.pin import (
     DEFAULT_N,
     LOCKOUT_SECONDS,
     PinGate,

@@ -13,11 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from kiosk.admin_settings import CACHE_HOURS_CHOICES, EDITABLE, IDLE_CHOICES, SettingsFile
-from kiosk.app import KioskApp
+from kiosk.app.controller import KioskApp
+from kiosk.app.walkthrough import Driver
 from kiosk.config import AdminSection, Config, ConfigError, load_config
-from kiosk.flow import Language, Screen
-from kiosk.walkthrough import Driver
+from kiosk.core.flow import Language, Screen
+from kiosk.staff.settings import CACHE_HOURS_CHOICES, EDITABLE, IDLE_CHOICES, SettingsFile
 from tests.admin.test_admin_ui import HOLD, click, open_admin, shot, shown, wait
 from tests.demo_kiosk import running_demo_kiosk
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from drivers.printer.escpos_printer import PaperLevel, PrinterStatus
-from kiosk.admin_status import AdminStatus, Device, Level, gather_status
-from kiosk.domain import PrinterProblem
+from kiosk.core.domain import PrinterProblem
+from kiosk.staff.status import AdminStatus, Device, Level, gather_status
 from offline_cache import Connectivity, HealthSnapshot
 
 

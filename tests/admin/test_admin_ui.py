@@ -14,14 +14,14 @@ from PySide6.QtGui import QWindow
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
-from kiosk.admin_pin import hash_pin
-from kiosk.admin_service import EXIT_RESTART, EXIT_TO_DESKTOP, AdminService
-from kiosk.app import KioskApp
+from kiosk.app.controller import KioskApp
+from kiosk.app.walkthrough import Driver, printer_out_of_paper, walk_in_paid
 from kiosk.config import AdminSection, Config, KioskSection
-from kiosk.domain import Identity, IdentitySource, PrinterProblem
-from kiosk.flow import Screen
-from kiosk.tickets import queue_label
-from kiosk.walkthrough import Driver, printer_out_of_paper, walk_in_paid
+from kiosk.core.domain import Identity, IdentitySource, PrinterProblem
+from kiosk.core.flow import Screen
+from kiosk.core.tickets import queue_label
+from kiosk.staff.pin import hash_pin
+from kiosk.staff.service import EXIT_RESTART, EXIT_TO_DESKTOP, AdminService
 from offline_cache import OfflineDesk, QueueNumbers
 from tests.demo_kiosk import running_demo_kiosk, wait
 from ui.widgets import TileButton
@@ -62,7 +62,7 @@ def driver(kiosk: KioskApp, quits: list[int]) -> Iterator[Driver]:
     kiosk.admin.close("test over")
     wait(lambda: not kiosk.admin.busy)
     kiosk.printer.set_problem(None)
-    kiosk.demo_devices.hospital_offline(False)
+    kiosk.app.demo_devices.hospital_offline(False)
     if kiosk.controller.state.screen is not Screen.WELCOME:
         kiosk.controller.expire_idle_timer()
 
@@ -198,7 +198,7 @@ def test_five_wrong_pins_lock_staff_mode_for_five_minutes(
         sample_ticket=kiosk._sample_ticket,
         clock=clock,
     )
-    service.attach(kiosk.backends, lambda: None)
+    service.attach(kiosk.app.backends, lambda: None)
     real_service, kiosk.admin.service = kiosk.admin.service, service
     try:
         hold_corner(kiosk, HOLD + 0.15)
@@ -270,16 +270,16 @@ def test_the_status_page_shows_printer_and_hospital(kiosk: KioskApp, driver: Dri
     shot(kiosk, "status")
     printer_ok = text
     # The printer runs out of paper and the hospital goes away: Refresh shows both.
-    kiosk.demo_devices.printer_out_of_paper(True)
-    kiosk.demo_devices.hospital_offline(True)
-    offline = kiosk.backends.offline
+    kiosk.app.demo_devices.printer_out_of_paper(True)
+    kiosk.app.demo_devices.hospital_offline(True)
+    offline = kiosk.app.backends.offline
     assert offline is not None
     wait(lambda: not offline.online)
     click(kiosk, "btn_admin_refresh")
     wait(lambda: not kiosk.admin.busy)
     assert shown(kiosk) != printer_ok
     printer = kiosk.admin.status_page.rows
-    from kiosk.admin_status import Device
+    from kiosk.staff.status import Device
 
     assert printer[Device.PRINTER].property("tone") == "bad"
     assert printer[Device.HOSPITAL].property("tone") == "bad"
@@ -287,7 +287,7 @@ def test_the_status_page_shows_printer_and_hospital(kiosk: KioskApp, driver: Dri
     # The offline banner made meanwhile stays under the staff pages.
     root = kiosk.window.centralWidget()
     assert kiosk.admin.panel.isAncestorOf(root.childAt(QPoint(root.width() // 2, 150)))
-    kiosk.demo_devices.hospital_offline(False)
+    kiosk.app.demo_devices.hospital_offline(False)
     wait(lambda: offline.online)
     click(kiosk, "btn_admin_refresh")
     wait(lambda: not kiosk.admin.busy)
@@ -344,7 +344,7 @@ def test_a_ticket_the_printer_could_not_print_is_reprinted_once_it_has_paper(
 def test_a_refused_offline_check_in_is_followed_up_and_resolved(
     kiosk: KioskApp, driver: Driver
 ) -> None:
-    offline = kiosk.backends.offline
+    offline = kiosk.app.backends.offline
     assert offline is not None
     # An offline check-in the hospital cannot place (no such patient): the sync refuses it.
     desk = OfflineDesk(
@@ -356,7 +356,7 @@ def test_a_refused_offline_check_in_is_followed_up_and_resolved(
         queue_label=queue_label,
         on_queued=offline.worker.wake,
     )
-    from kiosk.domain import CheckIn, PriorityGroup, ServiceType
+    from kiosk.core.domain import CheckIn, PriorityGroup, ServiceType
 
     department = kiosk.hospital.departments()[0]
     checkin = CheckIn("follow-up-1", "KIOSK-01", "", department.code, ServiceType.PAID,

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk import cli
-from kiosk.admin_pin import hash_pin, verify_pin
+from kiosk.app import cli
 from kiosk.config import EXAMPLE, AdminSection, ConfigError, load_config
 from kiosk.config_edit import set_key, toml_string, update_config_file
+from kiosk.staff.pin import hash_pin, verify_pin
 
 FAST_N = 2**10
 

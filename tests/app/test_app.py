@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import KioskApp
+from kiosk.app.controller import KioskApp
+from kiosk.app.walkthrough import Driver
 from kiosk.config import CodesSection, Config, HospitalSection
+from kiosk.core.flow import KeypadSubmitted, Pressed, Screen
 from kiosk.demo_hospital.personas import demo_persona
-from kiosk.flow import KeypadSubmitted, Pressed, Screen
-from kiosk.walkthrough import Driver
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +26,7 @@ def test_a_lookup_asked_for_before_the_backends_are_ready_waits_for_them(
     kiosk = KioskApp(Config(), demo=True, data_dir=tmp_path)
     try:
         citizen_id = demo_persona("walk_in_insurance", date.today()).identity.citizen_id
-        assert kiosk.backends is None  # nothing started yet: only the window exists
+        assert kiosk.app.backends is None  # nothing started yet: only the window exists
         kiosk.controller.send(Pressed.KEYPAD)
         kiosk.controller.send(KeypadSubmitted(citizen_id))
         assert kiosk.controller.state.screen is Screen.LOOKING_UP
@@ -54,7 +54,7 @@ def test_backends_that_cannot_start_are_reported(qapp: QApplication, tmp_path: P
 
 def test_smoke_start_reports_both_readiness_times() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "--demo", "--smoke"],
+        [sys.executable, "-m", "kiosk.app.cli", "--demo", "--smoke"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
+from kiosk.app.cli import main
 from kiosk.config import Config, ConfigError, load_config
-from kiosk.flow import Language
+from kiosk.core.flow import Language
 
 
 def write(tmp_path: Path, text: str) -> Path:

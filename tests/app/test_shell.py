@@ -12,11 +12,9 @@ import pytest
 
 from drivers.printer.sample import sample_ticket
 from drivers.printer.simulated import SimulatedPrinter
-from kiosk.demo_hospital.codes import issue_token
-from kiosk.demo_hospital.personas import demo_personas
-from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.domain import CheckIn, PrinterProblem, PriorityGroup, ServiceType, Ticket
-from kiosk.flow import (
+from kiosk.app.effects import EffectRunner
+from kiosk.core.domain import CheckIn, PrinterProblem, PriorityGroup, ServiceType, Ticket
+from kiosk.core.flow import (
     CodeNotResolved,
     CodeResolved,
     CreatePatient,
@@ -35,8 +33,10 @@ from kiosk.flow import (
     TicketPrinted,
     VisitRegistered,
 )
+from kiosk.demo_hospital.codes import issue_token
+from kiosk.demo_hospital.personas import demo_personas
+from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.hospital.rest import RestHospitalClient
-from kiosk.shell import EffectRunner
 
 PERSONAS = {p.key: p for p in demo_personas(date.today())}
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import KioskApp
+from kiosk.app.controller import KioskApp
+from kiosk.app.systemd import SystemdNotifier
 from kiosk.config import Config
-from kiosk.systemd import SystemdNotifier
 
 
 @pytest.fixture

@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kiosk.admin_pin import hash_pin, verify_pin  # noqa: E402
-from kiosk.admin_settings import SettingsFile  # noqa: E402
 from kiosk.config import EXAMPLE, AdminSection, Config  # noqa: E402
+from kiosk.staff.pin import hash_pin, verify_pin  # noqa: E402
+from kiosk.staff.settings import SettingsFile  # noqa: E402
 
 Results = dict[str, object]
 

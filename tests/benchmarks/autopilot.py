@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QAbstractButton
 
-from kiosk.app import KioskApp
-from kiosk.domain import Ticket
-from kiosk.flow import FlowState, Screen
+from kiosk.app.controller import KioskApp
+from kiosk.core.domain import Ticket
+from kiosk.core.flow import FlowState, Screen
 
 # Screen -> the button the hurried patient presses (walk-in with insurance, no priority).
 NEXT_BUTTON = {

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kiosk.domain import CheckIn, Identity, IdentitySource, PriorityGroup, ServiceType  # noqa: E402
+from kiosk.core.domain import CheckIn, Identity, IdentitySource, PriorityGroup, ServiceType  # noqa: E402
 from kiosk.hospital.fhir import FhirHospitalClient  # noqa: E402
 from kiosk.hospital.fhir_auth import ClientCredentials  # noqa: E402
 from kiosk.hospital.rest import RestHospitalClient  # noqa: E402
@@ -152,7 +152,7 @@ def _rest_run(data_dir: Path, count: int, warmup: int) -> Results:
 def _ui_kiosk(hospital: Any, data_dir: Path) -> Any:
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import KioskApp
+    from kiosk.app.controller import KioskApp
     from kiosk.config import Config
 
     QApplication.instance() or QApplication([])

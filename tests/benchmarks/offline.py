@@ -29,21 +29,21 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kiosk.demo_hospital.personas import demo_persona  # noqa: E402
-from kiosk.domain import (  # noqa: E402
+from kiosk.core.domain import (  # noqa: E402
     CheckIn,
     Department,
     Patient,
     PriorityGroup,
     ServiceType,
 )
-from kiosk.hospital.api import (  # noqa: E402
+from kiosk.core.ports import (  # noqa: E402
     HospitalProtocolError,
     HospitalRejected,
     HospitalUnavailable,
 )
+from kiosk.core.tickets import queue_label  # noqa: E402
+from kiosk.demo_hospital.personas import demo_persona  # noqa: E402
 from kiosk.hospital.rest import RestHospitalClient  # noqa: E402
-from kiosk.tickets import queue_label  # noqa: E402
 from offline_cache import (  # noqa: E402
     Connectivity,
     ErrorPolicy,
@@ -79,7 +79,7 @@ class _Hospital:
             [
                 sys.executable,
                 "-m",
-                "kiosk.cli",
+                "kiosk.app.cli",
                 "demo-hospital",
                 "--port",
                 str(self.port),

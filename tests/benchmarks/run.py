@@ -64,7 +64,7 @@ class ExternalHospital:
             [
                 sys.executable,
                 "-m",
-                "kiosk.cli",
+                "kiosk.app.cli",
                 "demo-hospital",
                 "--port",
                 str(self.port),
@@ -95,7 +95,7 @@ class ExternalHospital:
 def _kiosk(hospital_url: str, data_dir: Path):
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import KioskApp
+    from kiosk.app.controller import KioskApp
     from kiosk.config import Config, HospitalSection
 
     QApplication.instance() or QApplication([])
@@ -112,7 +112,7 @@ def _autopilot(kiosk):
 
     from drivers.card.virtual_cccd import VirtualCccdIssuer
     from drivers.scanner.sample_codes import cccd_qr_payload
-    from kiosk.demo_devices import card_expiry, card_issue_date
+    from kiosk.app.demo_devices import card_expiry, card_issue_date
     from kiosk.demo_hospital.personas import demo_persona
 
     today = datetime.now().date()
@@ -121,7 +121,7 @@ def _autopilot(kiosk):
     expires = card_expiry(identity, issued, today)
     # An issuer the kiosk does not trust (as a kiosk with no CSCA configured): read, not verified.
     card = VirtualCccdIssuer().chip(identity, issued=issued, expires=expires)
-    kiosk.backends.card.virtual.insert(card)
+    kiosk.app.backends.card.virtual.insert(card)
     pilot = Autopilot(kiosk, cccd_qr_payload(identity, issue_date=issued))
     original = kiosk.printer.print_ticket
 
@@ -137,7 +137,7 @@ def bench_checkin(data_dir: Path, count: int = 200) -> Results:
     from autopilot import summary
 
     from drivers.printer.escpos_output import ticket_job
-    from kiosk.tickets import build_ticket
+    from kiosk.core.tickets import build_ticket
     from tests.lag_probe import LagProbe
 
     hospital_process = ExternalHospital(data_dir)
@@ -158,11 +158,11 @@ def bench_checkin(data_dir: Path, count: int = 200) -> Results:
         # the code, read the chip, the hospital calls, the ticket.
         from drivers.card.cccd_reader import CardKeys, CccdReader
         from drivers.card.passive_auth import CscaStore
-        from kiosk.domain import CheckIn, PriorityGroup, ServiceType
-        from kiosk.identity import read_payload
+        from kiosk.core.domain import CheckIn, PriorityGroup, ServiceType
+        from kiosk.core.identity import read_payload
 
         hospital = kiosk.hospital
-        virtual = kiosk.backends.card.virtual
+        virtual = kiosk.app.backends.card.virtual
         chip_reader = CccdReader(CscaStore())
         direct: list[float] = []
         for n in range(count):
@@ -249,7 +249,7 @@ app.exec()
 
 
 def bench_startup(data_dir: Path, runs: int = 7) -> Results:
-    kiosk_cmd = [sys.executable, "-m", "kiosk.cli", "--demo", "--smoke"]
+    kiosk_cmd = [sys.executable, "-m", "kiosk.app.cli", "--demo", "--smoke"]
     bare_cmd = [sys.executable, "-c", BARE_WINDOW]
     _time_to_ready(kiosk_cmd)  # warm the OS file cache for both
     _time_to_ready(bare_cmd)
@@ -299,7 +299,7 @@ def bench_bundle(data_dir: Path, runs: int = 7) -> Results:
         print(f"no bundle at {BUNDLE}: build it with `sh packaging/build.sh`", file=sys.stderr)
         return {"bundle": "missing: build it with `sh packaging/build.sh`", "pass": False}
     frozen_cmd = [str(executable), "--demo", "--smoke"]
-    source_cmd = [sys.executable, "-m", "kiosk.cli", "--demo", "--smoke"]
+    source_cmd = [sys.executable, "-m", "kiosk.app.cli", "--demo", "--smoke"]
     _time_to_ready(frozen_cmd)  # warm the OS file cache for both
     _time_to_ready(source_cmd)
     frozen, source = [], []

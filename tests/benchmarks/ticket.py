@@ -89,10 +89,10 @@ def _first_byte(data_dir: Path, runs: int) -> Results:
     from drivers.printer.escpos_printer import EscPosPrinter, NetworkConnection, PrinterConfig
     from drivers.printer.netprinter_sim import NetworkPrinterSimulator
     from drivers.printer.render import render_ticket
+    from kiosk.core.domain import CheckIn, PriorityGroup, ServiceType
+    from kiosk.core.tickets import build_ticket
     from kiosk.demo_hospital.personas import demo_persona
-    from kiosk.domain import CheckIn, PriorityGroup, ServiceType
     from kiosk.hospital.rest import RestHospitalClient
-    from kiosk.tickets import build_ticket
 
     hospital_process = ExternalHospital(data_dir)
     simulator = NetworkPrinterSimulator(max_lifetime=600.0)

@@ -31,7 +31,7 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFilter
 
 from drivers.scanner.sample_codes import bhyt_qr_payload, cccd_qr_payload
-from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
+from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
 
 WIDTH, HEIGHT = 1280, 720
 _QR_VERSION = version("qrcode")

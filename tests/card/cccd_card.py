@@ -13,7 +13,7 @@ from drivers.card.lds_builder import cccd_files
 from drivers.card.passive_auth import CscaStore
 from drivers.card.virtual_cccd import bac_mrz_information
 from drivers.card.virtual_chip import DEFAULT_ATR, Chip, ChipFault, new_aa_key
-from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
+from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
 from tests.card.pki import authority
 
 CITIZEN_ID = "001090012345"

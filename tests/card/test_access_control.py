@@ -9,7 +9,7 @@ from drivers.card.apdu import CommandApdu, SecurityStatusError
 from drivers.card.cipher import CipherSuite
 from drivers.card.errors import AccessControlError, TlvError, UnsupportedError
 from drivers.card.sm import SecureChannel
-from kiosk.domain import CardProblem
+from kiosk.core.domain import CardProblem
 
 from .chip import EF_COM, Chip, card_access
 

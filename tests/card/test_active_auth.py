@@ -35,7 +35,7 @@ from drivers.card.lds import data_group_file_id
 from drivers.card.lds_builder import build_com, build_dg14, build_dg15
 from drivers.card.passive_auth import PassiveAuthStatus
 from drivers.card.virtual_chip import Chip, ChipFault
-from kiosk.domain import CardProblem
+from kiosk.core.domain import CardProblem
 
 from .cccd_card import CccdCard, aa_key, make_card
 from .test_cccd_reader import TODAY, Wiretap, chip_drops_session

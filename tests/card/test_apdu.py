@@ -14,7 +14,7 @@ from drivers.card.apdu import (
     exchange,
 )
 from drivers.card.errors import AccessControlError, ApduError, SecureMessagingError
-from kiosk.domain import CardProblem
+from kiosk.core.domain import CardProblem
 
 H = bytes.fromhex
 

@@ -26,7 +26,7 @@ from drivers.card.errors import SecureMessagingError
 from drivers.card.lds import data_group_file_id
 from drivers.card.passive_auth import CscaStore, PassiveAuthStatus
 from drivers.card.virtual_chip import Chip
-from kiosk.domain import BirthDate, CardError, CardProblem, IdentitySource, Sex
+from kiosk.core.domain import BirthDate, CardError, CardProblem, IdentitySource, Sex
 
 from .cccd_card import CITIZEN_ID, CccdCard, make_card
 

@@ -9,7 +9,7 @@ import pytest
 from drivers.card import dg13, tlv
 from drivers.card.errors import Dg13Error
 from drivers.card.lds_builder import build_dg13, dg13_entry, encode_dg13
-from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
+from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
 
 
 def printable(text: str) -> bytes:

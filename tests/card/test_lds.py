@@ -10,7 +10,7 @@ from drivers.card import lds, tlv
 from drivers.card.bac import check_digit
 from drivers.card.errors import LdsError, MrzError
 from drivers.card.lds_builder import build_com, build_dg1, cccd_mrz, mrz_name
-from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
+from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
 
 # ICAO Doc 9303 part 5 (TD1) and part 4 (TD3) specimens.
 TD1_SPECIMEN = (

@@ -15,7 +15,7 @@ from drivers.card.errors import EmrtdError
 from drivers.card.lds_builder import build_com, build_dg1, build_dg13, encode_dg13
 from drivers.card.passive_auth import CscaStore
 from drivers.card.sod_builder import KeyKind, build_sod
-from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
+from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
 from tests.card.pki import NOW, authority
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -25,7 +25,7 @@ from drivers.card.passive_auth import (
     TrustProblem,
 )
 from drivers.card.sod_builder import DocumentSigner, KeyKind, RsaPadding, build_sod
-from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
+from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
 from tests.card.pki import (
     NOW,
     authority,

@@ -16,7 +16,7 @@ from drivers.card.station import ChipStation
 from drivers.card.virtual_cccd import VirtualCccdIssuer
 from drivers.card.virtual_chip import Chip
 from drivers.card.virtual_reader import VirtualReader
-from kiosk.domain import BirthDate, CardError, CardProblem, Identity, IdentitySource, Sex
+from kiosk.core.domain import BirthDate, CardError, CardProblem, Identity, IdentitySource, Sex
 
 BIRTH = date(1990, 5, 17)
 ISSUED = date(2021, 4, 1)

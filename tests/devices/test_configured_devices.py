@@ -33,7 +33,7 @@ from drivers.printer.sample import sample_ticket
 from drivers.printer.simulated import SimulatedPrinter
 from drivers.scanner import wedge
 from drivers.scanner.errors import ScannerProblem
-from kiosk.backends import (
+from kiosk.app.backends import (
     Backends,
     build_backends,
     printer_alert,
@@ -41,7 +41,7 @@ from kiosk.backends import (
     ticket_template,
 )
 from kiosk.config import TICKET_FIELDS, Config, ConfigError, PrinterSection, parse_config
-from kiosk.domain import PrinterError, PrinterProblem
+from kiosk.core.domain import PrinterError, PrinterProblem
 
 TICKET = sample_ticket(
     hospital_name="Bệnh viện Đa khoa Tỉnh", footer="Xin cảm ơn!", issued_at=datetime(2025, 3, 4, 8)

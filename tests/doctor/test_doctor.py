@@ -16,9 +16,7 @@ import pytest
 from hospital.tls_certs import Authority, https_server
 
 from drivers.printer.netprinter_sim import Faults, NetworkPrinterSimulator, PaperSupply
-from kiosk.config import CardSection, Config, HospitalSection, KioskSection, PrinterSection
-from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.doctor import (
+from kiosk.app.doctor import (
     Finding,
     Status,
     check_card_readers,
@@ -28,6 +26,8 @@ from kiosk.doctor import (
     check_tls,
     run_doctor,
 )
+from kiosk.config import CardSection, Config, HospitalSection, KioskSection, PrinterSection
+from kiosk.demo_hospital.server import DemoHospitalServer
 
 pytestmark = pytest.mark.timeout(60)
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +103,7 @@ def test_without_pcscd_the_doctor_says_so(tmp_path: Path) -> None:
     env = dict(os.environ, PCSCLITE_CSOCK_NAME=str(tmp_path / "no-pcscd"), PYTHONPATH=str(ROOT))
     env["QT_QPA_PLATFORM"] = "offscreen"
     run = subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "doctor", "--config", str(config)],
+        [sys.executable, "-m", "kiosk.app.cli", "doctor", "--config", str(config)],
         capture_output=True,
         text=True,
         env=env,

@@ -3,8 +3,8 @@ really lists, and the departments of a hospital that may not answer."""
 
 from __future__ import annotations
 
-from kiosk.admin_settings import detect
-from kiosk.domain import Department
+from kiosk.core.domain import Department
+from kiosk.staff.settings import detect
 
 
 def _down() -> list[Department]:

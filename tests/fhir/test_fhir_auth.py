@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core.ports import HospitalRejected, HospitalUnavailable
 from kiosk.hospital import fhir_auth
-from kiosk.hospital.api import HospitalRejected, HospitalUnavailable
 from kiosk.hospital.fhir_auth import BearerToken, ClientCredentials, NoCredentials
 from tests.fhir.sekmet import CLIENT_ID, CLIENT_SECRET, SekmetServer, start_sekmet
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     BirthDate,
     CheckIn,
     Identity,
@@ -20,8 +20,8 @@ from kiosk.domain import (
     ServiceType,
     Sex,
 )
+from kiosk.core.ports import HospitalError, HospitalRejected, HospitalUnavailable
 from kiosk.hospital import fhir_mapping as fm
-from kiosk.hospital.api import HospitalError, HospitalRejected, HospitalUnavailable
 from tests.fhir.sekmet import (
     NAMESPACE,
     SYSTEMS,

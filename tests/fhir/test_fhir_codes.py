@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from kiosk.domain import BirthDate, IdentitySource, Sex
-from kiosk.hospital.api import HospitalRejected
+from kiosk.core.domain import BirthDate, IdentitySource, Sex
+from kiosk.core.ports import HospitalRejected
 from tests.fhir.sekmet import (
     SYSTEMS,
     TODAY,

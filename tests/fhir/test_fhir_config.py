@@ -86,7 +86,7 @@ def test_configured_client_checks_in_against_the_server(sekmet: SekmetServer) ->
 
 
 def test_backends_build_the_fhir_client(sekmet: SekmetServer, tmp_path: Path) -> None:
-    from kiosk.backends import build_backends
+    from kiosk.app.backends import build_backends
 
     raw = hospital(url=sekmet.base, token="kiosk-test-static-token")
     raw |= {"card": {"reader": "none"}, "camera": {"source": "none"},

@@ -10,12 +10,9 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import KioskApp
-from kiosk.cli import main
-from kiosk.config import Config, HospitalSection
-from kiosk.demo_hospital.fhir_demo import FhirDemoHospital
-from kiosk.flow import Screen
-from kiosk.walkthrough import (
+from kiosk.app.cli import main
+from kiosk.app.controller import KioskApp
+from kiosk.app.walkthrough import (
     Driver,
     appointment_today,
     booking_code,
@@ -23,6 +20,9 @@ from kiosk.walkthrough import (
     vneid_code,
     walk_in_insurance,
 )
+from kiosk.config import Config, HospitalSection
+from kiosk.core.flow import Screen
+from kiosk.demo_hospital.fhir_demo import FhirDemoHospital
 from tests.demo_kiosk import running_demo_kiosk
 
 
@@ -38,7 +38,7 @@ def driver(kiosk: KioskApp) -> Iterator[Driver]:
     drive = Driver(kiosk)
     drive.wait_for(Screen.WELCOME)
     yield drive
-    kiosk.demo_devices.hospital_offline(False)
+    kiosk.app.demo_devices.hospital_offline(False)
 
 
 def fhir_demo(kiosk: KioskApp) -> FhirDemoHospital:

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from kiosk.domain import Identity, IdentitySource
-from kiosk.hospital.api import HospitalProtocolError, HospitalRejected, HospitalUnavailable
+from kiosk.core.domain import Identity, IdentitySource
+from kiosk.core.ports import HospitalProtocolError, HospitalRejected, HospitalUnavailable
 from kiosk.hospital.fhir import FhirHospitalClient
 from tests.fhir.sekmet import NAMESPACE, SYSTEMS, seed_patient
 from tests.fhir.test_fhir_checkin import checkin, new_cccd

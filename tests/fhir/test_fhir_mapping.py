@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     BirthDate,
     CheckIn,
     Identity,

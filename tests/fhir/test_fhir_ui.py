@@ -14,13 +14,13 @@ from PySide6.QtWidgets import QApplication
 
 from drivers.card.virtual_cccd import VirtualCccdIssuer
 from drivers.scanner.sample_codes import cccd_qr_payload
-from kiosk.app import KioskApp
+from kiosk.app.controller import KioskApp
+from kiosk.app.demo_devices import card_expiry, card_issue_date
+from kiosk.app.walkthrough import Driver, WalkthroughError
 from kiosk.config import Config, HospitalSection
-from kiosk.demo_devices import card_expiry, card_issue_date
+from kiosk.core.domain import ServiceType
+from kiosk.core.flow import Screen
 from kiosk.demo_hospital.personas import demo_persona
-from kiosk.domain import ServiceType
-from kiosk.flow import Screen
-from kiosk.walkthrough import Driver, WalkthroughError
 from tests.fhir.sekmet import (
     BHYT_SYSTEM,
     CCCD_SYSTEM,

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     Appointment,
     BirthDate,
     Department,
@@ -22,7 +22,7 @@ from kiosk.domain import (
     ServiceType,
     Sex,
 )
-from kiosk.flow import (
+from kiosk.core.flow import (
     AlertStaff,
     CheckInFlow,
     CodeNotResolved,
@@ -58,7 +58,7 @@ from kiosk.flow import (
     TicketPrinted,
     VisitRegistered,
 )
-from kiosk.identity import IdentityProblem
+from kiosk.core.identity import IdentityProblem
 
 NOW = datetime(2026, 11, 23, 8, 30)
 CITIZEN_ID = "001090012345"  # Hà Nội, male, born 1990

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     BirthDate,
     CardProblem,
     Identity,
@@ -18,7 +18,7 @@ from kiosk.domain import (
     ServiceType,
     Sex,
 )
-from kiosk.flow import (
+from kiosk.core.flow import (
     AlertStaff,
     CardSensed,
     CheckInFlow,

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from kiosk.domain import PriorityGroup, ServiceType
-from kiosk.flow import (
+from kiosk.core.domain import PriorityGroup, ServiceType
+from kiosk.core.flow import (
     AlertStaff,
     CheckInFlow,
     DepartmentChosen,

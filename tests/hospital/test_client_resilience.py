@@ -11,16 +11,16 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from kiosk.demo_hospital.faults import Phase
-from kiosk.demo_hospital.personas import demo_persona
-from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.domain import CheckIn, PriorityGroup, Registration, ServiceType
-from kiosk.hospital.api import (
+from kiosk.core.domain import CheckIn, PriorityGroup, Registration, ServiceType
+from kiosk.core.ports import (
     HospitalError,
     HospitalProtocolError,
     HospitalRejected,
     HospitalUnavailable,
 )
+from kiosk.demo_hospital.faults import Phase
+from kiosk.demo_hospital.personas import demo_persona
+from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.hospital.rest import RestHospitalClient
 
 from .conftest import TODAY

@@ -13,12 +13,12 @@ import pytest
 from jsonschema import Draft202012Validator
 from starlette.routing import Route
 
+from kiosk.core.domain import CheckIn, PriorityGroup, ServiceType
 from kiosk.demo_hospital.app import RequestCounter, create_app
 from kiosk.demo_hospital.faults import FaultSwitch
 from kiosk.demo_hospital.personas import demo_persona
 from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.demo_hospital.store import HospitalStore
-from kiosk.domain import CheckIn, PriorityGroup, ServiceType
 from kiosk.hospital import wire
 
 from .conftest import SEED, TODAY, Contract

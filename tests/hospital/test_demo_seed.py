@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core.domain import IdentitySource, Sex
 from kiosk.demo_hospital.personas import PERSONA_KEYS, demo_persona, demo_personas
 from kiosk.demo_hospital.store import HospitalStore
-from kiosk.domain import IdentitySource, Sex
 
 from .conftest import SEED, TODAY
 

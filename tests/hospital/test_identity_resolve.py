@@ -8,12 +8,12 @@ from typing import Any
 import httpx
 import pytest
 
+from kiosk.core.domain import BirthDate, Sex
+from kiosk.core.ports import HospitalApi, HospitalProtocolError, HospitalRejected
 from kiosk.demo_hospital.codes import PREFIX, issue_token, token_patient_id
 from kiosk.demo_hospital.personas import demo_persona
 from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.domain import BirthDate, Sex
 from kiosk.hospital import wire
-from kiosk.hospital.api import HospitalApi, HospitalProtocolError, HospitalRejected
 from kiosk.hospital.rest import MAX_RESOLVE_PAYLOAD, RestHospitalClient
 
 from .conftest import TODAY, Contract

@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
+from kiosk.core.domain import CheckIn, PriorityGroup, ServiceType
+from kiosk.core.ports import HospitalProtocolError, HospitalRejected, NumberLease
 from kiosk.demo_hospital.personas import demo_persona
 from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.domain import CheckIn, PriorityGroup, ServiceType
 from kiosk.hospital import wire
-from kiosk.hospital.api import HospitalProtocolError, HospitalRejected, NumberLease
 from kiosk.hospital.rest import RestHospitalClient
 
 from .conftest import TODAY, Contract

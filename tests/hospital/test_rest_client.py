@@ -8,11 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from kiosk.demo_hospital.catalog import DEPARTMENTS_BY_CODE
-from kiosk.demo_hospital.personas import DemoPersona, demo_persona, demo_personas
-from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.demo_hospital.vietnam import VIETNAM_TZ
-from kiosk.domain import (
+from kiosk.core.domain import (
     BirthDate,
     CheckIn,
     Identity,
@@ -21,7 +17,11 @@ from kiosk.domain import (
     ServiceType,
     Sex,
 )
-from kiosk.hospital.api import HospitalApi, HospitalRejected
+from kiosk.core.ports import HospitalApi, HospitalRejected
+from kiosk.demo_hospital.catalog import DEPARTMENTS_BY_CODE
+from kiosk.demo_hospital.personas import DemoPersona, demo_persona, demo_personas
+from kiosk.demo_hospital.server import DemoHospitalServer
+from kiosk.demo_hospital.vietnam import VIETNAM_TZ
 from kiosk.hospital.rest import RestHospitalClient
 
 from .conftest import TODAY

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.backends import hospital_tls
+from kiosk.app.backends import hospital_tls
 from kiosk.config import ConfigError, HospitalSection, load_config
-from kiosk.hospital.api import HospitalUnavailable
+from kiosk.core.ports import HospitalUnavailable
 from kiosk.hospital.rest import RestHospitalClient
 from kiosk.hospital.tls import HospitalTlsError, tls_context
 

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     BirthDate,
     CheckIn,
     Identity,
@@ -27,7 +27,7 @@ from kiosk.domain import (
     PriorityGroup,
     ServiceType,
 )
-from kiosk.hospital.api import (
+from kiosk.core.ports import (
     HospitalError,
     HospitalProtocolError,
     HospitalRejected,

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from kiosk.domain import BirthDate, IdentitySource, Sex
-from kiosk.identity import (
+from kiosk.core.domain import BirthDate, IdentitySource, Sex
+from kiosk.core.identity import (
     CccdQr,
     IdentityError,
     IdentityProblem,

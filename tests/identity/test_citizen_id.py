@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.domain import BirthDate, IdentitySource, Sex
-from kiosk.identity import (
+from kiosk.core.domain import BirthDate, IdentitySource, Sex
+from kiosk.core.identity import (
     PROVINCE_CODES,
     IdentityError,
     IdentityProblem,

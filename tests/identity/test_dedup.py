@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.identity import RepeatFilter
+from kiosk.core.identity import RepeatFilter
 
 CCCD = "001078012345||Nguyễn Văn An|14031978|Nam|25 Lý Thường Kiệt, Hà Nội|15082021"
 BHYT = "DN4010123456789|4e677579e1bb856e2056c4836e20416e|14/03/1978|1|$"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.identity import HospitalCodes
+from kiosk.core.identity import HospitalCodes
 
 
 def test_without_patterns_every_unknown_code_is_asked_about() -> None:

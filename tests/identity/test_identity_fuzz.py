@@ -8,8 +8,8 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.domain import Identity, IdentitySource
-from kiosk.identity import (
+from kiosk.core.domain import Identity, IdentitySource
+from kiosk.core.identity import (
     IdentityError,
     identity_from_keypad,
     identity_from_payload,

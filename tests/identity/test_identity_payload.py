@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from kiosk.domain import IdentitySource
-from kiosk.identity import (
+from kiosk.core.domain import IdentitySource
+from kiosk.core.identity import (
     BhytQr,
     CccdQr,
     IdentityError,

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drivers.scanner.sample_codes import bhyt_qr_payload, cccd_qr_payload
-from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
-from kiosk.identity import PROVINCE_CODES, BhytQr, CccdQr, read_payload
+from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
+from kiosk.core.identity import PROVINCE_CODES, BhytQr, CccdQr, read_payload
 
 VIETNAMESE_LETTERS = (
     "aăâbcdđeêghiklmnoôơpqrstuưvxy"

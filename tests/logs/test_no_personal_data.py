@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import KioskApp
+from kiosk.app.controller import KioskApp
+from kiosk.app.logs import LOG_FILE, mask_digits, setup_logging
+from kiosk.app.walkthrough import SCENARIOS, Driver
 from kiosk.config import Config
+from kiosk.core.flow import Screen
 from kiosk.demo_hospital.personas import demo_personas
-from kiosk.flow import Screen
-from kiosk.logs import LOG_FILE, mask_digits, setup_logging
-from kiosk.walkthrough import SCENARIOS, Driver
 
 pytestmark = [pytest.mark.ui, pytest.mark.timeout(240)]
 
@@ -73,7 +73,7 @@ def test_ui_checkins_log_no_personal_data(
             driver.wait_for(Screen.WELCOME)
             scenario.run(driver)
             kiosk.printer.set_problem(None)
-            kiosk.demo_devices.hospital_offline(False)
+            kiosk.app.demo_devices.hospital_offline(False)
         today = kiosk.demo_hospital.today
     finally:
         kiosk.close()
@@ -122,16 +122,18 @@ def test_journald_gets_priority_prefixed_lines(
         monkeypatch.setenv("JOURNAL_STREAM", f"{info.st_dev}:{info.st_ino}")
         setup_logging(None, stream=stream)
         logging.getLogger("kiosk.printer").warning("printer: out_of_paper")
-        logging.getLogger("kiosk.app").info("backends ready")
+        logging.getLogger("kiosk.app.controller").info("backends ready")
     assert path.read_text(encoding="utf-8").splitlines() == [
         "<4>kiosk.printer: printer: out_of_paper",
-        "<6>kiosk.app: backends ready",
+        "<6>kiosk.app.controller: backends ready",
     ]
     other = tmp_path / "terminal"
     with other.open("w", encoding="utf-8") as stream:  # not the journal: timestamped lines
         setup_logging(None, stream=stream)
-        logging.getLogger("kiosk.app").info("backends ready")
-    assert re.match(r"\d{4}-\d\d-\d\d .* INFO kiosk.app: backends ready$", other.read_text())
+        logging.getLogger("kiosk.app.controller").info("backends ready")
+    assert re.match(
+        r"\d{4}-\d\d-\d\d .* INFO kiosk.app.controller: backends ready$", other.read_text()
+    )
 
 
 def test_an_objects_address_is_not_taken_for_a_number() -> None:

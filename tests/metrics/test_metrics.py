@@ -11,9 +11,9 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from kiosk.app.metrics import KioskMetrics, start_metrics
 from kiosk.config import KioskSection, MetricsSection
-from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.domain import (
+from kiosk.core.domain import (
     CardProblem,
     Identity,
     IdentityCheck,
@@ -23,7 +23,7 @@ from kiosk.domain import (
     ServiceType,
     Ticket,
 )
-from kiosk.flow import (
+from kiosk.core.flow import (
     CardSensed,
     ChipFailed,
     ChipRead,
@@ -34,9 +34,9 @@ from kiosk.flow import (
     Screen,
     TicketPrinted,
 )
-from kiosk.hospital.api import HospitalUnavailable
+from kiosk.core.ports import HospitalUnavailable
+from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.hospital.rest import RestHospitalClient
-from kiosk.metrics import KioskMetrics, start_metrics
 
 pytestmark = pytest.mark.timeout(30)
 

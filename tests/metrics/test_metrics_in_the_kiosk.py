@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import KioskApp
+from kiosk.app.controller import KioskApp
+from kiosk.app.walkthrough import Driver, walk_in_insurance
 from kiosk.config import Config, KioskSection, MetricsSection
-from kiosk.walkthrough import Driver, walk_in_insurance
 
 
 def free_port() -> int:

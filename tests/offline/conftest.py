@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core.domain import CheckIn, Department, PriorityGroup, ServiceType
+from kiosk.core.tickets import queue_label
 from kiosk.demo_hospital.personas import demo_persona
 from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.domain import CheckIn, Department, PriorityGroup, ServiceType
 from kiosk.hospital.rest import RestHospitalClient
-from kiosk.tickets import queue_label
 from offline_cache import (
     LookupCache,
     OfflineDesk,

@@ -21,16 +21,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.demo_hospital.personas import demo_persona  # noqa: E402
-from kiosk.domain import CheckIn, Department, Patient, PriorityGroup, ServiceType  # noqa: E402
-from kiosk.hospital.api import (  # noqa: E402
+from kiosk.app.offline_link import POLICY  # noqa: E402
+from kiosk.core.domain import CheckIn, Department, Patient, PriorityGroup, ServiceType  # noqa: E402
+from kiosk.core.ports import (  # noqa: E402
     HospitalProtocolError,
     HospitalRejected,
     HospitalUnavailable,
 )
+from kiosk.core.tickets import queue_label  # noqa: E402
+from kiosk.demo_hospital.personas import demo_persona  # noqa: E402
 from kiosk.hospital.rest import RestHospitalClient  # noqa: E402
-from kiosk.offline_link import POLICY  # noqa: E402
-from kiosk.tickets import queue_label  # noqa: E402
 from offline_cache import (  # noqa: E402
     OfflineDesk,
     OfflineStore,

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.domain import (
+from kiosk.core.domain import (
     BirthDate,
     Identity,
     IdentitySource,
@@ -19,6 +18,7 @@ from kiosk.domain import (
     ServiceType,
     Sex,
 )
+from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.hospital.rest import RestHospitalClient
 from offline_cache import OutboxState
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.app.offline_link import POLICY
+from kiosk.core.ports import HospitalRejected, HospitalUnavailable
 from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.hospital.api import HospitalRejected, HospitalUnavailable
 from kiosk.hospital.rest import RestHospitalClient
-from kiosk.offline_link import POLICY
 from offline_cache import Connectivity, HealthMonitor, HealthSnapshot
 
 from .conftest import TODAY

@@ -1,4 +1,4 @@
-"""The store wired to the real hospital client (kiosk/offline_link.py): cached while online,
+"""The store wired to the real hospital client (kiosk/app/offline_link.py): cached while online,
 served from the cache and the outbox while the demo hospital is stopped, synced once back."""
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.app.offline_link import OfflineServices, build_offline, short_prefix
 from kiosk.config import OfflineSection
+from kiosk.core.domain import CheckIn, IdentitySource, PriorityGroup, ServiceType
+from kiosk.core.ports import HospitalRejected, HospitalUnavailable, OfflineUnavailable
 from kiosk.demo_hospital.personas import demo_persona
 from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.domain import CheckIn, IdentitySource, PriorityGroup, ServiceType
-from kiosk.hospital.api import HospitalRejected, HospitalUnavailable
 from kiosk.hospital.rest import RestHospitalClient
-from kiosk.offline_link import OfflineServices, build_offline, short_prefix
-from kiosk.shell import OfflineUnavailable
 from offline_cache import Connectivity
 
 from .conftest import TODAY

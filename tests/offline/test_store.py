@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.domain import BirthDate, Identity, IdentitySource, Insurance, Patient, Sex
+from kiosk.core.domain import BirthDate, Identity, IdentitySource, Insurance, Patient, Sex
 from offline_cache import KeyFileError, LookupCache, OfflineStore, StoreBusy, StoreFull
 
 from .conftest import Kit, checkin, department, open_kit
@@ -128,7 +128,7 @@ def test_departments_round_trip(kit: Kit) -> None:
 
 
 def test_synced_rows_are_pruned_after_the_retention(kit: Kit) -> None:
-    from kiosk.domain import Registration
+    from kiosk.core.domain import Registration
 
     first, second = checkin("BN1"), checkin("BN2")
     for item in (first, second):

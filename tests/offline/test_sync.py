@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.app.offline_link import POLICY
+from kiosk.core.domain import CheckIn, Identity, IdentitySource, Patient, Registration, ServiceType
+from kiosk.core.ports import HospitalUnavailable
 from kiosk.demo_hospital.personas import demo_persona
 from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.domain import CheckIn, Identity, IdentitySource, Patient, Registration, ServiceType
-from kiosk.hospital.api import HospitalUnavailable
 from kiosk.hospital.rest import RestHospitalClient
-from kiosk.offline_link import POLICY
 from offline_cache import OutboxState, Result, SyncWorker
 
 from .conftest import KIOSK_ID, TODAY, Kit, checkin, department, persona_patient_id

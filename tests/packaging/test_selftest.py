@@ -9,7 +9,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from kiosk.selftest import CHECKS
+from kiosk.app.selftest import CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,7 +18,7 @@ def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key != "QT_QPA_PLATFORM"}
     env.pop("DISPLAY", None)  # the self-test must not need a screen
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", *args],
+        [sys.executable, "-m", "kiosk.app.cli", *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -49,7 +49,7 @@ def test_self_test_fails_and_names_the_check_that_failed(tmp_path: Path) -> None
 def test_version_prints_the_package_version_without_loading_qt() -> None:
     code = (
         "import sys\n"
-        "from kiosk.cli import main\n"
+        "from kiosk.app.cli import main\n"
         "status = main(['--version'])\n"
         "assert 'PySide6' not in sys.modules, 'Qt imported for --version'\n"
         "sys.exit(status)\n"

@@ -20,7 +20,7 @@ from drivers.card.passive_auth import PassiveAuthStatus
 from drivers.card.reader import PcscTransport
 from drivers.card.virtual_chip import ChipFault, extended_length_info
 from drivers.card.vpcd_card import Fault, FaultKind, VirtualCard
-from kiosk.domain import CardError, CardProblem
+from kiosk.core.domain import CardError, CardProblem
 from tests.card.cccd_card import CITIZEN_ID, CccdCard, aa_key, make_card
 
 from .pcscd import VpcdSlot, wait_for_card

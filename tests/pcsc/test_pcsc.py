@@ -16,7 +16,7 @@ from drivers.card.errors import EmrtdError, MacError, SecureMessagingError
 from drivers.card.reader import PcscTransport, ReaderEvent, ReaderEventKind, ReaderWatch
 from drivers.card.virtual_chip import DEFAULT_ATR, EF_COM, Chip
 from drivers.card.vpcd_card import Fault, FaultKind, VirtualCard
-from kiosk.domain import CardError, CardProblem
+from kiosk.core.domain import CardError, CardProblem
 
 from .pcscd import PcscDaemon, VpcdSlot, wait_for_card
 from .steps import CAN, EF_COM_APDUS, PACE_APDUS, SELECT_EMRTD, open_with_pace, read_ef_com

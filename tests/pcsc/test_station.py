@@ -11,7 +11,7 @@ from drivers.card.cccd_reader import CccdReader
 from drivers.card.reader import PcscTransport, ReaderWatch
 from drivers.card.station import ChipStation
 from drivers.card.vpcd_card import VirtualCard
-from kiosk.domain import CardProblem
+from kiosk.core.domain import CardProblem
 from tests.card.cccd_card import CITIZEN_ID, make_card
 from tests.devices.test_chip_station import Heard
 

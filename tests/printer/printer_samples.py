@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from kiosk.domain import PriorityGroup, ServiceType, Ticket
+from kiosk.core.domain import PriorityGroup, ServiceType, Ticket
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "tickets"
 

@@ -39,7 +39,7 @@ from drivers.printer.netprinter_sim import (
     status_byte,
 )
 from drivers.printer.render import render_ticket
-from kiosk.domain import PrinterError, PrinterProblem
+from kiosk.core.domain import PrinterError, PrinterProblem
 
 FAST = Timeouts(connect=1.0, read=0.3, write=0.5, min_bytes_per_second=200_000)
 STATUS_CHECK = b"\x10\x04\x01\x10\x04\x02\x10\x04\x04"  # DLE EOT 1, 2, 4

@@ -16,7 +16,7 @@ from drivers.printer.escpos_decode import decode_raster
 from drivers.printer.layout import TicketField, TicketTemplate
 from drivers.printer.render import render_ticket
 from drivers.printer.simulated import SimulatedPrinter
-from kiosk.domain import PrinterError, PrinterProblem
+from kiosk.core.domain import PrinterError, PrinterProblem
 
 SMALL_TICKET = replace(STANDARD_TICKET, footer="")
 

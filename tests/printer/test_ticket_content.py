@@ -1,4 +1,4 @@
-"""Queue labels and ticket content (kiosk.tickets): pure functions, no printer."""
+"""Queue labels and ticket content (kiosk.core.tickets): pure functions, no printer."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     BirthDate,
     Department,
     Patient,
@@ -16,7 +16,7 @@ from kiosk.domain import (
     ServiceType,
     Sex,
 )
-from kiosk.tickets import build_ticket, queue_label
+from kiosk.core.tickets import build_ticket, queue_label
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ from drivers.printer.typeset import (
     text_block,
 )
 from kiosk.config import Config
-from kiosk.domain import IdentityCheck
+from kiosk.core.domain import IdentityCheck
 
 # Profile -> (native text, native QR): every combination the layout can take.
 PROFILES = {

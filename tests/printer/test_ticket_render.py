@@ -20,7 +20,7 @@ from drivers.printer.typeset import (
     queue_label_block,
     wrap_text,
 )
-from kiosk.domain import PriorityGroup
+from kiosk.core.domain import PriorityGroup
 
 
 def ink_box(image: Image.Image) -> tuple[int, int, int, int]:

@@ -8,11 +8,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from drivers.scanner.sample_codes import cccd_qr_payload
-from kiosk.app import KioskApp
+from kiosk.app.controller import KioskApp
+from kiosk.app.demo_devices import card_issue_date
+from kiosk.app.walkthrough import Driver
 from kiosk.config import Config, ScannerSection
-from kiosk.demo_devices import card_issue_date
-from kiosk.flow import Screen
-from kiosk.walkthrough import Driver
+from kiosk.core.flow import Screen
 from tests.scanner.test_wedge_filter import type_keys
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import KioskApp
+from kiosk.app.controller import KioskApp
+from kiosk.app.walkthrough import Driver
 from kiosk.config import Config
-from kiosk.flow import Screen
-from kiosk.walkthrough import Driver
+from kiosk.core.flow import Screen
 from tests.demo_kiosk import running_demo_kiosk
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "checkins"
@@ -35,4 +35,4 @@ def driver(kiosk: KioskApp, request: pytest.FixtureRequest) -> Iterator[Driver]:
     yield drive
     kiosk.controller.staff_alert.disconnect(alerts.append)
     kiosk.printer.set_problem(None)
-    kiosk.demo_devices.hospital_offline(False)
+    kiosk.app.demo_devices.hospital_offline(False)

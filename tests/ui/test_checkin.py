@@ -7,11 +7,9 @@ import logging
 
 from PySide6.QtWidgets import QLabel
 
-from kiosk.app import KioskApp
-from kiosk.demo_devices import CODE_FRAMES
-from kiosk.domain import IdentityCheck
-from kiosk.flow import Language, Screen
-from kiosk.walkthrough import (
+from kiosk.app.controller import KioskApp
+from kiosk.app.demo_devices import CODE_FRAMES
+from kiosk.app.walkthrough import (
     Driver,
     another_persons_code,
     appointment_today,
@@ -35,6 +33,8 @@ from kiosk.walkthrough import (
     walk_in_insurance,
     walk_in_paid,
 )
+from kiosk.core.domain import IdentityCheck
+from kiosk.core.flow import Language, Screen
 
 
 def visible_text(kiosk: KioskApp) -> str:

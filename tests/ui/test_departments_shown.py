@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
-from kiosk.app import KioskApp
+from kiosk.app.controller import KioskApp
+from kiosk.app.walkthrough import Driver, _place_card, _present, _with_card
 from kiosk.config import Config, KioskSection
+from kiosk.core.department_choice import UnknownCodeWarning, hidden_codes, unknown_codes
+from kiosk.core.domain import BirthDate, Department, Patient, Sex
+from kiosk.core.flow import CheckInFlow, FlowSettings, FlowState, PatientFound, Screen, ServiceType
 from kiosk.demo_hospital.server import DemoHospitalServer
-from kiosk.department_choice import UnknownCodeWarning, hidden_codes, unknown_codes
-from kiosk.domain import BirthDate, Department, Patient, Sex
-from kiosk.flow import CheckInFlow, FlowSettings, FlowState, PatientFound, Screen, ServiceType
 from kiosk.hospital.rest import RestHospitalClient
-from kiosk.walkthrough import Driver, _place_card, _present, _with_card
 from tests.demo_kiosk import running_demo_kiosk
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "checkins"
@@ -40,7 +40,7 @@ def driver(kiosk: KioskApp, request: pytest.FixtureRequest) -> Iterator[Driver]:
     drive.begin(request.node.name)
     drive.wait_for(Screen.WELCOME)
     yield drive
-    kiosk.demo_devices.hospital_offline(False)
+    kiosk.app.demo_devices.hospital_offline(False)
     if kiosk.controller.state.screen is not Screen.WELCOME:
         kiosk.controller.expire_idle_timer()
 
@@ -64,7 +64,7 @@ def choose_service(d: Driver, service: str) -> list[str]:
 def test_patients_choose_only_the_configured_departments(
     kiosk: KioskApp, driver: Driver, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="kiosk.department_choice")
+    caplog.set_level(logging.WARNING, logger="kiosk.core.department_choice")
     assert len(kiosk.hospital.departments()) == 17
     _with_card(driver, "walk_in_insurance")
     assert choose_service(driver, "insurance") == ["NHI"]
@@ -172,7 +172,7 @@ def test_the_hospitals_order_not_the_configs(listed: list[Department]) -> None:
 def test_no_configured_code_listed_shows_every_department_with_a_warning(
     listed: list[Department], caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="kiosk.department_choice")
+    caplog.set_level(logging.WARNING, logger="kiosk.core.department_choice")
     assert len(offered(listed, ("K98", "K99"), ServiceType.PAID)) == 17
     assert unknown_codes(listed, ("K98", "NOI", "K99")) == ("K98", "K99")
     warning = UnknownCodeWarning(("K98", "K99"))

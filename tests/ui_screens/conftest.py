@@ -13,7 +13,7 @@ import fontpkg_noto_sans
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.flow import Event, FlowState
+from kiosk.core.flow import Event, FlowState
 from ui.main_window import KioskWindow
 from ui.theme import install_font
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     Appointment,
     BirthDate,
     Department,
@@ -21,8 +21,8 @@ from kiosk.domain import (
     Ticket,
     Visit,
 )
-from kiosk.flow import FlowState, Language, Problem, Screen
-from kiosk.insurance import InsuranceStatus
+from kiosk.core.flow import FlowState, Language, Problem, Screen
+from kiosk.core.insurance import InsuranceStatus
 
 CITIZEN_ID = "001048012345"
 INSURANCE_NUMBER = "HT2010148012345"

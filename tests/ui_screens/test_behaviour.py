@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
-from kiosk.flow import FlowState, KeypadSubmitted, Language, Problem, Screen
+from kiosk.core.flow import FlowState, KeypadSubmitted, Language, Problem, Screen
 from ui.main_window import KioskWindow
 from ui.screens.busy import BusyPage
 from ui.screens.keypad import KeypadPage, grouped

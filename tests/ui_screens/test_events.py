@@ -9,8 +9,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
-from kiosk.domain import PriorityGroup, ServiceType
-from kiosk.flow import DepartmentChosen, Event, Pressed, PriorityChosen, ServiceChosen
+from kiosk.core.domain import PriorityGroup, ServiceType
+from kiosk.core.flow import DepartmentChosen, Event, Pressed, PriorityChosen, ServiceChosen
 from ui.main_window import KioskWindow
 
 from .conftest import Recorder

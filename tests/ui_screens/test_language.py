@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from kiosk.flow import Language, Problem
-from kiosk.insurance import InsuranceStatus
+from kiosk.core.flow import Language, Problem
+from kiosk.core.insurance import InsuranceStatus
 from ui import messages
 from ui.i18n import set_language
 from ui.main_window import KioskWindow

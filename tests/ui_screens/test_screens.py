@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
-from kiosk.flow import BUSY_SCREENS, NOT_CANCELLABLE, Language
+from kiosk.core.flow import BUSY_SCREENS, NOT_CANCELLABLE, Language
 from ui.main_window import KioskWindow
 
 from .samples import CITIZEN_ID, INSURANCE_NUMBER, in_language, sample_states

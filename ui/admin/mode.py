@@ -1,7 +1,7 @@
 """Staff mode over the kiosk window: the PIN pad, then the staff pages.
 
 Built the first time staff make the corner gesture (ui/admin/gesture.py, wired in
-kiosk/app.py), so none of it is on the kiosk's start path.
+kiosk/app/controller.py), so none of it is on the kiosk's start path.
 
 Staff mode opens only while the kiosk waits on its welcome screen: mid-session the gesture
 is refused (a patient may be in front of it), and while it is open a patient's card or code
@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.admin_pin import PinAnswer, PinResult
-from kiosk.admin_service import EXIT_RESTART, EXIT_TO_DESKTOP, AdminService
-from kiosk.admin_settings import Settings, SettingsFile, detect
-from kiosk.admin_status import AdminStatus
-from kiosk.domain import CardProblem, PrinterError, PrinterProblem, Ticket
-from kiosk.flow import NOT_CANCELLABLE, Event, FlowState, Pressed, Screen
+from kiosk.core.domain import CardProblem, PrinterError, PrinterProblem, Ticket
+from kiosk.core.flow import NOT_CANCELLABLE, Event, FlowState, Pressed, Screen
+from kiosk.staff.pin import PinAnswer, PinResult
+from kiosk.staff.service import EXIT_RESTART, EXIT_TO_DESKTOP, AdminService
+from kiosk.staff.settings import Settings, SettingsFile, detect
+from kiosk.staff.status import AdminStatus
 from ui.admin.pages import (
     AdminPage,
     FollowUpsPage,

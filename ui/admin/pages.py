@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.admin_pin import MAX_PIN_DIGITS, MIN_PIN_DIGITS, PinAnswer, PinResult
-from kiosk.admin_service import EXIT_RESTART, FollowUpView
-from kiosk.admin_status import AdminStatus, Device, DeviceLine, Level
-from kiosk.domain import Ticket
+from kiosk.core.domain import Ticket
+from kiosk.staff.pin import MAX_PIN_DIGITS, MIN_PIN_DIGITS, PinAnswer, PinResult
+from kiosk.staff.service import EXIT_RESTART, FollowUpView
+from kiosk.staff.status import AdminStatus, Device, DeviceLine, Level
 from ui.theme import BLUE, Metrics, Tone, repolish
 from ui.widgets import (
     TOUCH_HEIGHT,

@@ -3,7 +3,7 @@ treats patients. Fixed choices are big buttons (the chosen one filled); free val
 fields typed on the on-screen keyboard, with what the kiosk detected (readers, serial ports,
 cameras) offered as buttons; the departments are toggles from the hospital's own list.
 
-The page only collects values: SettingsFile validates and writes them (kiosk/admin_settings.py),
+The page only collects values: SettingsFile validates and writes them (kiosk/staff/settings.py),
 and a value it refuses comes back here with its key, marked on the field that holds it.
 """
 
@@ -15,7 +15,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.admin_settings import (
+from kiosk.config import ConfigError
+from kiosk.core.domain import Department
+from kiosk.core.flow import Language
+from kiosk.staff.settings import (
     CACHE_HOURS_CHOICES,
     IDLE_CHOICES,
     PRINTER_ADDRESS,
@@ -23,9 +26,6 @@ from kiosk.admin_settings import (
     Settings,
     parse_number,
 )
-from kiosk.config import ConfigError
-from kiosk.domain import Department
-from kiosk.flow import Language
 from ui.admin.keyboard import OnScreenKeyboard
 from ui.admin.pages import AdminPage, arrange, mark
 from ui.theme import Metrics, Tone, repolish

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout
 
-from kiosk.flow import FlowState, Pressed
+from kiosk.core.flow import FlowState, Pressed
 from ui.phrases import department_name, room_floor
 from ui.screens.base import Page, Send, arrange_actions
 from ui.theme import Metrics

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.flow import Event, FlowState
+from kiosk.core.flow import Event, FlowState
 from ui.theme import Metrics
 from ui.widgets import label
 

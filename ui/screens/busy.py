@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from kiosk.flow import FlowState, Screen
+from kiosk.core.flow import FlowState, Screen
 from ui.screens.base import Page, Send
 from ui.theme import Metrics
 from ui.widgets import Spinner, label

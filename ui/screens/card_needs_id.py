@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.flow import FlowState, Pressed
+from kiosk.core.flow import FlowState, Pressed
 from ui.screens.base import Send
 from ui.screens.notice import NoticePage
 from ui.theme import Tone

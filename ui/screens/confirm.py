@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.flow import FlowState, Pressed
+from kiosk.core.flow import FlowState, Pressed
 from ui.messages import priority_name, service_name
 from ui.phrases import department_name, room_floor
 from ui.screens.base import Page, Send

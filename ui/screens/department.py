@@ -6,8 +6,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QScrollArea, QWidget
 
-from kiosk.domain import Department, ServiceType
-from kiosk.flow import DepartmentChosen, FlowState, Language
+from kiosk.core.domain import Department, ServiceType
+from kiosk.core.flow import DepartmentChosen, FlowState, Language
 from ui.messages import service_name
 from ui.phrases import department_name, people_waiting, room_floor, wait_about
 from ui.screens.base import Page, Send

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.domain import Visit
-from kiosk.flow import FlowState
+from kiosk.core.domain import Visit
+from kiosk.core.flow import FlowState
 from ui.messages import history_unavailable_message
 from ui.phrases import date_text
 from ui.screens.base import Page, Send

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.flow import BirthDateSubmitted, Event, FlowState, KeypadSubmitted, Pressed, Problem
+from kiosk.core.flow import BirthDateSubmitted, Event, FlowState, KeypadSubmitted, Pressed, Problem
 from ui.messages import problem_message
 from ui.screens.base import Page, Send, set_direction
 from ui.theme import BLUE, BLUE_TINT, INK, LINE, Metrics, Tone

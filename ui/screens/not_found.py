@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kiosk.domain import Identity
-from kiosk.flow import FlowState, Pressed, Problem
-from kiosk.privacy import mask_id
+from kiosk.core.domain import Identity
+from kiosk.core.flow import FlowState, Pressed, Problem
+from kiosk.core.privacy import mask_id
 from ui.messages import problem_message
 from ui.phrases import birth_text
 from ui.screens.base import Send

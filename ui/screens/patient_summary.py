@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
 
-from kiosk.domain import IdentityCheck
-from kiosk.flow import FlowState, Pressed
-from kiosk.privacy import mask_id
+from kiosk.core.domain import IdentityCheck
+from kiosk.core.flow import FlowState, Pressed
+from kiosk.core.privacy import mask_id
 from ui.messages import insurance_message, insurance_tone, priority_name, sex_name
 from ui.phrases import age_text
 from ui.screens.base import Page, Send, arrange_actions, arrange_columns

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from kiosk.flow import FlowState, Pressed
+from kiosk.core.flow import FlowState, Pressed
 from ui.messages import problem_message
 from ui.screens.base import Send
 from ui.screens.notice import NoticePage

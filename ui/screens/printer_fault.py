@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout
 
-from kiosk.flow import FlowState, Pressed, Problem
+from kiosk.core.flow import FlowState, Pressed, Problem
 from ui.messages import problem_message
 from ui.screens.base import Page, Send, arrange_columns
 from ui.screens.ticket import ticket_rows

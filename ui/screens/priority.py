@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.domain import PriorityGroup, Sex
-from kiosk.flow import DECLARABLE_PRIORITIES, FlowState, PriorityChosen
+from kiosk.core.domain import PriorityGroup, Sex
+from kiosk.core.flow import DECLARABLE_PRIORITIES, FlowState, PriorityChosen
 from ui.messages import priority_name
 from ui.screens.base import Page, Send
 from ui.theme import Metrics

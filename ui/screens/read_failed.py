@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.flow import FlowState, Pressed, Problem
+from kiosk.core.flow import FlowState, Pressed, Problem
 from ui.messages import problem_message
 from ui.screens.base import Send
 from ui.screens.notice import NoticePage

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.domain import ServiceType
-from kiosk.flow import FlowState, Pressed, ServiceChosen
+from kiosk.core.domain import ServiceType
+from kiosk.core.flow import FlowState, Pressed, ServiceChosen
 from ui.messages import insurance_message
 from ui.screens.base import Page, Send
 from ui.theme import Metrics

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
 
-from kiosk.domain import Ticket
-from kiosk.flow import FlowState, Pressed
+from kiosk.core.domain import Ticket
+from kiosk.core.flow import FlowState, Pressed
 from ui.phrases import department_directions, department_name, room_floor
 from ui.screens.base import Page, Send, arrange_columns
 from ui.theme import BLUE, Metrics, Tone

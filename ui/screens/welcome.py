@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.flow import FlowState, Pressed
+from kiosk.core.flow import FlowState, Pressed
 from ui.screens.base import Page, Send
 from ui.theme import Metrics, Tone
 from ui.widgets import Icon, IconKind, ToneBox, button, label

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from kiosk.domain import Identity, IdentitySource
-from kiosk.identity.bhyt_qr import BhytQr, is_bhyt_shape, parse_bhyt_fields
-from kiosk.identity.cccd_qr import CccdQr, is_cccd_shape, parse_cccd_fields
-from kiosk.identity.citizen_id import validate_citizen_id
-from kiosk.identity.errors import IdentityError, IdentityProblem
-from kiosk.identity.fields import MAX_PAYLOAD_CHARS, clean_payload, split_fields
+from kiosk.core.domain import Identity, IdentitySource
+from kiosk.core.identity.bhyt_qr import BhytQr, is_bhyt_shape, parse_bhyt_fields
+from kiosk.core.identity.cccd_qr import CccdQr, is_cccd_shape, parse_cccd_fields
+from kiosk.core.identity.citizen_id import validate_citizen_id
+from kiosk.core.identity.errors import IdentityError, IdentityProblem
+from kiosk.core.identity.fields import MAX_PAYLOAD_CHARS, clean_payload, split_fields
 
 
 def read_payload(raw: str) -> CccdQr | BhytQr:

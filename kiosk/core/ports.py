@@ -1,7 +1,9 @@
-"""`HospitalApi`: the one interface the kiosk uses to talk to a hospital system.
+"""The core's ports: what the kiosk needs from the world, declared where the core can use it.
 
-Every implementation raises only the errors below, so the flow can tell a patient what
-to do next without knowing whether the hospital speaks REST or FHIR.
+`HospitalApi` is the one interface to a hospital system; every implementation raises only the
+errors below, so the flow can tell a patient what to do next without knowing whether the
+hospital speaks REST or FHIR. `TicketPrinter` and `OfflineService` are the printer and the
+kiosk's own store, as the effect runner sees them.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     Appointment,
     CheckIn,
     Department,
     Identity,
     Patient,
     Registration,
+    Ticket,
     Visit,
 )
 
@@ -121,4 +124,33 @@ class HospitalApi(Protocol):
 
     def close(self) -> None:
         """Release connections; the client is unusable afterwards."""
+        ...
+
+
+class TicketPrinter(Protocol):
+    def print_ticket(self, ticket: Ticket) -> None:
+        """Print or raise PrinterError."""
+        ...
+
+
+class OfflineUnavailable(Exception):
+    """The kiosk's own store cannot serve either (nothing cached, disk full, database locked)."""
+
+
+class OfflineService(Protocol):
+    """The kiosk's own store for when the hospital does not answer (kiosk/app/offline_link.py)."""
+
+    def look_up(self, identity: Identity) -> tuple[Patient | None, tuple[Department, ...]]:
+        """The cached patient (None: not cached) and departments; OfflineUnavailable if the
+        kiosk has no departments to offer."""
+        ...
+
+    def queue(
+        self,
+        checkin: CheckIn,
+        department: Department,
+        patient: Patient | None,
+        identity: Identity | None,
+    ) -> Ticket:
+        """Commit the visit to the outbox, then return its provisional ticket."""
         ...

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from kiosk.identity.fields import clean_payload
+from kiosk.core.identity.fields import clean_payload
 
 DEFAULT_WINDOW_SECONDS = 3.0
 

@@ -20,9 +20,9 @@ from drivers.card.virtual_reader import VirtualReader
 from drivers.printer.simulated import SimulatedPrinter
 from drivers.scanner.sample_codes import bhyt_qr_payload, cccd_qr_payload
 from drivers.scanner.simulated import SimulatedScanner
+from kiosk.core.domain import Identity, PrinterProblem
 from kiosk.demo_hospital.codes import BOOKING_PREFIX, issue_token
 from kiosk.demo_hospital.personas import DemoPersona, demo_personas
-from kiosk.domain import Identity, PrinterProblem
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kiosk.domain import (
+from kiosk.core.domain import (
     Department,
     IdentityCheck,
     Patient,
@@ -16,7 +16,7 @@ from kiosk.domain import (
     ServiceType,
     Ticket,
 )
-from kiosk.privacy import mask_name
+from kiosk.core.privacy import mask_name
 
 _SERVICE_LETTERS = {
     ServiceType.INSURANCE: "B",  # BHYT

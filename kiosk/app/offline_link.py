@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from kiosk.config import OfflineSection
-from kiosk.domain import (
+from kiosk.core.domain import (
     Appointment,
     CheckIn,
     Department,
@@ -27,15 +27,15 @@ from kiosk.domain import (
     Ticket,
     Visit,
 )
-from kiosk.hospital.api import (
+from kiosk.core.ports import (
     HospitalProtocolError,
     HospitalRejected,
     HospitalUnavailable,
     NumberLease,
+    OfflineUnavailable,
 )
+from kiosk.core.tickets import queue_label
 from kiosk.hospital.rest import RestHospitalClient
-from kiosk.shell import OfflineUnavailable
-from kiosk.tickets import queue_label
 from offline_cache import (
     Connectivity,
     ErrorPolicy,
@@ -151,7 +151,7 @@ class OnlineThroughStore:
 
 
 class OfflineLink:
-    """`kiosk.shell.OfflineService` over the store: cached lookups and provisional tickets."""
+    """`kiosk.app.effects.OfflineService` over the store: cached lookups and provisional tickets."""
 
     def __init__(self, cache: LookupCache, desk: OfflineDesk) -> None:
         self._cache = cache

@@ -1,6 +1,6 @@
 """What the staff status screen shows, gathered from the kiosk's backends as plain values.
 
-Pure: it reads the devices through the small protocols below (kiosk/backends.py's objects
+Pure: it reads the devices through the small protocols below (kiosk/app/backends.py's objects
 fit them), so the admin screen only renders an `AdminStatus` and never touches a device.
 Details are machine words ("out_of_paper", "no_reader"); the screen words them.
 """
@@ -48,7 +48,7 @@ class AdminStatus:
         return next(line for line in self.lines if line.device is device)
 
 
-# --- what is read, as protocols (the objects come from kiosk/backends.py) ---------------
+# --- what is read, as protocols (the objects come from kiosk/app/backends.py) ---------------
 
 
 class _ReaderWatch(Protocol):
@@ -89,7 +89,7 @@ class _Health(Protocol):
 
 
 class BackendsView(Protocol):
-    """The parts of kiosk.backends.Backends the status reads."""
+    """The parts of kiosk.app.backends.Backends the status reads."""
 
     card: Any  # _CardDevices | None
     camera: Any  # CameraDevices | None: only whether one is configured

@@ -15,8 +15,8 @@ from datetime import date, datetime
 from enum import Enum, auto
 from typing import TYPE_CHECKING
 
-from kiosk.department_choice import hidden_codes
-from kiosk.domain import (
+from kiosk.core.department_choice import hidden_codes
+from kiosk.core.domain import (
     Appointment,
     CardProblem,
     CheckIn,
@@ -32,10 +32,10 @@ from kiosk.domain import (
     Ticket,
     Visit,
 )
-from kiosk.insurance import InsuranceStatus, status_of
+from kiosk.core.insurance import InsuranceStatus, status_of
 
 if TYPE_CHECKING:
-    from kiosk.identity.errors import IdentityProblem
+    from kiosk.core.identity.errors import IdentityProblem
 
 
 class Screen(Enum):
@@ -148,7 +148,7 @@ _RETRY_CARD = {
     CardProblem.REMOVED: Problem.CARD_REMOVED,
     CardProblem.WRONG_CARD: Problem.CARD_WRONG,
 }
-_IDENTITY_PROBLEMS = {  # kiosk.identity.IdentityProblem values: that package loads lazily
+_IDENTITY_PROBLEMS = {  # kiosk.core.identity.IdentityProblem values: that package loads lazily
     "unknown_payload": Problem.CODE_UNKNOWN,
     "malformed": Problem.CODE_MALFORMED,
     "invalid_id": Problem.ID_INVALID,
@@ -196,7 +196,7 @@ class PrinterChanged:
 
 @dataclass(frozen=True)
 class CodeUnreadable:
-    problem: IdentityProblem  # from kiosk.identity
+    problem: IdentityProblem  # from kiosk.core.identity
 
 
 # From the patient (user intents)
@@ -681,7 +681,7 @@ class CheckInFlow:
                 back = Screen.CARD_NEEDS_ID if s.screen is Screen.CARD_NEEDS_ID else Screen.WELCOME
                 return self._go(replace(s, problem=None), Screen.KEYPAD, push=back)
             case KeypadSubmitted(digits=digits) if s.screen is Screen.KEYPAD:
-                from kiosk.identity import IdentityError, identity_from_keypad  # fast start
+                from kiosk.core.identity import IdentityError, identity_from_keypad  # fast start
 
                 try:
                     identity = identity_from_keypad(digits)
@@ -963,7 +963,7 @@ class CheckInFlow:
         )
 
     def _print(self, s: FlowState, now: datetime) -> tuple[FlowState, list[Effect]]:
-        from kiosk.tickets import build_ticket  # first needed here: keeps the start fast
+        from kiosk.core.tickets import build_ticket  # first needed here: keeps the start fast
 
         assert s.patient and s.department and s.service and s.registration
         ticket = build_ticket(

@@ -17,7 +17,7 @@ from typing import Any
 
 from kiosk.config import Config, ConfigError, load_config
 from kiosk.config_edit import toml_string, update_config_file
-from kiosk.domain import Department
+from kiosk.core.domain import Department
 
 audit = logging.getLogger("kiosk.audit.admin")
 

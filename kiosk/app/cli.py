@@ -73,7 +73,7 @@ def _run(argv: list[str]) -> int:
         print(_version_line())
         return 0
     if args.self_test:
-        from kiosk.selftest import run_self_test
+        from kiosk.app.selftest import run_self_test
 
         return run_self_test(args.config)
     if args.walkthrough and not args.demo:
@@ -96,7 +96,7 @@ def _run(argv: list[str]) -> int:
             print(f"kiosk: {error}", file=sys.stderr)
             return 2
     if not args.demo:  # a demo's logs go to stderr only, with its data
-        from kiosk.logs import setup_logging
+        from kiosk.app.logs import setup_logging
 
         setup_logging(data_dir(config) / "logs")
     if args.walkthrough or args.smoke:
@@ -125,7 +125,7 @@ def data_dir(config: Config) -> Path:
 def _run_qt(config: Config, args: argparse.Namespace, started: float) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import KioskApp
+    from kiosk.app.controller import KioskApp
 
     qt_app = QApplication.instance() or QApplication([sys.argv[0]])
     # A demo starts afresh in a temporary folder; a real kiosk's outbox survives restarts.
@@ -137,7 +137,7 @@ def _run_qt(config: Config, args: argparse.Namespace, started: float) -> int:
     )
     try:
         if args.walkthrough:
-            from kiosk.walkthrough import run_walkthrough
+            from kiosk.app.walkthrough import run_walkthrough
 
             saved = run_walkthrough(kiosk, args.walkthrough)
             print(f"walkthrough: {saved} screens and tickets saved in {args.walkthrough}")
@@ -213,7 +213,7 @@ def _config_check(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: kiosk config check FILE", file=sys.stderr)
         return 2
-    from kiosk.backends import check_printer_profile, hospital_tls, ticket_template
+    from kiosk.app.backends import check_printer_profile, hospital_tls, ticket_template
 
     path = Path(argv[0])
     try:
@@ -255,7 +255,7 @@ def _doctor(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     # The report says what failed; the clients' own warnings would only interleave with it.
     logging.getLogger().setLevel(logging.ERROR)
-    from kiosk.doctor import run_doctor
+    from kiosk.app.doctor import run_doctor
 
     return run_doctor(args.config, test_print=args.test_print)
 
@@ -282,8 +282,8 @@ def _admin_set_pin(argv: list[str]) -> int:
         return 2
     import getpass
 
-    from kiosk.admin_pin import check_pin_format, hash_pin
     from kiosk.config_edit import toml_string, update_config_file
+    from kiosk.staff.pin import check_pin_format, hash_pin
 
     path = Path(argv[0])
     if not path.is_file():

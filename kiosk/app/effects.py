@@ -13,18 +13,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Protocol
 
-from kiosk.domain import (
-    CheckIn,
-    Department,
-    Identity,
-    Patient,
+from kiosk.core.domain import (
     PrinterError,
     PrinterProblem,
-    Ticket,
 )
-from kiosk.flow import (
+from kiosk.core.flow import (
     CodeNotResolved,
     CodeResolved,
     CreatePatient,
@@ -48,43 +42,17 @@ from kiosk.flow import (
     TicketPrinted,
     VisitRegistered,
 )
-from kiosk.hospital.api import (
+from kiosk.core.ports import (
     HospitalApi,
     HospitalError,
     HospitalRejected,
     HospitalUnavailable,
+    OfflineService,
+    OfflineUnavailable,
+    TicketPrinter,
 )
 
 log = logging.getLogger(__name__)
-
-
-class TicketPrinter(Protocol):
-    def print_ticket(self, ticket: Ticket) -> None:
-        """Print or raise PrinterError."""
-        ...
-
-
-class OfflineUnavailable(Exception):
-    """The kiosk's own store cannot serve either (nothing cached, disk full, database locked)."""
-
-
-class OfflineService(Protocol):
-    """The kiosk's own store for when the hospital does not answer (kiosk/offline_link.py)."""
-
-    def look_up(self, identity: Identity) -> tuple[Patient | None, tuple[Department, ...]]:
-        """The cached patient (None: not cached) and departments; OfflineUnavailable if the
-        kiosk has no departments to offer."""
-        ...
-
-    def queue(
-        self,
-        checkin: CheckIn,
-        department: Department,
-        patient: Patient | None,
-        identity: Identity | None,
-    ) -> Ticket:
-        """Commit the visit to the outbox, then return its provisional ticket."""
-        ...
 
 
 class EffectRunner:

@@ -3,8 +3,8 @@
 Meant for the frozen bundle: every check goes through the libraries a build could leave out
 (fonts, python-escpos capability data, Qt plugins, translations, the SQLite demo hospital,
 HTTP, cryptography, QR decoding), so a missing piece shows up here and not at a patient.
-Composition root like kiosk/app.py: it knows every layer. One line per check with its time;
-exit status 0 only when every check passed.
+Composition root like kiosk/app/controller.py: it knows every layer. One line per check with
+its time; exit status 0 only when every check passed.
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def check_chip(context: _Context) -> str:
     from drivers.card.cccd_reader import CardKeys, CccdReader, ClonedChipError
     from drivers.card.passive_auth import PassiveAuthStatus
     from drivers.card.virtual_cccd import VirtualCccdIssuer
-    from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
+    from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
 
     # A synthetic holder: the demo's kind of person, nobody real. The issuer is the demo's:
     # its cards carry an active authentication key, as real CCCDs do.
@@ -218,8 +218,8 @@ def check_camera(context: _Context) -> str:
 def check_welcome(context: _Context) -> str:
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import KioskApp
-    from kiosk.flow import Screen
+    from kiosk.app.controller import KioskApp
+    from kiosk.core.flow import Screen
 
     qt_app = _qt_app()
     kiosk = KioskApp(_config(context), demo=True, data_dir=context.work_dir / "kiosk")

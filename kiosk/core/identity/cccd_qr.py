@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from kiosk.domain import BirthDate, Identity, IdentitySource, Sex
-from kiosk.identity.citizen_id import is_twelve_digits, validate_citizen_id
-from kiosk.identity.fields import (
+from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
+from kiosk.core.identity.citizen_id import is_twelve_digits, validate_citizen_id
+from kiosk.core.identity.fields import (
     MAX_ADDRESS_CHARS,
     clean_name,
     clean_text,

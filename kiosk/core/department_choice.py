@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from kiosk.domain import Department
+from kiosk.core.domain import Department
 
 log = logging.getLogger(__name__)
 

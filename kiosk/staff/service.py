@@ -1,8 +1,8 @@
 """What the staff screens can do, as blocking calls the UI runs on a worker thread.
 
 Pure Python: the PIN gate, the device status, test print and reprint, the offline follow-up
-list. The composition root (kiosk/app.py) builds it with the backends once they are ready;
-the staff screens (ui/admin/) only call it and render what it returns, so the UI never talks
+list. The composition root (kiosk/app/controller.py) builds it with the backends once they are
+ready; the staff screens (ui/admin/) only call it and render what it returns, so the UI never talks
 to a device itself. Every staff action is written to the audit log, without personal data.
 """
 
@@ -17,11 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.domain import Department, PrinterError, Ticket
+from kiosk.core.domain import Department, PrinterError, Ticket
 
 if TYPE_CHECKING:  # hashing and status are first needed when staff ask, not at start
-    from kiosk.admin_pin import PinAnswer, PinGate
-    from kiosk.admin_status import AdminStatus, BackendsView
+    from kiosk.staff.pin import PinAnswer, PinGate
+    from kiosk.staff.status import AdminStatus, BackendsView
 
 audit = logging.getLogger("kiosk.audit.admin")
 
@@ -116,8 +116,8 @@ class AdminService:
         return self._pin_gate().locked_seconds()
 
     def _pin_gate(self) -> PinGate:
-        from kiosk.admin_lockout import LockoutFile
-        from kiosk.admin_pin import DEMO_PIN, PinGate, hash_pin
+        from kiosk.staff.lockout import LockoutFile
+        from kiosk.staff.pin import DEMO_PIN, PinGate, hash_pin
 
         with self._gate_lock:
             if self._gate is None:
@@ -131,7 +131,7 @@ class AdminService:
     # --- what staff see and do --------------------------------------------------------
 
     def status(self) -> AdminStatus:
-        from kiosk.admin_status import gather_status
+        from kiosk.staff.status import gather_status
 
         backends = self._ready()
         hospital = getattr(backends, "hospital", None)

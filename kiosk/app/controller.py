@@ -4,7 +4,7 @@ The only module that knows everybody. It marshals every device callback and ever
 answer onto the GUI thread as a flow event, runs the flow there (each step is microseconds),
 and hands I/O to the effect runner's worker threads so the GUI thread never waits. The window
 comes up first; the hospital client and the devices are built on a background thread
-(kiosk/backends.py) and effects asked for before they are ready simply wait for them.
+(kiosk/app/backends.py) and effects asked for before they are ready simply wait for them.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
+from kiosk.app.systemd import SystemdNotifier
 from kiosk.config import Config
-from kiosk.domain import CardError, CardProblem, Ticket
-from kiosk.flow import (
+from kiosk.core.domain import CardError, CardProblem, Ticket
+from kiosk.core.flow import (
     IO_EFFECTS,
     AlertStaff,
     CardSensed,
@@ -46,7 +47,6 @@ from kiosk.flow import (
     Screen,
     StartIdleTimer,
 )
-from kiosk.systemd import SystemdNotifier
 
 if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, not at start
     from drivers.camera.decoder import DecodedCode
@@ -55,12 +55,12 @@ if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, n
     from drivers.printer.simulated import SimulatedPrinter
     from drivers.scanner.errors import ScannerError
     from drivers.scanner.simulated import SimulatedScanner
-    from kiosk.backends import Backends, CameraDevices
-    from kiosk.demo_devices import DemoDevices, DemoHospital
-    from kiosk.hospital.api import HospitalApi
-    from kiosk.identity import HospitalCodes, RepeatFilter
-    from kiosk.metrics import KioskMetrics
-    from kiosk.shell import EffectRunner
+    from kiosk.app.backends import Backends, CameraDevices
+    from kiosk.app.demo_devices import DemoDevices, DemoHospital
+    from kiosk.app.effects import EffectRunner
+    from kiosk.app.metrics import KioskMetrics
+    from kiosk.core.identity import HospitalCodes, RepeatFilter
+    from kiosk.core.ports import HospitalApi
     from offline_cache import HealthSnapshot
     from ui.admin.mode import AdminMode
     from ui.camera_view import CameraScanner, CameraStatus, FrameSource
@@ -214,7 +214,7 @@ class KioskApp(QObject):
             self.controller.observers.append(_unknown_departments_warning(config.kiosk.departments))
         self.metrics: KioskMetrics | None = None
         if config.metrics.enabled:
-            from kiosk.metrics import start_metrics
+            from kiosk.app.metrics import start_metrics
 
             self.metrics = start_metrics(config.metrics, config.kiosk)
             if self.metrics is not None:
@@ -254,7 +254,7 @@ class KioskApp(QObject):
             return
 
         def build() -> None:
-            from kiosk.backends import build_backends
+            from kiosk.app.backends import build_backends
 
             try:
                 built: object = build_backends(
@@ -297,7 +297,7 @@ class KioskApp(QObject):
             self.controller.staff_alert.emit(f"startup failed: {type(built).__name__}")
             self.backends_failed.emit(f"{type(built).__name__}: {built}")
             return
-        from kiosk.shell import EffectRunner  # with the backends, after the first screen
+        from kiosk.app.effects import EffectRunner  # with the backends, after the first screen
 
         self.backends = built  # type: ignore[assignment]
         if built.demo is not None:
@@ -410,7 +410,7 @@ class KioskApp(QObject):
 
     def _printer_status(self, status: PrinterStatus) -> None:
         """From the printer's polling thread."""
-        from kiosk.backends import printer_alert
+        from kiosk.app.backends import printer_alert
 
         alert = printer_alert(status)
         log.warning("staff alert: %s", alert)
@@ -498,7 +498,7 @@ class KioskApp(QObject):
 
     @Slot(str)
     def _read_code(self, payload: str) -> None:
-        from kiosk.identity import (  # first needed here: fast start
+        from kiosk.core.identity import (  # first needed here: fast start
             CccdQr,
             HospitalCodes,
             IdentityError,
@@ -571,7 +571,7 @@ class KioskApp(QObject):
     # through AdminService, which holds the backends once they are ready.
 
     def _start_admin_mode(self) -> None:
-        from kiosk.admin_service import AdminService, RecentTickets
+        from kiosk.staff.service import AdminService, RecentTickets
         from ui.admin.gesture import CornerHold
 
         section = self.config.admin
@@ -591,7 +591,7 @@ class KioskApp(QObject):
     @property
     def admin(self) -> AdminMode:
         if self._admin is None:
-            from kiosk.admin_settings import SettingsFile
+            from kiosk.staff.settings import SettingsFile
             from ui.admin.mode import AdminMode
 
             self._admin = AdminMode(
@@ -640,7 +640,7 @@ def _unknown_departments_warning(
 ) -> Callable[[Event, list[Effect], FlowState], None]:
     """A flow observer: staff are told once about kiosk.departments codes the hospital (or,
     offline, the cache) does not list."""
-    from kiosk.department_choice import UnknownCodeWarning
+    from kiosk.core.department_choice import UnknownCodeWarning
 
     warning = UnknownCodeWarning(shown)
 

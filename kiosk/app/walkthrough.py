@@ -17,10 +17,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-from kiosk.app import KioskApp
-from kiosk.demo_devices import CLONED_PERSONA, DemoDevices
-from kiosk.domain import IdentityCheck
-from kiosk.flow import FlowState, Problem, Screen
+from kiosk.app.controller import KioskApp
+from kiosk.app.demo_devices import CLONED_PERSONA, DemoDevices
+from kiosk.core.domain import IdentityCheck
+from kiosk.core.flow import FlowState, Problem, Screen
 
 
 class WalkthroughError(AssertionError):

@@ -5,17 +5,17 @@ Pure functions: no I/O and no logging, so nothing here can leak personal data.
 
 from __future__ import annotations
 
-from kiosk.identity.bhyt_qr import BhytQr
-from kiosk.identity.cccd_qr import CccdQr
-from kiosk.identity.citizen_id import (
+from kiosk.core.identity.bhyt_qr import BhytQr
+from kiosk.core.identity.cccd_qr import CccdQr
+from kiosk.core.identity.citizen_id import (
     PROVINCE_CODES,
     century_sex_birth_year,
     validate_citizen_id,
 )
-from kiosk.identity.dedup import RepeatFilter
-from kiosk.identity.errors import IdentityError, IdentityProblem, InvalidIdReason
-from kiosk.identity.hospital_codes import HospitalCodes
-from kiosk.identity.payload import (
+from kiosk.core.identity.dedup import RepeatFilter
+from kiosk.core.identity.errors import IdentityError, IdentityProblem, InvalidIdReason
+from kiosk.core.identity.hospital_codes import HospitalCodes
+from kiosk.core.identity.payload import (
     describe_shape,
     identity_from_keypad,
     identity_from_payload,

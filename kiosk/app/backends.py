@@ -45,9 +45,9 @@ if TYPE_CHECKING:
     from drivers.scanner.errors import ScannerError
     from drivers.scanner.serial import SerialScanner
     from drivers.scanner.wedge import WedgeDecoder
-    from kiosk.demo_devices import DemoDevices
-    from kiosk.hospital.api import HospitalApi
-    from kiosk.offline_link import OfflineServices
+    from kiosk.app.demo_devices import DemoDevices
+    from kiosk.app.offline_link import OfflineServices
+    from kiosk.core.ports import HospitalApi
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,8 @@ class CardDevices:
 @dataclass(frozen=True)
 class CameraDevices:
     """The camera's non-Qt half, made off the GUI thread (numpy and zxing-cpp load slowly): the
-    decoder, and for a simulated camera the camera itself. The Qt half lives in kiosk/app.py."""
+    decoder, and for a simulated camera the camera itself. The Qt half lives in
+    kiosk/app/controller.py."""
 
     section: CameraSection
     decoder: FrameDecoder
@@ -256,7 +257,7 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
     demo_devices = None
     if demo:
         from drivers.card.virtual_cccd import VirtualCccdIssuer
-        from kiosk.demo_devices import DemoDevices, DemoHospital
+        from kiosk.app.demo_devices import DemoDevices, DemoHospital
 
         issuer = VirtualCccdIssuer()  # the demo cards' own CSCA, trusted by the demo kiosk
         card = build_card_devices(config.card, issuer.csca_store)
@@ -304,7 +305,7 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
     hospital: HospitalApi = rest
     offline = None
     if config.offline.enabled:
-        from kiosk.offline_link import build_offline
+        from kiosk.app.offline_link import build_offline
         from offline_cache import OfflineCacheError
 
         # The probe answers "is it up?" in a second: it must not wait out a call's deadline.

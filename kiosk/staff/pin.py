@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from kiosk.admin_lockout import LockoutFile, SavedLockout
+from kiosk.staff.lockout import LockoutFile, SavedLockout
 
 audit = logging.getLogger("kiosk.audit.admin")
 

@@ -3,7 +3,7 @@
 Without it, five wrong PINs and a power cycle would give five more tries. One small JSON file
 in the kiosk's data folder, replaced atomically: the wrong PINs counted so far and when the
 lockout ends in wall-clock seconds (the only clock that survives a restart). The running gate
-(kiosk/admin_pin.py) counts on the monotonic clock and reads this file once, when it is made.
+(kiosk/staff/pin.py) counts on the monotonic clock and reads this file once, when it is made.
 Reading and writing never raise: a missing or damaged file starts clean, a failed write keeps
 the lockout in memory, each with a log line.
 """
@@ -15,6 +15,8 @@ import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.atomic_file import write_atomically
 
 audit = logging.getLogger("kiosk.audit.admin")
 
@@ -45,7 +47,6 @@ class LockoutFile:
             return SavedLockout()
 
     def save(self, state: SavedLockout) -> None:
-        from kiosk.config_edit import write_atomically  # loads the config schema: not at start
 
         text = json.dumps({"failures": state.failures, "locked_until": state.locked_until})
         try:

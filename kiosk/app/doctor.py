@@ -4,7 +4,7 @@ The kiosk's id and name, card readers and cards (PC/SC), cameras (QtMultimedia),
 the configured printer (its status, optionally a test print), the hospital link and its TLS,
 and the departments `kiosk.departments` names. Each line says OK, WARN (works, but look at it)
 or FAIL (the kiosk cannot serve with this); the exit status is 1 when anything failed.
-Composition root like kiosk/selftest.py: it knows the drivers. Nothing here reads a card's data
+Composition root like kiosk/app/selftest.py: it knows the drivers. Nothing here reads a card's data
 or prints personal data; the hospital token is never shown.
 """
 
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from kiosk.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
-    from kiosk.hospital.api import HospitalApi
+    from kiosk.core.ports import HospitalApi
 
 CERT_WARN_DAYS = 30  # a certificate expiring sooner is a WARN: someone must renew it
 
@@ -212,8 +212,8 @@ def check_printer(config: Config, test_print: bool) -> list[Finding]:
     if kind == "simulated":
         return [Finding("printer", Status.OK, "simulated printer (no paper printer configured)")]
     from drivers.printer.escpos_printer import PaperLevel
-    from kiosk.backends import build_escpos_printer, check_printer_profile, ticket_template
-    from kiosk.domain import PrinterError
+    from kiosk.app.backends import build_escpos_printer, check_printer_profile, ticket_template
+    from kiosk.core.domain import PrinterError
 
     check_printer_profile(config.printer.profile)
     printer = build_escpos_printer(config, ticket_template(config.ticket), lambda _status: None)
@@ -252,7 +252,7 @@ def check_printer(config: Config, test_print: bool) -> list[Finding]:
 
 
 def check_hospital(config: Config, _test_print: bool) -> list[Finding]:
-    from kiosk.backends import hospital_tls
+    from kiosk.app.backends import hospital_tls
     from kiosk.hospital.rest import RestHospitalClient
 
     section = config.hospital
@@ -291,7 +291,7 @@ def check_hospital(config: Config, _test_print: bool) -> list[Finding]:
 def _shown_departments(client: HospitalApi, shown: tuple[str, ...]) -> Finding:
     """kiosk.departments against the hospital's list: a code it does not list is a WARN (the
     kiosk ignores it, and shows every department if it knows none of them)."""
-    from kiosk.department_choice import hidden_codes, unknown_codes
+    from kiosk.core.department_choice import hidden_codes, unknown_codes
 
     listed = client.departments()
     unknown = unknown_codes(listed, shown)
@@ -304,7 +304,7 @@ def _shown_departments(client: HospitalApi, shown: tuple[str, ...]) -> Finding:
 
 
 def check_tls(config: Config, _test_print: bool) -> list[Finding]:
-    from kiosk.backends import hospital_tls
+    from kiosk.app.backends import hospital_tls
     from kiosk.hospital.tls import describe
 
     section = config.hospital

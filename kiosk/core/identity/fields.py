@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import date
 
-from kiosk.identity.errors import IdentityError, IdentityProblem
+from kiosk.core.identity.errors import IdentityError, IdentityProblem
 
 # The largest QR code holds 2,953 bytes, so anything longer did not come from a card.
 MAX_PAYLOAD_CHARS = 4096

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
-from kiosk.domain import BirthDate, Sex
-from kiosk.identity.errors import IdentityError, IdentityProblem, InvalidIdReason
+from kiosk.core.domain import BirthDate, Sex
+from kiosk.core.identity.errors import IdentityError, IdentityProblem, InvalidIdReason
 
 # Province and city codes of birth registration, Annex 1 of Circular 07/2016/TT-BCA (the 63
 # units before the 2025 mergers). Numbers already issued keep their code after a merger.

@@ -27,14 +27,14 @@ from prometheus_client import (
 from prometheus_client import Enum as StateMetric
 
 from kiosk.config import KioskSection, MetricsSection
-from kiosk.domain import PrinterProblem
-from kiosk.flow import FINISHED, ChipFailed, ChipRead, PrintFailed, ReadCard, TicketPrinted
+from kiosk.core.domain import PrinterProblem
+from kiosk.core.flow import FINISHED, ChipFailed, ChipRead, PrintFailed, ReadCard, TicketPrinted
 
 if TYPE_CHECKING:
     from wsgiref.simple_server import WSGIServer
 
-    from kiosk.flow import Effect, Event, FlowState
-    from kiosk.hospital.api import HospitalApi
+    from kiosk.core.flow import Effect, Event, FlowState
+    from kiosk.core.ports import HospitalApi
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ class KioskMetrics:
         self.outbox.set(size)
 
     def printer_state(self, state: str) -> None:
-        """One of PRINTER_STATES, e.g. from kiosk.backends.printer_alert without "printer: "."""
+        """One of PRINTER_STATES, e.g. from kiosk.app.backends.printer_alert without "printer: "."""
         self.printer.state(state if state in PRINTER_STATES else "unknown")
 
     def timed_hospital(self, hospital: HospitalApi) -> HospitalApi:

@@ -1,0 +1,1 @@
+"""Staff mode's logic: the PIN and its lockout, the staff service, settings and device status."""
