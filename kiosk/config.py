@@ -1,4 +1,6 @@
-"""The kiosk's TOML configuration: schema, defaults and validation with errors that name the key.
+"""One module: the schema, its defaults, validation and EXAMPLE are one contract, side by side.
+
+The kiosk's TOML configuration: schema, defaults and validation with errors that name the key.
 
 One file per kiosk. Every key has a default so a demo needs no file at all; an unknown key or a
 value of the wrong kind is an error (a typo must not silently fall back to a default).
@@ -63,7 +65,7 @@ class HospitalSection:
     fhir_scope: str = ""  # fhir: OAuth2 scope asked for, e.g. "system/*.*"; "" = the client's
 
 
-# The optional parts of a ticket, as drivers/printer/layout.py TicketField names them.
+# The optional parts of a ticket, as kiosk/app/ticket_paper.py TicketField names them.
 TICKET_FIELDS = (
     "hospital_name",
     "title",
@@ -228,7 +230,7 @@ def load_config(path: Path | None) -> Config:
     """The config in `path`, or the defaults when there is no file."""
     if path is None:
         return Config()
-    import tomllib  # only with a file: a demo start skips it
+    import tomllib  # 3 ms, only with a file: a demo start skips it
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -257,7 +259,7 @@ def parse_config(raw: dict[str, Any]) -> Config:
             raise ConfigError(name, f"unknown section (known: {', '.join(known)})")
         if not isinstance(value, dict):
             raise ConfigError(name, "must be a table, e.g. [" + name + "]")
-        section_type = known[name].default_factory  # type: ignore[misc]
+        section_type = known[name].default_factory
         sections[name] = _parse_section(name, section_type, value)
     return Config(**sections)
 
@@ -345,7 +347,7 @@ _HEX_LIMITS = {
     "printer.out_endpoint": 0xFF,
 }
 # What each printer and scanner kind cannot work without.
-_REQUIRED = {
+_REQUIRED: dict[tuple[str, str | None], tuple[str, ...]] = {
     ("printer", "network"): ("host",),
     ("printer", "usb"): ("vendor_id", "product_id", "in_endpoint", "out_endpoint"),
     ("printer", "serial"): ("device",),

@@ -11,7 +11,6 @@ from offline_cache.health import Connectivity, HealthMonitor, HealthSnapshot
 from offline_cache.numbering import ProvisionalNumber, QueueNumbers
 from offline_cache.outbox import FollowUp, Outbox, OutboxItem, OutboxState
 from offline_cache.policy import ErrorPolicy, Verdict
-from offline_cache.ports import HospitalPort, LeasedBlock, NumberLeaser
 from offline_cache.store import OfflineStore, Purged
 from offline_cache.sync import Result, SyncOutcome, SyncWorker
 
@@ -22,12 +21,9 @@ __all__ = [
     "FollowUp",
     "HealthMonitor",
     "HealthSnapshot",
-    "HospitalPort",
     "IssuedTicket",
     "KeyFileError",
-    "LeasedBlock",
     "LookupCache",
-    "NumberLeaser",
     "OfflineCacheError",
     "OfflineDesk",
     "OfflineStore",

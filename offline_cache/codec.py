@@ -22,7 +22,7 @@ def dumps(value: object) -> bytes:
 
 
 def loads(cls: type[T], data: bytes) -> T:
-    return from_json(cls, json.loads(data))
+    return typing.cast(T, from_json(cls, json.loads(data)))
 
 
 def to_json(value: object) -> Any:
@@ -47,7 +47,7 @@ def from_json(cls: Any, data: Any) -> Any:
     if origin in (list, tuple):
         (item,) = typing.get_args(cls)[:1]
         return origin(from_json(item, element) for element in data)
-    if dataclasses.is_dataclass(cls):
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls):
         hints = typing.get_type_hints(cls)
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: from_json(hints[k], v) for k, v in data.items() if k in known})

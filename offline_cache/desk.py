@@ -146,7 +146,7 @@ class OfflineDesk:
                 "SELECT state FROM outbox WHERE idempotency_key = ?", (checkin.idempotency_key,)
             ).fetchone()
             if row is not None:
-                return row[0] == OutboxState.ONLINE.value
+                return str(row[0]) == OutboxState.ONLINE.value
             insert_row(
                 conn,
                 payload=seal_payload(self._store, checkin, None),

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from offline_cache.ports import LeasedBlock, NumberLeaser
+from kiosk.core.ports import HospitalOutboxApi, LeaseRequest, NumberLease
 from offline_cache.store import OfflineStore
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class QueueNumbers:
         ).fetchone()
         return ProvisionalNumber(number, leased=False)
 
-    def add_lease(self, lease: LeasedBlock) -> None:
+    def add_lease(self, lease: NumberLease) -> None:
         with self._store.write() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO leases VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -80,7 +80,7 @@ class QueueNumbers:
 
     def top_up(
         self,
-        leaser: NumberLeaser,
+        hospital: HospitalOutboxApi,
         *,
         kiosk_id: str,
         department_codes: Iterable[str],
@@ -91,7 +91,7 @@ class QueueNumbers:
     ) -> int:
         """Lease a block wherever fewer than `low_water` leased numbers are left; call online.
 
-        Errors of the leaser propagate (the caller's ErrorPolicy sorts them). A lease the
+        Errors of the hospital propagate (the caller's ErrorPolicy sorts them). A lease the
         hospital granted but the kiosk did not store (a crash in between) only leaves unused
         numbers in the hospital's queue, never a duplicate.
         """
@@ -100,13 +100,8 @@ class QueueNumbers:
             for priority_queue in (False, True):
                 if self.leased_left(day, code, priority_queue) >= low_water:
                     continue
-                lease = leaser.lease_queue_numbers(
-                    kiosk_id=kiosk_id,
-                    department_code=code,
-                    day=day,
-                    priority_queue=priority_queue,
-                    count=block,
-                    idempotency_key=new_key(),
+                lease = hospital.lease_queue_numbers(
+                    LeaseRequest(kiosk_id, code, day, priority_queue, block, new_key())
                 )
                 self.add_lease(lease)
                 added += lease.last - lease.first + 1

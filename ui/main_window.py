@@ -1,6 +1,6 @@
 """KioskWindow: the patient-facing window, a thin view of the flow's state.
 
-`render(state)` is the only way in; button presses leave through `send` as the flow's events.
+`show_state(state)` is the only way in; button presses leave through `send` as the flow's events.
 The window holds nothing of the patient beyond what the current state shows.
 """
 
@@ -34,6 +34,7 @@ from kiosk.core.flow import (
 )
 from ui.i18n import set_language
 from ui.screens.base import Page
+from ui.screens.welcome import WelcomePage
 from ui.theme import Metrics, Tone, button_font, font_for, repolish, stylesheet
 from ui.widgets import TOUCH_HEIGHT, ToneBox, button, label, show_if
 
@@ -156,7 +157,7 @@ class KioskWindow(QMainWindow):
 
     # --- the view ------------------------------------------------------------------------
 
-    def render(self, state: FlowState) -> None:
+    def show_state(self, state: FlowState) -> None:
         set_language(state.language)
         previous = self._state
         page = self._page(state.screen)
@@ -200,8 +201,6 @@ class KioskWindow(QMainWindow):
 
     def set_camera_preview(self, preview: QWidget) -> None:
         """The live camera picture, shown on the welcome screen where the patient aims."""
-        from ui.screens.welcome import WelcomePage  # loaded with the first screen anyway
-
         welcome = self._page(Screen.WELCOME)
         assert isinstance(welcome, WelcomePage)
         welcome.show_camera(preview)

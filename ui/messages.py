@@ -6,9 +6,12 @@ when called, so the words follow the language the translator speaks at that mome
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication
 
 from kiosk.core.domain import PriorityGroup, ServiceType, Sex
 from kiosk.core.flow import Problem
@@ -16,6 +19,10 @@ from kiosk.core.insurance import InsuranceStatus
 from ui.theme import Tone
 
 _CONTEXT = "Messages"
+
+# Marks a source string for lupdate and returns it unchanged: PySide6's stub declares it as
+# returning `object`, so the tables below would not type as strings.
+QT_TRANSLATE_NOOP = cast(Callable[[str, str], str], QtCore.QT_TRANSLATE_NOOP)
 
 
 @dataclass(frozen=True)

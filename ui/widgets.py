@@ -5,17 +5,20 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from enum import Enum, auto
+from functools import partial
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QHideEvent,
     QPainter,
     QPainterPath,
     QPen,
     QPixmap,
     QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -83,6 +86,28 @@ def button(name: str, kind: str, on_click: Callable[[], None]) -> QPushButton:
     return widget
 
 
+def digit_pad(
+    prefix: str,
+    on_digit: Callable[[str], None],
+    on_backspace: Callable[[], None],
+    on_clear: Callable[[], None],
+) -> tuple[QGridLayout, list[QPushButton], QPushButton, QPushButton]:
+    """Big keys 1 to 9, then backspace, 0 and clear, each growing with its cell: the grid,
+    the digit keys (named `<prefix>_<digit>`), the backspace key and the clear key."""
+    digits: list[QPushButton] = []
+    for digit in "1234567890":
+        key = button(f"{prefix}_{digit}", "key", partial(on_digit, digit))
+        key.setText(digit)
+        digits.append(key)
+    backspace = button(f"{prefix}_backspace", "key", on_backspace)
+    clear = button(f"{prefix}_clear", "key_text", on_clear)
+    grid = QGridLayout()
+    for index, key in enumerate([*digits[:9], backspace, digits[9], clear]):
+        key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        grid.addWidget(key, index // 3, index % 3)
+    return grid, digits, backspace, clear
+
+
 def show_if(widget: QWidget, visible: bool) -> None:
     """setVisible only on a change: each call re-lays out the window, a millisecond or two."""
     if widget.isHidden() == visible:
@@ -91,15 +116,15 @@ def show_if(widget: QWidget, visible: bool) -> None:
 
 def clear_layout(layout: QLayout) -> None:
     """Remove and delete every widget of `layout` (for lists rebuilt from the state)."""
-    while layout.count():
-        item = layout.takeAt(0)
+    while (item := layout.takeAt(0)) is not None:  # None once the layout is empty
         widget = item.widget()
+        inner = item.layout()
         if widget is not None:
             widget.hide()
             widget.setParent(None)  # out of the window at once, not at the next event loop
             widget.deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())
+        elif inner is not None:
+            clear_layout(inner)
 
 
 # --- drawn icons ------------------------------------------------------------------------
@@ -282,9 +307,9 @@ class ToneBox(QFrame):
         text.setSpacing(8)
         text.addWidget(self.title)
         text.addWidget(self.body)
-        row = QHBoxLayout(self)
-        row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
-        row.addLayout(text, 1)
+        self._row = QHBoxLayout(self)
+        self._row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        self._row.addLayout(text, 1)
 
     def set_message(
         self, tone: Tone, title: str, body: str = "", *, icon: IconKind | None = None
@@ -301,9 +326,8 @@ class ToneBox(QFrame):
 
     def apply_scale(self, icon_side: int, padding: int) -> None:
         self._icon.set_side(icon_side)
-        layout = self.layout()
-        layout.setContentsMargins(padding, padding, padding, padding)
-        layout.setSpacing(padding)
+        self._row.setContentsMargins(padding, padding, padding, padding)
+        self._row.setSpacing(padding)
 
 
 class InfoCard(QFrame):
@@ -435,11 +459,11 @@ class Spinner(QWidget):
     def running(self) -> bool:
         return self._timer.isActive()
 
-    def showEvent(self, event: object) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         self._timer.start()
         super().showEvent(event)
 
-    def hideEvent(self, event: object) -> None:
+    def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()
         super().hideEvent(event)
 

@@ -123,14 +123,21 @@ class FrameDecoder:
             return 1
         return max(1, math.ceil(max(shape[:2]) / self.settings.max_side))
 
-    def _read(self, image: np.ndarray, **options: object) -> list[zxingcpp.Barcode]:
+    def _read(
+        self,
+        image: np.ndarray,
+        *,
+        return_errors: bool = False,
+        binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage,  # zxing-cpp's default
+    ) -> list[zxingcpp.Barcode]:
         return zxingcpp.read_barcodes(
             image,
             formats=zxingcpp.barcode_formats_from_str(self._formats),
             try_rotate=self.settings.try_rotate,
             try_invert=self.settings.try_invert,
             text_mode=zxingcpp.TextMode.Plain,
-            **options,
+            binarizer=binarizer,
+            return_errors=return_errors,
         )
 
     def _second_look(self, crop: np.ndarray) -> list[zxingcpp.Barcode]:

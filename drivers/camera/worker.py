@@ -120,6 +120,7 @@ class DecodeWorker:
                 if self._stopping:
                     return
                 frame, self._pending = self._pending, None
+                assert frame is not None  # woken for a frame, since not for stopping
                 self._busy = True
             try:
                 self._decode(frame)

@@ -1,4 +1,4 @@
-"""Reading a CCCD chip: from a Transport and what the kiosk already knows to a verified Identity.
+"""Reading a CCCD chip: from a Transport and the holder's ID number to verified chip data.
 
 Keys come from the 12-digit ID (PACE-CAN: its last 6 digits; BAC: its last 9 digits with the
 birth date and expiry candidates, REFERENCE.md §2). The read is built for few round trips:
@@ -40,9 +40,11 @@ from drivers.card.apdu import (
     status_error,
 )
 from drivers.card.bac import check_digit
-from drivers.card.dg13 import parse_dg13, to_identity
+from drivers.card.dg13 import CitizenRecord, parse_dg13
 from drivers.card.errors import (
     AccessControlError,
+    CardError,
+    CardProblem,
     EmrtdError,
     LdsError,
     SecureMessagingError,
@@ -61,7 +63,6 @@ from drivers.card.lds import COM_FILE_ID, SOD_FILE_ID, Mrz, data_group_file_id, 
 from drivers.card.passive_auth import CscaStore, PassiveAuthResult, PassiveAuthStatus, verify
 from drivers.card.sm import SecureChannel
 from drivers.card.sod import parse_sod
-from kiosk.core.domain import CardError, CardProblem, Identity
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class BirthDateNeededError(AccessControlError):
 
 
 class AnotherCardError(EmrtdError):
-    """The chip holds another person's ID than the one the kiosk derived the keys from."""
+    """The chip holds another person's ID than the one the keys were derived from."""
 
     problem = CardProblem.WRONG_CARD
 
@@ -141,8 +142,8 @@ class AccessKey:
 
 @dataclass(frozen=True, repr=False)
 class CardKeys:
-    """What the kiosk knows before the read: the ID (QR or keypad), and from the QR the
-    birth and issue dates, which BAC needs."""
+    """What the caller knows before the read: the ID (from the card's QR code or typed), and
+    from the QR code the birth and issue dates, which BAC needs."""
 
     citizen_id: str
     birth: date | None = None
@@ -251,9 +252,11 @@ class ReadOptions:
 
 @dataclass(frozen=True, repr=False)
 class ChipReadResult:
-    identity: Identity  # source CHIP; chip_verified only when passive authentication VERIFIED
-    verification: PassiveAuthResult
-    mrz: Mrz
+    """What a read found: the holder's data (DG13, DG1) and how far the chip proved it."""
+
+    citizen: CitizenRecord  # DG13
+    verification: PassiveAuthResult  # never FAILED: that raises ForgedChipError
+    mrz: Mrz  # DG1
     apdu_count: int
     elapsed: float  # seconds
     face: bytes | None = None  # DG2 as read, when asked for
@@ -312,7 +315,7 @@ class CccdReader:
         files = _read_files(
             session, read_face=self.options.read_face, active=self.options.active_authentication
         )
-        verification, mrz, identity = _check(files, keys, self.cscas, at)
+        verification, mrz, citizen = _check(files, keys, self.cscas, at)
         aa = (
             _authenticate_chip(session, files)
             if self.options.active_authentication
@@ -331,7 +334,7 @@ class CccdReader:
         if aa is ActiveAuthStatus.FAILED:
             raise ClonedChipError("active authentication failed: the chip is not the original")
         return ChipReadResult(
-            identity,
+            citizen,
             verification,
             mrz,
             counted.count,
@@ -352,7 +355,7 @@ def _reader_takes_extended_length(transport: Transport, options: ReadOptions) ->
 
 
 def _read_files(session: _Session, *, read_face: bool, active: bool) -> dict[int, bytes]:
-    """EF.COM, then the data groups it lists that the kiosk needs, then EF.SOD.
+    """EF.COM, then the data groups it lists that a read needs, then EF.SOD.
 
     Active authentication needs DG15 and, for an EC key only, DG14 (the ECDSA hash). They
     are read when EF.COM or EF.SOD lists them: EF.COM is not signed, so a copy of a chip
@@ -435,7 +438,7 @@ def _authenticate_chip(session: _Session, files: dict[int, bytes]) -> ActiveAuth
 
 def _check(
     files: dict[int, bytes], keys: CardKeys, cscas: CscaStore, at: datetime | None
-) -> tuple[PassiveAuthResult, Mrz, Identity]:
+) -> tuple[PassiveAuthResult, Mrz, CitizenRecord]:
     """Passive authentication first: a tampered file is FORGED even when it still parses."""
     groups = {number: content for number, content in files.items() if number > 0}
     verification = verify(files[-1], groups, cscas, at=at)
@@ -443,9 +446,10 @@ def _check(
         raise ForgedChipError(f"passive authentication failed: {verification.failure}")
     mrz = parse_dg1(files[1])
     record = parse_dg13(files[13])
-    if record.citizen_id != keys.citizen_id or mrz.citizen_id not in (None, keys.citizen_id):
+    on_chip = record.holder.citizen_id
+    if on_chip != keys.citizen_id or mrz.citizen_id not in (None, keys.citizen_id):
         raise AnotherCardError("another card: the chip holds a different personal ID")
-    return verification, mrz, to_identity(record, chip_verified=verification.verified)
+    return verification, mrz, record
 
 
 class _CountingTransport:

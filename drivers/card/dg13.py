@@ -2,7 +2,7 @@
 
 No official specification is published, so the parser walks the TLV and reads each field
 by its index, never by offset, and tolerates either nesting of the parents' names. Only
-what the kiosk may use is kept: ethnicity, religion, identifying marks, parents and spouse
+what a check-in may use is kept: ethnicity, religion, identifying marks, parents and spouse
 are read past and dropped at once (personal-data rule, REFERENCE.md §5).
 """
 
@@ -15,7 +15,7 @@ from datetime import date
 
 from drivers.card import tlv
 from drivers.card.errors import Dg13Error, TlvError
-from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
+from drivers.card.holder import CardHolder, PartialDate, Sex
 
 DG13_TAG = 0x6D
 
@@ -35,7 +35,7 @@ EXPIRY_DATE = 12
 PARENTS = 13
 SPOUSE = 14
 OLD_ID = 15
-# What the kiosk may use; the rest is read past, checked and dropped at once.
+# What a check-in may use; the rest is read past, checked and dropped at once.
 KEPT_FIELDS = frozenset(
     {CITIZEN_ID, FULL_NAME, BIRTH, SEX, RESIDENCE, ISSUE_DATE, EXPIRY_DATE, OLD_ID}
 )
@@ -52,24 +52,17 @@ _DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 @dataclass(frozen=True, repr=False)
 class CitizenRecord:
-    """The part of DG13 the kiosk may use; `unknown` holds fields of unknown meaning raw."""
+    """The part of DG13 that is kept; `unknown` holds fields of unknown meaning raw."""
 
-    citizen_id: str
-    full_name: str | None = None
-    birth: BirthDate | None = None
-    sex: Sex | None = None
-    residence: str | None = None
+    holder: CardHolder
     issue_date: date | None = None
     expiry_date: date | None = None  # None also for cards "không thời hạn" (no expiry)
     old_id: str | None = None
     unknown: dict[int, bytes] = field(default_factory=dict)
 
     def __repr__(self) -> str:
-        # Personal data must not reach logs through a repr; say only what is present.
-        present = [
-            name for name in ("full_name", "birth", "sex", "residence") if getattr(self, name)
-        ]
-        return f"CitizenRecord(fields={present}, unknown={sorted(self.unknown)})"
+        # The holder's repr names only the fields present: no personal data in logs.
+        return f"CitizenRecord({self.holder!r}, unknown={sorted(self.unknown)})"
 
 
 def parse_dg13(data: bytes) -> CitizenRecord:
@@ -85,29 +78,19 @@ def parse_dg13(data: bytes) -> CitizenRecord:
     if old_id is not None and not re.fullmatch(r"[0-9]{9}|[0-9]{12}", old_id):
         raise Dg13Error("DG13 old ID is neither 9 nor 12 digits")
     birth = _single(fields, BIRTH)
-    return CitizenRecord(
+    holder = CardHolder(
         citizen_id=citizen_id,
         full_name=_single(fields, FULL_NAME),
         birth=_birth(birth) if birth is not None else None,
         sex=_sex(_single(fields, SEX)),
         residence=_single(fields, RESIDENCE),
+    )
+    return CitizenRecord(
+        holder=holder,
         issue_date=_optional_date(_single(fields, ISSUE_DATE)),
         expiry_date=_optional_date(_single(fields, EXPIRY_DATE)),
         old_id=old_id,
         unknown=unknown,
-    )
-
-
-def to_identity(record: CitizenRecord, *, chip_verified: bool) -> Identity:
-    """The kiosk's Identity; `chip_verified` only when passive authentication said VERIFIED."""
-    return Identity(
-        source=IdentitySource.CHIP,
-        citizen_id=record.citizen_id,
-        full_name=record.full_name,
-        birth=record.birth,
-        sex=record.sex,
-        address=record.residence,
-        chip_verified=chip_verified,
     )
 
 
@@ -179,14 +162,14 @@ def _single(fields: dict[int, tuple[str, ...]], index: int) -> str | None:
     return value[0] if value and value[0] else None
 
 
-def _birth(text: str) -> BirthDate:
+def _birth(text: str) -> PartialDate:
     """dd/mm/yyyy, or the year alone for people whose birthday was never recorded."""
     if re.fullmatch(r"[0-9]{4}", text):
-        return BirthDate(int(text))
+        return PartialDate(int(text))
     full = _date(text)
     if full is None:
         raise Dg13Error("DG13 birth date is not dd/mm/yyyy")
-    return BirthDate.from_date(full)
+    return PartialDate.from_date(full)
 
 
 def _optional_date(text: str | None) -> date | None:

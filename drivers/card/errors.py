@@ -1,13 +1,32 @@
-"""Typed failures of the eMRTD stack, each mapped to what the kiosk can tell the patient."""
+"""Typed failures of the chip library: one `CardError` whose `problem` a caller can act on,
+and the eMRTD stack's subclasses, each with the problem it stands for."""
 
 from __future__ import annotations
 
-from kiosk.core.domain import CardError, CardProblem
+from enum import Enum
+
+
+class CardProblem(Enum):
+    UNREADABLE = "unreadable"  # no answer, garbage, or an unsupported card
+    REMOVED = "removed"  # taken away before the read finished
+    ACCESS_DENIED = "access_denied"  # keys did not open the chip
+    FORGED = "forged"  # passive or active authentication failed
+    WRONG_CARD = "wrong_card"  # the chip holds another person's ID than the keys came from
+    NEEDS_BIRTH_DATE = "needs_birth_date"  # a BAC-only chip, and no birth date for its key
+
+
+class CardError(Exception):
+    """The card could not be read, or its chip data cannot be trusted."""
+
+    def __init__(self, problem: CardProblem, detail: str = "") -> None:
+        super().__init__(f"{problem.value}: {detail}" if detail else problem.value)
+        self.problem = problem
+        self.detail = detail
 
 
 class EmrtdError(CardError):
     """Base of every chip-protocol failure: a CardError whose `problem` comes from its class,
-    so the flow catches one type whether the transport or the protocol failed."""
+    so a caller catches one type whether the transport or the protocol failed."""
 
     problem = CardProblem.UNREADABLE
 

@@ -1,4 +1,4 @@
-"""EF.COM, DG1 and DG13 as a CCCD chip holds them, built from an Identity: for the virtual chip.
+"""EF.COM, DG1 and DG13 as a CCCD chip holds them, built from a CardHolder: for the virtual chip.
 
 The shapes follow REFERENCE.md §2; where cards are not documented (the MRZ of a card that
 never expires), the choice made here is stated, and the parsers accept it.
@@ -17,6 +17,7 @@ from drivers.card import tlv
 from drivers.card.active_auth import ECDSA_PLAIN_OID_BY_NAME, ID_AA, AaPublicKey
 from drivers.card.bac import check_digit
 from drivers.card.dg13 import DG13_TAG
+from drivers.card.holder import CardHolder, PartialDate, Sex
 from drivers.card.lds import (
     COM_FILE_ID,
     COM_TAG,
@@ -26,7 +27,6 @@ from drivers.card.lds import (
     data_group_file_id,
 )
 from drivers.card.sod_builder import DocumentSigner, build_sod
-from kiosk.core.domain import BirthDate, Identity, Sex
 
 UTF8_OID = "1.0.10646.1.0.8"
 Dg13Value = str | list["Dg13Value"]
@@ -59,7 +59,7 @@ def mrz_name(full_name: str) -> str:
     return words[0] + "<<" + "<".join(words[1:])
 
 
-def _mrz_date(value: BirthDate | date | None) -> str:
+def _mrz_date(value: PartialDate | date | None) -> str:
     """YYMMDD; unknown parts (a year-only birth date, no expiry) are fillers.
 
     Assumption: a card that never expires carries `<<<<<<` (unconfirmed, REFERENCE.md §2).
@@ -73,21 +73,21 @@ def _mrz_date(value: BirthDate | date | None) -> str:
     return f"{value.year % 100:02d}{month}{day}"
 
 
-def cccd_mrz(identity: Identity, *, expiry: date | None) -> str:
+def cccd_mrz(holder: CardHolder, *, expiry: date | None) -> str:
     """The 90-character TD1 MRZ of a CCCD: the ID in line 1's optional data."""
-    citizen_id = identity.citizen_id
-    if citizen_id is None or len(citizen_id) != 12 or not citizen_id.isdigit():
+    citizen_id = holder.citizen_id
+    if len(citizen_id) != 12 or not citizen_id.isdigit():
         raise ValueError("a CCCD holds a 12-digit personal ID")
     number = citizen_id[3:]
     line1 = "IDVNM" + number + check_digit(number) + citizen_id + "<<" + check_digit(citizen_id)
-    birth = _mrz_date(identity.birth)
+    birth = _mrz_date(holder.birth)
     expiry_text = _mrz_date(expiry)
-    sex = {Sex.MALE: "M", Sex.FEMALE: "F", None: "<"}[identity.sex]
+    sex = {Sex.MALE: "M", Sex.FEMALE: "F", None: "<"}[holder.sex]
     start = birth + check_digit(birth) + sex + expiry_text + check_digit(expiry_text) + "VNM"
     body = start + "<" * 11
     composite = line1[5:30] + body[0:7] + body[8:15] + body[18:29]
     line2 = body + check_digit(composite)
-    line3 = mrz_name(identity.full_name or "")[:30].ljust(30, "<")
+    line3 = mrz_name(holder.full_name or "")[:30].ljust(30, "<")
     return line1 + line2 + line3
 
 
@@ -117,7 +117,7 @@ def _dg13_date(value: date | None) -> str:
 
 
 def build_dg13(
-    identity: Identity,
+    holder: CardHolder,
     *,
     issue_date: date,
     expiry_date: date | None,
@@ -126,25 +126,25 @@ def build_dg13(
     parents: tuple[str, str] = ("", ""),
 ) -> bytes:
     """A CCCD's DG13, every field present as on real cards (spouse empty, field 16 filled)."""
-    birth = identity.birth
-    if identity.citizen_id is None or birth is None:
-        raise ValueError("DG13 needs the personal ID and the birth date")
+    birth = holder.birth
+    if birth is None:
+        raise ValueError("DG13 needs the birth date")
     birth_text = (
         f"{birth.day:02d}/{birth.month:02d}/{birth.year:04d}"
         if birth.day and birth.month
         else f"{birth.year:04d}"
     )
-    sex = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ", None: ""}[identity.sex]
+    sex = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ", None: ""}[holder.sex]
     entries = [
-        dg13_entry(1, identity.citizen_id),
-        dg13_entry(2, identity.full_name or ""),
+        dg13_entry(1, holder.citizen_id),
+        dg13_entry(2, holder.full_name or ""),
         dg13_entry(3, birth_text),
         dg13_entry(4, sex),
         dg13_entry(5, "Việt Nam"),
         dg13_entry(6, "Kinh"),
         dg13_entry(7, "Không"),
         dg13_entry(8, place_of_origin),
-        dg13_entry(9, identity.address or ""),
+        dg13_entry(9, holder.residence or ""),
         dg13_entry(10, "Không"),
         dg13_entry(11, _dg13_date(issue_date)),
         dg13_entry(12, _dg13_date(expiry_date)),
@@ -177,7 +177,7 @@ def build_dg14(*, aa_hash: str) -> bytes:
 
 
 def cccd_files(
-    identity: Identity,
+    holder: CardHolder,
     signer: DocumentSigner,
     *,
     issue_date: date,
@@ -186,14 +186,14 @@ def cccd_files(
     aa_key: AaPublicKey | None = None,
     aa_hash: str = "sha256",
 ) -> dict[int, bytes]:
-    """EF.COM, DG1, DG13 and EF.SOD of a CCCD holding `identity`, by file identifier.
+    """EF.COM, DG1, DG13 and EF.SOD of `holder`'s CCCD, by file identifier.
 
     With `aa_key` (the chip's active authentication key) also DG15, and for an EC key DG14
     naming the ECDSA hash `aa_hash`; EF.COM and EF.SOD list them like every group.
     """
     groups = {
-        1: build_dg1(cccd_mrz(identity, expiry=expiry_date)),
-        13: build_dg13(identity, issue_date=issue_date, expiry_date=expiry_date, old_id=old_id),
+        1: build_dg1(cccd_mrz(holder, expiry=expiry_date)),
+        13: build_dg13(holder, issue_date=issue_date, expiry_date=expiry_date, old_id=old_id),
     }
     if aa_key is not None:
         if isinstance(aa_key, ec.EllipticCurvePublicKey):

@@ -21,7 +21,7 @@ from enum import Enum
 
 from smartcard import scard
 
-from kiosk.core.domain import CardError, CardProblem
+from drivers.card.errors import CardError, CardProblem
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def _establish_context() -> int:
     result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
     if result != scard.SCARD_S_SUCCESS:
         raise CardError(CardProblem.UNREADABLE, f"PC/SC not available: {_error_text(result)}")
-    return context
+    return int(context)  # pyscard is untyped: its handle is an int
 
 
 def _list_readers(context: int) -> list[str]:

@@ -1,4 +1,4 @@
-"""ChipStation: reads the chip of the card on the reader once the kiosk knows its keys.
+"""ChipStation: reads the chip of the card on the reader once its keys are known.
 
 A CCCD chip opens only with keys derived from the holder's ID number, so a card put down
 before the patient showed a code or typed their number can only be noticed, not read. The
@@ -23,8 +23,8 @@ from typing import Protocol
 
 from drivers.card.apdu import Transport
 from drivers.card.cccd_reader import CardKeys, CccdReader, ChipReadResult
+from drivers.card.errors import CardError, CardProblem
 from drivers.card.reader import ReaderEvent, ReaderEventKind
-from kiosk.core.domain import CardError, CardProblem
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class _Unheard:
 
 @dataclass(frozen=True)
 class _Armed:
-    token: int  # the kiosk's session: answers carry it back
+    token: int  # the caller's session: answers carry it back
     keys: CardKeys
 
 

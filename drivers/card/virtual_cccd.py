@@ -1,7 +1,7 @@
 """Virtual CCCD cards signed by a CSCA of their own: the demo's cards (and a test's).
 
 The issuer makes its CSCA and document signer once (EC P-256: milliseconds), then turns any
-identity into a `Chip` holding EF.COM, DG1, DG13, DG14 and DG15 (an EC active authentication
+card holder into a `Chip` holding EF.COM, DG1, DG13, DG14 and DG15 (an EC active authentication
 key of its own) and an EF.SOD that passive authentication verifies against `csca_store`,
 opened by PACE-CAN or BAC exactly like a real card. A `cloned` chip carries the genuine, signed
 files but not the genuine key: only active authentication tells it apart.
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from drivers.card.holder import CardHolder
 from drivers.card.lds import data_group_file_id
 from drivers.card.lds_builder import cccd_files
 from drivers.card.passive_auth import CscaStore
 from drivers.card.sod_builder import IssuingAuthority, KeyKind, make_authority
 from drivers.card.virtual_chip import Chip, ChipFault, new_aa_key
-from kiosk.core.domain import Identity
 
 
 def bac_mrz_information(files: dict[int, bytes]) -> str:
@@ -37,7 +37,7 @@ class VirtualCccdIssuer:
 
     def chip(
         self,
-        holder: Identity,
+        holder: CardHolder,
         *,
         issued: date,
         expires: date | None,
@@ -45,8 +45,6 @@ class VirtualCccdIssuer:
         bac_only: bool = False,
     ) -> Chip:
         """A chip for `holder` (who must have a 12-digit citizen ID and a full birth date)."""
-        if holder.citizen_id is None:
-            raise ValueError("a CCCD chip holds the 12-digit personal ID")
         key = new_aa_key("ec-p256")
         files = cccd_files(
             holder,

@@ -12,8 +12,8 @@ import threading
 import time
 from typing import Protocol
 
+from drivers.card.errors import CardError, CardProblem
 from drivers.card.reader import ReaderEvent, ReaderEventKind, ReaderListener
-from kiosk.core.domain import CardError, CardProblem
 
 READER_NAME = "Virtual CCCD Reader 00 00"
 

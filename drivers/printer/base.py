@@ -1,15 +1,15 @@
-"""The one thing the kiosk asks of a ticket printer."""
+"""The one thing a printer of this library does: print a paper ticket and cut it."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from kiosk.core.domain import Ticket
+from drivers.printer.document import PaperTicket
 
 
-class TicketPrinter(Protocol):
-    def print_ticket(self, ticket: Ticket) -> None:
-        """Print the ticket and cut it, or raise `kiosk.core.domain.PrinterError` saying why not.
+class DocumentPrinter(Protocol):
+    def print_document(self, document: PaperTicket) -> None:
+        """Print the ticket and cut it, or raise `drivers.printer.errors.PrinterError`.
 
         Blocking: call it from a worker thread, never the GUI thread.
         """

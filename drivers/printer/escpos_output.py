@@ -16,19 +16,19 @@ from __future__ import annotations
 from escpos.printer import Dummy
 from PIL import Image
 
+from drivers.printer.document import PaperTicket
 from drivers.printer.emulation import Align
 from drivers.printer.layout import (
     DEFAULT_PROFILE,
     Block,
     Feed,
+    LayoutOptions,
     NativeQr,
     NativeText,
     Raster,
     TicketLayout,
-    TicketTemplate,
     build_layout,
 )
-from kiosk.core.domain import Ticket
 
 __all__ = ["DEFAULT_PROFILE", "FRAGMENT_ROWS", "encode_layout", "ticket_bytes", "ticket_job"]
 
@@ -45,14 +45,14 @@ FRAGMENT_ROWS = 960
 
 
 def ticket_job(
-    ticket: Ticket,
+    document: PaperTicket,
     *,
     paper_width_mm: int = 80,
     profile: str = DEFAULT_PROFILE,
-    template: TicketTemplate | None = None,
+    options: LayoutOptions | None = None,
 ) -> bytes:
     """The whole print job for one ticket: initialise, the layout, feed and cut."""
-    layout = build_layout(ticket, paper_width_mm=paper_width_mm, profile=profile, template=template)
+    layout = build_layout(document, paper_width_mm=paper_width_mm, profile=profile, options=options)
     return encode_layout(layout, profile=profile)
 
 
@@ -111,7 +111,8 @@ def _uint16(value: int) -> bytes:
 def _cut(profile: str) -> bytes:
     printer = Dummy(profile=profile)
     printer.cut()  # feeds 6 lines (ESC d 6), then GS V 0
-    return printer.output
+    job: bytes = printer.output
+    return job
 
 
 def ticket_bytes(image: Image.Image, *, profile: str = DEFAULT_PROFILE) -> bytes:
@@ -120,4 +121,5 @@ def ticket_bytes(image: Image.Image, *, profile: str = DEFAULT_PROFILE) -> bytes
     printer.hw("INIT")
     printer.image(image, impl="bitImageRaster", fragment_height=FRAGMENT_ROWS)
     printer.cut()
-    return printer.output
+    job: bytes = printer.output
+    return job

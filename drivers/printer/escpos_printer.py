@@ -28,14 +28,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Protocol
 
+import usb.core
 from escpos.escpos import Escpos
 from escpos.exceptions import Error as EscposError
+from escpos.printer import CupsPrinter, File, Network, Serial, Usb
 
+from drivers.printer.document import PaperTicket
+from drivers.printer.errors import PrinterError, PrinterProblem
 from drivers.printer.escpos_output import ticket_job
-from drivers.printer.layout import DEFAULT_PROFILE, TicketTemplate
-from kiosk.core.domain import PrinterError, PrinterProblem, Ticket
+from drivers.printer.layout import DEFAULT_PROFILE, LayoutOptions
 
 logger = logging.getLogger(__name__)
 
@@ -159,32 +161,44 @@ class _ConnectionLost(Exception):
     """The printer closed the connection."""
 
 
-class _Channel(Protocol):
+class _Channel:
+    """A python-escpos printer object as the driver uses it; the defaults suit a spooler."""
+
     can_read: bool
     keep_open: bool  # stays open between jobs (USB, serial) or reopened for each
 
-    def open(self) -> None: ...
-    def write(self, data: bytes, timeout: float) -> None: ...
+    def __init__(self, printer: Escpos) -> None:
+        self._printer = printer
+
+    def open(self) -> None:
+        self._printer.open()
+
+    def write(self, data: bytes, timeout: float) -> None:
+        self._printer._raw(data)
+
     def read(self, timeout: float) -> bytes:
         """What arrived within `timeout` (b"" if nothing); raises _ConnectionLost."""
-        ...
+        raise NotImplementedError("a spooled printer cannot be read")
 
-    def discard_input(self) -> None: ...
-    def close(self) -> None: ...
+    def discard_input(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self._printer.close()  # File flushes, CupsPrinter submits the job here
 
 
-class _NetworkChannel:
+class _NetworkChannel(_Channel):
     can_read = True
     keep_open = False  # raw ports serve one client at a time and drop idle ones
 
     def __init__(self, connection: NetworkConnection, config: PrinterConfig) -> None:
-        from escpos.printer import Network
-
-        self._printer = Network(
-            connection.host,
-            connection.port,
-            timeout=config.timeouts.connect,
-            profile=config.profile,
+        super().__init__(
+            Network(
+                connection.host,
+                connection.port,
+                timeout=config.timeouts.connect,
+                profile=config.profile,
+            )
         )
 
     def _socket(self) -> socket.socket:
@@ -193,19 +207,19 @@ class _NetworkChannel:
         return device
 
     def open(self) -> None:
-        self._printer.open()
+        super().open()
         # Status requests are 3 bytes each way: without this, Nagle's algorithm and
         # delayed acknowledgements hold each one back by tens of milliseconds.
         self._socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def write(self, data: bytes, timeout: float) -> None:
         self._socket().settimeout(timeout)
-        self._printer._raw(data)
+        super().write(data, timeout)
 
     def read(self, timeout: float) -> bytes:
         self._socket().settimeout(timeout)
         try:
-            data = self._printer._read()
+            data: bytes = self._printer._read()
         except TimeoutError:
             return b""
         if not data:
@@ -220,73 +234,58 @@ class _NetworkChannel:
             while device.recv(64):
                 pass
 
-    def close(self) -> None:
-        self._printer.close()
 
-
-class _SerialChannel:
+class _SerialChannel(_Channel):
     can_read = True
     keep_open = True
 
     def __init__(self, connection: SerialConnection, config: PrinterConfig) -> None:
-        from escpos.printer import Serial
-
-        self._printer = Serial(
-            connection.device,
-            connection.baudrate,
-            timeout=config.timeouts.read,
-            profile=config.profile,
+        super().__init__(
+            Serial(
+                connection.device,
+                connection.baudrate,
+                timeout=config.timeouts.read,
+                profile=config.profile,
+            )
         )
 
-    def open(self) -> None:
-        self._printer.open()
-
     def write(self, data: bytes, timeout: float) -> None:
-        device = self._printer.device
-        device.write_timeout = timeout  # type: ignore[union-attr]
-        self._printer._raw(data)
+        self._printer.device.write_timeout = timeout
+        super().write(data, timeout)
 
     def read(self, timeout: float) -> bytes:
         device = self._printer.device
-        device.timeout = timeout  # type: ignore[union-attr]
+        device.timeout = timeout
         # Not `_read()`: read(16) would wait out the timeout for 16 bytes that never come.
-        first = device.read(1)  # type: ignore[union-attr]
-        return first + device.read(device.in_waiting) if first else b""  # type: ignore[union-attr]
+        first = device.read(1)
+        return first + device.read(device.in_waiting) if first else b""
 
     def discard_input(self) -> None:
-        self._printer.device.reset_input_buffer()  # type: ignore[union-attr]
-
-    def close(self) -> None:
-        self._printer.close()
+        self._printer.device.reset_input_buffer()
 
 
-class _UsbChannel:
+class _UsbChannel(_Channel):
     can_read = True
     keep_open = True  # opening resets the device: not something to do every poll
 
     def __init__(self, connection: UsbConnection, config: PrinterConfig) -> None:
-        from escpos.printer import Usb
-
-        self._printer = Usb(
-            connection.vendor_id,
-            connection.product_id,
-            timeout=_ms(config.timeouts.write),
-            in_ep=connection.in_endpoint,
-            out_ep=connection.out_endpoint,
-            profile=config.profile,
+        super().__init__(
+            Usb(
+                connection.vendor_id,
+                connection.product_id,
+                timeout=_ms(config.timeouts.write),
+                in_ep=connection.in_endpoint,
+                out_ep=connection.out_endpoint,
+                profile=config.profile,
+            )
         )
-
-    def open(self) -> None:
-        self._printer.open()
 
     def write(self, data: bytes, timeout: float) -> None:
         self._printer.timeout = _ms(timeout)  # pyusb counts milliseconds
-        self._printer._raw(data)
+        super().write(data, timeout)
 
     def read(self, timeout: float) -> bytes:
-        import usb.core
-
-        self._printer.device.default_timeout = _ms(timeout)  # type: ignore[union-attr]
+        self._printer.device.default_timeout = _ms(timeout)
         try:
             return bytes(self._printer._read())
         except usb.core.USBTimeoutError:
@@ -296,33 +295,12 @@ class _UsbChannel:
         while self.read(0.01):
             pass
 
-    def close(self) -> None:
-        self._printer.close()
 
-
-class _SpoolChannel:
+class _SpoolChannel(_Channel):
     """CUPS and files take a whole job and tell nothing back."""
 
     can_read = False
     keep_open = False
-
-    def __init__(self, printer: Escpos) -> None:
-        self._printer = printer
-
-    def open(self) -> None:
-        self._printer.open()
-
-    def write(self, data: bytes, timeout: float) -> None:
-        self._printer._raw(data)
-
-    def read(self, timeout: float) -> bytes:
-        raise NotImplementedError("a spooled printer cannot be read")
-
-    def discard_input(self) -> None:
-        pass
-
-    def close(self) -> None:
-        self._printer.close()  # File flushes, CupsPrinter submits the job here
 
 
 def _ms(seconds: float) -> int:
@@ -331,14 +309,12 @@ def _ms(seconds: float) -> int:
 
 def _require_backend(connection: Connection) -> None:
     """Fails at start-up, not at the first patient, when the backend's library is missing."""
-    from escpos import printer
-
     backend, package = {
-        NetworkConnection: (printer.Network, "(none)"),
-        UsbConnection: (printer.Usb, "pyusb"),
-        SerialConnection: (printer.Serial, "pyserial"),
-        CupsConnection: (printer.CupsPrinter, "pycups"),
-        FileConnection: (printer.File, "(none)"),
+        NetworkConnection: (Network, "(none)"),
+        UsbConnection: (Usb, "pyusb"),
+        SerialConnection: (Serial, "pyserial"),
+        CupsConnection: (CupsPrinter, "pycups"),
+        FileConnection: (File, "(none)"),
     }[type(connection)]
     if not backend.is_usable():
         raise RuntimeError(f"{backend.__name__} printers need the {package} package")
@@ -353,11 +329,7 @@ def _channel_for(config: PrinterConfig) -> _Channel:
     if isinstance(connection, UsbConnection):
         return _UsbChannel(connection, config)
     if isinstance(connection, FileConnection):
-        from escpos.printer import File
-
         return _SpoolChannel(File(connection.path, profile=config.profile))
-    from escpos.printer import CupsPrinter
-
     return _SpoolChannel(
         CupsPrinter(
             connection.queue, host=connection.host, port=connection.port, profile=config.profile
@@ -366,7 +338,7 @@ def _channel_for(config: PrinterConfig) -> _Channel:
 
 
 class EscPosPrinter:
-    """`TicketPrinter` for a real printer; thread-safe, one job or status check at a time.
+    """A `DocumentPrinter` for a real printer; thread-safe, one job or status check at a time.
 
     `on_status` is called (from the polling thread or a printing thread) whenever the
     known status changes, so staff can be alerted before a patient meets the fault. It runs
@@ -378,11 +350,11 @@ class EscPosPrinter:
         config: PrinterConfig,
         *,
         on_status: Callable[[PrinterStatus], None] | None = None,
-        template: TicketTemplate | None = None,
+        options: LayoutOptions | None = None,
     ) -> None:
         _require_backend(config.connection)
         self._config = config
-        self._template = template
+        self._options = options
         self._on_status = on_status
         # CUPS and files cannot answer; opening a plain file to ask would also empty it.
         self._reads_status = isinstance(
@@ -428,12 +400,12 @@ class EscPosPrinter:
         with self._io_lock:
             return self._check_status_locked()
 
-    def print_ticket(self, ticket: Ticket) -> None:
+    def print_document(self, document: PaperTicket) -> None:
         job = ticket_job(
-            ticket,
+            document,
             paper_width_mm=self._config.paper_width_mm,
             profile=self._config.profile,
-            template=self._template,
+            options=self._options,
         )
         self.print_job(job)
 
@@ -499,11 +471,8 @@ class EscPosPrinter:
 
     def _end_job(self) -> None:
         """Closes a per-job connection; for CUPS and files this is what delivers the job."""
-        channel, self._channel = self._channel, None
-        if channel is None:
-            return
         try:
-            channel.close()
+            self._drop_channel()
         except (OSError, EscposError) as error:
             raise PrinterError(
                 PrinterProblem.WRITE_FAILED, f"finishing the job failed: {error}; not resent"
@@ -514,13 +483,16 @@ class EscPosPrinter:
             self._close_channel()
 
     def _close_channel(self) -> None:
-        channel, self._channel = self._channel, None
-        if channel is None:
-            return
         try:
-            channel.close()
+            self._drop_channel()
         except (OSError, EscposError) as error:
             logger.warning("closing the printer connection failed: %s", error)
+
+    def _drop_channel(self) -> None:
+        """Forgets the open channel, then closes it; the library's errors are the caller's."""
+        channel, self._channel = self._channel, None
+        if channel is not None:
+            channel.close()
 
     def _read_status(self, channel: _Channel) -> PrinterStatus:
         """DLE EOT 1, 2 and 4 on an idle channel; unreachable or garbled -> OFFLINE."""

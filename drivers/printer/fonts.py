@@ -18,7 +18,7 @@ def bundled_font_path() -> Path:
     """Path of the upright Noto Sans variable font file shipped with `fontpkg-noto-sans`."""
     # The package's own root, not importlib.resources: that import alone costs the kiosk's
     # start 3 ms.
-    path = fontpkg_noto_sans.ROOT / "files" / _FONT_FILE
+    path: Path = fontpkg_noto_sans.ROOT / "files" / _FONT_FILE
     if not path.is_file():
         # A frozen build that forgot the package data lands here (PyInstaller needs
         # `--collect-data fontpkg_noto_sans`).

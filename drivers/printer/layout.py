@@ -1,21 +1,24 @@
-"""A ticket as a list of printer blocks, each in the cheapest form that prints it right.
+"""A paper ticket (document.py) as printer blocks, each in the cheapest form that prints it right.
 
 Vietnamese text is set in the bundled font (printer code pages cannot be trusted with tone
 marks) and sent as raster strips cut to their ink; ASCII the printer can print itself (the
 queue number, the date) is sent as text in its built-in font when the profile's font A is
-the 12 x 24 cell the preview emulates; the visit QR code is sent as GS ( k when the profile
+the 12 x 24 cell the preview emulates; a QR code is sent as GS ( k when the profile
 has native QR, else as raster; blank paper is a feed, never white pixels. A standard 80 mm
 ticket is about a sixth of the bytes of the same ticket sent as one image.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 from functools import lru_cache
 
+# python-escpos (its capability database loads on import, about 0.25 s): this module is
+# imported with the printer, off the kiosk's start-up path.
+from escpos.capabilities import get_profile
 from PIL import Image, ImageChops, ImageDraw
 
+from drivers.printer import document as doc
 from drivers.printer.emulation import (
     FONT_A_WIDTH,
     MAX_MAGNIFICATION,
@@ -26,29 +29,15 @@ from drivers.printer.emulation import (
 from drivers.printer.typeset import (
     BANNER,
     BLACK,
-    BODY,
-    BODY_BOLD,
-    DEPARTMENT,
-    FOOTER,
-    HOSPITAL,
-    IDENTITY_CHECK_NOTES,
     MARGIN,
-    PRIORITY_GROUP_NAMES,
-    PROVISIONAL_NOTICE,
     RENDER_LOCK,
-    ROOM,
-    SERVICE_NAMES,
-    SUBTITLE,
-    TITLE,
     WHITE,
-    Style,
     fit_phrases,
     font_for,
     printable_dots,
     queue_label_block,
     text_block,
 )
-from kiosk.core.domain import Ticket
 
 # Epson TM-T20II: a common 80 mm, 203 dpi, 576-dot printer with a full cutter and native QR.
 DEFAULT_PROFILE = "TM-T20II"
@@ -59,32 +48,10 @@ _RASTER_OVERHEAD = 12  # bytes of GS v 0 header plus a GS L margin around each s
 _FEED_COST = 3  # ESC J n
 
 
-class TicketField(Enum):
-    """Optional parts of a ticket. The queue number, priority and provisional marks always print."""
-
-    HOSPITAL_NAME = "hospital_name"
-    TITLE = "title"  # "PHIẾU KHÁM BỆNH" / "SỐ THỨ TỰ"
-    DEPARTMENT = "department"
-    ROOM = "room"
-    DIRECTIONS = "directions"
-    PATIENT_NAME = "patient_name"
-    BIRTH_YEAR = "birth_year"
-    SERVICE = "service"
-    IDENTITY_CHECK = "identity_check"  # for staff: chip verified, read, failed or skipped
-    WAIT = "wait"  # people ahead and estimated wait
-    ISSUED_AT = "issued_at"
-    VISIT_QR = "visit_qr"
-    FOOTER = "footer"
-
-
 @dataclass(frozen=True)
-class TicketTemplate:
-    """What a hospital chooses about its tickets."""
+class LayoutOptions:
+    """How much a ticket may rely on the printer rather than on raster."""
 
-    hospital_name: str | None = None  # None: the name the ticket carries
-    footer_lines: tuple[str, ...] | None = None  # None: the ticket's own footer
-    fields: frozenset[TicketField] = frozenset(TicketField)
-    logo: Image.Image | None = field(default=None, compare=False)
     native_text: bool = True  # use the printer's font for ASCII where its profile allows
     native_qr: bool = True  # use GS ( k where the profile has native QR
 
@@ -101,8 +68,6 @@ class PrinterCapabilities:
 
 @lru_cache(maxsize=16)
 def _capabilities(profile: str) -> PrinterCapabilities:
-    from escpos.capabilities import get_profile
-
     data = get_profile(profile).profile_data
     pixels = data.get("media", {}).get("width", {}).get("pixels")
     columns = data.get("fonts", {}).get("0", {}).get("columns")
@@ -166,21 +131,21 @@ class TicketLayout:
 
 
 def build_layout(
-    ticket: Ticket,
+    document: doc.PaperTicket,
     *,
     paper_width_mm: int = 80,
     profile: str = DEFAULT_PROFILE,
-    template: TicketTemplate | None = None,
+    options: LayoutOptions | None = None,
 ) -> TicketLayout:
-    template = template or TicketTemplate()
+    options = options or LayoutOptions()
     capabilities = PrinterCapabilities.of(profile)
     builder = _Builder(
         printable_dots(paper_width_mm),
-        native_text=template.native_text and capabilities.native_text,
-        native_qr=template.native_qr and capabilities.native_qr,
+        native_text=options.native_text and capabilities.native_text,
+        native_qr=options.native_qr and capabilities.native_qr,
     )
     with RENDER_LOCK:
-        blocks = builder.ticket(ticket, template)
+        blocks = [block for element in document.elements for block in builder.element(element)]
     return TicketLayout(builder.width, tuple(_merge_feeds(blocks)))
 
 
@@ -265,86 +230,43 @@ class _Builder:
         # 58 mm paper gets slightly smaller type so lines still hold a few words.
         self.scale = 1.0 if width >= printable_dots(80) else 0.875
 
-    def ticket(self, ticket: Ticket, template: TicketTemplate) -> list[Block]:
-        fields = template.fields
-        out: list[Block] = [self.gap(12)]
-        if template.logo is not None:
-            out += [*self.logo(template.logo), self.gap(8)]
-        if TicketField.HOSPITAL_NAME in fields:
-            hospital = template.hospital_name or ticket.hospital_name
-            out += [*self.text(hospital, HOSPITAL), self.gap(10)]
-        if TicketField.TITLE in fields:
-            out += [*self.text("PHIẾU KHÁM BỆNH", TITLE), *self.text("SỐ THỨ TỰ", SUBTITLE)]
-        out += self.queue_label(ticket.queue_label)
-        if ticket.priority.is_priority:
-            group = PRIORITY_GROUP_NAMES[ticket.priority]
-            out += [self.gap(6), *lean_rasters(self.banner(("ƯU TIÊN", group)))]
-        if ticket.provisional:
-            # Next to the number, where patient and staff both look first.
-            out += [self.gap(10), *lean_rasters(self.boxed(PROVISIONAL_NOTICE)), self.gap(6)]
-        place = [
-            (TicketField.DEPARTMENT, ticket.department_name, DEPARTMENT),
-            (TicketField.ROOM, f"Phòng {ticket.room} – Tầng {ticket.floor}", ROOM),
-        ]
-        if fields & {TicketField.DEPARTMENT, TicketField.ROOM, TicketField.DIRECTIONS}:
-            out += [*self.separator(), *self.lines(fields, place)]
-        if TicketField.DIRECTIONS in fields:
-            out += [self.gap(4), *self.text(ticket.directions, BODY)]
-        person = [
-            (TicketField.PATIENT_NAME, ticket.masked_name, BODY_BOLD),
-            (TicketField.BIRTH_YEAR, f"Năm sinh {ticket.birth_year}", BODY),
-            (TicketField.SERVICE, SERVICE_NAMES[ticket.service], BODY_BOLD),
-            (
-                TicketField.IDENTITY_CHECK,
-                IDENTITY_CHECK_NOTES.get(ticket.identity_check, ""),
-                FOOTER,
-            ),
-        ]
-        if any(chosen in fields and text.strip() for chosen, text, _ in person):
-            out += [*self.separator(), *self.lines(fields, person)]
-        if fields & {TicketField.WAIT, TicketField.ISSUED_AT, TicketField.VISIT_QR}:
-            out += self.separator()
-        if TicketField.WAIT in fields:
-            wait = (
-                f"Trước bạn: {ticket.people_ahead} người",
-                f"Chờ khoảng {ticket.estimated_wait_minutes} phút",
-            )
-            out += self.phrases(wait, " · ", BODY)
-        if TicketField.ISSUED_AT in fields:
-            out += self.ascii_line(ticket.issued_at.strftime("%d/%m/%Y %H:%M"), BODY)
-        if TicketField.VISIT_QR in fields and ticket.visit_id:  # provisional: no visit yet
-            out += [self.gap(6), *self.qr(ticket.visit_id), self.gap(6)]
-        if TicketField.FOOTER in fields:
-            footer = (
-                ticket.footer if template.footer_lines is None else "\n".join(template.footer_lines)
-            )
-            out += self.text(footer, FOOTER)
-        return out
-
-    def lines(
-        self, fields: frozenset[TicketField], lines: list[tuple[TicketField, str, Style]]
-    ) -> list[Block]:
-        """The lines whose fields are chosen."""
-        out: list[Block] = []
-        for chosen, text, style in lines:
-            if chosen in fields:
-                out += self.text(text, style)
-        return out
+    def element(self, element: doc.Element) -> list[Block]:
+        match element:
+            case doc.Gap(dots):
+                return [self.gap(dots)]
+            case doc.Logo(image):
+                return self.logo(image)
+            case doc.Text(text, style):
+                return self.text(text, style)
+            case doc.Phrases(phrases, joiner, style):
+                return self.phrases(phrases, joiner, style)
+            case doc.AsciiLine(text, style):
+                return self.ascii_line(text, style)
+            case doc.QueueLabel(label):
+                return self.queue_label(label)
+            case doc.Banner(phrases):
+                return lean_rasters(self.banner(phrases))
+            case doc.BoxedNotice(phrases):
+                return lean_rasters(self.boxed(phrases))
+            case doc.Rule():
+                return self.separator()
+            case doc.Qr(content):
+                return self.qr(content)
 
     def gap(self, dots: int) -> Feed:
         return Feed(round(dots * self.scale))
 
-    def text(self, text: str, style: Style) -> list[Block]:
+    def text(self, text: str, style: doc.Style) -> list[Block]:
         if not text.strip():  # an empty footer or directions take no paper
             return []
         return lean_rasters(text_block(text, font_for(style.scaled(self.scale)), self.width))
 
-    def phrases(self, phrases: tuple[str, ...], joiner: str, style: Style) -> list[Block]:
+    def phrases(self, phrases: tuple[str, ...], joiner: str, style: doc.Style) -> list[Block]:
         font = font_for(style.scaled(self.scale))
         joined = fit_phrases(phrases, joiner, font, self.width)
         return lean_rasters(text_block(joined, font, self.width))
 
-    def ascii_line(self, text: str, style: Style) -> list[Block]:
+    def ascii_line(self, text: str, style: doc.Style) -> list[Block]:
         """The printer's own font for a line of digits and signs, when it has the one we emulate."""
         if self.native_text and text.isascii() and len(text) * FONT_A_WIDTH <= self.width:
             return [NativeText(text)]

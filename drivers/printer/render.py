@@ -1,4 +1,4 @@
-"""A `Ticket` as the picture the paper will show: its layout, previewed.
+"""A paper ticket as the picture the paper will show: its layout, previewed.
 
 The ticket is built as printer blocks (drivers/printer/layout.py) and drawn with the same
 printer emulation the ESC/POS decoder uses, so this picture is exactly what a printer given
@@ -7,30 +7,22 @@ printer emulation the ESC/POS decoder uses, so this picture is exactly what a pr
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PIL import Image
 
-from drivers.printer.layout import DEFAULT_PROFILE, TicketTemplate, build_layout
+from drivers.printer.document import PaperTicket
+from drivers.printer.layout import DEFAULT_PROFILE, LayoutOptions, build_layout
 from drivers.printer.preview import preview
-from kiosk.core.domain import Ticket
 
 __all__ = ["render_ticket"]
 
 
 def render_ticket(
-    ticket: Ticket,
+    document: PaperTicket,
     *,
     paper_width_mm: int = 80,
-    logo: Image.Image | None = None,
     profile: str = DEFAULT_PROFILE,
-    template: TicketTemplate | None = None,
+    options: LayoutOptions | None = None,
 ) -> Image.Image:
-    """The ticket as a mode "1" image, `printable_dots(paper_width_mm)` wide.
-
-    `logo` is a shortcut for a template with that logo.
-    """
-    if logo is not None:
-        template = replace(template or TicketTemplate(), logo=logo)
-    layout = build_layout(ticket, paper_width_mm=paper_width_mm, profile=profile, template=template)
+    """The ticket as a mode "1" image, `printable_dots(paper_width_mm)` wide."""
+    layout = build_layout(document, paper_width_mm=paper_width_mm, profile=profile, options=options)
     return preview(layout)

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from PIL import Image
 
+from drivers.printer.document import PaperTicket
+from drivers.printer.errors import PrinterError, PrinterProblem
 from drivers.printer.escpos_decode import decode_paper
 from drivers.printer.escpos_output import ticket_job
-from drivers.printer.layout import DEFAULT_PROFILE, TicketTemplate
+from drivers.printer.layout import DEFAULT_PROFILE, LayoutOptions
 from drivers.printer.typeset import printable_dots
-from kiosk.core.domain import PrinterError, PrinterProblem, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class PrintedJob:
     number: int  # 1, 2, ... since the printer was created; also the file name stem
-    ticket: Ticket
+    document: PaperTicket
     data: bytes  # the ESC/POS job as sent
     paper: Image.Image  # mode "1", decoded from `data`: what the paper shows
 
@@ -50,14 +51,14 @@ class SimulatedPrinter:
         paper_width_mm: int = 80,
         latency: float = 0.0,
         profile: str = DEFAULT_PROFILE,
-        template: TicketTemplate | None = None,
+        options: LayoutOptions | None = None,
     ) -> None:
         if keep_last < 1:
             raise ValueError(f"keep_last must be at least 1, got {keep_last}")
         self._paper_width_mm = paper_width_mm
         self._paper_dots = printable_dots(paper_width_mm)
         self._profile = profile
-        self._template = template
+        self._options = options
         self._out_dir = out_dir
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -106,12 +107,12 @@ class SimulatedPrinter:
         with self._state_lock:
             return self._printed
 
-    def print_ticket(self, ticket: Ticket) -> None:
+    def print_document(self, document: PaperTicket) -> None:
         data = ticket_job(
-            ticket,
+            document,
             paper_width_mm=self._paper_width_mm,
             profile=self._profile,
-            template=self._template,
+            options=self._options,
         )
         with self._paper_lock:
             time.sleep(self.latency)
@@ -120,7 +121,7 @@ class SimulatedPrinter:
                 logger.warning("simulated printer refused a job: %s", problem.value)
                 raise PrinterError(problem, "simulated fault")
             paper = decode_paper(data, paper_width=self._paper_dots)
-            job = PrintedJob(self.printed_count + 1, ticket, data, paper.image)
+            job = PrintedJob(self.printed_count + 1, document, data, paper.image)
             if self._out_dir is not None:
                 self._save(job, self._out_dir)
             with self._state_lock:

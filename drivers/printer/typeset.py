@@ -12,34 +12,15 @@ import math
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
+from drivers.printer.document import Style
 from drivers.printer.fonts import bundled_font_path
-from kiosk.core.domain import IdentityCheck, PriorityGroup, ServiceType
 
 # Printable dots of common 203 dpi thermal heads: 72 mm on 80 mm paper, 48 mm on 58 mm.
 PRINTABLE_DOTS = {80: 576, 58: 384}
-
-PRIORITY_GROUP_NAMES = {
-    PriorityGroup.PREGNANT: "Phụ nữ có thai",
-    PriorityGroup.ELDERLY_75: "Người từ 75 tuổi",
-    PriorityGroup.CHILD_UNDER_6: "Trẻ em dưới 6 tuổi",
-    PriorityGroup.SEVERE_DISABILITY: "Người khuyết tật nặng",
-    PriorityGroup.REVOLUTIONARY_MERIT: "Người có công với cách mạng",
-    PriorityGroup.EMERGENCY: "Cấp cứu",
-}
-# For counter staff: how far the kiosk checked the patient's identity (none when it did not try).
-IDENTITY_CHECK_NOTES = {
-    IdentityCheck.CHIP_VERIFIED: "Đã xác thực chip CCCD",
-    IdentityCheck.CHIP_READ: "Đã đọc chip CCCD, chưa xác thực chữ ký",
-    IdentityCheck.CHIP_FAILED: "Không đọc được chip CCCD: kiểm tra giấy tờ",
-    IdentityCheck.CARD_SKIPPED: "Chưa đọc chip CCCD: kiểm tra giấy tờ",
-}
-SERVICE_NAMES = {ServiceType.INSURANCE: "Khám BHYT", ServiceType.PAID: "Khám dịch vụ"}
-PROVISIONAL_NOTICE = ("SỐ TẠM", "vui lòng xác nhận tại quầy")
 
 MIN_LABEL_HEIGHT = 120  # dots: about 15 mm, readable from across a waiting hall
 _LABEL_CAP_HEIGHT = MIN_LABEL_HEIGHT + 8  # spare for the threshold eating an edge
@@ -63,25 +44,7 @@ WHITE = 255
 # FreeType faces are not safe to share between threads; renders are short, so one at a time.
 RENDER_LOCK = threading.RLock()
 
-
-@dataclass(frozen=True)
-class Style:
-    size: int
-    weight: int  # `wght` axis, 100-900
-
-    def scaled(self, scale: float) -> Style:
-        return Style(round(self.size * scale), self.weight)
-
-
-HOSPITAL = Style(30, 700)
-TITLE = Style(30, 700)
-SUBTITLE = Style(24, 500)
-BANNER = Style(28, 700)
-DEPARTMENT = Style(34, 700)
-ROOM = Style(30, 600)
-BODY = Style(26, 500)
-BODY_BOLD = Style(28, 700)
-FOOTER = Style(22, 500)
+BANNER = Style(28, 700)  # the text of banners and boxed notices
 
 
 def printable_dots(paper_width_mm: int) -> int:
@@ -118,7 +81,8 @@ def queue_label_block(label: str, width: int) -> Image.Image:
 
 
 def _draw_label(label: str, font: ImageFont.FreeTypeFont) -> Image.Image:
-    left, top, right, bottom = font.getbbox(label, anchor="ls")
+    # FreeType boxes are whole pixels, though Pillow's types allow fractions.
+    left, top, right, bottom = (int(edge) for edge in font.getbbox(label, anchor="ls"))
     margin = 16  # room for ink the box does not promise
     canvas = Image.new("L", (right - left + 2 * margin, bottom - top + 2 * margin), WHITE)
     ImageDraw.Draw(canvas).text(
@@ -225,7 +189,7 @@ def line_extent(font: ImageFont.FreeTypeFont) -> tuple[int, int]:
     """
     ascent, descent = font.getmetrics()
     _, top, _, bottom = font.getbbox(_EXTREME_LETTERS)
-    return min(top, 0), max(bottom, ascent + descent)
+    return min(int(top), 0), max(int(bottom), ascent + descent)
 
 
 @lru_cache(maxsize=32)

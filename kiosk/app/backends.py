@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from drivers.printer.base import TicketPrinter
+from drivers.printer.base import DocumentPrinter
 from drivers.scanner.simulated import SimulatedScanner
+from kiosk.app.ticket_paper import PaperTicketPrinter, TicketField, TicketTemplate
 from kiosk.config import (
     CameraSection,
     CardSection,
@@ -40,14 +41,14 @@ if TYPE_CHECKING:
     from drivers.card.station import ChipStation
     from drivers.card.virtual_reader import VirtualReader
     from drivers.printer.escpos_printer import EscPosPrinter, PrinterConfig, PrinterStatus
-    from drivers.printer.layout import TicketTemplate
+    from drivers.printer.layout import LayoutOptions
     from drivers.printer.simulated import SimulatedPrinter
     from drivers.scanner.errors import ScannerError
     from drivers.scanner.serial import SerialScanner
     from drivers.scanner.wedge import WedgeDecoder
     from kiosk.app.demo_devices import DemoDevices
     from kiosk.app.offline_link import OfflineServices
-    from kiosk.core.ports import HospitalApi
+    from kiosk.core.ports import HospitalApi, TicketPrinter
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,8 @@ class ScannerDevices:
 @dataclass
 class Backends:
     hospital: HospitalApi  # through the offline store when it is enabled
-    printer: TicketPrinter
+    printer: DocumentPrinter  # the device: the simulated one or a real one
+    ticket_printer: TicketPrinter  # the kiosk's tickets on `printer`
     card: CardDevices | None  # None: no card reader configured
     camera: CameraDevices | None  # None: no camera configured
     scanner: ScannerDevices
@@ -168,7 +170,7 @@ class Backends:
     def set_printer_status_listener(self, listener: Callable[[PrinterStatus], None]) -> None:
         """Every change of the real printer's status (paper near end or out, cover open,
         offline, ready again), from the printer's threads; see `printer_alert`. The simulated
-        printer reports none: its faults come as PrinterError from print_ticket."""
+        printer reports none: its faults come as PrinterError from printing."""
         self.printer_statuses.connect(listener)
 
     def set_scanner_error_listener(self, listener: Callable[[ScannerError], None]) -> None:
@@ -247,11 +249,12 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
     printer_statuses: Relay[PrinterStatus] = Relay("printer status")
     escpos_printer: EscPosPrinter | None = None
     simulated_printer: SimulatedPrinter | None = None
-    printer: TicketPrinter
+    printer: DocumentPrinter
     if config.printer.kind == "simulated":
-        printer = simulated_printer = build_simulated_printer(config, ticket_dir, template)
+        printer = simulated_printer = build_simulated_printer(config, ticket_dir)
     else:
-        printer = escpos_printer = build_escpos_printer(config, template, printer_statuses.publish)
+        printer = escpos_printer = build_escpos_printer(config, printer_statuses.publish)
+    ticket_printer = PaperTicketPrinter(printer, template)
     scanner = build_scanner_devices(config.scanner)
     section = config.hospital
     demo_devices = None
@@ -263,10 +266,13 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
         card = build_card_devices(config.card, issuer.csca_store)
         server: DemoHospital
         if section.kind == "fhir":  # SEKMET, a FHIR R4 server, with the same demo data
+            from kiosk.app.hospital_clients import fhir_demo_section, fhir_systems
             from kiosk.demo_hospital.fhir_demo import FhirDemoHospital
 
-            server = fhir_demo = FhirDemoHospital(data_dir / "demo-fhir", section)
-            section = fhir_demo.section
+            server = fhir_demo = FhirDemoHospital(data_dir / "demo-fhir", fhir_systems(section))
+            section = fhir_demo_section(
+                section, url=fhir_demo.url, token=fhir_demo.token, systems=fhir_demo.systems
+            )
         else:
             from kiosk.demo_hospital.server import DemoHospitalServer
 
@@ -279,7 +285,7 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
         if simulated_printer is None:
             # The panel's printer faults then act on a twin nobody prints on: the real
             # printer's faults are real.
-            simulated_printer = build_simulated_printer(config, ticket_dir, template)
+            simulated_printer = build_simulated_printer(config, ticket_dir)
         demo_devices = DemoDevices(
             server, virtual, issuer, scanner.simulated, simulated_camera, simulated_printer
         )
@@ -290,7 +296,7 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
     tls = hospital_tls(section) if hospital_url.startswith("https://") else None
     use_fhir = section.kind == "fhir"
     if use_fhir:
-        from kiosk.hospital.fhir_config import fhir_client
+        from kiosk.app.hospital_clients import fhir_client  # 12 ms: FHIR hospitals only
 
         rest = fhir_client(section, hospital_url, ssl_context=tls)
     else:
@@ -350,6 +356,7 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
     return Backends(
         hospital,
         printer,
+        ticket_printer,
         card,
         camera,
         scanner,
@@ -391,15 +398,17 @@ def check_printer_profile(profile: str) -> None:
 
 
 def ticket_template(section: TicketSection) -> TicketTemplate:
-    from drivers.printer.layout import TicketField, TicketTemplate
-
     hidden = {TicketField(name) for name in section.hidden_fields}
     return TicketTemplate(
         fields=frozenset(TicketField) - hidden,
         logo=_load_logo(section.logo) if section.logo else None,
-        native_text=section.native_text,
-        native_qr=section.native_qr,
     )
+
+
+def layout_options(section: TicketSection) -> LayoutOptions:
+    from drivers.printer.layout import LayoutOptions
+
+    return LayoutOptions(native_text=section.native_text, native_qr=section.native_qr)
 
 
 def _load_logo(path: str) -> Image.Image:
@@ -413,26 +422,25 @@ def _load_logo(path: str) -> Image.Image:
     return image
 
 
-def build_simulated_printer(
-    config: Config, ticket_dir: Path, template: TicketTemplate
-) -> SimulatedPrinter:
+def build_simulated_printer(config: Config, ticket_dir: Path) -> SimulatedPrinter:
     from drivers.printer.simulated import SimulatedPrinter
 
     return SimulatedPrinter(
         out_dir=ticket_dir,
         paper_width_mm=config.ticket.paper_width_mm,
         profile=config.printer.profile,
-        template=template,
+        options=layout_options(config.ticket),
     )
 
 
 def build_escpos_printer(
-    config: Config, template: TicketTemplate, on_status: Callable[[PrinterStatus], None]
+    config: Config, on_status: Callable[[PrinterStatus], None]
 ) -> EscPosPrinter:
     """The configured real printer, not yet polling (`start_polling`)."""
     from drivers.printer.escpos_printer import EscPosPrinter
 
-    return EscPosPrinter(printer_config(config), on_status=on_status, template=template)
+    options = layout_options(config.ticket)
+    return EscPosPrinter(printer_config(config), on_status=on_status, options=options)
 
 
 def printer_config(config: Config) -> PrinterConfig:

@@ -22,7 +22,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from kiosk.config import Config, ConfigError, load_config
+from kiosk.config import EXAMPLE, Config, ConfigError, load_config
+from kiosk.config_lines import key_line
+from kiosk.staff.pin import check_pin_format, hash_pin
 
 log = logging.getLogger("kiosk")
 
@@ -73,7 +75,7 @@ def _run(argv: list[str]) -> int:
         print(_version_line())
         return 0
     if args.self_test:
-        from kiosk.app.selftest import run_self_test
+        from kiosk.app.selftest import run_self_test  # 4 ms, --self-test only
 
         return run_self_test(args.config)
     if args.walkthrough and not args.demo:
@@ -88,6 +90,7 @@ def _run(argv: list[str]) -> int:
     if args.hospital:
         config = replace(config, hospital=replace(config.hospital, kind=args.hospital))
     if args.demo and config.hospital.kind == "fhir":
+        # 89 ms (the FHIR demo server): a FHIR demo only
         from kiosk.demo_hospital.fhir_server import SekmetMissing, require_sekmet
 
         try:
@@ -96,7 +99,7 @@ def _run(argv: list[str]) -> int:
             print(f"kiosk: {error}", file=sys.stderr)
             return 2
     if not args.demo:  # a demo's logs go to stderr only, with its data
-        from kiosk.app.logs import setup_logging
+        from kiosk.app.logs import setup_logging  # 7 ms: a real kiosk's file logs only
 
         setup_logging(data_dir(config) / "logs")
     if args.walkthrough or args.smoke:
@@ -123,6 +126,7 @@ def data_dir(config: Config) -> Path:
 
 
 def _run_qt(config: Config, args: argparse.Namespace, started: float) -> int:
+    # 200 ms (Qt, the controller): `config check`, `doctor`, `--version` never pay for them
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app.controller import KioskApp
@@ -137,6 +141,7 @@ def _run_qt(config: Config, args: argparse.Namespace, started: float) -> int:
     )
     try:
         if args.walkthrough:
+            # 600 ms (the demo devices, QtTest): the walkthrough only
             from kiosk.app.walkthrough import run_walkthrough
 
             saved = run_walkthrough(kiosk, args.walkthrough)
@@ -170,7 +175,7 @@ def _run_qt(config: Config, args: argparse.Namespace, started: float) -> int:
 
 def _version_line() -> str:
     """One line from the package metadata and, in a bundle, the build script's record."""
-    from importlib import metadata
+    from importlib import metadata  # 18 ms, --version only
 
     try:
         import kiosk_build_info as build  # written by packaging/build.sh into the bundle only
@@ -203,7 +208,7 @@ def _demo_hospital(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--db", type=Path, default=Path("demo-hospital.sqlite"))
     args = parser.parse_args(argv)
-    from kiosk.demo_hospital.server import serve_forever
+    from kiosk.demo_hospital.server import serve_forever  # 119 ms (starlette, uvicorn)
 
     serve_forever(args.host, args.port, args.db)
     return 0
@@ -213,6 +218,7 @@ def _config_check(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: kiosk config check FILE", file=sys.stderr)
         return 2
+    # 82 ms (httpx, the device libraries): `config check` only
     from kiosk.app.backends import check_printer_profile, hospital_tls, ticket_template
 
     path = Path(argv[0])
@@ -237,8 +243,6 @@ def _where(path: Path | None, error: ConfigError) -> str:
         return ""
     line = error.line
     if line is None and error.key:  # found after loading, e.g. a printer profile
-        from kiosk.config_lines import key_line
-
         try:
             line = key_line(path.read_text(encoding="utf-8"), error.key)
         except (OSError, UnicodeDecodeError):
@@ -255,14 +259,12 @@ def _doctor(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     # The report says what failed; the clients' own warnings would only interleave with it.
     logging.getLogger().setLevel(logging.ERROR)
-    from kiosk.app.doctor import run_doctor
+    from kiosk.app.doctor import run_doctor  # 100 ms (httpx, the device libraries)
 
     return run_doctor(args.config, test_print=args.test_print)
 
 
 def _config_init(argv: list[str]) -> int:
-    from kiosk.config import EXAMPLE
-
     if not argv:
         print(EXAMPLE, end="")
         return 0
@@ -280,10 +282,10 @@ def _admin_set_pin(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: kiosk admin set-pin FILE", file=sys.stderr)
         return 2
+    # 4 ms (getpass, kiosk.config_edit): only this command writes the config
     import getpass
 
     from kiosk.config_edit import toml_string, update_config_file
-    from kiosk.staff.pin import check_pin_format, hash_pin
 
     path = Path(argv[0])
     if not path.is_file():

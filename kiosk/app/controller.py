@@ -1,4 +1,6 @@
-"""Composition root: config -> flow controller, windows, hospital and devices.
+"""One module: KioskApp wires the window, devices and staff mode to one FlowController.
+
+Composition root: config -> flow controller, windows, hospital and devices.
 
 The only module that knows everybody. It marshals every device callback and every effect
 answer onto the GUI thread as a flow event, runs the flow there (each step is microseconds),
@@ -21,16 +23,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
+from drivers.printer.fonts import bundled_font_path
 from kiosk.app.systemd import SystemdNotifier
 from kiosk.config import Config
-from kiosk.core.domain import CardError, CardProblem, Ticket
+from kiosk.core.department_choice import UnknownCodeWarning
+from kiosk.core.domain import CardProblem, Ticket
 from kiosk.core.flow import (
     IO_EFFECTS,
     AlertStaff,
-    CardSensed,
     CheckInFlow,
     ChipFailed,
-    ChipRead,
     CodeToResolve,
     CodeUnreadable,
     Effect,
@@ -47,15 +49,17 @@ from kiosk.core.flow import (
     Screen,
     StartIdleTimer,
 )
+from kiosk.staff.service import AdminService, RecentTickets
+from ui.admin.gesture import CornerHold
+from ui.main_window import KioskWindow
+from ui.theme import install_font
 
 if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, not at start
     from drivers.camera.decoder import DecodedCode
-    from drivers.card.cccd_reader import ChipReadResult
     from drivers.printer.escpos_printer import PrinterStatus
     from drivers.printer.simulated import SimulatedPrinter
     from drivers.scanner.errors import ScannerError
-    from drivers.scanner.simulated import SimulatedScanner
-    from kiosk.app.backends import Backends, CameraDevices
+    from kiosk.app.backends import Backends, CameraDevices, ScannerDevices
     from kiosk.app.demo_devices import DemoDevices, DemoHospital
     from kiosk.app.effects import EffectRunner
     from kiosk.app.metrics import KioskMetrics
@@ -64,6 +68,7 @@ if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, n
     from offline_cache import HealthSnapshot
     from ui.admin.mode import AdminMode
     from ui.camera_view import CameraScanner, CameraStatus, FrameSource
+    from ui.demo_panel import DemoPanel
     from ui.wedge_filter import WedgeKeyFilter
 
 log = logging.getLogger(__name__)
@@ -182,10 +187,6 @@ class KioskApp(QObject):
         config_path: Path | None = None,
     ) -> None:
         super().__init__()
-        from drivers.printer.fonts import bundled_font_path
-        from ui.main_window import KioskWindow
-        from ui.theme import install_font
-
         self.config = config
         self.config_path = config_path  # where staff settings are saved; None: nowhere
         self.demo = demo
@@ -214,16 +215,16 @@ class KioskApp(QObject):
             self.controller.observers.append(_unknown_departments_warning(config.kiosk.departments))
         self.metrics: KioskMetrics | None = None
         if config.metrics.enabled:
-            from kiosk.app.metrics import start_metrics
+            from kiosk.app.metrics import start_metrics  # 34 ms (prometheus_client)
 
             self.metrics = start_metrics(config.metrics, config.kiosk)
             if self.metrics is not None:
                 self.controller.observers.append(self.metrics.flow_step)
         install_font(bundled_font_path())
         self.window = KioskWindow(self.controller.send, hospital_name=config.hospital.name)
-        self.controller.state_changed.connect(self.window.render)
-        self.window.render(self.controller.state)
-        self.panel = None
+        self.controller.state_changed.connect(self.window.show_state)
+        self.window.show_state(self.controller.state)
+        self.panel: DemoPanel | None = None
         self.backends: Backends | None = None
         self.camera: CameraScanner | None = None
         self.backend_error: BaseException | None = None
@@ -254,6 +255,7 @@ class KioskApp(QObject):
             return
 
         def build() -> None:
+            # 107 ms (httpx, the device libraries): on this thread, after the welcome screen
             from kiosk.app.backends import build_backends
 
             try:
@@ -297,16 +299,18 @@ class KioskApp(QObject):
             self.controller.staff_alert.emit(f"startup failed: {type(built).__name__}")
             self.backends_failed.emit(f"{type(built).__name__}: {built}")
             return
-        from kiosk.app.effects import EffectRunner  # with the backends, after the first screen
+        from kiosk.app.effects import EffectRunner  # 6 ms: with the backends, after the welcome
 
-        self.backends = built  # type: ignore[assignment]
+        self.backends = built
         if built.demo is not None:
             # The simulated printer tells its paper state, as a real one's status polling does.
             built.demo.printer_reports = lambda problem: self.controller.post(
                 PrinterChanged(problem)
             )
         if built.card is not None:
-            built.card.station.set_listener(_CardEvents(self.controller.post))
+            from kiosk.app.chip_adapter import ChipEvents  # 3.5 ms at start (the chip's types)
+
+            built.card.station.set_listener(ChipEvents(self.controller.post))
             built.card.start()
         if built.camera is not None:
             self._start_camera(built.camera)
@@ -314,19 +318,21 @@ class KioskApp(QObject):
         built.set_printer_status_listener(self._printer_status)
         built.set_scanner_error_listener(self._scanner_error)
         if built.scanner.wedge is not None:
-            from ui.wedge_filter import WedgeKeyFilter
+            from ui.wedge_filter import WedgeKeyFilter  # 0.7 ms: wedge scanners only
 
             # A keyboard-wedge scanner types into the window: its bursts are caught here.
             self._wedge = WedgeKeyFilter(built.scanner.wedge, parent=self)
             self._wedge.payload_read.connect(self._read_code)
             # On the native window, where keys arrive first; the whole application (every
             # event of every object through Python) only if it has none yet.
-            self._wedge_target = self.window.windowHandle() or QCoreApplication.instance()
-            self._wedge_target.installEventFilter(self._wedge)
+            target = self.window.windowHandle() or QCoreApplication.instance()
+            assert target is not None  # the kiosk runs inside its QApplication
+            target.installEventFilter(self._wedge)
+            self._wedge_target = target
         offline = built.offline
         runner = EffectRunner(
             built.hospital if self.metrics is None else self.metrics.timed_hospital(built.hospital),
-            built.printer,
+            built.ticket_printer,
             self.controller.post,
             datetime.now,
             offline=offline.link if offline is not None else None,
@@ -355,10 +361,16 @@ class KioskApp(QObject):
 
     @property
     def printer(self) -> SimulatedPrinter:
-        return self._ready().printer
+        """The simulated printer the kiosk prints on (the demo, the walkthrough, tests)."""
+        from drivers.printer.simulated import SimulatedPrinter  # loaded with the backends
+
+        printer = self._ready().printer
+        if not isinstance(printer, SimulatedPrinter):
+            raise RuntimeError("this kiosk prints on a real printer")
+        return printer
 
     @property
-    def scanner(self) -> SimulatedScanner:
+    def scanner(self) -> ScannerDevices:
         return self._ready().scanner
 
     @property
@@ -410,14 +422,17 @@ class KioskApp(QObject):
 
     def _printer_status(self, status: PrinterStatus) -> None:
         """From the printer's polling thread."""
+        # 107 ms at start (httpx, the device libraries); loaded by now, by the backends thread
         from kiosk.app.backends import printer_alert
+        from kiosk.app.ticket_paper import kiosk_problem  # 8 ms at start (the printer's types)
 
         alert = printer_alert(status)
         log.warning("staff alert: %s", alert)
         if self.metrics is not None:
             self.metrics.printer_state(alert.removeprefix("printer: "))
         self._device_alert.emit(alert)
-        self.controller.post(PrinterChanged(status.problem))
+        problem = status.problem
+        self.controller.post(PrinterChanged(kiosk_problem(problem) if problem else None))
 
     def _scanner_error(self, error: ScannerError) -> None:
         """From the scanner's thread."""
@@ -428,7 +443,7 @@ class KioskApp(QObject):
 
     def _health_changed(self, snapshot: HealthSnapshot) -> None:
         """From the health monitor's thread."""
-        from offline_cache import Connectivity
+        from offline_cache import Connectivity  # 36 ms at start (sqlite3); loaded by now
 
         online = snapshot.state is Connectivity.ONLINE
         log.warning(
@@ -443,6 +458,7 @@ class KioskApp(QObject):
     def _start_camera(self, camera: CameraDevices) -> None:
         """The camera runs all the time: a code held up is read on any screen that takes one
         (the flow ignores it elsewhere), and the preview shows on the welcome screen."""
+        # 6 ms (QtMultimedia, the decoder): with the backends, after the welcome screen
         from drivers.camera.worker import DecodeWorker
         from ui.camera_view import (
             CameraPreview,
@@ -471,7 +487,7 @@ class KioskApp(QObject):
 
     @Slot(object)
     def _camera_status(self, status: CameraStatus) -> None:
-        from ui.camera_view import CameraStatus
+        from ui.camera_view import CameraStatus  # 4 ms at start (QtMultimedia); loaded by now
 
         if status in (CameraStatus.NOT_FOUND, CameraStatus.UNPLUGGED, CameraStatus.FAILED):
             log.warning("staff alert: camera %s", status.value)
@@ -484,6 +500,7 @@ class KioskApp(QObject):
         if isinstance(effect, ReleaseCard):
             card.station.release()
             return
+        # 90 ms at start (cryptography, the eMRTD code); loaded by now, by the backends thread
         from drivers.card.cccd_reader import CardKeys
 
         try:
@@ -498,7 +515,7 @@ class KioskApp(QObject):
 
     @Slot(str)
     def _read_code(self, payload: str) -> None:
-        from kiosk.core.identity import (  # first needed here: fast start
+        from kiosk.core.identity import (  # 12 ms: at the first code, not at start
             CccdQr,
             HospitalCodes,
             IdentityError,
@@ -532,7 +549,7 @@ class KioskApp(QObject):
             self._repeats.clear()  # a patient who cancelled may show the same code again
 
     def _show_panel(self) -> None:
-        from ui.demo_panel import DemoPanel, PanelPersona
+        from ui.demo_panel import DemoPanel, PanelPersona  # 4 ms: the demo only
 
         devices = self.demo_devices
         panel = DemoPanel(
@@ -571,9 +588,6 @@ class KioskApp(QObject):
     # through AdminService, which holds the backends once they are ready.
 
     def _start_admin_mode(self) -> None:
-        from kiosk.staff.service import AdminService, RecentTickets
-        from ui.admin.gesture import CornerHold
-
         section = self.config.admin
         self.recent_tickets = RecentTickets()
         self.admin_service = AdminService(
@@ -591,7 +605,10 @@ class KioskApp(QObject):
     @property
     def admin(self) -> AdminMode:
         if self._admin is None:
-            from kiosk.staff.settings import SettingsFile
+            # 40-50 ms (the staff pages, their device lists): when staff first open them
+            from drivers.card.pcsc_readers import reader_names
+            from drivers.scanner.serial_ports import serial_port_names
+            from kiosk.staff.settings import DeviceLists, SettingsFile
             from ui.admin.mode import AdminMode
 
             self._admin = AdminMode(
@@ -604,6 +621,7 @@ class KioskApp(QObject):
                 kiosk_name=self.config.kiosk.name,
                 idle_seconds=self.config.admin.idle_seconds,
                 metrics=lambda: self.window.metrics,
+                devices=DeviceLists(reader_names, serial_port_names),
                 settings=SettingsFile(self.config_path),
             )
         return self._admin
@@ -622,7 +640,7 @@ class KioskApp(QObject):
             self._admin.flow_changed(state)
 
     def _sample_ticket(self) -> Ticket:
-        from drivers.printer.sample import sample_ticket
+        from kiosk.app.ticket_paper import sample_ticket  # 8 ms at start (the printer's types)
 
         return sample_ticket(
             hospital_name=self.config.hospital.name,
@@ -640,8 +658,6 @@ def _unknown_departments_warning(
 ) -> Callable[[Event, list[Effect], FlowState], None]:
     """A flow observer: staff are told once about kiosk.departments codes the hospital (or,
     offline, the cache) does not list."""
-    from kiosk.core.department_choice import UnknownCodeWarning
-
     warning = UnknownCodeWarning(shown)
 
     def observe(event: Event, _effects: list[Effect], _state: FlowState) -> None:
@@ -649,22 +665,3 @@ def _unknown_departments_warning(
             warning.seen(event.departments)
 
     return observe
-
-
-class _CardEvents:
-    """The chip station's callbacks, from its threads, as flow events."""
-
-    def __init__(self, post: Callable[[Event], None]) -> None:
-        self._post = post
-
-    def card_placed(self) -> None:
-        self._post(CardSensed.PLACED)
-
-    def card_taken(self) -> None:
-        self._post(CardSensed.TAKEN)
-
-    def chip_read(self, token: int, result: ChipReadResult) -> None:
-        self._post(ChipRead(token, result.identity))
-
-    def chip_failed(self, token: int, error: CardError) -> None:
-        self._post(ChipFailed(token, error.problem))

@@ -18,8 +18,10 @@ from drivers.card.virtual_cccd import VirtualCccdIssuer
 from drivers.card.virtual_chip import Chip
 from drivers.card.virtual_reader import VirtualReader
 from drivers.printer.simulated import SimulatedPrinter
-from drivers.scanner.sample_codes import bhyt_qr_payload, cccd_qr_payload
 from drivers.scanner.simulated import SimulatedScanner
+from kiosk.app.chip_adapter import card_holder
+from kiosk.app.sample_codes import bhyt_qr_payload, cccd_qr_payload
+from kiosk.app.ticket_paper import device_problem
 from kiosk.core.domain import Identity, PrinterProblem
 from kiosk.demo_hospital.codes import BOOKING_PREFIX, issue_token
 from kiosk.demo_hospital.personas import DemoPersona, demo_personas
@@ -130,7 +132,7 @@ class DemoDevices:
         issued = card_issue_date(identity, self._today)
         expires = card_expiry(identity, issued, self._today)
         return self._issuer.chip(
-            identity,
+            card_holder(identity),
             issued=issued,
             expires=expires,
             cloned=cloned,
@@ -205,7 +207,7 @@ class DemoDevices:
 
     def printer_out_of_paper(self, out: bool) -> None:
         problem = PrinterProblem.OUT_OF_PAPER if out else None
-        self._printer.set_problem(problem)
+        self._printer.set_problem(device_problem(problem) if problem else None)
         self.printer_reports(problem)
 
     def close(self) -> None:

@@ -24,7 +24,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
+from drivers.scanner.serial_ports import serial_port_names
+from kiosk.app.backends import (
+    build_escpos_printer,
+    check_printer_profile,
+    hospital_tls,
+    ticket_template,
+)
+from kiosk.app.ticket_paper import PaperTicketPrinter, sample_ticket
 from kiosk.config import Config, ConfigError, load_config
+from kiosk.core.department_choice import hidden_codes, unknown_codes
+from kiosk.core.domain import PrinterError
+from kiosk.hospital.rest import RestHospitalClient
+from kiosk.hospital.tls import describe
 
 if TYPE_CHECKING:
     from kiosk.core.ports import HospitalApi
@@ -110,7 +122,7 @@ def check_card_readers(config: Config, _test_print: bool) -> list[Finding]:
         from smartcard import scard
     except ImportError:
         return [Finding("card", missing, "pyscard is not installed" + note)]
-    from drivers.card.reader import matches
+    from drivers.card.reader import matches  # needs pyscard: imported once it is known to load
 
     result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
     if result != scard.SCARD_S_SUCCESS:
@@ -181,9 +193,7 @@ def check_cameras(config: Config, _test_print: bool) -> list[Finding]:
 
 
 def check_serial_ports(config: Config, _test_print: bool) -> list[Finding]:
-    from serial.tools import list_ports
-
-    ports = sorted(port.device for port in list_ports.comports())
+    ports = serial_port_names()
     listed = ", ".join(ports) if ports else "none"
     findings = [Finding("serial", Status.OK, f"serial ports: {listed}")]
     configured = []
@@ -211,12 +221,10 @@ def check_printer(config: Config, test_print: bool) -> list[Finding]:
     kind = config.printer.kind
     if kind == "simulated":
         return [Finding("printer", Status.OK, "simulated printer (no paper printer configured)")]
-    from drivers.printer.escpos_printer import PaperLevel
-    from kiosk.app.backends import build_escpos_printer, check_printer_profile, ticket_template
-    from kiosk.core.domain import PrinterError
+    from drivers.printer.escpos_printer import PaperLevel  # 230 ms (python-escpos)
 
     check_printer_profile(config.printer.profile)
-    printer = build_escpos_printer(config, ticket_template(config.ticket), lambda _status: None)
+    printer = build_escpos_printer(config, lambda _status: None)
     try:
         findings = []
         status = printer.check_status()
@@ -230,15 +238,13 @@ def check_printer(config: Config, test_print: bool) -> list[Finding]:
         else:
             findings.append(Finding("printer", Status.OK, f"{kind}: ready"))
         if test_print and all(finding.status is not Status.FAIL for finding in findings):
-            from drivers.printer.sample import sample_ticket
-
             ticket = sample_ticket(
                 hospital_name=config.hospital.name,
                 footer=config.ticket.footer,
                 issued_at=datetime.now(),
             )
             try:
-                printer.print_ticket(ticket)
+                PaperTicketPrinter(printer, ticket_template(config.ticket)).print_ticket(ticket)
             except PrinterError as error:
                 findings.append(Finding("printer", Status.FAIL, f"test print: {error}"))
             else:
@@ -252,14 +258,11 @@ def check_printer(config: Config, test_print: bool) -> list[Finding]:
 
 
 def check_hospital(config: Config, _test_print: bool) -> list[Finding]:
-    from kiosk.app.backends import hospital_tls
-    from kiosk.hospital.rest import RestHospitalClient
-
     section = config.hospital
     tls = hospital_tls(section) if section.url.startswith("https://") else None
     client: HospitalApi
     if section.kind == "fhir":
-        from kiosk.hospital.fhir_config import fhir_client
+        from kiosk.app.hospital_clients import fhir_client  # 16 ms: FHIR hospitals only
 
         client = fhir_client(section, section.url, ssl_context=tls)
     else:
@@ -291,8 +294,6 @@ def check_hospital(config: Config, _test_print: bool) -> list[Finding]:
 def _shown_departments(client: HospitalApi, shown: tuple[str, ...]) -> Finding:
     """kiosk.departments against the hospital's list: a code it does not list is a WARN (the
     kiosk ignores it, and shows every department if it knows none of them)."""
-    from kiosk.core.department_choice import hidden_codes, unknown_codes
-
     listed = client.departments()
     unknown = unknown_codes(listed, shown)
     offered = len(listed) - len(hidden_codes(listed, shown))
@@ -304,9 +305,6 @@ def _shown_departments(client: HospitalApi, shown: tuple[str, ...]) -> Finding:
 
 
 def check_tls(config: Config, _test_print: bool) -> list[Finding]:
-    from kiosk.app.backends import hospital_tls
-    from kiosk.hospital.tls import describe
-
     section = config.hospital
     parts = urlsplit(section.url)
     host = parts.hostname or ""
@@ -327,7 +325,8 @@ def check_tls(config: Config, _test_print: bool) -> list[Finding]:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return [Finding("tls", Status.FAIL, f"{_origin(section.url)}: cannot connect: {reason}")]
-    expires = datetime.fromtimestamp(ssl.cert_time_to_seconds(certificate["notAfter"]), UTC)
+    not_after = str(certificate["notAfter"])  # typeshed types every field as str or tuples
+    expires = datetime.fromtimestamp(ssl.cert_time_to_seconds(not_after), UTC)
     days = (expires - datetime.now(UTC)).days
     client = ", client certificate accepted" if section.client_cert else ""
     detail = f"{version}, certificate verified, expires {expires:%Y-%m-%d} ({days} days){client}"

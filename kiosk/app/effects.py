@@ -14,17 +14,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from kiosk.core.domain import (
-    PrinterError,
-    PrinterProblem,
-)
+from kiosk.core.domain import PrinterError
 from kiosk.core.flow import (
+    Call,
     CodeNotResolved,
     CodeResolved,
     CreatePatient,
-    Effect,
     Event,
     HistoryLoaded,
+    IOEffect,
     LoadHistory,
     LookupOffline,
     LookupPatient,
@@ -76,7 +74,7 @@ class EffectRunner:
         # allocations the kiosk makes) always come from the same malloc arena.
         self._printing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="printer")
 
-    def run(self, effect: Effect) -> None:
+    def run(self, effect: IOEffect) -> None:
         """Start an I/O effect in the background; its answer arrives through `post`."""
         pool = self._printing if isinstance(effect, PrintTicket) else self._pool
         pool.submit(self._perform, effect)
@@ -85,13 +83,13 @@ class EffectRunner:
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._printing.shutdown(wait=True, cancel_futures=True)
 
-    def _perform(self, effect: Effect) -> None:
+    def _perform(self, effect: IOEffect) -> None:
         started = time.perf_counter()
         try:
             event = self._answer(effect)
         except Exception:
             log.exception("effect %s failed unexpectedly", type(effect).__name__)
-            event = _failure_for(effect, Problem.HOSPITAL_ERROR)
+            event = effect.failed(Problem.HOSPITAL_ERROR)
         log.debug(
             "effect %s -> %s in %.1f ms",
             type(effect).__name__,
@@ -100,7 +98,7 @@ class EffectRunner:
         )
         self._post(event)
 
-    def _answer(self, effect: Effect) -> Event:
+    def _answer(self, effect: IOEffect) -> Event:
         hospital = self._hospital
         match effect:
             case PrintTicket(session=session, ticket=ticket):
@@ -114,7 +112,7 @@ class EffectRunner:
                 try:
                     identity = hospital.resolve_identity(payload)
                 except HospitalError as error:
-                    return _hospital_failed(session, Request.RESOLVE, error)
+                    return _hospital_failed(effect, error)
                 return (
                     CodeNotResolved(session)
                     if identity is None
@@ -128,35 +126,32 @@ class EffectRunner:
                     appointments = hospital.appointments(patient.patient_id, self._clock().date())
                     departments = hospital.departments()
                 except HospitalError as error:
-                    return _hospital_failed(session, Request.LOOKUP, error)
+                    return _hospital_failed(effect, error)
                 return PatientFound(session, patient, tuple(appointments), tuple(departments))
             case CreatePatient(session=session, identity=identity, idempotency_key=key):
                 try:
                     patient = hospital.create_patient(identity, key)
                     departments = hospital.departments()
                 except HospitalError as error:
-                    return _hospital_failed(session, Request.CREATE_PATIENT, error)
+                    return _hospital_failed(effect, error)
                 return PatientFound(session, patient, (), tuple(departments))
             case LoadHistory(session=session, patient_id=patient_id, limit=limit):
                 try:
                     visits = hospital.history(patient_id, limit)
                 except HospitalError as error:
-                    return _hospital_failed(session, Request.HISTORY, error)
+                    return _hospital_failed(effect, error)
                 return HistoryLoaded(session, tuple(visits))
             case RegisterVisit(session=session, checkin=checkin):
                 try:
                     registration = hospital.register_visit(checkin)
                 except HospitalError as error:
-                    return _hospital_failed(session, Request.REGISTER, error)
+                    return _hospital_failed(effect, error)
                 return VisitRegistered(session, registration)
             case LookupOffline() | QueueOffline():
                 return self._answer_offline(effect)
         raise TypeError(f"not an I/O effect: {type(effect).__name__}")
 
     def _answer_offline(self, effect: LookupOffline | QueueOffline) -> Event:
-        request = (
-            Request.OFFLINE_LOOKUP if isinstance(effect, LookupOffline) else Request.OFFLINE_QUEUE
-        )
         offline = self._offline
         try:
             if offline is None:
@@ -168,40 +163,19 @@ class EffectRunner:
                 return QueuedOffline(effect.session, ticket)
             patient, departments = offline.look_up(effect.identity)
         except OfflineUnavailable as error:
-            log.warning("offline %s failed: %s", request.name.lower(), error)
-            return RequestFailed(effect.session, request, Problem.HOSPITAL_UNAVAILABLE)
+            log.warning("offline %s failed: %s", effect.request.name.lower(), error)
+            return effect.failed(Problem.HOSPITAL_UNAVAILABLE)
         if patient is None:
             return PatientNotFound(effect.session)
         return PatientFound(effect.session, patient, (), departments)
 
 
-def _hospital_failed(session: int, request: Request, error: HospitalError) -> RequestFailed:
+def _hospital_failed(call: Call, error: HospitalError) -> RequestFailed:
     if isinstance(error, HospitalUnavailable):
         problem = Problem.HOSPITAL_UNAVAILABLE
-    elif isinstance(error, HospitalRejected) and request is Request.REGISTER:
+    elif isinstance(error, HospitalRejected) and call.request is Request.REGISTER:
         problem = Problem.REGISTRATION_REJECTED
     else:
         problem = Problem.HOSPITAL_ERROR
-    log.warning("hospital %s failed: %s", request.name.lower(), type(error).__name__)
-    return RequestFailed(session, request, problem)
-
-
-def _failure_for(effect: Effect, problem: Problem) -> Event:
-    match effect:
-        case PrintTicket(session=session):
-            return PrintFailed(session, PrinterProblem.WRITE_FAILED)
-        case ResolveCode(session=session):
-            return RequestFailed(session, Request.RESOLVE, problem)
-        case LookupPatient(session=session):
-            return RequestFailed(session, Request.LOOKUP, problem)
-        case CreatePatient(session=session):
-            return RequestFailed(session, Request.CREATE_PATIENT, problem)
-        case LoadHistory(session=session):
-            return RequestFailed(session, Request.HISTORY, problem)
-        case RegisterVisit(session=session):
-            return RequestFailed(session, Request.REGISTER, problem)
-        case LookupOffline(session=session):
-            return RequestFailed(session, Request.OFFLINE_LOOKUP, problem)
-        case QueueOffline(session=session):
-            return RequestFailed(session, Request.OFFLINE_QUEUE, problem)
-    raise TypeError(f"not an I/O effect: {type(effect).__name__}")
+    log.warning("hospital %s failed: %s", call.request.name.lower(), type(error).__name__)
+    return call.failed(problem)

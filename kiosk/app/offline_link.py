@@ -17,25 +17,17 @@ from pathlib import Path
 from typing import TypeVar
 
 from kiosk.config import OfflineSection
-from kiosk.core.domain import (
-    Appointment,
-    CheckIn,
-    Department,
-    Identity,
-    Patient,
-    Registration,
-    Ticket,
-    Visit,
-)
+from kiosk.core import domain
 from kiosk.core.ports import (
+    HospitalApi,
     HospitalProtocolError,
     HospitalRejected,
     HospitalUnavailable,
+    LeaseRequest,
     NumberLease,
     OfflineUnavailable,
 )
 from kiosk.core.tickets import queue_label
-from kiosk.hospital.rest import RestHospitalClient
 from offline_cache import (
     Connectivity,
     ErrorPolicy,
@@ -62,7 +54,7 @@ class OnlineThroughStore:
 
     def __init__(
         self,
-        inner: RestHospitalClient,
+        inner: HospitalApi,
         monitor: HealthMonitor,
         cache: LookupCache,
         desk: OfflineDesk,
@@ -75,53 +67,41 @@ class OnlineThroughStore:
     def health(self) -> bool:
         return self._inner.health()
 
-    def departments(self) -> list[Department]:
+    def departments(self) -> list[domain.Department]:
         departments = self._call(self._inner.departments)
         self._cache.remember_departments(departments)
         return departments
 
-    def find_patient(self, identity: Identity) -> Patient | None:
+    def find_patient(self, identity: domain.Identity) -> domain.Patient | None:
         patient = self._call(lambda: self._inner.find_patient(identity))
         if patient is not None:
             self._cache.remember_patient(patient, identity)
         return patient
 
-    def resolve_identity(self, payload: str) -> Identity | None:
+    def resolve_identity(self, payload: str) -> domain.Identity | None:
         return self._call(lambda: self._inner.resolve_identity(payload))
 
-    def create_patient(self, identity: Identity, idempotency_key: str) -> Patient:
+    def create_patient(self, identity: domain.Identity, idempotency_key: str) -> domain.Patient:
         patient = self._call(lambda: self._inner.create_patient(identity, idempotency_key))
         self._cache.remember_patient(patient, identity)
         return patient
 
-    def appointments(self, patient_id: str, day: date) -> list[Appointment]:
+    def appointments(self, patient_id: str, day: date) -> list[domain.Appointment]:
         return self._call(lambda: self._inner.appointments(patient_id, day))
 
-    def history(self, patient_id: str, limit: int) -> list[Visit]:
+    def history(self, patient_id: str, limit: int) -> list[domain.Visit]:
         return self._call(lambda: self._inner.history(patient_id, limit))
 
-    def lease_queue_numbers(
-        self,
-        *,
-        kiosk_id: str,
-        department_code: str,
-        day: date,
-        priority_queue: bool,
-        count: int,
-        idempotency_key: str,
-    ) -> NumberLease:
-        return self._call(
-            lambda: self._inner.lease_queue_numbers(
-                kiosk_id=kiosk_id,
-                department_code=department_code,
-                day=day,
-                priority_queue=priority_queue,
-                count=count,
-                idempotency_key=idempotency_key,
-            )
-        )
+    def lease_queue_numbers(self, request: LeaseRequest) -> NumberLease:
+        return self._call(lambda: self._inner.lease_queue_numbers(request))
 
-    def register_visit(self, checkin: CheckIn) -> Registration:
+    def register_visit(
+        self, checkin: domain.CheckIn, *, leased_number: int | None = None
+    ) -> domain.Registration:
+        if leased_number is not None:
+            # Leased numbers are the outbox's: its row keeps the number, so a resend after a
+            # crash carries the same body under the key. The row written below would not.
+            raise ValueError("a visit with a leased number is registered by the outbox sync")
         if not self._monitor.online:
             raise HospitalUnavailable("the hospital is offline")
         if not self._desk.begin_online(checkin):
@@ -157,7 +137,9 @@ class OfflineLink:
         self._cache = cache
         self._desk = desk
 
-    def look_up(self, identity: Identity) -> tuple[Patient | None, tuple[Department, ...]]:
+    def look_up(
+        self, identity: domain.Identity
+    ) -> tuple[domain.Patient | None, tuple[domain.Department, ...]]:
         cached = self._cache.departments()
         if cached is None:
             raise OfflineUnavailable("no departments cached yet")
@@ -165,7 +147,7 @@ class OfflineLink:
         if patient is None and identity.can_register_new_patient:
             # Known only from the card or its code: registered for real when the sync runs.
             assert identity.full_name and identity.birth and identity.sex
-            patient = Patient(
+            patient = domain.Patient(
                 patient_id="",
                 full_name=identity.full_name,
                 birth=identity.birth,
@@ -176,11 +158,11 @@ class OfflineLink:
 
     def queue(
         self,
-        checkin: CheckIn,
-        department: Department,
-        patient: Patient | None,
-        identity: Identity | None,
-    ) -> Ticket:
+        checkin: domain.CheckIn,
+        department: domain.Department,
+        patient: domain.Patient | None,
+        identity: domain.Identity | None,
+    ) -> domain.Ticket:
         try:
             issued = self._desk.issue(
                 checkin, department=department, patient=patient, identity=identity
@@ -200,7 +182,7 @@ class OfflineServices:
     worker: SyncWorker
     hospital: OnlineThroughStore
     link: OfflineLink
-    probe_client: RestHospitalClient
+    probe_client: HospitalApi
 
     def start(self, on_change: Callable[[HealthSnapshot], None]) -> None:
         self.monitor.add_listener(on_change)
@@ -221,8 +203,8 @@ class OfflineServices:
 def build_offline(
     section: OfflineSection,
     *,
-    hospital: RestHospitalClient,
-    probe_client: RestHospitalClient,
+    hospital: HospitalApi,
+    probe_client: HospitalApi,
     default_folder: Path,
     kiosk_id: str,
     hospital_name: str,

@@ -86,6 +86,10 @@ def _config(context: _Context) -> Config:
     return context.config or Config()
 
 
+# Each check imports what it exercises inside itself, whatever the cost: a library the build
+# left out then fails that check (its ImportError is reported by _timed), not the whole run.
+
+
 def check_config(context: _Context) -> str:
     config = context.config = load_config(context.config_path)
     source = context.config_path or "defaults"
@@ -96,14 +100,15 @@ def check_ticket(context: _Context) -> str:
     from drivers.printer.escpos_decode import decode_raster
     from drivers.printer.escpos_output import ticket_job
     from drivers.printer.render import render_ticket
-    from drivers.printer.sample import sample_ticket
+    from kiosk.app.ticket_paper import paper_ticket, sample_ticket
 
     config = _config(context)
     ticket = sample_ticket(
         hospital_name=config.hospital.name, footer=config.ticket.footer, issued_at=datetime.now()
     )
-    image = render_ticket(ticket, paper_width_mm=config.ticket.paper_width_mm)
-    job = ticket_job(ticket, paper_width_mm=config.ticket.paper_width_mm)
+    document = paper_ticket(ticket)
+    image = render_ticket(document, paper_width_mm=config.ticket.paper_width_mm)
+    job = ticket_job(document, paper_width_mm=config.ticket.paper_width_mm)
     paper = decode_raster(job, paper_width=image.width)
     if paper.tobytes() != image.convert("1").tobytes():
         raise AssertionError("the ESC/POS job does not decode back to the rendered ticket")
@@ -147,20 +152,20 @@ def check_qr(context: _Context) -> str:
 def check_chip(context: _Context) -> str:
     from drivers.card.active_auth import ActiveAuthStatus
     from drivers.card.cccd_reader import CardKeys, CccdReader, ClonedChipError
+    from drivers.card.holder import CardHolder, PartialDate, Sex
     from drivers.card.passive_auth import PassiveAuthStatus
     from drivers.card.virtual_cccd import VirtualCccdIssuer
-    from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
+    from kiosk.app.chip_adapter import identity_from_chip
 
     # A synthetic holder: the demo's kind of person, nobody real. The issuer is the demo's:
     # its cards carry an active authentication key, as real CCCDs do.
     citizen_id, birth, issued = "001090012345", date(1990, 5, 17), date(2021, 3, 1)
-    holder = Identity(
-        source=IdentitySource.CHIP,
+    holder = CardHolder(
         citizen_id=citizen_id,
         full_name="Nguyễn Văn An",
-        birth=BirthDate.from_date(birth),
+        birth=PartialDate.from_date(birth),
         sex=Sex.MALE,
-        address="12 Phố Huế, Hai Bà Trưng, Hà Nội",
+        residence="12 Phố Huế, Hai Bà Trưng, Hà Nội",
     )
     issuer = VirtualCccdIssuer()
     reader = CccdReader(issuer.csca_store)
@@ -171,7 +176,8 @@ def check_chip(context: _Context) -> str:
         raise AssertionError(f"passive authentication: {result.verification.status.value}")
     if result.active_auth is not ActiveAuthStatus.PASSED:
         raise AssertionError(f"active authentication: {result.active_auth.value}")
-    if result.identity.citizen_id != citizen_id:
+    identity = identity_from_chip(result)  # what the kiosk's flow gets
+    if identity.citizen_id != citizen_id or not identity.chip_verified:
         raise AssertionError("the chip's identity does not match the card written")
     clone = issuer.chip(holder, issued=issued, expires=date(2030, 5, 17), cloned=True)
     try:

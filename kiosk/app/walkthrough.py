@@ -379,8 +379,9 @@ def birth_date_for_the_chip(d: Driver) -> None:
     d.devices.present_card("new_patient_old_chip")
     d.wait_for(Screen.BIRTH_DATE)
     birth = d.devices.personas["new_patient_old_chip"].identity.birth
-    assert birth is not None and birth.as_date() is not None
-    d.type_digits(birth.as_date().strftime("%d%m%Y"))  # type: ignore[union-attr]
+    born = birth.as_date() if birth is not None else None
+    assert born is not None
+    d.type_digits(born.strftime("%d%m%Y"))
     d.screenshot("birth_date_filled")
     d.click("key_submit")
     d.wait_for(Screen.NOT_FOUND)  # no record yet; the chip's data can make one

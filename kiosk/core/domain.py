@@ -249,9 +249,3 @@ class CardProblem(Enum):
     FORGED = "forged"  # passive or active authentication failed
     WRONG_CARD = "wrong_card"  # the chip holds another person's ID than the one shown
     NEEDS_BIRTH_DATE = "needs_birth_date"  # a BAC-only chip, and no birth date known for its key
-
-
-class CardError(DeviceError):
-    """The card could not be read, or its chip data cannot be trusted."""
-
-    problem: CardProblem

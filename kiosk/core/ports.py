@@ -12,16 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from kiosk.core.domain import (
-    Appointment,
-    CheckIn,
-    Department,
-    Identity,
-    Patient,
-    Registration,
-    Ticket,
-    Visit,
-)
+from kiosk.core import domain
 
 
 class HospitalError(Exception):
@@ -51,6 +42,21 @@ class HospitalRejected(HospitalError):
 
 
 @dataclass(frozen=True)
+class LeaseRequest:
+    """Ask for `count` consecutive queue numbers for one kiosk, department, day and queue.
+
+    A resend with the same `idempotency_key` returns the lease granted the first time.
+    """
+
+    kiosk_id: str
+    department_code: str
+    day: date
+    priority_queue: bool  # the department's priority queue, which has its own numbers
+    count: int
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
 class NumberLease:
     """Queue numbers `first`..`last` reserved for one kiosk, department, day and queue.
 
@@ -68,39 +74,22 @@ class NumberLease:
     last: int
 
 
-class HospitalApi(Protocol):
-    def health(self) -> bool:
-        """True when the hospital answers and says it is ready."""
-        ...
+class HospitalOutboxApi(Protocol):
+    """The calls that settle what the kiosk did while the hospital was away: the outbox sync
+    registers queued visits (finding or creating their patients) and tops up leased numbers.
+    Each is idempotent or carries an idempotency key, so a resend never does anything twice."""
 
-    def departments(self) -> list[Department]:
-        """Departments open for kiosk check-in, with their live waiting counts."""
-        ...
-
-    def find_patient(self, identity: Identity) -> Patient | None:
+    def find_patient(self, identity: domain.Identity) -> domain.Patient | None:
         """The patient with this identity's citizen ID (else insurance number), or None."""
         ...
 
-    def resolve_identity(self, payload: str) -> Identity | None:
-        """Whose code this is, for a payload the kiosk cannot parse itself; None if unknown.
-
-        Safe to retry. The payload is personal data: implementations never log it.
-        """
-        ...
-
-    def create_patient(self, identity: Identity, idempotency_key: str) -> Patient:
+    def create_patient(self, identity: domain.Identity, idempotency_key: str) -> domain.Patient:
         """A new hospital record from the identity, after the patient agreed."""
         ...
 
-    def appointments(self, patient_id: str, day: date) -> list[Appointment]:
-        """The patient's booked appointments on `day`, earliest first."""
-        ...
-
-    def history(self, patient_id: str, limit: int) -> list[Visit]:
-        """The latest `limit` visits, newest first; only fetched when the patient asks."""
-        ...
-
-    def register_visit(self, checkin: CheckIn, *, leased_number: int | None = None) -> Registration:
+    def register_visit(
+        self, checkin: domain.CheckIn, *, leased_number: int | None = None
+    ) -> domain.Registration:
         """Register the visit; the same idempotency key always yields the same ticket.
 
         `leased_number`: a number of this kiosk's lease for the department, day and queue,
@@ -109,17 +98,35 @@ class HospitalApi(Protocol):
         """
         ...
 
-    def lease_queue_numbers(
-        self,
-        *,
-        kiosk_id: str,
-        department_code: str,
-        day: date,
-        priority_queue: bool,
-        count: int,
-        idempotency_key: str,
-    ) -> NumberLease:
-        """Reserve `count` consecutive queue numbers for this kiosk (idempotent by key)."""
+    def lease_queue_numbers(self, request: LeaseRequest) -> NumberLease:
+        """Reserve `request.count` consecutive queue numbers for this kiosk (idempotent by key)."""
+        ...
+
+
+class HospitalApi(HospitalOutboxApi, Protocol):
+    """The one interface to a hospital system (REST or FHIR), as the flow uses it."""
+
+    def health(self) -> bool:
+        """True when the hospital answers and says it is ready."""
+        ...
+
+    def departments(self) -> list[domain.Department]:
+        """Departments open for kiosk check-in, with their live waiting counts."""
+        ...
+
+    def resolve_identity(self, payload: str) -> domain.Identity | None:
+        """Whose code this is, for a payload the kiosk cannot parse itself; None if unknown.
+
+        Safe to retry. The payload is personal data: implementations never log it.
+        """
+        ...
+
+    def appointments(self, patient_id: str, day: date) -> list[domain.Appointment]:
+        """The patient's booked appointments on `day`, earliest first."""
+        ...
+
+    def history(self, patient_id: str, limit: int) -> list[domain.Visit]:
+        """The latest `limit` visits, newest first; only fetched when the patient asks."""
         ...
 
     def close(self) -> None:
@@ -128,7 +135,7 @@ class HospitalApi(Protocol):
 
 
 class TicketPrinter(Protocol):
-    def print_ticket(self, ticket: Ticket) -> None:
+    def print_ticket(self, ticket: domain.Ticket) -> None:
         """Print or raise PrinterError."""
         ...
 
@@ -140,17 +147,19 @@ class OfflineUnavailable(Exception):
 class OfflineService(Protocol):
     """The kiosk's own store for when the hospital does not answer (kiosk/app/offline_link.py)."""
 
-    def look_up(self, identity: Identity) -> tuple[Patient | None, tuple[Department, ...]]:
+    def look_up(
+        self, identity: domain.Identity
+    ) -> tuple[domain.Patient | None, tuple[domain.Department, ...]]:
         """The cached patient (None: not cached) and departments; OfflineUnavailable if the
         kiosk has no departments to offer."""
         ...
 
     def queue(
         self,
-        checkin: CheckIn,
-        department: Department,
-        patient: Patient | None,
-        identity: Identity | None,
-    ) -> Ticket:
+        checkin: domain.CheckIn,
+        department: domain.Department,
+        patient: domain.Patient | None,
+        identity: domain.Identity | None,
+    ) -> domain.Ticket:
         """Commit the visit to the outbox, then return its provisional ticket."""
         ...

@@ -18,13 +18,11 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import HospitalSection
 from kiosk.demo_hospital.catalog import DEPARTMENTS, DemoDepartment
 from kiosk.demo_hospital.codes import BOOKING_PREFIX, issue_token
 from kiosk.demo_hospital.fhir_server import SekmetServer
 from kiosk.demo_hospital.personas import DemoPersona, demo_personas
 from kiosk.demo_hospital.vietnam import VIETNAM_TZ
-from kiosk.hospital.fhir_config import fhir_systems
 from kiosk.hospital.fhir_mapping import ACT_CODE, FhirSystems
 
 # Stand-ins for a hospital's identifier systems, used when the config names none.
@@ -37,28 +35,29 @@ Resource = dict[str, Any]
 
 
 class FhirDemoHospital:
-    """SEKMET with the demo data. `section` is the kiosk's `[hospital]` config for it: the
-    server's URL and token, and the config's identifier systems (demo ones where it has none)."""
+    """SEKMET with the demo data, under the configured identifier systems (`systems`; the
+    demo's stand-ins where the config names none). The kiosk talks to it at `url` with the
+    bearer `token` (the composition root puts both in its `[hospital]` section)."""
 
-    def __init__(self, data_dir: Path, configured: HospitalSection, *,
+    def __init__(self, data_dir: Path, systems: FhirSystems, *,
                  today: date | None = None) -> None:  # fmt: skip
         self.today = today or date.today()
+        self.systems = replace(
+            systems,
+            citizen_id=systems.citizen_id or DEMO_CITIZEN_ID_SYSTEM,
+            insurance=systems.insurance or DEMO_INSURANCE_SYSTEM,
+            code=systems.code or DEMO_CODE_SYSTEM,
+        )
         self._server = SekmetServer(data_dir, token=secrets.token_urlsafe(24))
-        self.section = replace(
-            configured,
-            url=self._server.base,
-            token=self._server.token,
-            fhir_token_url="", fhir_client_id="", fhir_client_secret="", fhir_scope="",
-            ca_bundle="", client_cert="", client_key="",
-            fhir_citizen_id_system=configured.fhir_citizen_id_system or DEMO_CITIZEN_ID_SYSTEM,
-            fhir_insurance_system=configured.fhir_insurance_system or DEMO_INSURANCE_SYSTEM,
-            fhir_code_system=configured.fhir_code_system or DEMO_CODE_SYSTEM,
-        )  # fmt: skip
         self._seeded = False
 
     @property
     def url(self) -> str:
         return self._server.base
+
+    @property
+    def token(self) -> str:
+        return self._server.token
 
     @property
     def running(self) -> bool:
@@ -72,7 +71,7 @@ class FhirDemoHospital:
             return
         try:
             self._server.wait_ready()
-            self._server.transaction(demo_resources(fhir_systems(self.section), self.today))
+            self._server.transaction(demo_resources(self.systems, self.today))
         except Exception:
             self._server.stop()
             raise

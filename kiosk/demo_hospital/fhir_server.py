@@ -3,21 +3,25 @@
 The FHIR demo hospital (fhir_demo.py) and the FHIR tests run it. Its settings file is written
 here: SQLite in `data_dir`, its workflow simulator off, strict validation of what it receives,
 a static bearer token and optionally an OAuth2 client-credentials client. The data survive a
-stop() and start() (the demo takes the hospital offline that way). SEKMET is a development
+stop() and start() (the demo takes the hospital offline that way). Seeding and inspecting go
+through the server's own FHIR API with the standard library's HTTP client (httpx is the
+hospital clients' library, kept out of the demo hospital). SEKMET is a development
 dependency: the frozen bundle does not include it (`require_sekmet`).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import IO, Any
-
-import httpx
+from urllib.parse import urlencode
 
 SETTINGS = """\
 base_url: {url}/fhir
@@ -36,6 +40,9 @@ server_auth:
   smart_clients: [{clients}]
 """
 _START_TIMEOUT = 30.0
+_ADMIN_TIMEOUT = 10.0
+# No proxy from the environment: the server runs on this machine's loopback.
+_LOOPBACK = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class SekmetMissing(RuntimeError):
@@ -82,7 +89,6 @@ class SekmetServer:
         )  # fmt: skip
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
-        self._admin: httpx.Client | None = None
 
     @property
     def running(self) -> bool:
@@ -98,12 +104,6 @@ class SekmetServer:
              str(self._settings)],
             cwd=self.data_dir, stdout=self._log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        self._admin = httpx.Client(
-            base_url=self.base + "/",
-            headers={"Authorization": f"Bearer {self.token}", "Accept": "application/fhir+json"},
-            timeout=10,
-            trust_env=False,
-        )
 
     def wait_ready(self, timeout: float = _START_TIMEOUT) -> None:
         """Until the server answers its CapabilityStatement; stops it and raises if it cannot."""
@@ -113,17 +113,15 @@ class SekmetServer:
                 self.stop()
                 raise RuntimeError(f"sekmet exited at start: see {self.data_dir / 'server.log'}")
             try:
-                if self.admin.get("metadata").status_code == 200:
-                    return
-            except httpx.TransportError:
+                self._admin("GET", "metadata")
+                return
+            except (urllib.error.URLError, ConnectionError):  # not listening yet
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"sekmet did not answer within {timeout:.0f} s")
 
     def stop(self) -> None:
         """End the process (clients then get "connection refused"); the data stay."""
-        if self._admin is not None:
-            self._admin.close()
         if self._process is not None:
             self._process.terminate()
             try:
@@ -133,30 +131,39 @@ class SekmetServer:
                 self._process.wait()
         if self._log is not None:
             self._log.close()
-        self._process, self._log, self._admin = None, None, None
+        self._process, self._log = None, None
 
     # --- the server's FHIR API, with the static token ----------------------------------
 
-    @property
-    def admin(self) -> httpx.Client:
-        if self._admin is None:
+    def _admin(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """The JSON answer; urllib.error.HTTPError for an error status."""
+        if not self.running:
             raise RuntimeError("sekmet is not running")
-        return self._admin
+        url = f"{self.base}/{path}" + (f"?{urlencode(params)}" if params else "")
+        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/fhir+json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
+        with _LOOPBACK.open(request, timeout=_ADMIN_TIMEOUT) as response:
+            answer: dict[str, Any] = json.loads(response.read())
+        return answer
 
     def create(self, resource: dict[str, Any]) -> dict[str, Any]:
-        response = self.admin.post(resource["resourceType"], json=resource)
-        response.raise_for_status()
-        return response.json()
+        return self._admin("POST", resource["resourceType"], resource)
 
     def read(self, resource_type: str, resource_id: str) -> dict[str, Any]:
-        response = self.admin.get(f"{resource_type}/{resource_id}")
-        response.raise_for_status()
-        return response.json()
+        return self._admin("GET", f"{resource_type}/{resource_id}")
 
     def put(self, resource: dict[str, Any]) -> dict[str, Any]:
-        response = self.admin.put(f"{resource['resourceType']}/{resource['id']}", json=resource)
-        response.raise_for_status()
-        return response.json()
+        return self._admin("PUT", f"{resource['resourceType']}/{resource['id']}", resource)
 
     def transaction(self, resources: list[dict[str, Any]]) -> None:
         """Creates or replaces every resource (each with its id) in one transaction."""
@@ -164,17 +171,14 @@ class SekmetServer:
             {"resource": r, "request": {"method": "PUT", "url": f"{r['resourceType']}/{r['id']}"}}
             for r in resources
         ]
-        bundle = {"resourceType": "Bundle", "type": "transaction", "entry": entries}
-        response = self.admin.post("", json=bundle)
-        response.raise_for_status()
+        self._admin("POST", "", {"resourceType": "Bundle", "type": "transaction", "entry": entries})
 
     def search(self, resource_type: str, **params: str) -> list[dict[str, Any]]:
-        response = self.admin.get(resource_type, params={**params, "_count": "500"})
-        response.raise_for_status()
-        return [e["resource"] for e in response.json().get("entry", [])
+        found = self._admin("GET", resource_type, params={**params, "_count": "500"})
+        return [e["resource"] for e in found.get("entry", [])
                 if e.get("search", {}).get("mode", "match") == "match"]  # fmt: skip
 
     def count(self, resource_type: str, **params: str) -> int:
-        response = self.admin.get(resource_type, params={**params, "_summary": "count"})
-        response.raise_for_status()
-        return int(response.json()["total"])
+        return int(
+            self._admin("GET", resource_type, params={**params, "_summary": "count"})["total"]
+        )

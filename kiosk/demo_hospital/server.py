@@ -14,6 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from starlette.applications import Starlette
 from uvicorn.config import Config
 from uvicorn.server import Server
 
@@ -160,9 +161,9 @@ def serve_forever(
         store.close()
 
 
-def _uvicorn_config(app: object, host: str, port: int) -> Config:
+def _uvicorn_config(app: Starlette, host: str, port: int) -> Config:
     return Config(
-        app,  # type: ignore[arg-type]
+        app,
         host=host,
         port=port,
         loop="asyncio",

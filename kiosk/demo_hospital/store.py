@@ -1,4 +1,6 @@
-"""The demo hospital's records in SQLite: patients, departments, queues, idempotency keys.
+"""One module: all queries share one SQLite connection and its transactions.
+
+The demo hospital's records in SQLite: patients, departments, queues, idempotency keys.
 
 Answers are plain dicts already shaped like the contract's JSON, so the HTTP layer only
 validates input and serialises. Registration and the stored idempotent answer commit in
@@ -196,37 +198,22 @@ class HospitalStore:
         self._require_patient(patient_id)
         with self._lock:
             rows = self._conn.execute(
-                "SELECT * FROM appointments WHERE patient_id = ? AND substr(starts_at, 1, 10) = ?"
+                "SELECT appointment_id, department_code, starts_at, doctor_name FROM appointments"
+                " WHERE patient_id = ? AND substr(starts_at, 1, 10) = ?"
                 " ORDER BY starts_at, appointment_id",
                 (patient_id, day.isoformat()),
             ).fetchall()
-        return [
-            {
-                "appointment_id": row["appointment_id"],
-                "department_code": row["department_code"],
-                "starts_at": row["starts_at"],
-                "doctor_name": row["doctor_name"],
-            }
-            for row in rows
-        ]
+        return [dict(row) for row in rows]  # the columns are the contract's members
 
     def past_visits(self, patient_id: str, limit: int) -> list[dict[str, Any]]:
         self._require_patient(patient_id)
         with self._lock:
             rows = self._conn.execute(
-                "SELECT * FROM past_visits WHERE patient_id = ?"
-                " ORDER BY visit_date DESC, rowid DESC LIMIT ?",
+                "SELECT visit_date, department_name, diagnosis, doctor_name FROM past_visits"
+                " WHERE patient_id = ? ORDER BY visit_date DESC, rowid DESC LIMIT ?",
                 (patient_id, limit),
             ).fetchall()
-        return [
-            {
-                "visit_date": row["visit_date"],
-                "department_name": row["department_name"],
-                "diagnosis": row["diagnosis"],
-                "doctor_name": row["doctor_name"],
-            }
-            for row in rows
-        ]
+        return [dict(row) for row in rows]  # the columns are the contract's members
 
     # --- idempotent writes -------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """`FhirHospitalClient`: HospitalApi over a hospital's FHIR R4 server (httpx, JSON).
 
 Interactions (REFERENCE.md §6); resource mapping in fhir_mapping.py, HTTP (credentials,
-deadline, retries, bundles, status -> typed error) in fhir_http.py, auth in fhir_auth.py:
+bundles, status -> typed error) in fhir_http.py over transport.py (deadline, timeouts,
+retries), credentials as an httpx.Auth in fhir_auth.py:
 
     find_patient     POST Patient/_search identifier=system|value, _revinclude=Coverage:beneficiary
                      (numbers in the body, not the URL), CCCD first, then BHYT: 1-2 round trips
@@ -64,6 +65,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from kiosk.core.backoff import backoff_seconds
 from kiosk.core.domain import (
     Appointment,
     CheckIn,
@@ -78,13 +80,12 @@ from kiosk.core.ports import (
     HospitalProtocolError,
     HospitalRejected,
     HospitalUnavailable,
+    LeaseRequest,
     NumberLease,
 )
 from kiosk.hospital import fhir_mapping as fm
-from kiosk.hospital.fhir_auth import Credentials
 from kiosk.hospital.fhir_http import (
     Answer,
-    AnswerUnknown,
     Conflict,
     FhirHttp,
     etag_of,
@@ -94,6 +95,7 @@ from kiosk.hospital.fhir_http import (
     query,
     split,
 )
+from kiosk.hospital.transport import AnswerUnknown
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +132,7 @@ class FhirHospitalClient:
         base_url: str,
         systems: fm.FhirSystems,
         *,
-        credentials: Credentials | None = None,
+        credentials: httpx.Auth | None = None,
         connect_timeout: float = 2.0,
         read_timeout: float = 5.0,
         deadline: float = 8.0,
@@ -197,7 +199,7 @@ class FhirHospitalClient:
         ]
         if not lookups:
             raise HospitalRejected("invalid_request", "the identity carries no number to look up")
-        deadline_at = time.monotonic() + self._http.deadline
+        deadline_at = self._http.deadline_from_now()
         for system, value in lookups:
             form = {"identifier": f"{system}|{value}", "_revinclude": "Coverage:beneficiary"}
             answer = self._http.send(
@@ -236,7 +238,7 @@ class FhirHospitalClient:
                 query("Patient", identifier=token),
                 query("Appointment", identifier=token, _include="Appointment:patient"),
             ],
-            time.monotonic() + self._http.deadline,
+            self._http.deadline_from_now(),
         )
         patients, _ = split(expect(found[0], (200,), "GET Patient"))
         appointments, included = split(expect(found[1], (200,), "GET Appointment"))
@@ -267,7 +269,7 @@ class FhirHospitalClient:
         resource = fm.new_patient(identity, self._systems)
         first = resource["identifier"][0]
         condition = urlencode({"identifier": f"{first['system']}|{first['value']}"})
-        deadline_at = time.monotonic() + self._http.deadline
+        deadline_at = self._http.deadline_from_now()
         body, _ = self._create_once(resource, condition, deadline_at)
         today = self._clock().date()
         return self._map(lambda: fm.patient_from(body, [], self._systems, today))
@@ -285,7 +287,7 @@ class FhirHospitalClient:
         ]
         if self._systems.department:
             params.append(("_include", "Appointment:actor"))
-        resources, included = self._http.search("Appointment", params)
+        resources, included = self._http.search("Appointment", tuple(params))
         codes = {
             r["id"]: fm.department_code_of(r, self._systems)
             for r in included
@@ -325,7 +327,7 @@ class FhirHospitalClient:
         batch of reads first. See the module docstring for why retries are safe."""
         if leased_number is not None and leased_number < 1:
             raise ValueError("a leased queue number is at least 1")
-        deadline_at = time.monotonic() + self._http.deadline
+        deadline_at = self._http.deadline_from_now()
         plan = self._cached_plan(checkin, leased_number)
         if plan is not None:
             try:
@@ -348,42 +350,29 @@ class FhirHospitalClient:
                     raise HospitalUnavailable("register: the FHIR server stayed busy") from error
         raise HospitalUnavailable("register: the FHIR server stayed busy")
 
-    def lease_queue_numbers(
-        self,
-        *,
-        kiosk_id: str,
-        department_code: str,
-        day: date,
-        priority_queue: bool,
-        count: int,
-        idempotency_key: str,
-    ) -> NumberLease:
+    def lease_queue_numbers(self, request: LeaseRequest) -> NumberLease:
         """`count` numbers taken from the department's counter at once, recorded as a Basic
         lease resource identified by the key (so a retry returns the same lease)."""
-        if not 1 <= count <= MAX_LEASE:
+        if not 1 <= request.count <= MAX_LEASE:
             raise ValueError(f"count must be from 1 to {MAX_LEASE}")
-        deadline_at = time.monotonic() + self._http.deadline
+        deadline_at = self._http.deadline_from_now()
         lease_search = query(
-            "Basic", identifier=f"{self._systems.own('queue-lease')}|{idempotency_key}"
+            "Basic", identifier=f"{self._systems.own('queue-lease')}|{request.idempotency_key}"
         )
 
         def decode(resource: fm.Resource) -> NumberLease:
-            return self._map(lambda: fm.lease_from(
-                resource, self._systems, department_code=department_code, day=day,
-                priority_queue=priority_queue,
-            ))  # fmt: skip
+            return self._map(lambda: fm.lease_from(resource, request, self._systems))
 
+        queue = (request.department_code, request.day, request.priority_queue)
         for attempt in range(1, _WRITE_ATTEMPTS + 1):
-            counter_query = self._counterquery(department_code, day, priority_queue)
-            found = self._http.batch([lease_search, counter_query], deadline_at)
+            found = self._http.batch([lease_search, self._counterquery(*queue)], deadline_at)
             existing, _ = split(found[0].body)
             if existing:
                 return decode(existing[0])
-            counter, etag = self._counter(found[1], department_code, day, priority_queue,
-                                          deadline_at)  # fmt: skip
+            counter, etag = self._counter(found[1], *queue, deadline_at)
             first = fm.counter_value(counter, self._systems) + 1
-            last = first + count - 1
-            lease = fm.new_lease(idempotency_key, kiosk_id, first, last, day, self._systems)
+            last = first + request.count - 1
+            lease = fm.new_lease(request, first, last, self._systems)
             writes = [
                 put_entry(counter, etag, fm.advanced_counter(counter, last, self._systems)),
                 post_entry(lease, lease_search.split("?", 1)[1]),
@@ -566,9 +555,7 @@ class FhirHospitalClient:
     def _pause(self, attempt: int, deadline_at: float) -> bool:
         if attempt >= _WRITE_ATTEMPTS:
             return False
-        backoff = min(_BACKOFF_CAP, _BACKOFF_FIRST * 2 ** (attempt - 1)) * self._jitter.uniform(
-            0.5, 1
-        )
+        backoff = backoff_seconds(attempt, _BACKOFF_FIRST, _BACKOFF_CAP, self._jitter)
         if time.monotonic() + backoff >= deadline_at:
             return False
         time.sleep(backoff)

@@ -1,42 +1,38 @@
-"""FHIR REST over httpx: one request (credentials, deadline, retries), batch and transaction
-bundles, and the typed errors of HospitalApi for FHIR statuses.
+"""FHIR REST over the hospital transport: one request as an Answer, batch and transaction
+bundles, searches over their pages, and the typed errors of HospitalApi for FHIR statuses.
 
-Retries (short jittered backoff) only for requests safe to resend: reads, searches, batches
-of reads, conditional creates. 401 drops the token and tries once more with a new one. Logs
-name the interaction and the status, never URLs with values or bodies. Searches follow the
-searchset's "next" links (servers may answer fewer matches than `_count` asked for), within
-the call's deadline and at most MAX_PAGES pages, and only to the configured base URL: the
-token goes to no other place.
+The deadline, timeouts, body cap and resending are the transport's (transport.py); here
+requests are resent only when safe: reads, searches, batches of reads, conditional creates,
+and only after an unknown outcome or 429/502/503/504. Credentials are an httpx.Auth
+(fhir_auth.py). Logs name the interaction and the status, never URLs with values or bodies.
+Searches follow the searchset's "next" links (servers may answer fewer matches than `_count`
+asked for), within the call's deadline and at most MAX_PAGES pages, and only to the configured
+base URL: the token goes to no other place.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import random
 import ssl
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 
 from kiosk.core.ports import HospitalProtocolError, HospitalRejected, HospitalUnavailable
 from kiosk.hospital import fhir_mapping as fm
-from kiosk.hospital.fhir_auth import Credentials, NoCredentials
+from kiosk.hospital.transport import HospitalTransport, Params, Reply
 
 logger = logging.getLogger(__name__)
 
 FHIR_JSON = "application/fhir+json"
 _MAX_BODY_BYTES = 4 * 1024 * 1024
 _TRANSIENT = frozenset({429, 502, 503, 504})
-_TRANSPORT_FAILURES = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-_RETRY_CAP = 0.4  # seconds: the longest backoff before resending
 MAX_PAGES = 20  # of one search; a kiosk's searches fit in one page unless a server caps _count
-Params = dict[str, str] | list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -47,10 +43,6 @@ class Answer:
     etag: str | None
     location: str | None
     body: Any
-
-
-class AnswerUnknown(HospitalUnavailable):
-    """The request may or may not have been applied (timeout, dropped connection)."""
 
 
 class Conflict(HospitalRejected):
@@ -64,7 +56,7 @@ class FhirHttp:
         self,
         base_url: str,
         *,
-        credentials: Credentials | None,
+        credentials: httpx.Auth | None,
         connect_timeout: float,
         read_timeout: float,
         deadline: float,
@@ -72,31 +64,18 @@ class FhirHttp:
         transport: httpx.BaseTransport | None,
         ssl_context: ssl.SSLContext | None,
     ) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("base_url must be an http:// or https:// URL with a host")
-        if min(connect_timeout, read_timeout, deadline) <= 0:
-            raise ValueError("timeouts and the deadline must be positive")
-        self.deadline = deadline
-        self._base = base_url.rstrip("/") + "/"
-        self._credentials = credentials or NoCredentials()
-        self._connect_timeout = connect_timeout
-        self._read_timeout = read_timeout
-        self._retries = max(0, retries)
-        self._jitter = random.Random()
-        self._client = httpx.Client(
-            base_url=self._base,
-            headers={"Accept": FHIR_JSON, "User-Agent": "hospital-checkin-kiosk/0.1"},
-            transport=transport,
-            verify=ssl_context if ssl_context is not None else True,
-            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=4),
-            follow_redirects=False,
-            trust_env=False,
-        )
+        self._transport = HospitalTransport(
+            base_url, headers={"Accept": FHIR_JSON}, auth=credentials,
+            connect_timeout=connect_timeout, read_timeout=read_timeout, deadline=deadline,
+            retries=retries, max_body_bytes=_MAX_BODY_BYTES, transport=transport,
+            ssl_context=ssl_context,
+        )  # fmt: skip
+
+    def deadline_from_now(self) -> float:
+        return self._transport.deadline_from_now()
 
     def close(self) -> None:
-        self._client.close()
+        self._transport.close()
 
     def batch(self, urls: list[str], deadline_at: float) -> list[Answer]:
         """GETs in one batch round trip: one answer per URL, in order."""
@@ -133,7 +112,7 @@ class FhirHttp:
         enough: Callable[[list[fm.Resource]], bool] | None = None,
     ) -> tuple[list[fm.Resource], list[fm.Resource]]:
         """A searchset's (matches, includes) over all its pages, or until `enough(matches)`."""
-        deadline_at = time.monotonic() + self.deadline
+        deadline_at = self.deadline_from_now()
         where = f"GET {resource_type}"
         answer = self.send("GET", resource_type, params=params, idempotent=True,
                            deadline_at=deadline_at)  # fmt: skip
@@ -155,9 +134,10 @@ class FhirHttp:
 
     def _relative(self, link: str, where: str) -> str:
         """A next-page link as a path under the base URL; refused if it points elsewhere."""
-        if not link.startswith(self._base):
+        base = self._transport.base_url
+        if not link.startswith(base):
             raise HospitalProtocolError(f"{where}: a next-page link outside the FHIR base URL")
-        return link[len(self._base) :]
+        return link[len(base) :]
 
     def send(
         self,
@@ -167,98 +147,39 @@ class FhirHttp:
         params: Params | None = None,
         json_body: Any = None,
         form: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
         idempotent: bool,
         retries: int | None = None,
         deadline_at: float | None = None,
     ) -> Answer:
+        """One interaction's answer (any status); AnswerUnknown when none came in time."""
         where = f"{method} {path.split('?')[0].split('/')[0] or 'bundle'}"
-        retries = self._retries if retries is None else retries
-        deadline_at = time.monotonic() + self.deadline if deadline_at is None else deadline_at
-        request_headers = dict(headers or {})
+        headers = {}
         content: bytes | None = None
         if json_body is not None:
             content = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
-            request_headers["Content-Type"] = f"{FHIR_JSON}; charset=utf-8"
+            headers["Content-Type"] = f"{FHIR_JSON}; charset=utf-8"
         elif form is not None:
             content = urlencode(form).encode("ascii")
-            request_headers["Content-Type"] = "application/x-www-form-urlencoded"
-        attempt = 0
-        refreshed = False
-        while True:
-            attempt += 1
-            remaining = deadline_at - time.monotonic()
-            if remaining <= 0:
-                raise AnswerUnknown(f"{where}: no answer within the deadline")
-            read = min(self._read_timeout, remaining)
-            timeout = httpx.Timeout(connect=min(self._connect_timeout, remaining), read=read,
-                                    write=read, pool=read)  # fmt: skip
-            started = time.monotonic()
-            try:
-                auth = self._credentials.authorization(self._client, timeout)
-                if auth:
-                    request_headers["Authorization"] = auth
-                answer = self._attempt(method, path, params, content, request_headers, timeout,
-                                       deadline_at)  # fmt: skip
-            except (*_TRANSPORT_FAILURES, _DeadlinePassed) as error:
-                logger.warning("%s failed: %s (attempt %d)", where, type(error).__name__, attempt)
-                if idempotent and self._retry_pause(attempt, retries, deadline_at):
-                    continue
-                raise AnswerUnknown(f"{where}: {type(error).__name__}") from error
-            except httpx.HTTPError as error:
-                raise HospitalProtocolError(f"{where}: {type(error).__name__}") from error
-            level = logging.WARNING if answer.status >= 500 else logging.DEBUG
-            logger.log(level, "%s -> %d in %d ms", where, answer.status,
-                       round((time.monotonic() - started) * 1000))  # fmt: skip
-            if answer.status == 401 and not refreshed and self._credentials.rejected():
-                refreshed = True  # an expired or revoked token: one more try with a new one
-                continue
-            if (
-                answer.status in _TRANSIENT
-                and idempotent
-                and self._retry_pause(attempt, retries, deadline_at)
-            ):
-                continue
-            return answer
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        reply = self._transport.send(
+            method, path, where=where, resend_safe=idempotent,
+            transient=lambda reply: reply.status in _TRANSIENT, params=params, content=content,
+            headers=headers, retries=retries, deadline_at=deadline_at,
+        )  # fmt: skip
+        return _answer(reply, f"{method} {path.split('?')[0]}")  # no query: it may carry ids
 
-    def _attempt(self, method: str, path: str, params: Params | None,
-                 content: bytes | None, headers: dict[str, str], timeout: httpx.Timeout,
-                 deadline_at: float) -> Answer:  # fmt: skip
-        request = self._client.build_request(
-            method, path, params=params, content=content, headers=headers, timeout=timeout
-        )
-        response = self._client.send(request, stream=True)
+
+def _answer(reply: Reply, where: str) -> Answer:
+    body = None
+    if reply.body:
+        if reply.media_type not in (FHIR_JSON, "application/json"):
+            raise HospitalProtocolError(f"{where}: answer is not FHIR JSON")
         try:
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > _MAX_BODY_BYTES or time.monotonic() > deadline_at:
-                    raise _DeadlinePassed
-                chunks.append(chunk)
-        finally:
-            response.close()
-        raw = b"".join(chunks)
-        where = f"{method} {path.split('?')[0]}"  # no query: it may carry record ids
-        body = None
-        if raw:
-            media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if media not in (FHIR_JSON, "application/json"):
-                raise HospitalProtocolError(f"{where}: answer is not FHIR JSON")
-            try:
-                body = json.loads(raw)
-            except (ValueError, RecursionError) as error:
-                raise HospitalProtocolError(f"{where}: malformed JSON") from error
-        return Answer(response.status_code, response.headers.get("etag"),
-                       response.headers.get("location"), body)  # fmt: skip
-
-    def _retry_pause(self, attempt: int, retries: int, deadline_at: float) -> bool:
-        if attempt > retries:
-            return False
-        backoff = min(_RETRY_CAP, 0.1 * 2 ** (attempt - 1)) * self._jitter.uniform(0.5, 1.0)
-        if time.monotonic() + backoff + 0.1 > deadline_at:
-            return False
-        time.sleep(backoff)
-        return True
+            body = json.loads(reply.body)
+        except (ValueError, RecursionError) as error:
+            raise HospitalProtocolError(f"{where}: malformed JSON") from error
+    headers = reply.headers
+    return Answer(reply.status, headers.get("etag"), headers.get("location"), body)
 
 
 def expect(answer: Answer, ok: tuple[int, ...], where: str) -> Any:
@@ -303,10 +224,6 @@ def _entries(bundle: Any, count: int, kind: str) -> list[Answer]:
             Answer(int(status_text[:3]), response.get("etag"), response.get("location"), body)
         )
     return answers
-
-
-class _DeadlinePassed(Exception):
-    pass
 
 
 def split(bundle: Any) -> tuple[list[fm.Resource], list[fm.Resource]]:

@@ -45,7 +45,7 @@ from kiosk.core.domain import (
     Sex,
     Visit,
 )
-from kiosk.core.ports import NumberLease
+from kiosk.core.ports import LeaseRequest, NumberLease
 
 Resource = dict[str, Any]
 
@@ -357,8 +357,8 @@ def counter_value(counter: Resource, systems: FhirSystems) -> int:
     return _int_extension(counter, systems.own("last-number"), 0, f"Basic/{counter.get('id', '?')}")
 
 
-def lease_from(resource: Resource, systems: FhirSystems, *, department_code: str, day: date,
-               priority_queue: bool) -> NumberLease:  # fmt: skip
+def lease_from(resource: Resource, request: LeaseRequest, systems: FhirSystems) -> NumberLease:
+    """The lease a Basic resource records, for the department, day and queue asked for."""
     where = f"Basic/{resource.get('id', '?')}"
     first = _int_extension(resource, systems.own("lease-first"), 0, where)
     last = _int_extension(resource, systems.own("lease-last"), 0, where)
@@ -368,9 +368,9 @@ def lease_from(resource: Resource, systems: FhirSystems, *, department_code: str
     return NumberLease(
         lease_id=str(_need(resource, "id", where)),
         kiosk_id=str(kiosk),
-        department_code=department_code,
-        day=day,
-        priority_queue=priority_queue,
+        department_code=request.department_code,
+        day=request.day,
+        priority_queue=request.priority_queue,
         first=first,
         last=last,
     )
@@ -399,15 +399,14 @@ def advanced_counter(counter: Resource, last: int, systems: FhirSystems) -> Reso
     return {**counter, "extension": [*others, {"url": url, "valueInteger": last}]}
 
 
-def new_lease(key: str, kiosk_id: str, first: int, last: int, day: date,
-              systems: FhirSystems) -> Resource:  # fmt: skip
+def new_lease(request: LeaseRequest, first: int, last: int, systems: FhirSystems) -> Resource:
     return {
         "resourceType": "Basic",
-        "identifier": [{"system": systems.own("queue-lease"), "value": key}],
+        "identifier": [{"system": systems.own("queue-lease"), "value": request.idempotency_key}],
         "code": {"coding": [{"system": systems.namespace, "code": "queue-lease"}]},
-        "created": day.isoformat(),
+        "created": request.day.isoformat(),
         "extension": [
-            {"url": systems.own("kiosk-id"), "valueString": kiosk_id},
+            {"url": systems.own("kiosk-id"), "valueString": request.kiosk_id},
             {"url": systems.own("lease-first"), "valueInteger": first},
             {"url": systems.own("lease-last"), "valueInteger": last},
         ],

@@ -11,20 +11,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from kiosk.core.domain import (
-    Appointment,
-    BirthDate,
-    CheckIn,
-    Department,
-    Identity,
-    IdentitySource,
-    Insurance,
-    Patient,
-    Registration,
-    Sex,
-    Visit,
-)
-from kiosk.core.ports import NumberLease
+from kiosk.core import domain
+from kiosk.core.ports import LeaseRequest, NumberLease
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"\d{4}")
@@ -118,7 +106,7 @@ def decode_health(body: Any) -> bool:
     return _Object(body, "$").text("status") == "ok"
 
 
-def decode_resolved_identity(body: Any) -> Identity:
+def decode_resolved_identity(body: Any) -> domain.Identity:
     """The `identity` of a resolve answer; at least one of the two numbers is present."""
     item = _Object(body, "$").obj("identity")
     citizen_id = item.opt_text("citizen_id", pattern=_CITIZEN_ID)
@@ -127,8 +115,8 @@ def decode_resolved_identity(body: Any) -> Identity:
         raise WireError(f"{item.where}: expected citizen_id or insurance_number")
     birth = None if item._get("birth_date") is None else _birth(item)
     sex = None if item._get("sex") is None else _sex(item)
-    return Identity(
-        source=IdentitySource.HOSPITAL_RESOLVED,
+    return domain.Identity(
+        source=domain.IdentitySource.HOSPITAL_RESOLVED,
         citizen_id=citizen_id,
         insurance_number=insurance_number,
         full_name=item.opt_text("full_name"),
@@ -138,25 +126,25 @@ def decode_resolved_identity(body: Any) -> Identity:
     )
 
 
-def decode_departments(body: Any) -> list[Department]:
+def decode_departments(body: Any) -> list[domain.Department]:
     return [_department(item) for item in _Object(body, "$").objects("departments")]
 
 
-def decode_patient(body: Any) -> Patient:
+def decode_patient(body: Any) -> domain.Patient:
     return _patient(_Object(body, "$").obj("patient"))
 
 
-def decode_appointments(body: Any) -> list[Appointment]:
+def decode_appointments(body: Any) -> list[domain.Appointment]:
     return [_appointment(item) for item in _Object(body, "$").objects("appointments")]
 
 
-def decode_visits(body: Any) -> list[Visit]:
+def decode_visits(body: Any) -> list[domain.Visit]:
     return [_visit(item) for item in _Object(body, "$").objects("visits")]
 
 
-def decode_registration(body: Any) -> Registration:
+def decode_registration(body: Any) -> domain.Registration:
     item = _Object(body, "$").obj("visit")
-    return Registration(
+    return domain.Registration(
         visit_id=item.text("visit_id"),
         queue_number=item.integer("queue_number", minimum=1),
         department_code=item.text("department_code"),
@@ -194,7 +182,7 @@ def decode_error(body: Any) -> tuple[str, str]:
     return error.text("code", pattern=_ERROR_CODE), error.text("message", allow_empty=True)
 
 
-def new_patient_body(identity: Identity) -> dict[str, Any]:
+def new_patient_body(identity: domain.Identity) -> dict[str, Any]:
     assert identity.full_name and identity.birth and identity.sex
     return {
         "citizen_id": identity.citizen_id,
@@ -206,7 +194,7 @@ def new_patient_body(identity: Identity) -> dict[str, Any]:
     }
 
 
-def visit_body(checkin: CheckIn, leased_number: int | None = None) -> dict[str, Any]:
+def visit_body(checkin: domain.CheckIn, leased_number: int | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "kiosk_id": checkin.kiosk_id,
         "patient_id": checkin.patient_id,
@@ -222,20 +210,18 @@ def visit_body(checkin: CheckIn, leased_number: int | None = None) -> dict[str, 
     return body
 
 
-def lease_body(
-    *, kiosk_id: str, department_code: str, day: date, priority_queue: bool, count: int
-) -> dict[str, Any]:
+def lease_body(request: LeaseRequest) -> dict[str, Any]:
     return {
-        "kiosk_id": kiosk_id,
-        "department_code": department_code,
-        "day": day.isoformat(),
-        "queue": "priority" if priority_queue else "normal",
-        "count": count,
+        "kiosk_id": request.kiosk_id,
+        "department_code": request.department_code,
+        "day": request.day.isoformat(),
+        "queue": "priority" if request.priority_queue else "normal",
+        "count": request.count,
     }
 
 
-def _department(item: _Object) -> Department:
-    return Department(
+def _department(item: _Object) -> domain.Department:
+    return domain.Department(
         code=item.text("code"),
         name=item.text("name"),
         name_en=item.opt_text("name_en"),
@@ -250,9 +236,9 @@ def _department(item: _Object) -> Department:
     )
 
 
-def _patient(item: _Object) -> Patient:
+def _patient(item: _Object) -> domain.Patient:
     card = item.opt_obj("insurance")
-    return Patient(
+    return domain.Patient(
         patient_id=item.text("patient_id"),
         full_name=item.text("full_name"),
         birth=_birth(item),
@@ -263,23 +249,23 @@ def _patient(item: _Object) -> Patient:
     )
 
 
-def _birth(item: _Object) -> BirthDate:
+def _birth(item: _Object) -> domain.BirthDate:
     text = item.text("birth_date")
     if _YEAR.fullmatch(text):
-        return BirthDate(int(text))
-    return BirthDate.from_date(item.day("birth_date"))
+        return domain.BirthDate(int(text))
+    return domain.BirthDate.from_date(item.day("birth_date"))
 
 
-def _sex(item: _Object) -> Sex:
+def _sex(item: _Object) -> domain.Sex:
     text = item.text("sex")
     try:
-        return Sex(text)
+        return domain.Sex(text)
     except ValueError as error:
         raise WireError(f"{item.where}.sex: expected male or female") from error
 
 
-def _insurance(item: _Object) -> Insurance:
-    return Insurance(
+def _insurance(item: _Object) -> domain.Insurance:
+    return domain.Insurance(
         number=item.text("number"),
         result_code=item.text("result_code", pattern=_RESULT_CODE),
         valid_from=item.opt_day("valid_from"),
@@ -288,8 +274,8 @@ def _insurance(item: _Object) -> Insurance:
     )
 
 
-def _appointment(item: _Object) -> Appointment:
-    return Appointment(
+def _appointment(item: _Object) -> domain.Appointment:
+    return domain.Appointment(
         appointment_id=item.text("appointment_id"),
         department_code=item.text("department_code"),
         starts_at=item.instant("starts_at"),
@@ -297,8 +283,8 @@ def _appointment(item: _Object) -> Appointment:
     )
 
 
-def _visit(item: _Object) -> Visit:
-    return Visit(
+def _visit(item: _Object) -> domain.Visit:
+    return domain.Visit(
         visit_date=item.day("visit_date"),
         department_name=item.text("department_name"),
         diagnosis=item.opt_text("diagnosis"),

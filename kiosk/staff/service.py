@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.core.domain import Department, PrinterError, Ticket
+from kiosk.staff.lockout import LockoutFile
+from kiosk.staff.pin import DEMO_PIN, PinAnswer, PinGate, hash_pin
 
-if TYPE_CHECKING:  # hashing and status are first needed when staff ask, not at start
-    from kiosk.staff.pin import PinAnswer, PinGate
+if TYPE_CHECKING:  # the status is first needed when staff ask, not at start
     from kiosk.staff.status import AdminStatus, BackendsView
 
 audit = logging.getLogger("kiosk.audit.admin")
@@ -116,9 +117,6 @@ class AdminService:
         return self._pin_gate().locked_seconds()
 
     def _pin_gate(self) -> PinGate:
-        from kiosk.staff.lockout import LockoutFile
-        from kiosk.staff.pin import DEMO_PIN, PinGate, hash_pin
-
         with self._gate_lock:
             if self._gate is None:
                 stored = self._pin_hash or (hash_pin(DEMO_PIN) if self._demo else None)
@@ -131,7 +129,7 @@ class AdminService:
     # --- what staff see and do --------------------------------------------------------
 
     def status(self) -> AdminStatus:
-        from kiosk.staff.status import gather_status
+        from kiosk.staff.status import gather_status  # ~10 ms: loads when staff first ask
 
         backends = self._ready()
         hospital = getattr(backends, "hospital", None)
@@ -173,7 +171,7 @@ class AdminService:
 
     def _print(self, ticket: Ticket) -> None:
         try:
-            self._ready().printer.print_ticket(ticket)
+            self._ready().ticket_printer.print_ticket(ticket)
         except PrinterError as error:
             audit.warning("staff print failed: %s", error.problem.value)
             raise
@@ -182,7 +180,7 @@ class AdminService:
         offline = self._ready().offline
         return None if offline is None else offline.outbox
 
-    def _ready(self) -> Any:
+    def _ready(self) -> BackendsView:
         if self._backends is None:
             raise RuntimeError("the kiosk's devices are not ready yet")
         return self._backends

@@ -72,7 +72,7 @@ def parse_number(key: str, text: str) -> int | float:
     section, name = key.split(".")
     default = getattr(_section_type(section)(), name)
     try:
-        return type(default)(text.strip())
+        return int(text) if isinstance(default, int) else float(text)
     except ValueError:
         kind = "a whole number" if isinstance(default, int) else "a number"
         raise ConfigError(key, f"must be {kind}") from None
@@ -103,8 +103,8 @@ class SettingsFile:
         changed = {key: value for key, value in settings.items() if value != before[key]}
         if not changed:
             return before
-        changes = {tuple(key.split(".", 1)): _toml(value) for key, value in changed.items()}
-        update_config_file(path, changes)  # type: ignore[arg-type]
+        changes = {_table_and_key(key): _toml(value) for key, value in changed.items()}
+        update_config_file(path, changes)
         # Keys only: a URL or a name is not personal data, but the audit names what changed.
         audit.warning("staff changed settings: %s", ", ".join(sorted(changed)))
         return self.read()
@@ -115,7 +115,16 @@ class SettingsFile:
         return self.path
 
 
-def detect(departments: Callable[[], list[Department]]) -> Detected:
+@dataclass(frozen=True)
+class DeviceLists:
+    """How this machine's devices are listed: passed in by the composition root (from drivers/),
+    so staff code imports no hardware library. Each may raise: staff may still type."""
+
+    readers: Callable[[], list[str]]  # PC/SC reader names
+    serial_ports: Callable[[], list[str]]  # device paths
+
+
+def detect(departments: Callable[[], list[Department]], devices: DeviceLists) -> Detected:
     """Card readers and serial ports on this machine and the hospital's departments; whatever
     cannot be asked is left empty (staff may still type)."""
     try:
@@ -123,25 +132,19 @@ def detect(departments: Callable[[], list[Department]]) -> Detected:
     except Exception as error:  # noqa: BLE001 — the page says the list is missing
         audit.info("settings: the departments could not be listed (%s)", type(error).__name__)
         listed = None
-    return Detected(_readers(), _serial_ports(), listed)
+    return Detected(_names(devices.readers), _names(devices.serial_ports), listed)
 
 
-def _readers() -> tuple[str, ...]:
+def _names(list_devices: Callable[[], list[str]]) -> tuple[str, ...]:
     try:
-        from smartcard.System import readers
-
-        return tuple(str(reader) for reader in readers())
-    except Exception:  # noqa: BLE001 — no pcscd, no pyscard: nothing to offer
+        return tuple(list_devices())
+    except Exception:  # noqa: BLE001 — e.g. no pcscd: nothing to offer
         return ()
 
 
-def _serial_ports() -> tuple[str, ...]:
-    try:
-        from serial.tools import list_ports
-
-        return tuple(sorted(port.device for port in list_ports.comports()))
-    except Exception:  # noqa: BLE001
-        return ()
+def _table_and_key(dotted: str) -> tuple[str, str]:
+    table, key = dotted.split(".", 1)
+    return table, key
 
 
 def _toml(value: Any) -> str:
@@ -161,4 +164,4 @@ def _toml(value: Any) -> str:
 
 
 def _section_type(section: str) -> Any:
-    return next(f.default_factory for f in fields(Config) if f.name == section)  # type: ignore[misc]
+    return next(f.default_factory for f in fields(Config) if f.name == section)

@@ -13,6 +13,9 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Protocol
 
+from kiosk.core.domain import Department
+from kiosk.core.ports import TicketPrinter
+
 
 class Level(Enum):
     OK = "ok"
@@ -88,17 +91,24 @@ class _Health(Protocol):
     def last_sync(self) -> datetime | None: ...
 
 
+class _Hospital(Protocol):
+    def departments(self) -> list[Department]: ...
+
+
 class BackendsView(Protocol):
-    """The parts of kiosk.app.backends.Backends the status reads."""
+    """The parts of kiosk.app.backends.Backends the staff service and the status read."""
 
     card: Any  # _CardDevices | None
     camera: Any  # CameraDevices | None: only whether one is configured
     scanner: Any  # ScannerDevices: .serial (with .connected) and .wedge
     printer: Any  # the simulated printer has .problem; a real one reports printer_status
+    ticket_printer: TicketPrinter  # the kiosk's tickets on `printer`: test prints, reprints
     offline: Any  # OfflineServices | None: .monitor.snapshot()
 
     @property
     def printer_status(self) -> Any: ...  # _PrinterStatus | None
+    @property
+    def hospital(self) -> _Hospital: ...  # its departments, for the settings page
 
 
 def gather_status(

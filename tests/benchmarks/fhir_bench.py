@@ -34,7 +34,7 @@ from kiosk.core.domain import CheckIn, Identity, IdentitySource, PriorityGroup, 
 from kiosk.hospital.fhir import FhirHospitalClient  # noqa: E402
 from kiosk.hospital.fhir_auth import ClientCredentials  # noqa: E402
 from kiosk.hospital.rest import RestHospitalClient  # noqa: E402
-from tests.fhir.sekmet import (  # noqa: E402
+from tests.kiosk.hospital.fhir.sekmet import (  # noqa: E402
     CLIENT_ID,
     CLIENT_SECRET,
     SYSTEMS,
@@ -183,7 +183,7 @@ def _ui_run(data_dir: Path, count: int) -> Results:
 
     from kiosk.config import HospitalSection
     from kiosk.demo_hospital.personas import demo_persona
-    from tests.fhir.sekmet import BHYT_SYSTEM, CCCD_SYSTEM
+    from tests.kiosk.hospital.fhir.sekmet import BHYT_SYSTEM, CCCD_SYSTEM
 
     today = datetime.now().date()
     persona = demo_persona("walk_in_insurance", today)

@@ -1,5 +1,5 @@
 """`qr`: the camera decoder against zxing-cpp with default options, OpenCV's QRCodeDetector and
-pyzbar on the generated image set (tests/camera/imageset.py), all in the same run; then the
+pyzbar on the generated image set (tests/drivers/camera/imageset.py), all in the same run; then the
 preview's pace and the GUI thread's worst stall while the worker decodes hard frames.
 
 OpenCV (opencv-python-headless) and pyzbar (plus the system's libzbar0) are benchmark-only
@@ -133,7 +133,7 @@ def _preview_while_decoding(samples: tuple) -> Results:
 
 
 def bench_qr(data_dir: Path) -> Results:
-    from tests.camera.imageset import image_set
+    from tests.drivers.camera.imageset import image_set
 
     samples = image_set()
     with_code = sum(s.has_code for s in samples)

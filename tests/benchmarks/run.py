@@ -111,8 +111,9 @@ def _autopilot(kiosk):
     from autopilot import Autopilot
 
     from drivers.card.virtual_cccd import VirtualCccdIssuer
-    from drivers.scanner.sample_codes import cccd_qr_payload
+    from kiosk.app.chip_adapter import card_holder
     from kiosk.app.demo_devices import card_expiry, card_issue_date
+    from kiosk.app.sample_codes import cccd_qr_payload
     from kiosk.demo_hospital.personas import demo_persona
 
     today = datetime.now().date()
@@ -120,16 +121,16 @@ def _autopilot(kiosk):
     issued = card_issue_date(identity, today)
     expires = card_expiry(identity, issued, today)
     # An issuer the kiosk does not trust (as a kiosk with no CSCA configured): read, not verified.
-    card = VirtualCccdIssuer().chip(identity, issued=issued, expires=expires)
-    kiosk.app.backends.card.virtual.insert(card)
+    card = VirtualCccdIssuer().chip(card_holder(identity), issued=issued, expires=expires)
+    kiosk.backends.card.virtual.insert(card)
     pilot = Autopilot(kiosk, cccd_qr_payload(identity, issue_date=issued))
-    original = kiosk.printer.print_ticket
+    original = kiosk.printer.print_document
 
-    def timed(ticket) -> None:
+    def timed(document) -> None:
         pilot.handed_to_printer()
-        original(ticket)
+        original(document)
 
-    kiosk.printer.print_ticket = timed  # the runner looks the method up at call time
+    kiosk.printer.print_document = timed  # the adapter looks the method up at call time
     return pilot
 
 
@@ -137,6 +138,7 @@ def bench_checkin(data_dir: Path, count: int = 200) -> Results:
     from autopilot import summary
 
     from drivers.printer.escpos_output import ticket_job
+    from kiosk.app.ticket_paper import paper_ticket
     from kiosk.core.tickets import build_ticket
     from tests.lag_probe import LagProbe
 
@@ -162,7 +164,7 @@ def bench_checkin(data_dir: Path, count: int = 200) -> Results:
         from kiosk.core.identity import read_payload
 
         hospital = kiosk.hospital
-        virtual = kiosk.app.backends.card.virtual
+        virtual = kiosk.backends.card.virtual
         chip_reader = CccdReader(CscaStore())
         direct: list[float] = []
         for n in range(count):
@@ -198,7 +200,7 @@ def bench_checkin(data_dir: Path, count: int = 200) -> Results:
                 priority=PriorityGroup.NONE,
                 issued_at=datetime.now(),
             )
-            ticket_job(ticket)
+            ticket_job(paper_ticket(ticket))
             direct.append((time.perf_counter() - started) * 1000)
         baseline = summary(direct)
     finally:
@@ -368,11 +370,9 @@ def bench_chip(data_dir: Path, runs: int = 20) -> Results:
     The card side is the in-process test chip; its own CPU time is subtracted. Baseline of
     PACE: one brainpoolP256r1 scalar multiplication, the unit PACE's cost is made of.
     """
-    sys.path.insert(0, str(ROOT / "tests"))
-    from card.chip import Chip
-
     from drivers.card import pace
     from drivers.card.ec import BRAINPOOL_P256R1
+    from tests.drivers.card.chip import Chip
 
     class TimedChip(Chip):
         cpu_seconds = 0.0
@@ -463,7 +463,7 @@ def _chip_apdu_counts() -> Results:
     """
     from drivers.card.cccd_reader import CccdReader, ReadOptions, chunk_reads
     from drivers.card.virtual_chip import contactless_atr, extended_length_info
-    from tests.card.cccd_card import READ_ORDER, aa_key, make_card
+    from tests.drivers.card.cccd_card import READ_ORDER, aa_key, make_card
 
     card = make_card()
     ours = CccdReader(card.store).read(card.chip, card.keys).apdu_count
@@ -506,7 +506,12 @@ def _chip_through_pcscd(runs: int) -> Results:
     try:
         from drivers.card.reader import PcscTransport
         from drivers.card.vpcd_card import VirtualCard
-        from tests.pcsc.pcscd import VPCD_CONFIG, PcscDaemon, pcscd_binary, wait_for_card
+        from tests.drivers.card.pcsc.pcscd import (
+            VPCD_CONFIG,
+            PcscDaemon,
+            pcscd_binary,
+            wait_for_card,
+        )
     except ImportError as error:
         return {"pcscd": f"skipped: pyscard is not installed ({error})"}
     if pcscd_binary() is None or not VPCD_CONFIG.exists():
@@ -514,7 +519,7 @@ def _chip_through_pcscd(runs: int) -> Results:
 
     from drivers.card.cccd_reader import CccdReader, ReadOptions
     from drivers.card.virtual_chip import extended_length_info
-    from tests.card.cccd_card import make_card
+    from tests.drivers.card.cccd_card import make_card
 
     results: Results = {}
     short = make_card()

@@ -30,7 +30,7 @@ Results = dict[str, object]
 
 
 def _sample_ticket():
-    from drivers.printer.sample import sample_ticket
+    from kiosk.app.ticket_paper import sample_ticket
     from kiosk.config import Config
 
     config = Config()
@@ -53,21 +53,23 @@ def _median_ms(action, runs: int) -> float:
 def _bytes_and_time(runs: int) -> Results:
     from drivers.printer.escpos_output import ticket_bytes, ticket_job
     from drivers.printer.render import render_ticket
+    from kiosk.app.ticket_paper import paper_ticket
 
     ticket = _sample_ticket()
-    ours_80 = ticket_job(ticket)
-    whole_80 = ticket_bytes(render_ticket(ticket))
-    ours_58 = ticket_job(ticket, paper_width_mm=58, profile="POS-5890")
-    whole_58 = ticket_bytes(render_ticket(ticket, paper_width_mm=58, profile="POS-5890"))
+    paper = paper_ticket(ticket)
+    ours_80 = ticket_job(paper)
+    whole_80 = ticket_bytes(render_ticket(paper))
+    ours_58 = ticket_job(paper, paper_width_mm=58, profile="POS-5890")
+    whole_58 = ticket_bytes(render_ticket(paper, paper_width_mm=58, profile="POS-5890"))
     # Different tickets each run, as at the kiosk: nothing of one render is reused by the next.
     tickets = [replace(ticket, queue_label=f"B{n:03d}", visit_id=f"V-{n}") for n in range(runs)]
     ours_ms, whole_ms = [], []
     for one in tickets:  # interleaved, so both see the same machine load
         started = time.perf_counter()
-        ticket_job(one)
+        ticket_job(paper_ticket(one))
         ours_ms.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
-        ticket_bytes(render_ticket(one))
+        ticket_bytes(render_ticket(paper_ticket(one)))
         whole_ms.append((time.perf_counter() - started) * 1000)
     return {
         "bytes_80mm_ours": len(ours_80),
@@ -89,6 +91,7 @@ def _first_byte(data_dir: Path, runs: int) -> Results:
     from drivers.printer.escpos_printer import EscPosPrinter, NetworkConnection, PrinterConfig
     from drivers.printer.netprinter_sim import NetworkPrinterSimulator
     from drivers.printer.render import render_ticket
+    from kiosk.app.ticket_paper import paper_ticket
     from kiosk.core.domain import CheckIn, PriorityGroup, ServiceType
     from kiosk.core.tickets import build_ticket
     from kiosk.demo_hospital.personas import demo_persona
@@ -132,9 +135,9 @@ def _first_byte(data_dir: Path, runs: int) -> Results:
                 issued_at=datetime.now(),
             )
             if one_image:
-                printer.print_job(ticket_bytes(render_ticket(ticket)))
+                printer.print_job(ticket_bytes(render_ticket(paper_ticket(ticket))))
             else:
-                printer.print_ticket(ticket)
+                printer.print_document(paper_ticket(ticket))
             size = len(simulator.received[connection])
             times = [
                 simulator.arrival_time(connection, index)

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.domain import CardProblem, PrinterError, PrinterProblem, Ticket
+from kiosk.core.domain import PrinterError, PrinterProblem, Ticket
 from kiosk.core.flow import NOT_CANCELLABLE, Event, FlowState, Pressed, Screen
 from kiosk.staff.pin import PinAnswer, PinResult
 from kiosk.staff.service import EXIT_RESTART, EXIT_TO_DESKTOP, AdminService
-from kiosk.staff.settings import Settings, SettingsFile, detect
+from kiosk.staff.settings import DeviceLists, Settings, SettingsFile, detect
 from kiosk.staff.status import AdminStatus
 from ui.admin.pages import (
     AdminPage,
@@ -74,6 +74,7 @@ class AdminPanel(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.stack)
         self._metrics: Metrics | None = None
+        self._covered = parent
         parent.installEventFilter(self)  # follow the window's size
         self.hide()
 
@@ -85,12 +86,16 @@ class AdminPanel(QWidget):
         self.style_fonts()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget():
+        if watched is self._covered:
             if event.type() is QEvent.Type.Resize:
-                self.setGeometry(self.parentWidget().rect())
+                self.cover()
             elif event.type() is QEvent.Type.ChildAdded and self.isVisible():
                 self.raise_()  # e.g. the offline banner, made when the hospital first goes down
         return False
+
+    def cover(self) -> None:
+        """Take the whole of the widget the panel covers."""
+        self.setGeometry(self._covered.rect())
 
     def apply_metrics(self, metrics: Metrics) -> None:
         if metrics == self._metrics:
@@ -137,6 +142,7 @@ class AdminMode(QObject):
         kiosk_id: str,
         idle_seconds: float,
         metrics: Callable[[], Metrics | None],
+        devices: DeviceLists,
         settings: SettingsFile | None = None,
         kiosk_name: str = "",
     ) -> None:
@@ -144,6 +150,7 @@ class AdminMode(QObject):
         self._window = window
         self.service = service
         self.settings = settings or SettingsFile(None)
+        self._devices = devices
         self._flow_state = flow_state
         self._send = send
         self._quit = quit_kiosk
@@ -223,7 +230,7 @@ class AdminMode(QObject):
         self._unlocked = False
         self.pin_page.reset(closed=not self.service.available)
         self._show(self.pin_page)
-        self.panel.setGeometry(self.panel.parentWidget().rect())
+        self.panel.cover()
         self.panel.show()
         self.panel.raise_()
         self._touch()
@@ -335,7 +342,7 @@ class AdminMode(QObject):
             page.say(Tone.BAD, self.tr("Not printed: {problem}").format(problem=outcome.error))
         self.panel.style_fonts()
 
-    def _printer_problem(self, problem: PrinterProblem | CardProblem) -> str:
+    def _printer_problem(self, problem: PrinterProblem) -> str:
         return {
             PrinterProblem.OUT_OF_PAPER: self.tr("out of paper"),
             PrinterProblem.COVER_OPEN: self.tr("the cover is open"),
@@ -376,7 +383,7 @@ class AdminMode(QObject):
         if self.settings.available:
 
             def read() -> object:
-                return self.settings.read(), detect(self.service.departments)
+                return self.settings.read(), detect(self.service.departments, self._devices)
 
             self._background(read, self._settings_read)
 

@@ -1,4 +1,6 @@
-"""The staff screens: PIN pad, device status with actions, recent tickets, follow-ups.
+"""One module: the small staff pages share AdminPage and its layout helpers (settings: its own).
+
+The staff screens: PIN pad, device status with actions, recent tickets, follow-ups.
 
 Each page only renders what the admin mode hands it and calls back with the staff's intent;
 texts are set in `retranslate`/`show_*` so they follow the kiosk's current language.
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon
@@ -17,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +36,7 @@ from ui.widgets import (
     ToneBox,
     button,
     clear_layout,
+    digit_pad,
     icon_pixmap,
     label,
     show_if,
@@ -61,9 +64,13 @@ class AdminPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        self.outer = QVBoxLayout(self)  # the scroll area; a page may add a fixed footer
+        self.outer.setContentsMargins(0, 0, 0, 0)
+        self.outer.addWidget(scroll)
+
+    def retranslate(self) -> None:
+        """Set the page's texts in the staff's language (each page has its own)."""
+        raise NotImplementedError
 
     def say(self, tone: Tone, title: str, body: str = "") -> None:
         self.message.set_message(tone, title, body)
@@ -96,17 +103,9 @@ class PinPage(AdminPage):
         self.hint = label("muted", name="lbl_pin_hint")
         self.dots = label("key", name="lbl_pin_dots", wrap=False)
         self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.keys: list[QPushButton] = []
-        self.grid = QGridLayout()
-        for index, digit in enumerate("123456789"):
-            self.grid.addWidget(self._digit_key(digit), index // 3, index % 3)
-        self.backspace = button("pin_backspace", "key", self._backspace)
-        self.clear = button("pin_clear", "key_text", self._clear)
-        self.grid.addWidget(self.backspace, 3, 0)
-        self.grid.addWidget(self._digit_key("0"), 3, 1)
-        self.grid.addWidget(self.clear, 3, 2)
-        for key in (self.backspace, self.clear):
-            key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.grid, self.keys, self.backspace, self.clear = digit_pad(
+            "pin", self._type, self._backspace, self._clear
+        )
         self.cancel = button("btn_admin_cancel", "secondary", on_cancel)
         self.ok = button("btn_pin_ok", "primary", self._submit)
         actions = QHBoxLayout()
@@ -118,13 +117,6 @@ class PinPage(AdminPage):
         self.body.addLayout(actions)
         self._checking = False
         self._closed = False  # no PIN configured: the keys stay off
-
-    def _digit_key(self, digit: str) -> QPushButton:
-        key = button(f"pin_{digit}", "key", lambda: self._type(digit))
-        key.setText(digit)
-        key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.keys.append(key)
-        return key
 
     @property
     def pin_length(self) -> int:
@@ -350,7 +342,7 @@ class StatusPage(AdminPage):
             box.apply_scale(metrics.px(48), metrics.px(14 if metrics.portrait else 8))
 
 
-def arrange(grid: QGridLayout, widgets: list[QWidget], columns: int) -> None:
+def arrange(grid: QGridLayout, widgets: Sequence[QWidget], columns: int) -> None:
     for widget in widgets:
         grid.removeWidget(widget)
     for index, widget in enumerate(widgets):
@@ -442,7 +434,7 @@ class TicketsPage(ListPage):
             return
         self.hint.setText(self.tr("The last tickets printed here, newest first. Touch one."))
         for index, ticket in enumerate(tickets):
-            tile = TileButton(f"tile_ticket_{index}", lambda t=ticket: self._on_reprint(t))
+            tile = TileButton(f"tile_ticket_{index}", partial(self._on_reprint, ticket))
             tile.set_texts(
                 f"{ticket.queue_label} · {ticket.issued_at.strftime('%H:%M')}",
                 [ticket.department_name, ticket.masked_name],
@@ -496,7 +488,7 @@ class FollowUpsPage(ListPage):
                 )
             )
             done = button(
-                f"btn_follow_up_done_{index}", "secondary", lambda k=item.key: self._on_resolve(k)
+                f"btn_follow_up_done_{index}", "secondary", partial(self._on_resolve, item.key)
             )
             done.setText(self.tr("Done"))
             line.addWidget(text, 1)

@@ -1,4 +1,6 @@
-"""The staff settings page: what the kiosk is, where its hospital and devices are, how it
+"""One module: the staff settings page's fields share one form state.
+
+The staff settings page: what the kiosk is, where its hospital and devices are, how it
 treats patients. Fixed choices are big buttons (the chosen one filled); free values are text
 fields typed on the on-screen keyboard, with what the kiosk detected (readers, serial ports,
 cameras) offered as buttons; the departments are toggles from the hospital's own list.
@@ -276,7 +278,7 @@ class SettingsPage(AdminPage):
         self.footer = QVBoxLayout(footer)
         self.footer.addWidget(self.keyboard)
         self.footer.addLayout(actions)
-        self.layout().addWidget(footer)
+        self.outer.addWidget(footer)
 
     def chosen(self) -> Settings:
         """The values on the page, typed as the config holds them; ConfigError for a number
@@ -316,7 +318,11 @@ class SettingsPage(AdminPage):
             "offline.enabled": self.tr("When the hospital system does not answer"),
             "offline.patient_cache_hours": self.tr("Serve patients looked up in the last"),
         }
-        for key, field in (*self.texts.items(), *self.choices.items()):
+        fields: list[tuple[str, TextField | ChoiceField]] = [
+            *self.texts.items(),
+            *self.choices.items(),
+        ]
+        for key, field in fields:
             field.heading.setText(headings[key])
         options: dict[str, dict[Any, str]] = {
             "printer.kind": {
@@ -436,10 +442,10 @@ class SettingsPage(AdminPage):
 
     def _fill(self, settings: Settings) -> None:
         self._saved = dict(settings)
-        for key, field in self.choices.items():
-            field.set_value(settings[key])
-        for key, field in self.texts.items():
-            field.edit.setText(str(settings[key]))
+        for key, choice in self.choices.items():
+            choice.set_value(settings[key])
+        for key, text in self.texts.items():
+            text.edit.setText(str(settings[key]))
         self.departments.set_chosen(settings["kiosk.departments"])
 
     def _changed(self) -> None:
@@ -467,11 +473,11 @@ class SettingsPage(AdminPage):
 
     def _refresh(self) -> None:
         usable = self._can_save and not self._busy and self._saved is not None
-        for field in self.choices.values():
-            field.set_enabled(usable)
-        for field in self.texts.values():
-            field.edit.setEnabled(usable)
-            for widget in field.findChildren(QPushButton):
+        for choice in self.choices.values():
+            choice.set_enabled(usable)
+        for text in self.texts.values():
+            text.edit.setEnabled(usable)
+            for widget in text.findChildren(QPushButton):
                 widget.setEnabled(usable)
         self.departments.set_enabled(usable)
         self.save.setEnabled(usable and self._differs())
@@ -499,8 +505,8 @@ class SettingsPage(AdminPage):
         self.footer.setContentsMargins(metrics.margin, 0, metrics.margin, metrics.spacing)
         self.footer.setSpacing(metrics.spacing)
         self.keyboard.apply_metrics(metrics)
-        for field in (*self.choices.values(), self.departments):
-            field.grid.setSpacing(metrics.spacing)
+        for grid in (*(choice.grid for choice in self.choices.values()), self.departments.grid):
+            grid.setSpacing(metrics.spacing)
         for field in self.texts.values():
             field.suggestions.setSpacing(metrics.spacing)
 

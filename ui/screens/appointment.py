@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout
-
 from kiosk.core.flow import FlowState, Pressed
 from ui.phrases import department_name, room_floor
-from ui.screens.base import Page, Send, arrange_actions
+from ui.screens.base import Page, Send, action_row, arrange_actions
 from ui.theme import Metrics
 from ui.widgets import InfoCard, button, label
 
@@ -22,13 +20,8 @@ class AppointmentPage(Page):
         self.other = button(
             "btn_appointment_other", "secondary", self.sender_of(Pressed.APPOINTMENT_DECLINE)
         )
-        self.buttons = QHBoxLayout()
-        self.buttons.addWidget(self.other, 1)
-        self.buttons.addWidget(self.confirm, 1)
-        self.content.addWidget(self.details)
-        self.content.addWidget(self.question)
-        self.content.addStretch(1)
-        self.content.addLayout(self.buttons)
+        self.buttons = action_row(self.other, self.confirm)
+        self.fill(self.details, self.question, bottom=self.buttons)
 
     def show_state(self, state: FlowState) -> None:
         self.title.setText(self.tr("You have an appointment today"))

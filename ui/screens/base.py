@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLayout, QVBoxLayout, QWidget
 
 from kiosk.core.flow import Event, FlowState
 from ui.theme import Metrics
@@ -53,6 +53,46 @@ class Page(QWidget):
     def sender_of(self, event: Event) -> Callable[[], None]:
         """A slot that sends `event` (user intents carry no data, or data known now)."""
         return lambda: self._send(event)
+
+    def fill(self, *widgets: QWidget, bottom: QWidget | QLayout) -> None:
+        """Under the title: `widgets` from the top, the spare height, then `bottom` (actions)."""
+        for widget in widgets:
+            self.content.addWidget(widget)
+        self.content.addStretch(1)
+        _add(self.content, bottom)
+
+
+def column(*widgets: QWidget) -> QVBoxLayout:
+    """`widgets` stacked from the top, the spare height below them."""
+    layout = QVBoxLayout()
+    for widget in widgets:
+        layout.addWidget(widget)
+    layout.addStretch(1)
+    return layout
+
+
+def columns(*parts: QWidget | QLayout) -> QBoxLayout:
+    """`parts` for arrange_columns to set side by side or stack, with the stretch it expects."""
+    layout = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+    for part in parts:
+        _add(layout, part)
+    layout.addStretch(0)
+    return layout
+
+
+def action_row(*buttons: QWidget) -> QHBoxLayout:
+    """Buttons sharing the width, secondary first and primary last (see arrange_actions)."""
+    row = QHBoxLayout()
+    for widget in buttons:
+        row.addWidget(widget, 1)
+    return row
+
+
+def _add(layout: QBoxLayout, part: QWidget | QLayout) -> None:
+    if isinstance(part, QLayout):
+        layout.addLayout(part)
+    else:
+        layout.addWidget(part)
 
 
 def set_direction(layout: QBoxLayout, metrics: Metrics) -> None:

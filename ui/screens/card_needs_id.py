@@ -6,22 +6,22 @@ from kiosk.core.flow import FlowState, Pressed
 from ui.screens.base import Send
 from ui.screens.notice import NoticePage
 from ui.theme import Tone
-from ui.widgets import IconKind, button
+from ui.widgets import IconKind
 
 
 class CardNeedsIdPage(NoticePage):
     def __init__(self, send: Send) -> None:
         super().__init__(send, IconKind.QR)
-        self.keypad = button("btn_keypad", "secondary", self.sender_of(Pressed.KEYPAD))
-        self.add_button(self.keypad)
+        self.keypad = self.add_action("btn_keypad", "secondary", Pressed.KEYPAD)
 
     def show_state(self, state: FlowState) -> None:
-        self.set_icon(IconKind.QR, Tone.INFO)
-        self.title.setText(self.tr("Now show the QR code on your ID card to the camera"))
-        self.advice.setText(
+        self.show_notice(
+            IconKind.QR,
+            Tone.INFO,
+            self.tr("Now show the QR code on your ID card to the camera"),
             self.tr(
                 "The card's chip opens only with your ID number. Show the QR code on the front "
                 "of the card, then place the card on the reader again. Or type the 12 digits."
-            )
+            ),
         )
         self.keypad.setText(self.tr("Type your ID number (CCCD)"))

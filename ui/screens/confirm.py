@@ -16,10 +16,7 @@ class ConfirmPage(Page):
         self.details = InfoCard()
         self.printer = ToneBox("lbl_printer_down", tone=Tone.WARN)
         self.confirm = button("btn_confirm", "primary", self.sender_of(Pressed.CONFIRM))
-        self.content.addWidget(self.details)
-        self.content.addWidget(self.printer)
-        self.content.addStretch(1)
-        self.content.addWidget(self.confirm)
+        self.fill(self.details, self.printer, bottom=self.confirm)
 
     def show_state(self, state: FlowState) -> None:
         self.title.setText(self.tr("Please check your choices"))

@@ -7,18 +7,15 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen
 from PySide6.QtWidgets import (
     QBoxLayout,
-    QGridLayout,
-    QPushButton,
     QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
 from kiosk.core.flow import BirthDateSubmitted, Event, FlowState, KeypadSubmitted, Pressed, Problem
 from ui.messages import problem_message
-from ui.screens.base import Page, Send, set_direction
+from ui.screens.base import Page, Send, column, set_direction
 from ui.theme import BLUE, BLUE_TINT, INK, LINE, Metrics, Tone
-from ui.widgets import TOUCH_HEIGHT, IconKind, ToneBox, button, icon_pixmap, label
+from ui.widgets import TOUCH_HEIGHT, IconKind, ToneBox, button, digit_pad, icon_pixmap, label
 
 ID_GROUPS = (3, 3, 3, 3)  # as printed on the card
 DATE_GROUPS = (2, 2, 4)  # dd mm yyyy
@@ -101,7 +98,7 @@ class DigitSlots(QWidget):
 class KeypadPage(Page):
     """The 12-digit ID; subclasses change what is typed (GROUPS, the texts, the event)."""
 
-    GROUPS = ID_GROUPS
+    GROUPS: tuple[int, ...] = ID_GROUPS
     JOINER = " "
 
     def __init__(self, send: Send) -> None:
@@ -115,37 +112,15 @@ class KeypadPage(Page):
         self.problem_box = ToneBox("lbl_problem")
         self.submit = button("key_submit", "primary", self._submit)
 
-        self.keys: list[QPushButton] = []
-        grid = QGridLayout()
-        self.grid = grid
-        order = ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
-        for index, digit in enumerate(order):
-            grid.addWidget(self._digit_key(digit), index // 3, index % 3)
-        self.backspace = button("key_backspace", "key", self._backspace)
-        self.clear = button("key_clear", "key_text", self._clear)
-        grid.addWidget(self.backspace, 3, 0)
-        grid.addWidget(self._digit_key("0"), 3, 1)
-        grid.addWidget(self.clear, 3, 2)
-        for key in (self.backspace, self.clear):
-            key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.grid, self.keys, self.backspace, self.clear = digit_pad(
+            "key", self._type, self._backspace, self._clear
+        )
 
-        entry = QVBoxLayout()
-        entry.addWidget(self.display)
-        entry.addWidget(self.count)
-        entry.addWidget(self.problem_box)
-        entry.addStretch(1)
-        self.entry = entry
+        self.entry = column(self.display, self.count, self.problem_box)
         self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
-        self.body.addLayout(entry)
-        self.body.addLayout(grid, 1)
+        self.body.addLayout(self.entry)
+        self.body.addLayout(self.grid, 1)
         self.content.addLayout(self.body, 1)
-
-    def _digit_key(self, digit: str) -> QPushButton:
-        key = button(f"key_{digit}", "key", lambda: self._type(digit))
-        key.setText(digit)
-        key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.keys.append(key)
-        return key
 
     @property
     def digits(self) -> str:

@@ -7,20 +7,17 @@ from ui.messages import PatientMessage, insurance_message, problem_message
 from ui.screens.base import Send
 from ui.screens.notice import NoticePage
 from ui.theme import Metrics, Tone
-from ui.widgets import IconKind, ToneBox, button
+from ui.widgets import IconKind, ToneBox
 
 
 class HospitalUnavailablePage(NoticePage):
     def __init__(self, send: Send) -> None:
         super().__init__(send)
-        self.retry = button("btn_retry", "primary", self.sender_of(Pressed.RETRY))
-        self.done = button("btn_done", "secondary", self.sender_of(Pressed.DONE))
-        self.add_button(self.retry)
-        self.add_button(self.done)
+        self.retry = self.add_action("btn_retry", "primary", Pressed.RETRY)
+        self.done = self.add_action("btn_done", "secondary", Pressed.DONE)
 
     def show_state(self, state: FlowState) -> None:
-        self.set_icon(IconKind.WARNING, Tone.WARN)
-        self.show_message(problem_message(state.problem or Problem.HOSPITAL_UNAVAILABLE))
+        self.show_problem(state.problem or Problem.HOSPITAL_UNAVAILABLE)
         self.retry.setText(self.tr("Try again"))
         self.done.setText(self.tr("Done"))
 
@@ -30,19 +27,17 @@ class GoToCounterPage(NoticePage):
         super().__init__(send, IconKind.INFO)
         self.reason = ToneBox("lbl_reason")
         self.middle.addWidget(self.reason)
-        self.done = button("btn_done", "primary", self.sender_of(Pressed.DONE))
-        self.add_button(self.done)
+        self.done = self.add_action("btn_done", "primary", Pressed.DONE)
 
     def show_state(self, state: FlowState) -> None:
-        self.set_icon(IconKind.INFO, Tone.INFO)
-        self.title.setText(self.tr("Please go to the reception counter"))
         problem = state.problem or Problem.REGISTRATION_REJECTED
         reason = problem_message(problem)
         status = state.insurance_status
         if problem is Problem.INSURANCE_NOT_ACCEPTED and status is not None:
             # The insurance status says more than "not accepted": name the actual reason.
             reason = PatientMessage(insurance_message(status).what_happened, reason.what_to_do)
-        self.advice.setText(reason.what_to_do)
+        title = self.tr("Please go to the reception counter")
+        self.show_notice(IconKind.INFO, Tone.INFO, title, reason.what_to_do)
         self.reason.set_message(Tone.WARN, reason.what_happened)
         self.done.setText(self.tr("Done"))
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from kiosk.core.domain import Identity
 from kiosk.core.flow import FlowState, Pressed, Problem
 from kiosk.core.privacy import mask_id
-from ui.messages import problem_message
 from ui.phrases import birth_text
 from ui.screens.base import Send
 from ui.screens.notice import NoticePage
 from ui.theme import Metrics, Tone
-from ui.widgets import IconKind, InfoCard, button
+from ui.widgets import IconKind, InfoCard
 
 
 class NotFoundPage(NoticePage):
@@ -18,19 +17,20 @@ class NotFoundPage(NoticePage):
         super().__init__(send, IconKind.INFO)
         self.details = InfoCard()
         self.middle.addWidget(self.details)
-        self.register = button("btn_register_new", "primary", self.sender_of(Pressed.REGISTER_NEW))
-        self.done = button("btn_done", "primary", self.sender_of(Pressed.DONE))
-        self.add_button(self.register)
-        self.add_button(self.done)
+        self.register = self.add_action("btn_register_new", "primary", Pressed.REGISTER_NEW)
+        self.done = self.add_action("btn_done", "primary", Pressed.DONE)
 
     def show_state(self, state: FlowState) -> None:
         needs_card = state.problem is Problem.NEEDS_CARD_TO_REGISTER
-        self.set_icon(IconKind.INFO, Tone.INFO)
         if needs_card:
-            self.show_message(problem_message(Problem.NEEDS_CARD_TO_REGISTER))
+            self.show_problem(Problem.NEEDS_CARD_TO_REGISTER, IconKind.INFO, Tone.INFO)
         else:
-            self.title.setText(self.tr("You have no record at this hospital yet"))
-            self.advice.setText(self.tr("Shall we create a new record with these details?"))
+            self.show_notice(
+                IconKind.INFO,
+                Tone.INFO,
+                self.tr("You have no record at this hospital yet"),
+                self.tr("Shall we create a new record with these details?"),
+            )
         rows = self._rows(state.identity) if state.identity else []
         self.details.set_rows(rows)
         self.details.setVisible(bool(rows))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
-from ui.messages import PatientMessage
+from kiosk.core.flow import Event, Problem
+from ui.messages import problem_message
 from ui.screens.base import Page, Send
 from ui.theme import TONE_COLOURS, Metrics, Tone
-from ui.widgets import Icon, IconKind, label
+from ui.widgets import Icon, IconKind, button, label
 
 
 class NoticePage(Page):
@@ -31,15 +32,22 @@ class NoticePage(Page):
         self.buttons = QHBoxLayout()
         self.content.addLayout(self.buttons)
 
-    def add_button(self, widget: QPushButton) -> None:
-        self.buttons.addWidget(widget, 1)
+    def add_action(self, name: str, kind: str, event: Event) -> QPushButton:
+        """A button at the bottom that sends `event`; the primary one is added first."""
+        action = button(name, kind, self.sender_of(event))
+        self.buttons.addWidget(action, 1)
+        return action
 
-    def set_icon(self, kind: IconKind, tone: Tone) -> None:
+    def show_notice(self, kind: IconKind, tone: Tone, what_happened: str, what_to_do: str) -> None:
         self.icon.set_icon(kind, TONE_COLOURS[tone][0])
+        self.title.setText(what_happened)
+        self.advice.setText(what_to_do)
 
-    def show_message(self, message: PatientMessage) -> None:
-        self.title.setText(message.what_happened)
-        self.advice.setText(message.what_to_do)
+    def show_problem(
+        self, problem: Problem, kind: IconKind = IconKind.WARNING, tone: Tone = Tone.WARN
+    ) -> None:
+        message = problem_message(problem)
+        self.show_notice(kind, tone, message.what_happened, message.what_to_do)
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)

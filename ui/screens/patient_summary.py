@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
-
 from kiosk.core.domain import IdentityCheck
 from kiosk.core.flow import FlowState, Pressed
 from kiosk.core.privacy import mask_id
 from ui.messages import insurance_message, insurance_tone, priority_name, sex_name
 from ui.phrases import age_text
-from ui.screens.base import Page, Send, arrange_actions, arrange_columns
+from ui.screens.base import (
+    Page,
+    Send,
+    action_row,
+    arrange_actions,
+    arrange_columns,
+    column,
+    columns,
+)
 from ui.theme import Metrics, Tone
 from ui.widgets import IconKind, InfoCard, ToneBox, button
 
@@ -28,22 +34,12 @@ class PatientSummaryPage(Page):
         self.continue_ = button("btn_continue", "primary", self.sender_of(Pressed.CONTINUE))
         self.history = button("btn_history", "secondary", self.sender_of(Pressed.HISTORY))
 
-        left = QVBoxLayout()
-        left.addWidget(self.details)
-        left.addWidget(self.chip)
-        left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(self.insurance)
-        right.addWidget(self.priority)
-        right.addStretch(1)
-        self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom)
-        self.columns.addLayout(left)
-        self.columns.addLayout(right)
-        self.columns.addStretch(0)
-        self.side_columns = (left, right)
-        self.buttons = QHBoxLayout()
-        self.buttons.addWidget(self.history, 1)
-        self.buttons.addWidget(self.continue_, 1)
+        self.side_columns = (
+            column(self.details, self.chip),
+            column(self.insurance, self.priority),
+        )
+        self.columns = columns(*self.side_columns)
+        self.buttons = action_row(self.history, self.continue_)
         self.content.addLayout(self.columns, 1)
         self.content.addLayout(self.buttons)
 
@@ -103,8 +99,8 @@ class PatientSummaryPage(Page):
         super().apply_metrics(metrics)
         arrange_columns(self.columns, metrics)
         self.columns.setSpacing(metrics.spacing)
-        for column in self.side_columns:
-            column.setSpacing(metrics.spacing)
+        for side in self.side_columns:
+            side.setSpacing(metrics.spacing)
         arrange_actions(self.buttons, metrics)
         self.details.apply_scale(metrics.px(32), metrics.px(18))
         for box in (self.chip, self.insurance, self.priority):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from kiosk.core.flow import FlowState, Pressed
-from ui.messages import problem_message
 from ui.screens.base import Send
 from ui.screens.notice import NoticePage
 from ui.theme import Metrics, Tone
-from ui.widgets import IconKind, Spinner, button, show_if
+from ui.widgets import IconKind, Spinner, show_if
 
 
 class PlaceCardPage(NoticePage):
@@ -17,26 +16,28 @@ class PlaceCardPage(NoticePage):
         super().__init__(send, IconKind.CARD)
         self.spinner = Spinner()
         self.middle.addWidget(self.spinner, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.skip = button("btn_skip_card", "secondary", self.sender_of(Pressed.SKIP_CARD))
-        self.add_button(self.skip)
+        self.skip = self.add_action("btn_skip_card", "secondary", Pressed.SKIP_CARD)
 
     def show_state(self, state: FlowState) -> None:
         reading = state.card_reading
         if reading:
-            self.set_icon(IconKind.CARD, Tone.INFO)
-            self.title.setText(self.tr("Reading the card's chip…"))
-            self.advice.setText(self.tr("Keep the card still on the reader."))
+            self.show_notice(
+                IconKind.CARD,
+                Tone.INFO,
+                self.tr("Reading the card's chip…"),
+                self.tr("Keep the card still on the reader."),
+            )
         elif state.problem is not None:  # taken away too soon, or someone else's card
-            self.set_icon(IconKind.WARNING, Tone.WARN)
-            self.show_message(problem_message(state.problem))
+            self.show_problem(state.problem)
         else:
-            self.set_icon(IconKind.CARD, Tone.INFO)
-            self.title.setText(self.tr("Now place your ID card (CCCD) on the card reader"))
-            self.advice.setText(
+            self.show_notice(
+                IconKind.CARD,
+                Tone.INFO,
+                self.tr("Now place your ID card (CCCD) on the card reader"),
                 self.tr(
                     "The kiosk reads the chip to confirm your details. "
                     "Keep the card there until the next screen appears."
-                )
+                ),
             )
         show_if(self.spinner, reading)
         show_if(self.skip, not reading)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QVBoxLayout
 
 from kiosk.core.flow import FlowState, Pressed, Problem
 from ui.messages import problem_message
-from ui.screens.base import Page, Send, arrange_columns
+from ui.screens.base import Page, Send, arrange_columns, column, columns
 from ui.screens.ticket import ticket_rows
 from ui.theme import Metrics, Tone
 from ui.widgets import IconKind, InfoCard, ToneBox, button, fit_label, label
@@ -25,16 +24,8 @@ class PrinterFaultPage(Page):
         self.details = InfoCard()
         self.done = button("btn_done", "primary", self.sender_of(Pressed.DONE))
 
-        number_column = QVBoxLayout()
-        number_column.addWidget(self.your_number)
-        number_column.addWidget(self.number)
-        number_column.addWidget(self.advice)
-        number_column.addStretch(1)
-        self.number_column = number_column
-        self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom)
-        self.columns.addLayout(number_column)
-        self.columns.addWidget(self.details)
-        self.columns.addStretch(0)
+        self.number_column = column(self.your_number, self.number, self.advice)
+        self.columns = columns(self.number_column, self.details)
         self.content.addLayout(self.columns, 1)
         self.content.addWidget(self.done)
 

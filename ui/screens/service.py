@@ -19,11 +19,7 @@ class ServicePage(Page):
         )
         self.paid = TileButton("btn_service_paid", self.sender_of(ServiceChosen(ServiceType.PAID)))
         self.counter = button("btn_counter", "secondary", self.sender_of(Pressed.COUNTER))
-        self.content.addWidget(self.question)
-        self.content.addWidget(self.insurance)
-        self.content.addWidget(self.paid)
-        self.content.addStretch(1)
-        self.content.addWidget(self.counter)
+        self.fill(self.question, self.insurance, self.paid, bottom=self.counter)
 
     def show_state(self, state: FlowState) -> None:
         accepted = state.insurance_accepted

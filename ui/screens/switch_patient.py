@@ -6,25 +6,24 @@ from kiosk.core.flow import FlowState, Pressed
 from ui.screens.base import Send
 from ui.screens.notice import NoticePage
 from ui.theme import Tone
-from ui.widgets import IconKind, button
+from ui.widgets import IconKind
 
 
 class SwitchPatientPage(NoticePage):
     def __init__(self, send: Send) -> None:
         super().__init__(send, IconKind.INFO)
-        self.switch = button("btn_switch", "primary", self.sender_of(Pressed.SWITCH))
-        self.keep = button("btn_keep_patient", "secondary", self.sender_of(Pressed.BACK))
-        self.add_button(self.switch)
-        self.add_button(self.keep)
+        self.switch = self.add_action("btn_switch", "primary", Pressed.SWITCH)
+        self.keep = self.add_action("btn_keep_patient", "secondary", Pressed.BACK)
 
     def show_state(self, state: FlowState) -> None:
-        self.set_icon(IconKind.INFO, Tone.INFO)
-        self.title.setText(self.tr("This code belongs to someone else"))
-        self.advice.setText(
+        self.show_notice(
+            IconKind.INFO,
+            Tone.INFO,
+            self.tr("This code belongs to someone else"),
             self.tr(
                 "Start over for the person whose code was just shown? The check-in on screen "
                 "will be cancelled."
-            )
+            ),
         )
         self.switch.setText(self.tr("Start over for this person"))
         self.keep.setText(self.tr("Go on with the current check-in"))

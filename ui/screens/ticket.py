@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.core.domain import Ticket
 from kiosk.core.flow import FlowState, Pressed
 from ui.phrases import department_directions, department_name, room_floor
-from ui.screens.base import Page, Send, arrange_columns
+from ui.screens.base import Page, Send, arrange_columns, column, columns
 from ui.theme import BLUE, Metrics, Tone
 from ui.widgets import Icon, IconKind, InfoCard, ToneBox, button, fit_label, label
 
@@ -42,15 +42,8 @@ class TicketPage(Page):
         self.done = button("btn_done", "primary", self.sender_of(Pressed.DONE))
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        number_column = QVBoxLayout()
-        number_column.addWidget(self.number)
-        number_column.addWidget(self.provisional)
-        number_column.addStretch(1)
-        self.number_column = number_column
-        self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom)
-        self.columns.addLayout(number_column)
-        self.columns.addWidget(self.details)
-        self.columns.addStretch(0)
+        self.number_column = column(self.number, self.provisional)
+        self.columns = columns(self.number_column, self.details)
         take_row = QHBoxLayout()
         take_row.addWidget(self.take_icon)
         take_row.addWidget(self.take, 1)

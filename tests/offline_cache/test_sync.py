@@ -1,0 +1,316 @@
+"""The sync worker against the real demo hospital over HTTP: order, exactly once, leased
+numbers kept, refusals to the follow-up list, backoff, and one request per key at a time."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.app.offline_link import POLICY
+from kiosk.core.domain import CheckIn, Identity, IdentitySource, Patient, Registration, ServiceType
+from kiosk.core.ports import HospitalUnavailable
+from kiosk.demo_hospital.personas import demo_persona
+from kiosk.demo_hospital.server import DemoHospitalServer
+from kiosk.hospital.rest import RestHospitalClient
+from offline_cache import Connectivity, HealthMonitor, OutboxState, Result, SyncWorker
+
+from .conftest import KIOSK_ID, TODAY, Kit, checkin, department, persona_patient_id
+
+
+def _patient(key: str) -> Patient:
+    persona = demo_persona(key, TODAY)
+    assert persona.patient_id is not None
+    identity = persona.identity
+    assert identity.full_name and identity.birth and identity.sex
+    return Patient(persona.patient_id, identity.full_name, identity.birth, identity.sex)
+
+
+def _queue(kit: Kit, count: int, persona: str = "walk_in_paid", **options: object) -> list[str]:
+    keys = []
+    for _ in range(count):
+        item = checkin(persona_patient_id(persona), **options)  # type: ignore[arg-type]
+        kit.desk.issue(item, department=department(item.department_code), patient=_patient(persona))
+        keys.append(item.idempotency_key)
+    return keys
+
+
+def _drain(worker: SyncWorker) -> list[Result]:
+    results = []
+    while (outcome := worker.sync_one(ignore_backoff=True)) is not None:
+        results.append(outcome.result)
+    return results
+
+
+def test_items_sync_in_order_exactly_once_with_the_hospitals_numbers(
+    kit: Kit, hospital: DemoHospitalServer, client: RestHospitalClient
+) -> None:
+    keys = _queue(kit, 4)
+    worker = SyncWorker(kit.outbox, client, POLICY)
+    assert _drain(worker) == [Result.SYNCED] * 4
+    numbers = [kit.outbox.hospital_number(key) for key in keys]
+    assert numbers == sorted(numbers) and len(set(numbers)) == 4  # in the order issued
+    for key in keys:
+        assert hospital.registrations_for_key(key) == 1
+        assert kit.outbox.state_of(key) is OutboxState.SYNCED
+        assert kit.outbox.item(key) is None  # the sealed payload is gone
+    with kit.store.read() as conn:
+        replaced = conn.execute(
+            "SELECT count(*) FROM tickets WHERE hospital_number IS NOT NULL"
+        ).fetchone()[0]
+    assert replaced == 4
+    assert kit.outbox.last_sync() is not None
+
+
+def test_a_leased_number_is_kept_by_the_hospital(
+    kit: Kit, hospital: DemoHospitalServer, client: RestHospitalClient
+) -> None:
+    kit.numbers.top_up(client, kiosk_id=KIOSK_ID, department_codes=["NOI"], day=TODAY, block=2)
+    keys = _queue(kit, 1)
+    _queue(kit, 1, department="TMH")  # another department, no lease there: kiosk range
+    item = kit.outbox.head()
+    assert item is not None and item.leased
+    leased = item.provisional_number
+    # Somebody registers at the hospital meanwhile: they must not get the leased number.
+    other = client.register_visit(
+        CheckIn(
+            "other-" + keys[0],
+            "kiosk-other",
+            persona_patient_id("walk_in_paid"),
+            "NOI",
+            ServiceType.PAID,
+            item.checkin.priority,
+        )
+    )
+    assert other.queue_number != leased
+    assert _drain(SyncWorker(kit.outbox, client, POLICY)) == [Result.SYNCED] * 2
+    assert kit.outbox.hospital_number(keys[0]) == leased
+
+
+def test_refusals_go_to_the_follow_up_list(
+    kit: Kit, hospital: DemoHospitalServer, client: RestHospitalClient
+) -> None:
+    (refused,) = _queue(kit, 1, persona="insurance_expired", service=ServiceType.INSURANCE)
+    (fine,) = _queue(kit, 1)
+    outcomes = []
+    worker = SyncWorker(kit.outbox, client, POLICY, on_outcome=outcomes.append)
+    assert _drain(worker) == [Result.REJECTED, Result.SYNCED]
+    assert outcomes[0].reason == "insurance_not_valid"
+    (follow_up,) = kit.outbox.follow_ups()
+    assert (follow_up.key, follow_up.reason) == (refused, "insurance_not_valid")
+    assert follow_up.provisional_label == "K7-B001"
+    kit.outbox.resolve_follow_up(refused)
+    assert kit.outbox.follow_ups() == []
+    assert hospital.registrations_for_key(refused) == 0
+    assert hospital.registrations_for_key(fine) == 1
+
+
+def test_identity_alone_is_found_or_created_before_registering(
+    kit: Kit, hospital: DemoHospitalServer, client: RestHospitalClient
+) -> None:
+    known = demo_persona("walk_in_paid", TODAY)
+    new = demo_persona("new_patient", TODAY).identity
+    nobody = Identity(IdentitySource.KEYPAD, citizen_id="001099000001")  # no name: can't create
+    keys = []
+    for identity in (known.identity, new, nobody):
+        item = checkin()
+        kit.desk.issue(item, department=department(), identity=identity)
+        keys.append(item.idempotency_key)
+    worker = SyncWorker(kit.outbox, client, POLICY)
+    assert _drain(worker) == [Result.SYNCED, Result.SYNCED, Result.REJECTED]
+    assert hospital.registrations_for_key(keys[0]) == 1
+    assert hospital.registrations_for_key(keys[1]) == 1
+    assert client.find_patient(new) is not None
+    assert [f.reason for f in kit.outbox.follow_ups()] == ["patient_not_found"]
+
+
+@pytest.fixture
+def own_hospital(tmp_path: Path) -> Iterator[DemoHospitalServer]:
+    server = DemoHospitalServer(tmp_path / "own.db", today=TODAY)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_unavailable_backs_off_with_jitter_then_syncs_once(
+    kit: Kit, own_hospital: DemoHospitalServer
+) -> None:
+    (key,) = _queue(kit, 1)
+    with RestHospitalClient(
+        own_hospital.url, connect_timeout=0.3, read_timeout=0.3, deadline=0.6, retries=0
+    ) as client:
+        worker = SyncWorker(kit.outbox, client, POLICY, backoff_first=2.0, rng=random.Random(1))
+        own_hospital.stop()
+        delays = []
+        for attempt in range(3):
+            before = time.time()
+            outcome = worker.sync_one(ignore_backoff=True)
+            assert outcome is not None and outcome.result is Result.RETRY
+            item = kit.outbox.head()
+            assert item is not None and item.attempts == attempt + 1
+            delays.append(item.next_attempt_at - before)
+        for attempt, delay in enumerate(delays):
+            base = 2.0 * 2**attempt
+            assert 0.5 * base - 0.1 <= delay <= base + 1.0
+        assert worker.sync_one() is None  # not due yet: backoff respected
+        own_hospital.start()
+        assert _drain(worker) == [Result.SYNCED]
+    assert own_hospital.registrations_for_key(key) == 1
+
+
+def test_a_lost_answer_is_retried_under_the_same_key_and_registers_once(
+    kit: Kit, hospital: DemoHospitalServer
+) -> None:
+    (key,) = _queue(kit, 1)
+    # The hospital registers, then the answer is late past the client's deadline.
+    hospital.faults.latency(1.0, phase="response", path_prefix="/v1/visits", count=1)
+    with RestHospitalClient(hospital.url, read_timeout=0.3, deadline=0.4, retries=0) as client:
+        worker = SyncWorker(kit.outbox, client, POLICY)
+        first = worker.sync_one(ignore_backoff=True)
+        assert first is not None and first.result is Result.RETRY
+        assert hospital.registrations_for_key(key) == 1
+        time.sleep(0.8)  # the first request finished on the hospital's side
+        assert _drain(worker) == [Result.SYNCED]
+    assert hospital.registrations_for_key(key) == 1
+
+
+class _SlowHospital:
+    """Records how many requests per key are in flight at once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.in_flight: dict[str, int] = {}
+        self.worst = 0
+        self.calls = 0
+
+    def find_patient(self, identity: Identity) -> Patient | None:
+        raise AssertionError("not used")
+
+    def create_patient(self, identity: Identity, idempotency_key: str) -> Patient:
+        raise AssertionError("not used")
+
+    def register_visit(self, checkin: CheckIn, *, leased_number: int | None = None) -> Registration:
+        key = checkin.idempotency_key
+        with self.lock:
+            self.calls += 1
+            self.in_flight[key] = self.in_flight.get(key, 0) + 1
+            self.worst = max(self.worst, self.in_flight[key])
+        time.sleep(0.02)
+        with self.lock:
+            self.in_flight[key] -= 1
+        if self.calls % 2:
+            raise HospitalUnavailable("flaky")
+        return Registration(
+            "V", self.calls, checkin.department_code, "P", 1, 0, 0, datetime.now().astimezone()
+        )
+
+
+def test_never_two_requests_in_flight_for_one_key(kit: Kit) -> None:
+    _queue(kit, 5)
+    fake = _SlowHospital()
+    worker = SyncWorker(kit.outbox, fake, POLICY, backoff_first=0.001, backoff_cap=0.002)
+    worker.start()  # the worker thread, plus two more threads poking at the same outbox
+
+    def poke() -> None:
+        for _ in range(20):
+            worker.sync_one(ignore_backoff=True)
+
+    pokers = [threading.Thread(target=poke) for _ in range(2)]
+    for thread in pokers:
+        thread.start()
+    for thread in pokers:
+        thread.join()
+    deadline = time.monotonic() + 5
+    while kit.outbox.size() and time.monotonic() < deadline:
+        worker.wake()
+        time.sleep(0.01)
+    worker.stop()
+    assert kit.outbox.size() == 0
+    assert fake.worst == 1
+
+
+def test_the_worker_thread_drains_what_the_desk_queues(
+    kit: Kit, hospital: DemoHospitalServer, client: RestHospitalClient
+) -> None:
+    worker = SyncWorker(kit.outbox, client, POLICY, idle_poll=0.05)
+    worker.start()
+    try:
+        keys = _queue(kit, 3)
+        worker.wake()
+        deadline = time.monotonic() + 5
+        while kit.outbox.size() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        worker.stop()
+    assert [hospital.registrations_for_key(k) for k in keys] == [1, 1, 1]
+
+
+def test_offline_pauses_the_worker_and_coming_back_drains_it(
+    kit: Kit, own_hospital: DemoHospitalServer
+) -> None:
+    probe = RestHospitalClient(
+        own_hospital.url, connect_timeout=0.3, read_timeout=0.5, deadline=0.5, retries=0
+    )
+    client = RestHospitalClient(own_hospital.url, connect_timeout=0.3, deadline=1.0, retries=0)
+    monitor = HealthMonitor(
+        probe.health,
+        POLICY,
+        outbox_size=kit.outbox.size,
+        last_sync=kit.outbox.last_sync,
+        online_probe_interval=0.2,
+        offline_probe_interval=0.2,
+    )
+    worker = SyncWorker(kit.outbox, client, POLICY, monitor=monitor, backoff_first=30.0)
+    monitor.start()
+    worker.start()
+    try:
+        own_hospital.stop()
+        assert monitor.wait_for(Connectivity.OFFLINE, 3.0)
+        keys = _queue(kit, 3)
+        worker.wake()
+        time.sleep(0.5)
+        snapshot = monitor.snapshot()
+        assert (snapshot.state, snapshot.outbox_size) == (Connectivity.OFFLINE, 3)
+        head = kit.outbox.head()
+        assert head is not None and head.attempts == 0  # offline: nothing sent in vain
+        own_hospital.start()
+        # Back online by itself; the 30 s backoff is cut short by the return.
+        deadline = time.monotonic() + 5
+        while kit.outbox.size() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert kit.outbox.size() == 0
+        assert monitor.snapshot().last_sync is not None
+    finally:
+        worker.stop()
+        monitor.stop()
+        probe.close()
+        client.close()
+    assert [own_hospital.registrations_for_key(k) for k in keys] == [1, 1, 1]
+
+
+def test_the_idle_worker_tops_up_leases(
+    kit: Kit, hospital: DemoHospitalServer, client: RestHospitalClient
+) -> None:
+    worker = SyncWorker(
+        kit.outbox,
+        client,
+        POLICY,
+        idle_poll=0.02,
+        when_idle=lambda: kit.numbers.top_up(
+            client, kiosk_id=KIOSK_ID, department_codes=["TMH"], day=TODAY, block=2
+        ),
+    )
+    worker.start()
+    try:
+        deadline = time.monotonic() + 3
+        while not kit.numbers.leased_left(TODAY, "TMH", True) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        worker.stop()
+    assert kit.numbers.leased_left(TODAY, "TMH", False) == 2
+    assert kit.numbers.leased_left(TODAY, "TMH", True) == 2

@@ -1,0 +1,456 @@
+"""Complete check-ins through the real Qt UI, the demo hospital over HTTP and the simulated
+devices: every scenario of the walkthrough, with what each must leave behind."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QLabel
+
+from kiosk.app.controller import KioskApp
+from kiosk.app.demo_devices import CODE_FRAMES
+from kiosk.app.walkthrough import (
+    Driver,
+    another_persons_code,
+    appointment_today,
+    birth_date_for_the_chip,
+    booking_code,
+    child_under_6,
+    cloned_card,
+    code_while_hospital_down,
+    faulty_chip,
+    hospital_down,
+    idle_timeout,
+    insurance_expired,
+    keypad_entry,
+    language_switch,
+    name_mismatch,
+    new_patient,
+    printer_out_of_paper,
+    priority_elderly,
+    unreadable_code,
+    vneid_code,
+    walk_in_insurance,
+    walk_in_paid,
+)
+from kiosk.core.domain import IdentityCheck, ServiceType, Ticket
+from kiosk.core.flow import FlowState, Language, Screen
+from kiosk.core.privacy import mask_id, mask_name
+
+
+def visible_text(kiosk: KioskApp) -> str:
+    return "\n".join(
+        label.text() for label in kiosk.window.findChildren(QLabel) if label.isVisible()
+    )
+
+
+class Registrations:
+    """What the demo hospital registered during one scenario."""
+
+    def __init__(self, kiosk: KioskApp) -> None:
+        self._kiosk = kiosk
+        self._before = kiosk.demo_hospital.visits_registered()
+
+    @property
+    def count(self) -> int:
+        return self._kiosk.demo_hospital.visits_registered() - self._before
+
+
+def last_ticket(kiosk: KioskApp) -> Ticket:
+    """The kiosk's last ticket, once the printer's last job is checked to be its paper."""
+    ticket = kiosk.recent_tickets.newest_first()[0]
+    assert kiosk.printer.jobs[-1].document == kiosk.backends.ticket_printer.paper(ticket)
+    return ticket
+
+
+def last_registration(kiosk: KioskApp) -> dict[str, Any]:
+    """The demo hospital's record of the last visit registered, read from its database."""
+    conn = sqlite3.connect(kiosk.demo_hospital.db_path)  # type: ignore[attr-defined]
+    conn.row_factory = sqlite3.Row
+    try:
+        row = conn.execute("SELECT * FROM registrations ORDER BY rowid DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return dict(row)
+
+
+def summary_seen(driver: Driver, scenario: Callable[[Driver], None]) -> tuple[FlowState, str]:
+    """Run `scenario`; the flow state and the text on screen when it showed the patient."""
+    seen: list[tuple[FlowState, str]] = []
+
+    def on_state(state: FlowState) -> None:
+        if state.screen is Screen.PATIENT_SUMMARY and not seen:
+            seen.append((state, visible_text(driver.kiosk)))
+
+    driver.kiosk.controller.state_changed.connect(on_state)
+    try:
+        scenario(driver)
+    finally:
+        driver.kiosk.controller.state_changed.disconnect(on_state)
+    assert seen, "the patient summary was never shown"
+    return seen[0]
+
+
+def assert_found(driver: Driver, persona_key: str, state: FlowState, text: str) -> None:
+    """The summary shows the persona's hospital record: the name, the ID only masked."""
+    persona = driver.devices.personas[persona_key]
+    citizen_id = persona.identity.citizen_id
+    assert state.patient is not None and state.patient.patient_id == persona.patient_id
+    assert persona.identity.full_name in text
+    assert citizen_id is not None and mask_id(citizen_id) in text and citizen_id not in text
+
+
+def insurance_visit_to_noi(driver: Driver) -> FlowState:
+    """From the patient summary: an insurance visit to internal medicine, to the ticket."""
+    driver.step("btn_continue", Screen.SERVICE)
+    driver.step("btn_service_insurance", Screen.DEPARTMENT)
+    driver.click_department("NOI")
+    driver.wait_for(Screen.PRIORITY)
+    driver.click("btn_priority_none")
+    driver.wait_for(Screen.CONFIRM)
+    driver.click("btn_confirm")
+    state = driver.wait_for(Screen.TICKET)
+    driver.step("btn_done", Screen.WELCOME)
+    return state
+
+
+def assert_registered(
+    driver: Driver, persona_key: str, ticket_state: FlowState, check: IdentityCheck
+) -> None:
+    """The demo hospital holds the persona's visit, and the ticket shown is that visit's."""
+    persona = driver.devices.personas[persona_key]
+    visit = last_registration(driver.kiosk)
+    assert visit["patient_id"] == persona.patient_id
+    assert (visit["department_code"], visit["service"], visit["priority"]) == (
+        "NOI",
+        "insurance",
+        "none",
+    )
+    assert visit["identity_check"] == check.value
+    ticket = ticket_state.ticket
+    assert ticket is not None and ticket.visit_id == visit["visit_id"]
+    assert ticket.masked_name == mask_name(persona.identity.full_name or "")
+    assert ticket.service is ServiceType.INSURANCE and ticket.identity_check is check
+    noi = next(d for d in driver.kiosk.hospital.departments() if d.code == "NOI")
+    assert ticket.department_name == noi.name
+
+
+def test_appointment_today(driver: Driver) -> None:
+    registered = Registrations(driver.kiosk)
+    appointment_today(driver)
+    assert last_ticket(driver.kiosk).queue_label.startswith("B")
+    assert registered.count == 1
+
+
+def test_walk_in_with_insurance_prints_what_was_rendered(driver: Driver) -> None:
+    from drivers.printer.render import render_ticket
+
+    registered = Registrations(driver.kiosk)
+    walk_in_insurance(driver)
+    ticket = last_ticket(driver.kiosk)
+    assert ticket.queue_label.startswith("B") and ticket.room
+    # What the paper shows, decoded from the bytes, is exactly the rendered ticket.
+    job = driver.kiosk.printer.jobs[-1]
+    assert job.paper.tobytes() == render_ticket(job.document).convert("1").tobytes()
+    assert registered.count == 1
+
+
+def test_walk_in_paid_from_the_cccd_qr(driver: Driver) -> None:
+    walk_in_paid(driver)
+    assert last_ticket(driver.kiosk).queue_label.startswith("D")
+
+
+def test_age_80_gets_the_priority_queue_without_asking(driver: Driver) -> None:
+    priority_elderly(driver)
+    ticket = last_ticket(driver.kiosk)
+    assert ticket.queue_label.startswith("UB")
+    assert ticket.priority.value == "elderly_75"
+
+
+def test_child_under_6_from_the_bhyt_qr(driver: Driver) -> None:
+    child_under_6(driver)
+    ticket = last_ticket(driver.kiosk)
+    assert ticket.queue_label.startswith("UB")
+    assert ticket.priority.value == "child_under_6"
+
+
+def test_new_patient_is_registered_then_checked_in(driver: Driver) -> None:
+    identity = driver.devices.personas["new_patient"].identity
+    hospital = driver.kiosk.hospital
+    new_patient(driver)
+    assert hospital.find_patient(identity) is not None
+    assert last_ticket(driver.kiosk).queue_label.startswith("D")
+
+
+def test_expired_insurance_goes_paid(driver: Driver) -> None:
+    insurance_expired(driver)
+    assert last_ticket(driver.kiosk).queue_label.startswith("D")
+
+
+def test_name_mismatch_is_sent_to_the_counter(driver: Driver) -> None:
+    registered = Registrations(driver.kiosk)
+    name_mismatch(driver)
+    assert registered.count == 0
+
+
+def test_hospital_down_gives_a_provisional_ticket_and_the_visit_syncs_later(
+    driver: Driver,
+) -> None:
+    hospital_down(driver)
+    ticket = last_ticket(driver.kiosk)
+    assert ticket.provisional and ticket.queue_label.startswith("K")
+    offline = driver.kiosk.backends.offline
+    assert offline is not None and offline.outbox.size() == 0  # everything synced
+
+
+def test_a_code_only_the_hospital_reads_says_it_is_down(driver: Driver) -> None:
+    code_while_hospital_down(driver)
+    assert any("resolve" in alert for alert in driver.alerts)  # type: ignore[attr-defined]
+
+
+def test_printer_out_of_paper_shows_the_number_and_alerts_staff(driver: Driver) -> None:
+    registered = Registrations(driver.kiosk)
+    jobs_before = len(driver.kiosk.printer.jobs)
+    seen: list[str] = []
+
+    def on_state(state) -> None:
+        if state.screen is Screen.PRINTER_FAULT:
+            seen.append(state.ticket.queue_label)
+            seen.append(visible_text(driver.kiosk))
+
+    driver.kiosk.controller.state_changed.connect(on_state)
+    try:
+        printer_out_of_paper(driver)
+    finally:
+        driver.kiosk.controller.state_changed.disconnect(on_state)
+    label, text = seen[0], seen[1]
+    assert label in text  # the number is on screen
+    assert registered.count == 1  # registered once, not again
+    assert len(driver.kiosk.printer.jobs) == jobs_before
+    assert any("out_of_paper" in alert for alert in driver.alerts)  # type: ignore[attr-defined]
+
+
+def test_idle_timeout_mid_flow_clears_the_screen(driver: Driver) -> None:
+    persona = driver.devices.personas["walk_in_insurance"].identity
+    idle_timeout(driver)
+    state = driver.kiosk.controller.state
+    assert state.patient is None and state.identity is None
+    assert persona.full_name not in visible_text(driver.kiosk)
+
+
+def test_language_switch(driver: Driver) -> None:
+    seen: dict[Language, str] = {}
+
+    def on_state(state) -> None:
+        if state.screen is Screen.SERVICE:
+            seen[state.language] = visible_text(driver.kiosk)
+
+    driver.kiosk.controller.state_changed.connect(on_state)
+    try:
+        language_switch(driver)
+    finally:
+        driver.kiosk.controller.state_changed.disconnect(on_state)
+    assert "Choose the type of visit" in seen[Language.EN]
+    assert "Choose the type of visit" not in seen[Language.VI]
+    assert "khám" in seen[Language.VI].lower()
+    assert driver.kiosk.controller.state.language is Language.VI
+
+
+def test_keypad_entry_finds_the_patient_whose_id_was_typed(driver: Driver) -> None:
+    registered = Registrations(driver.kiosk)
+    state, text = summary_seen(driver, keypad_entry)
+    assert_found(driver, "walk_in_insurance", state, text)
+    assert state.identity_check is IdentityCheck.CHIP_VERIFIED  # the typed ID opened the chip
+    assert registered.count == 0  # the walkthrough cancels at the summary
+
+
+def test_a_keypad_check_in_registers_the_visit_of_the_patient_typed(driver: Driver) -> None:
+    registered = Registrations(driver.kiosk)
+    driver.step("btn_keypad", Screen.KEYPAD)
+    driver.type_digits(driver.devices.citizen_id("walk_in_insurance"))
+    driver.step("key_submit", Screen.PLACE_CARD)
+    driver.devices.present_card("walk_in_insurance")
+    state = driver.wait_for(Screen.PATIENT_SUMMARY)
+    driver.devices.take_card_away()
+    assert_found(driver, "walk_in_insurance", state, visible_text(driver.kiosk))
+    ticket_state = insurance_visit_to_noi(driver)
+    assert registered.count == 1
+    assert_registered(driver, "walk_in_insurance", ticket_state, IdentityCheck.CHIP_VERIFIED)
+
+
+def test_unreadable_code(driver: Driver) -> None:
+    unreadable_code(driver)
+
+
+def test_no_screen_ever_shows_a_full_id_number(driver: Driver) -> None:
+    citizen_id = driver.devices.citizen_id("walk_in_insurance")
+    texts: list[str] = []
+
+    def on_state(_state) -> None:
+        texts.append(visible_text(driver.kiosk))
+
+    driver.kiosk.controller.state_changed.connect(on_state)
+    try:
+        walk_in_insurance(driver)
+    finally:
+        driver.kiosk.controller.state_changed.disconnect(on_state)
+    assert texts and not any(citizen_id in text for text in texts)
+
+
+def test_logs_carry_no_personal_data(driver: Driver, caplog) -> None:
+    """Card, QR and keypad check-ins at DEBUG level: no ID number, card number or name logged."""
+    caplog.set_level(logging.DEBUG)
+    walk_in_insurance(driver)
+    walk_in_paid(driver)  # from the CCCD QR
+    child_under_6(driver)  # from the BHYT QR
+    keypad_entry(driver)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert logged  # the kiosk did log what it did
+    for key in ("walk_in_insurance", "walk_in_paid", "child_4"):
+        persona = driver.devices.personas[key]
+        identity = persona.identity
+        secrets = [identity.citizen_id, persona.insurance_number, identity.full_name]
+        secrets += (identity.full_name or "").split()[-1:]  # the given name alone
+        for secret in filter(None, secrets):
+            assert secret not in logged, f"{key}: personal data in the log"
+
+
+def test_vneid_code_is_resolved_by_the_hospital_to_its_patient(driver: Driver) -> None:
+    registered = Registrations(driver.kiosk)
+    state, text = summary_seen(driver, vneid_code)
+    assert_found(driver, "walk_in_insurance", state, text)
+    assert registered.count == 0  # the walkthrough cancels at the summary
+
+
+def test_a_vneid_check_in_registers_the_visit_of_the_code_s_patient(driver: Driver) -> None:
+    registered = Registrations(driver.kiosk)
+    driver.devices.show_vneid_qr("walk_in_insurance")
+    state = driver.wait_for(Screen.PATIENT_SUMMARY)
+    assert_found(driver, "walk_in_insurance", state, visible_text(driver.kiosk))
+    ticket_state = insurance_visit_to_noi(driver)
+    assert registered.count == 1
+    # The hospital vouches for its own code: no chip step, as staff see on the ticket.
+    assert_registered(driver, "walk_in_insurance", ticket_state, IdentityCheck.NOT_CHECKED)
+
+
+def test_a_code_nobody_knows_is_asked_of_the_hospital_then_refused(driver: Driver) -> None:
+    requests = driver.kiosk.demo_hospital.requests
+    before = requests.count("/v1/identity/resolve")
+    unreadable_code(driver)
+    assert requests.count("/v1/identity/resolve") == before + 1
+
+
+def test_the_same_code_held_in_front_of_the_scanner_triggers_once(driver: Driver) -> None:
+    lookups = driver.kiosk.demo_hospital.requests
+    before = lookups.count("/v1/patients/lookup")
+    for _ in range(3):
+        driver.devices.show_cccd_qr("walk_in_paid")
+    driver.wait_for(Screen.PLACE_CARD)
+    driver.step("btn_cancel", Screen.WELCOME)
+    assert lookups.count("/v1/patients/lookup") == before + 1
+    # After the session the same code works again at once.
+    driver.devices.show_cccd_qr("walk_in_paid")
+    driver.wait_for(Screen.PLACE_CARD)
+    driver.step("btn_cancel", Screen.WELCOME)
+
+
+# --- the chip step -----------------------------------------------------------------------
+
+
+def test_a_chip_verified_check_in_says_so_on_screen_and_on_paper(driver: Driver) -> None:
+    walk_in_insurance(driver)
+    assert last_ticket(driver.kiosk).identity_check is IdentityCheck.CHIP_VERIFIED
+    assert driver.kiosk.demo_hospital.last_identity_check() == "chip_verified"
+
+
+def test_the_summary_shows_the_chip_verified_the_patient(driver: Driver) -> None:
+    driver.wait_for(Screen.WELCOME)
+    driver.devices.show_cccd_qr("walk_in_insurance")
+    driver.wait_for(Screen.PLACE_CARD)
+    driver.devices.present_card("walk_in_insurance")
+    driver.wait_for(Screen.PATIENT_SUMMARY)
+    driver.devices.take_card_away()
+    assert "Đã xác thực bằng chip" in visible_text(driver.kiosk)
+    driver.step("btn_cancel", Screen.WELCOME)
+
+
+def test_a_chip_that_fails_falls_back_to_the_code_and_alerts_staff(driver: Driver) -> None:
+    alerts: list[str] = []
+    driver.kiosk.controller.staff_alert.connect(alerts.append)
+    registered = Registrations(driver.kiosk)
+    faulty_chip(driver)
+    assert registered.count == 1
+    assert last_ticket(driver.kiosk).identity_check is IdentityCheck.CHIP_FAILED
+    assert driver.kiosk.demo_hospital.last_identity_check() == "chip_failed"
+    assert any("chip not read" in alert for alert in alerts)
+
+
+def test_a_card_taken_away_mid_read_can_be_placed_again(driver: Driver) -> None:
+    virtual = driver.kiosk.backends.card.virtual
+    driver.wait_for(Screen.WELCOME)
+    driver.devices.show_cccd_qr("walk_in_insurance")
+    driver.wait_for(Screen.PLACE_CARD)
+    virtual.apdu_latency = 0.05  # a slow read, so the card can leave in the middle of it
+    try:
+        driver.devices.present_card("walk_in_insurance")
+        driver.wait_until(lambda state: state.card_reading, "the read to start")
+        driver.devices.take_card_away()
+        state = driver.wait_until(lambda state: state.problem is not None, "the removal")
+        assert state.screen is Screen.PLACE_CARD and not state.card_reading
+    finally:
+        virtual.apdu_latency = 0.0
+    driver.devices.present_card("walk_in_insurance")
+    state = driver.wait_for(Screen.PATIENT_SUMMARY)
+    driver.devices.take_card_away()
+    assert state.identity_check is IdentityCheck.CHIP_VERIFIED
+    driver.step("btn_cancel", Screen.WELCOME)
+
+
+def test_a_code_held_up_to_the_camera_is_read_from_its_pixels(driver: Driver) -> None:
+    camera = driver.kiosk.camera
+    assert camera is not None and camera.preview is not None
+    driver.wait_for(Screen.WELCOME)
+    shown = camera.preview.frames_shown
+    simulated = driver.kiosk.backends.camera.simulated
+    held_until = simulated.frames_delivered + CODE_FRAMES
+    driver.devices.set_via_camera(True)
+    try:
+        driver.devices.show_cccd_qr("walk_in_paid")
+        state = driver.wait_for(Screen.PLACE_CARD)
+    finally:
+        driver.devices.set_via_camera(False)
+    # The patient lowers the code before cancelling (held up, it would start a new session).
+    driver.wait_until(lambda _: simulated.frames_delivered > held_until, "the code lowered")
+    assert state.identity is not None and state.identity.citizen_id == driver.devices.citizen_id(
+        "walk_in_paid"
+    )
+    assert camera.preview.frames_shown > shown  # the welcome screen showed the live picture
+    driver.step("btn_cancel", Screen.WELCOME)
+
+
+def test_another_persons_code_mid_session_asks_first(driver: Driver) -> None:
+    before = driver.kiosk.controller.state.session
+    another_persons_code(driver)
+    assert driver.kiosk.controller.state.session >= before + 2  # switched, then cancelled
+
+
+def test_a_bac_only_chip_gets_the_birth_date_typed_and_is_read(driver: Driver) -> None:
+    birth_date_for_the_chip(driver)
+
+
+def test_a_cloned_card_is_sent_to_the_counter_and_staff_alerted(driver: Driver) -> None:
+    alerts: list[str] = []
+    driver.kiosk.controller.staff_alert.connect(alerts.append)
+    registered = Registrations(driver.kiosk)
+    cloned_card(driver)
+    assert registered.count == 0
+    assert any("authentication" in alert for alert in alerts)
+
+
+def test_a_booking_code_is_read_by_the_hospital_and_finds_the_appointment(
+    driver: Driver,
+) -> None:
+    booking_code(driver)
