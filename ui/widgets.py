@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -106,6 +107,14 @@ def digit_pad(
         key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         grid.addWidget(key, index // 3, index % 3)
     return grid, digits, backspace, clear
+
+
+def add_part(layout: QBoxLayout, part: QWidget | QLayout) -> None:
+    """Adds a widget or a nested layout at the end of `layout`."""
+    if isinstance(part, QLayout):
+        layout.addLayout(part)
+    else:
+        layout.addWidget(part)
 
 
 def show_if(widget: QWidget, visible: bool) -> None:

@@ -1,4 +1,5 @@
-"""Reading a CCCD chip: from a Transport and the holder's ID number to verified chip data.
+"""One module: one read's steps (open, select, read, verify) share the session and its Le policy.
+Reading a CCCD chip: from a Transport and the holder's ID number to verified chip data.
 
 Keys come from the 12-digit ID (PACE-CAN: its last 6 digits; BAC: its last 9 digits with the
 birth date and expiry candidates, REFERENCE.md §2). The read is built for few round trips:

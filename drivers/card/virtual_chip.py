@@ -18,16 +18,8 @@ from enum import Enum
 
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from drivers.card import active_auth, bac, pace, tlv
+from drivers.card import active_auth, bac, cipher, pace, tlv
 from drivers.card.apdu import CommandApdu, ResponseApdu, StatusWord
-from drivers.card.cipher import (
-    CipherSuite,
-    SessionKeys,
-    cbc_decrypt,
-    cbc_encrypt,
-    pad,
-    retail_mac,
-)
 from drivers.card.ec import Curve, Point
 from drivers.card.errors import EmrtdError
 from drivers.card.sm import SecureMessaging
@@ -267,17 +259,17 @@ class Chip:
         keys = bac.document_basic_access_keys(self.mrz_info)
         cryptogram, mac = command.data[:32], command.data[32:]
         if self._challenge is None or not hmac.compare_digest(
-            retail_mac(keys.mac, pad(cryptogram, 8)), mac
+            cipher.retail_mac(keys.mac, cipher.pad(cryptogram, 8)), mac
         ):
             return _answer(status=0x6300)
-        plain = cbc_decrypt(CipherSuite.TDES, keys.enc, cryptogram)
+        plain = cipher.cbc_decrypt(cipher.CipherSuite.TDES, keys.enc, cryptogram)
         rnd_ifd, rnd_ic, k_ifd = plain[:8], plain[8:16], plain[16:]
         if rnd_ic != self._challenge:
             return _answer(status=0x6300)
         k_ic = secrets.token_bytes(16)
-        answer = cbc_encrypt(CipherSuite.TDES, keys.enc, rnd_ic + rnd_ifd + k_ic)
+        answer = cipher.cbc_encrypt(cipher.CipherSuite.TDES, keys.enc, rnd_ic + rnd_ifd + k_ic)
         self.session = bac.session_from_keys(k_ifd, k_ic, rnd_ic, rnd_ifd)
-        return _answer(answer + retail_mac(keys.mac, pad(answer, 8)))
+        return _answer(answer + cipher.retail_mac(keys.mac, cipher.pad(answer, 8)))
 
     # -- PACE ----------------------------------------------------------------------------
 
@@ -310,13 +302,13 @@ class Chip:
             return _answer(status=0x6A80)
 
     def _general_authenticate_step(
-        self, command: CommandApdu, suite: CipherSuite, curve: Curve, run: _PaceRun
+        self, command: CommandApdu, suite: cipher.CipherSuite, curve: Curve, run: _PaceRun
     ) -> bytes:
         inner = tlv.parse_single(command.data).children()
         if not inner:  # step 1: encrypted nonce
             nonce = secrets.token_bytes(suite.block_size)
             run.nonce = int.from_bytes(nonce, "big")
-            encrypted = cbc_encrypt(suite, run.password.key(suite), nonce)
+            encrypted = cipher.cbc_encrypt(suite, run.password.key(suite), nonce)
             return _answer(tlv.encode(0x7C, tlv.encode(0x80, encrypted)))
         item = inner[0]
         if item.tag == 0x81:  # step 2: mapping
@@ -329,7 +321,7 @@ class Chip:
             run.mine = curve.encode(curve.multiply(key, run.generator))
             run.theirs = item.value
             secret = pace.shared_secret(curve, key, curve.decode(item.value))
-            run.keys = SessionKeys.derive(secret, suite)
+            run.keys = cipher.SessionKeys.derive(secret, suite)
             return _answer(tlv.encode(0x7C, tlv.encode(0x84, run.mine)))
         if item.tag == 0x85 and run.keys is not None:  # step 4: tokens
             expected = pace.authentication_token(run.keys, self.info.protocol, run.mine)
@@ -346,6 +338,6 @@ class _PaceRun:
     password: pace.PacePassword
     nonce: int = 0
     generator: Point | None = None
-    keys: SessionKeys | None = None
+    keys: cipher.SessionKeys | None = None
     mine: bytes = b""  # the chip's ephemeral public key
     theirs: bytes = b""  # the terminal's

@@ -1,4 +1,5 @@
-"""A real ESC/POS printer behind python-escpos: network, USB, serial, CUPS or a file.
+"""One module: each connection kind differs only in how python-escpos opens it and reads status.
+A real ESC/POS printer behind python-escpos: network, USB, serial, CUPS or a file.
 
 One job is: open the connection, ask the printer's status (DLE EOT, where the backend can
 read), send the job, then ask again and wait for the answer. The printer answers real-time

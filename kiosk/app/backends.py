@@ -1,4 +1,5 @@
-"""Everything the kiosk needs besides its screen: the hospital and the devices.
+"""One module: the composition root's device and hospital wiring, built together off the GUI thread.
+Everything the kiosk needs besides its screen: the hospital and the devices.
 
 Part of the composition root. These are slow to import and start (the ESC/POS capability
 database alone takes a quarter of a second), so the app builds them on a background thread
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from drivers.camera.simulated import SimulatedCamera
     from drivers.card.passive_auth import CscaStore
     from drivers.card.reader import ReaderWatch
-    from drivers.card.station import ChipStation
+    from drivers.card.station import ChipStation, Connector
     from drivers.card.virtual_reader import VirtualReader
     from drivers.printer.escpos_printer import EscPosPrinter, PrinterConfig, PrinterStatus
     from drivers.printer.layout import LayoutOptions
@@ -203,6 +204,7 @@ def build_card_devices(section: CardSection, demo_cscas: CscaStore | None) -> Ca
     from drivers.card.passive_auth import CscaStore
     from drivers.card.station import ChipStation
 
+    connect: Connector
     if section.reader == "simulated":
         from drivers.card.virtual_reader import VirtualReader
 
@@ -295,6 +297,8 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
     hospital_url = section.url
     tls = hospital_tls(section) if hospital_url.startswith("https://") else None
     use_fhir = section.kind == "fhir"
+    rest: HospitalApi
+    probe: HospitalApi
     if use_fhir:
         from kiosk.app.hospital_clients import fhir_client  # 12 ms: FHIR hospitals only
 

@@ -29,6 +29,7 @@ from prometheus_client import Enum as StateMetric
 from kiosk.config import KioskSection, MetricsSection
 from kiosk.core.domain import PrinterProblem
 from kiosk.core.flow import FINISHED, ChipFailed, ChipRead, PrintFailed, ReadCard, TicketPrinted
+from kiosk.core.ports import HospitalProtocolError, HospitalRejected, HospitalUnavailable
 
 if TYPE_CHECKING:
     from wsgiref.simple_server import WSGIServer
@@ -185,13 +186,21 @@ class _TimedHospital:
             try:
                 return target(*args, **kwargs)
             except Exception as error:
-                outcome = type(error).__name__
+                outcome = _outcome(error)
                 raise
             finally:
                 elapsed = time.monotonic() - started
                 self._seconds.labels(operation=name, outcome=outcome).observe(elapsed)
 
         return timed
+
+
+def _outcome(error: Exception) -> str:
+    """The contract's kind of failure (a client's own subclasses stay out of the labels)."""
+    for kind in (HospitalRejected, HospitalProtocolError, HospitalUnavailable):
+        if isinstance(error, kind):
+            return kind.__name__
+    return type(error).__name__
 
 
 def start_metrics(section: MetricsSection, kiosk: KioskSection) -> KioskMetrics | None:

@@ -176,6 +176,14 @@ def _visit(
     return _confirm(d)
 
 
+def _visit_then_done(
+    d: Driver, service: str, department: str | None, *, asks_priority: bool = True
+) -> None:
+    """A whole visit, then Done on the ticket: back to the welcome screen."""
+    _visit(d, service, department, asks_priority=asks_priority)
+    d.step("btn_done", Screen.WELCOME)
+
+
 def _confirm(d: Driver) -> FlowState:
     d.wait_for(Screen.CONFIRM)
     d.click("btn_confirm")
@@ -199,15 +207,13 @@ def walk_in_insurance(d: Driver) -> None:
     d.click("btn_history")
     d.wait_until(lambda state: state.history is not None, "the visit history")
     d.step("btn_back", Screen.PATIENT_SUMMARY)
-    _visit(d, "insurance", "NOI")
-    d.step("btn_done", Screen.WELCOME)
+    _visit_then_done(d, "insurance", "NOI")
 
 
 def walk_in_paid(d: Driver) -> None:
     _present(d, d.devices.show_cccd_qr, "walk_in_paid", Screen.PLACE_CARD)
     d.step("btn_skip_card", Screen.PATIENT_SUMMARY)  # card left at home: the QR alone
-    _visit(d, "paid", None)
-    d.step("btn_done", Screen.WELCOME)
+    _visit_then_done(d, "paid", None)
 
 
 def priority_elderly(d: Driver) -> None:
@@ -216,21 +222,18 @@ def priority_elderly(d: Driver) -> None:
     d.devices.show_cccd_qr("elderly_80")
     d.wait_for(Screen.PATIENT_SUMMARY)
     d.devices.take_card_away()
-    _visit(d, "insurance", "NOI", asks_priority=False)  # age 80: detected, not asked
-    d.step("btn_done", Screen.WELCOME)
+    _visit_then_done(d, "insurance", "NOI", asks_priority=False)  # age 80: detected, not asked
 
 
 def child_under_6(d: Driver) -> None:
     _present(d, d.devices.show_bhyt_qr, "child_4", Screen.PATIENT_SUMMARY)  # no ID card yet
-    _visit(d, "insurance", "NHI", asks_priority=False)
-    d.step("btn_done", Screen.WELCOME)
+    _visit_then_done(d, "insurance", "NHI", asks_priority=False)
 
 
 def new_patient(d: Driver) -> None:
     _with_card(d, "new_patient", Screen.NOT_FOUND)
     d.step("btn_register_new", Screen.PATIENT_SUMMARY)
-    _visit(d, "paid", "NOI")
-    d.step("btn_done", Screen.WELCOME)
+    _visit_then_done(d, "paid", "NOI")
 
 
 def insurance_expired(d: Driver) -> None:
@@ -239,8 +242,7 @@ def insurance_expired(d: Driver) -> None:
     if d.button("btn_service_insurance").isEnabled():
         raise WalkthroughError("insurance service offered with an expired card")
     d.step("btn_back", Screen.PATIENT_SUMMARY)
-    _visit(d, "paid", "NOI")
-    d.step("btn_done", Screen.WELCOME)
+    _visit_then_done(d, "paid", "NOI")
 
 
 def name_mismatch(d: Driver) -> None:
@@ -341,8 +343,7 @@ def faulty_chip(d: Driver) -> None:
     d.devices.take_card_away()
     if state.identity_check is not IdentityCheck.CHIP_FAILED:
         raise WalkthroughError("a chip that failed was not marked for staff")
-    _visit(d, "insurance", "NOI")
-    d.step("btn_done", Screen.WELCOME)
+    _visit_then_done(d, "insurance", "NOI")
 
 
 def cloned_card(d: Driver) -> None:

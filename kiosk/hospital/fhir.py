@@ -1,4 +1,5 @@
-"""`FhirHospitalClient`: HospitalApi over a hospital's FHIR R4 server (httpx, JSON).
+"""One module: every HospitalApi call over FHIR shares the search, transaction and retry helpers.
+`FhirHospitalClient`: HospitalApi over a hospital's FHIR R4 server (httpx, JSON).
 
 Interactions (REFERENCE.md §6); resource mapping in fhir_mapping.py, HTTP (credentials,
 bundles, status -> typed error) in fhir_http.py over transport.py (deadline, timeouts,
@@ -60,7 +61,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -98,6 +99,7 @@ from kiosk.hospital.fhir_http import (
 from kiosk.hospital.transport import AnswerUnknown
 
 logger = logging.getLogger(__name__)
+Mapped = TypeVar("Mapped")  # what a FHIR resource decodes to
 
 MAX_HISTORY = 50
 MAX_RESOLVE_PAYLOAD = 4096  # as the REST contract's
@@ -550,7 +552,10 @@ class FhirHospitalClient:
             )
         path = answer.location.split("/_history")[0]
         parts = path.rstrip("/").split("/")
-        return self._http.get(f"{parts[-2]}/{parts[-1]}", None)
+        stored = self._http.get(f"{parts[-2]}/{parts[-1]}", None)
+        if not isinstance(stored, dict) or stored.get("resourceType") != resource_type:
+            raise HospitalProtocolError(f"transaction: {resource_type} read back as another thing")
+        return stored
 
     def _pause(self, attempt: int, deadline_at: float) -> bool:
         if attempt >= _WRITE_ATTEMPTS:
@@ -562,7 +567,7 @@ class FhirHospitalClient:
         return True
 
     @staticmethod
-    def _map(decode: Callable[[], Any]) -> Any:
+    def _map(decode: Callable[[], Mapped]) -> Mapped:
         try:
             return decode()
         except (fm.FhirShapeError, KeyError, TypeError, AttributeError) as error:

@@ -216,10 +216,10 @@ def _entries(bundle: Any, count: int, kind: str) -> list[Answer]:
     answers = []
     for entry in entries:
         response = entry.get("response") if isinstance(entry, dict) else None
-        status_text = str((response or {}).get("status", ""))
-        if not status_text[:3].isdigit():
+        status_text = str(response.get("status", "")) if isinstance(response, dict) else ""
+        if not isinstance(response, dict) or not status_text[:3].isdigit():
             raise HospitalProtocolError(f"{kind}: entry without a response status")
-        body = entry.get("resource") or (response or {}).get("outcome")
+        body = entry.get("resource") or response.get("outcome")
         answers.append(
             Answer(int(status_text[:3]), response.get("etag"), response.get("location"), body)
         )
@@ -230,7 +230,8 @@ def split(bundle: Any) -> tuple[list[fm.Resource], list[fm.Resource]]:
     """A searchset's (matches, includes)."""
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         raise HospitalProtocolError("search: the answer is not a Bundle")
-    matches, included = [], []
+    matches: list[fm.Resource] = []
+    included: list[fm.Resource] = []
     for entry in bundle.get("entry") or ():
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict) or resource.get("resourceType") == "OperationOutcome":

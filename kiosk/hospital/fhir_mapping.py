@@ -118,7 +118,7 @@ def reference_id(reference: Any, resource_type: str) -> str | None:
     if "_history" in parts:
         parts = parts[: parts.index("_history")]
     if len(parts) >= 2 and parts[-2] == resource_type:
-        return parts[-1]
+        return str(parts[-1])
     return None
 
 

@@ -84,17 +84,9 @@ def persona_patient_id(key: str) -> str:
 
 @pytest.fixture(scope="session")
 def shared_hospital(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoHospitalServer]:
-    server = DemoHospitalServer(tmp_path_factory.mktemp("hospital") / "h.db", today=TODAY)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def hospital(shared_hospital: DemoHospitalServer) -> Iterator[DemoHospitalServer]:
-    shared_hospital.faults.clear()
-    yield shared_hospital
-    shared_hospital.faults.clear()
+    """A demo hospital on the local day, as the desk numbers by it."""
+    with DemoHospitalServer(tmp_path_factory.mktemp("hospital") / "h.db", today=TODAY) as server:
+        yield server
 
 
 @pytest.fixture

@@ -6,11 +6,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
-
-import pytest
 
 from kiosk.app.offline_link import POLICY
 from kiosk.core.domain import CheckIn, Identity, IdentitySource, Patient, Registration, ServiceType
@@ -127,14 +123,6 @@ def test_identity_alone_is_found_or_created_before_registering(
     assert hospital.registrations_for_key(keys[1]) == 1
     assert client.find_patient(new) is not None
     assert [f.reason for f in kit.outbox.follow_ups()] == ["patient_not_found"]
-
-
-@pytest.fixture
-def own_hospital(tmp_path: Path) -> Iterator[DemoHospitalServer]:
-    server = DemoHospitalServer(tmp_path / "own.db", today=TODAY)
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_unavailable_backs_off_with_jitter_then_syncs_once(

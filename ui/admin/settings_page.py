@@ -15,7 +15,15 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.config import ConfigError
 from kiosk.core.domain import Department
@@ -31,7 +39,7 @@ from kiosk.staff.settings import (
 from ui.admin.keyboard import OnScreenKeyboard
 from ui.admin.pages import AdminPage, arrange, mark
 from ui.theme import Metrics, Tone, repolish
-from ui.widgets import button, clear_layout, label, show_if
+from ui.widgets import add_part, button, clear_layout, label, show_if
 
 # Each language is named in itself, as on the patients' language button.
 _LANGUAGE_NAMES = {Language.VI.value: "Tiếng Việt", Language.EN.value: "English"}
@@ -58,10 +66,7 @@ class ChoiceField(QWidget):
         self.grid = QGridLayout()
         columns = columns or (4 if len(self.buttons) == 4 else 3)
         arrange(self.grid, list(self.buttons.values()), columns)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.heading)
-        column.addLayout(self.grid)
+        _stack(self, self.heading, self.grid)
 
     def set_value(self, value: Any) -> None:
         self.value = value
@@ -95,11 +100,7 @@ class TextField(QWidget):
         self._keyboard = keyboard
         self._on_edit = on_edit
         self.suggestions = QGridLayout()
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.heading)
-        column.addWidget(self.edit)
-        column.addLayout(self.suggestions)
+        _stack(self, self.heading, self.edit, self.suggestions)
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
         if watched is self.edit and event.type() == event.Type.FocusIn:
@@ -142,12 +143,7 @@ class DepartmentsField(QWidget):
         self.all = button("btn_departments_all", "secondary", self._pick_all)
         self.toggles: dict[str, QPushButton] = {}
         self.grid = QGridLayout()
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.heading)
-        column.addWidget(self.note)
-        column.addWidget(self.all)
-        column.addLayout(self.grid)
+        _stack(self, self.heading, self.note, self.all, self.grid)
 
     def show_choices(self, listed: Sequence[Department] | None, chosen: tuple[str, ...]) -> None:
         """`listed` None: the hospital did not answer; the chosen codes are offered alone."""
@@ -509,6 +505,14 @@ class SettingsPage(AdminPage):
             grid.setSpacing(metrics.spacing)
         for field in self.texts.values():
             field.suggestions.setSpacing(metrics.spacing)
+
+
+def _stack(field: QWidget, *parts: QWidget | QLayout) -> None:
+    """`parts` one under the other, filling the field edge to edge."""
+    column = QVBoxLayout(field)
+    column.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        add_part(column, part)
 
 
 def _name(text: str) -> str:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLayout, QVBoxLayout, QWi
 
 from kiosk.core.flow import Event, FlowState
 from ui.theme import Metrics
-from ui.widgets import label
+from ui.widgets import add_part, label
 
 Send = Callable[[Event], None]
 
@@ -59,7 +59,7 @@ class Page(QWidget):
         for widget in widgets:
             self.content.addWidget(widget)
         self.content.addStretch(1)
-        _add(self.content, bottom)
+        add_part(self.content, bottom)
 
 
 def column(*widgets: QWidget) -> QVBoxLayout:
@@ -75,7 +75,7 @@ def columns(*parts: QWidget | QLayout) -> QBoxLayout:
     """`parts` for arrange_columns to set side by side or stack, with the stretch it expects."""
     layout = QBoxLayout(QBoxLayout.Direction.TopToBottom)
     for part in parts:
-        _add(layout, part)
+        add_part(layout, part)
     layout.addStretch(0)
     return layout
 
@@ -86,13 +86,6 @@ def action_row(*buttons: QWidget) -> QHBoxLayout:
     for widget in buttons:
         row.addWidget(widget, 1)
     return row
-
-
-def _add(layout: QBoxLayout, part: QWidget | QLayout) -> None:
-    if isinstance(part, QLayout):
-        layout.addLayout(part)
-    else:
-        layout.addWidget(part)
 
 
 def set_direction(layout: QBoxLayout, metrics: Metrics) -> None:

@@ -11,6 +11,7 @@ from drivers.card.bac import check_digit
 from drivers.card.errors import LdsError, MrzError
 from drivers.card.holder import CardHolder, PartialDate, Sex
 from drivers.card.lds_builder import build_com, build_dg1, cccd_mrz, mrz_name
+from tests.drivers.card.holders import HOLDER
 
 # ICAO Doc 9303 part 5 (TD1) and part 4 (TD3) specimens.
 TD1_SPECIMEN = (
@@ -78,13 +79,7 @@ def test_cccd_td1_holds_the_personal_id_in_the_optional_data() -> None:
 
 
 def test_builder_writes_what_the_parser_reads() -> None:
-    holder = CardHolder(
-        citizen_id="001079012345",
-        full_name="Nguyễn Văn Đức",
-        birth=PartialDate(1979, 3, 15),
-        sex=Sex.MALE,
-    )
-    assert cccd_mrz(holder, expiry=date(2039, 3, 15)) == CCCD
+    assert cccd_mrz(HOLDER, expiry=date(2039, 3, 15)) == CCCD
 
 
 def test_card_without_expiry_and_birth_year_only() -> None:

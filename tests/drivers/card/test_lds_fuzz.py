@@ -12,22 +12,15 @@ from hypothesis import strategies as st
 
 from drivers.card import dg13, lds, passive_auth, sod, tlv
 from drivers.card.errors import EmrtdError
-from drivers.card.holder import CardHolder, PartialDate, Sex
 from drivers.card.lds_builder import build_com, build_dg1, build_dg13, encode_dg13
 from drivers.card.passive_auth import CscaStore
 from drivers.card.sod_builder import KeyKind, build_sod
+from tests.drivers.card.holders import HOLDER
 from tests.drivers.card.pki import NOW, authority
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 pytestmark = pytest.mark.timeout(60)
 
-HOLDER = CardHolder(
-    citizen_id="001079012345",
-    full_name="Nguyễn Văn Đức",
-    birth=PartialDate(1979, 3, 15),
-    sex=Sex.MALE,
-    residence="12 Phố Huế",
-)
 MRZ = (
     "IDVNM0790123453001079012345<<4"
     + "7903155M3903157VNM<<<<<<<<<<<0"

@@ -16,7 +16,6 @@ from cryptography.hazmat.primitives.serialization import (
 
 from drivers.card import lds, passive_auth, sod, tlv
 from drivers.card.errors import SodError
-from drivers.card.holder import CardHolder, PartialDate, Sex
 from drivers.card.lds_builder import build_dg1, build_dg13, cccd_files
 from drivers.card.passive_auth import (
     CscaStore,
@@ -26,6 +25,7 @@ from drivers.card.passive_auth import (
     TrustProblem,
 )
 from drivers.card.sod_builder import DocumentSigner, KeyKind, RsaPadding, build_sod
+from tests.drivers.card.holders import HOLDER
 from tests.drivers.card.pki import (
     NOW,
     authority,
@@ -33,13 +33,6 @@ from tests.drivers.card.pki import (
     authority_with_explicit_parameters,
 )
 
-HOLDER = CardHolder(
-    citizen_id="001079012345",
-    full_name="Nguyễn Văn Đức",
-    birth=PartialDate(1979, 3, 15),
-    sex=Sex.MALE,
-    residence="12 Phố Huế",
-)
 DG1 = build_dg1("IDVNM0790123453001079012345<<4" + "7903155M3903157VNM<<<<<<<<<<<0" + "<" * 30)
 DG13 = build_dg13(HOLDER, issue_date=NOW.date(), expiry_date=None)
 GROUPS = {1: DG1, 13: DG13}

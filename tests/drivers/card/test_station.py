@@ -4,6 +4,8 @@ cards and keys arriving in either order, cards leaving mid-read, other people's 
 from __future__ import annotations
 
 import queue
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 
@@ -69,15 +71,24 @@ class Heard:
         return False
 
 
-@pytest.fixture
-def rig(issuer: VirtualCccdIssuer):
-    reader = VirtualReader()
-    station = ChipStation(CccdReader(issuer.csca_store), reader.connect)
+@contextmanager
+def station_on(reader: VirtualReader, cccd: CccdReader) -> Iterator[tuple[ChipStation, Heard]]:
+    """A chip station on `reader`, everything it reports heard; closed on the way out."""
+    station = ChipStation(cccd, reader.connect)
     heard = Heard()
     station.set_listener(heard)
     reader.set_listener(station.on_reader_event)
-    yield reader, station, heard
-    station.close()
+    try:
+        yield station, heard
+    finally:
+        station.close()
+
+
+@pytest.fixture
+def rig(issuer: VirtualCccdIssuer):
+    reader = VirtualReader()
+    with station_on(reader, CccdReader(issuer.csca_store)) as (station, heard):
+        yield reader, station, heard
 
 
 def chip(issuer: VirtualCccdIssuer, holder: CardHolder = HOLDER) -> Chip:
@@ -150,19 +161,14 @@ def test_someone_elses_card_with_the_same_can_is_refused(rig, issuer: VirtualCcc
 
 def test_a_card_from_an_untrusted_issuer_is_read_but_not_verified(issuer) -> None:
     reader = VirtualReader()
-    station = ChipStation(CccdReader(CscaStore()), reader.connect)  # no CSCA configured
-    heard = Heard()
-    station.set_listener(heard)
-    reader.set_listener(station.on_reader_event)
-    try:
+    no_csca = CccdReader(CscaStore())
+    with station_on(reader, no_csca) as (station, heard):
         station.arm(1, KEYS)
         reader.insert(chip(issuer))
         heard.next("placed")
         _, result = heard.next("read")
         assert result.verification.status is PassiveAuthStatus.INTACT_SIGNER_NOT_TRUSTED
         assert not result.verification.verified
-    finally:
-        station.close()
 
 
 def test_a_chip_the_keys_do_not_open_fails_cleanly(rig) -> None:
@@ -177,11 +183,7 @@ def test_a_chip_the_keys_do_not_open_fails_cleanly(rig) -> None:
 def test_released_mid_read_reports_nothing_and_keeps_no_keys(issuer) -> None:
     reader = VirtualReader(apdu_latency=0.02)
     memory = KeyMemory()
-    station = ChipStation(CccdReader(issuer.csca_store, memory=memory), reader.connect)
-    heard = Heard()
-    station.set_listener(heard)
-    reader.set_listener(station.on_reader_event)
-    try:
+    with station_on(reader, CccdReader(issuer.csca_store, memory=memory)) as (station, heard):
         station.arm(1, KEYS)
         reader.insert(chip(issuer))
         heard.next("placed")
@@ -194,8 +196,6 @@ def test_released_mid_read_reports_nothing_and_keeps_no_keys(issuer) -> None:
         reader.insert(chip(issuer))
         heard.next("placed")
         assert heard.quiet()
-    finally:
-        station.close()
 
 
 def test_a_bac_only_chip_asks_for_the_birth_date_then_opens_with_it(

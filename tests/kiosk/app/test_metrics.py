@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -16,12 +16,8 @@ from kiosk.config import KioskSection, MetricsSection
 from kiosk.core.domain import (
     CardProblem,
     Identity,
-    IdentityCheck,
     IdentitySource,
     PrinterProblem,
-    PriorityGroup,
-    ServiceType,
-    Ticket,
 )
 from kiosk.core.flow import (
     CardSensed,
@@ -37,6 +33,7 @@ from kiosk.core.flow import (
 from kiosk.core.ports import HospitalUnavailable
 from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.hospital.rest import RestHospitalClient
+from tests.ui.screens.samples import TICKET
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -73,28 +70,6 @@ def scrape(metrics: KioskMetrics) -> dict[tuple[str, tuple[tuple[str, str], ...]
     return samples
 
 
-def ticket(*, provisional: bool) -> Ticket:
-    return Ticket(
-        hospital_name="H",
-        queue_label="A001",
-        department_name="Nội",
-        room="101",
-        floor=1,
-        directions="",
-        masked_name="N. V. A.",
-        birth_year=1980,
-        service=ServiceType.INSURANCE,
-        priority=PriorityGroup.NONE,
-        issued_at=datetime(2026, 1, 5, 8, 0),
-        people_ahead=0,
-        estimated_wait_minutes=0,
-        visit_id="V1",
-        footer="",
-        provisional=provisional,
-        identity_check=IdentityCheck.NOT_CHECKED,
-    )
-
-
 def test_flow_steps_become_checkins_errors_and_card_read_times(
     metrics: KioskMetrics, clock: Clock
 ) -> None:
@@ -114,7 +89,7 @@ def test_flow_steps_become_checkins_errors_and_card_read_times(
     fault = FlowState(screen=Screen.PRINTER_FAULT, session=2, problem=Problem.PRINTER_FAULT)
     metrics.flow_step(PrintFailed(2, PrinterProblem.OUT_OF_PAPER), [], fault)
     # A third, served offline.
-    offline = FlowState(screen=Screen.TICKET, session=3, ticket=ticket(provisional=True))
+    offline = FlowState(screen=Screen.TICKET, session=3, ticket=replace(TICKET, provisional=True))
     metrics.flow_step(TicketPrinted(3), [], offline)
     metrics.outbox_size(4)
     metrics.error("scanner_device_lost")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from kiosk.core.domain import (
     Registration,
     ServiceType,
     Sex,
+    Ticket,
 )
 from kiosk.core.tickets import build_ticket, queue_label
 
@@ -83,14 +85,25 @@ REGISTRATION = Registration(
 )
 
 
+def ticket_for(**changes: Any) -> Ticket:
+    """PATIENT's ticket for REGISTRATION at DEPARTMENT; a test names only what it changes."""
+    arguments: dict[str, Any] = {
+        "hospital_name": "BV",
+        "footer": "",
+        "patient": PATIENT,
+        "department": DEPARTMENT,
+        "registration": REGISTRATION,
+        "service": ServiceType.INSURANCE,
+        "priority": PriorityGroup.NONE,
+        "issued_at": REGISTRATION.registered_at,
+    }
+    return build_ticket(**(arguments | changes))
+
+
 def test_build_ticket_masks_and_formats() -> None:
-    ticket = build_ticket(
+    ticket = ticket_for(
         hospital_name="Bệnh viện Đa khoa Tỉnh Quảng Ngãi",
         footer="Cảm ơn quý khách!",
-        patient=PATIENT,
-        department=DEPARTMENT,
-        registration=REGISTRATION,
-        service=ServiceType.INSURANCE,
         priority=PriorityGroup.ELDERLY_75,
         issued_at=datetime(2025, 3, 7, 8, 6),
     )
@@ -112,17 +125,7 @@ def test_build_ticket_masks_and_formats() -> None:
 
 
 def test_build_ticket_marks_a_provisional_paid_ticket() -> None:
-    ticket = build_ticket(
-        hospital_name="BV",
-        footer="",
-        patient=PATIENT,
-        department=DEPARTMENT,
-        registration=REGISTRATION,
-        service=ServiceType.PAID,
-        priority=PriorityGroup.NONE,
-        issued_at=REGISTRATION.registered_at,
-        provisional=True,
-    )
+    ticket = ticket_for(service=ServiceType.PAID, provisional=True)
     assert ticket.provisional is True
     assert ticket.queue_label == "D007"
 
@@ -130,13 +133,4 @@ def test_build_ticket_marks_a_provisional_paid_ticket() -> None:
 def test_build_ticket_refuses_a_registration_for_another_department() -> None:
     other = replace(DEPARTMENT, code="NOI")
     with pytest.raises(ValueError, match="department"):
-        build_ticket(
-            hospital_name="BV",
-            footer="",
-            patient=PATIENT,
-            department=other,
-            registration=REGISTRATION,
-            service=ServiceType.INSURANCE,
-            priority=PriorityGroup.NONE,
-            issued_at=REGISTRATION.registered_at,
-        )
+        ticket_for(department=other)

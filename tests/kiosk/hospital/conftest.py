@@ -28,28 +28,8 @@ CONTRACT_URI = "urn:kiosk:openapi"
 @pytest.fixture(scope="session")
 def shared_hospital(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoHospitalServer]:
     """One demo hospital for tests that only read or add registrations."""
-    server = DemoHospitalServer(tmp_path_factory.mktemp("hospital") / "h.db", today=TODAY)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def hospital(shared_hospital: DemoHospitalServer) -> Iterator[DemoHospitalServer]:
-    """The shared hospital with no faults switched on (none left behind), counters at zero."""
-    shared_hospital.faults.clear()
-    shared_hospital.requests.reset()
-    yield shared_hospital
-    shared_hospital.faults.clear()
-
-
-@pytest.fixture
-def own_hospital(tmp_path: Path) -> Iterator[DemoHospitalServer]:
-    """A private demo hospital, for tests that stop it, restart it or count everything."""
-    server = DemoHospitalServer(tmp_path / "own.db", today=TODAY)
-    server.start()
-    yield server
-    server.stop()
+    with DemoHospitalServer(tmp_path_factory.mktemp("hospital") / "h.db", today=TODAY) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

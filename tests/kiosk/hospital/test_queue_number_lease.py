@@ -36,6 +36,19 @@ def _lease_request(**changes: Any) -> dict[str, Any]:
     return {**body, **changes}
 
 
+def _client_lease(
+    *,
+    kiosk_id: str = "kiosk-client",
+    department_code: str = "NOI",
+    priority_queue: bool = False,
+    count: int = 1,
+    idempotency_key: str | None = None,
+) -> LeaseRequest:
+    """What the client asks: by default one number of today's NOI normal queue, a fresh key."""
+    key = idempotency_key or str(uuid.uuid4())
+    return LeaseRequest(kiosk_id, department_code, TODAY, priority_queue, count, key)
+
+
 def _visit(kiosk_id: str, leased: int | None, priority: str = "none") -> dict[str, Any]:
     patient_id = demo_persona("walk_in_paid", TODAY).patient_id
     body = {
@@ -143,16 +156,7 @@ def test_a_bad_leased_number_is_invalid_request(http: httpx.Client, contract: Co
 def test_the_client_leases_and_registers_with_the_number(
     client: RestHospitalClient, hospital: DemoHospitalServer
 ) -> None:
-    lease = client.lease_queue_numbers(
-        LeaseRequest(
-            kiosk_id="kiosk-client",
-            department_code="NOI",
-            day=TODAY,
-            priority_queue=False,
-            count=2,
-            idempotency_key=str(uuid.uuid4()),
-        )
-    )
+    lease = client.lease_queue_numbers(_client_lease(count=2))
     assert isinstance(lease, NumberLease)
     assert (lease.department_code, lease.day, lease.priority_queue) == ("NOI", TODAY, False)
     assert lease.last == lease.first + 1
@@ -167,27 +171,9 @@ def test_the_client_leases_and_registers_with_the_number(
     assert client.register_visit(checkin, leased_number=lease.last) == registration
     assert hospital.registrations_for_key(checkin.idempotency_key) == 1
     with pytest.raises(HospitalRejected, match="department_not_found"):
-        client.lease_queue_numbers(
-            LeaseRequest(
-                kiosk_id="kiosk-client",
-                department_code="XYZ",
-                day=TODAY,
-                priority_queue=True,
-                count=1,
-                idempotency_key=str(uuid.uuid4()),
-            )
-        )
+        client.lease_queue_numbers(_client_lease(department_code="XYZ", priority_queue=True))
     with pytest.raises(ValueError):
-        client.lease_queue_numbers(
-            LeaseRequest(
-                kiosk_id="k",
-                department_code="NOI",
-                day=TODAY,
-                priority_queue=False,
-                count=51,
-                idempotency_key="k",
-            )
-        )
+        client.lease_queue_numbers(_client_lease(kiosk_id="k", count=51, idempotency_key="k"))
 
 
 def test_lease_wire_decoding_is_strict() -> None:
@@ -217,13 +203,4 @@ def test_a_malformed_lease_answer_is_a_protocol_error(
 ) -> None:
     hospital.faults.schema_invalid(status=201, path_prefix=LEASE, count=1)
     with pytest.raises(HospitalProtocolError):
-        client.lease_queue_numbers(
-            LeaseRequest(
-                kiosk_id="k",
-                department_code="NOI",
-                day=TODAY,
-                priority_queue=False,
-                count=1,
-                idempotency_key=str(uuid.uuid4()),
-            )
-        )
+        client.lease_queue_numbers(_client_lease(kiosk_id="k"))

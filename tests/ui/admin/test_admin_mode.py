@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -383,25 +384,37 @@ def test_a_refused_offline_check_in_is_followed_up_and_resolved(
     shot(kiosk, "follow_ups_resolved")
 
 
+class Leaving(NamedTuple):
+    """A way out of the kiosk: its admin button, exit status and the question staff confirm."""
+
+    button: str
+    code: int
+    question: str
+    consequence: str
+
+
 LEAVING = [
-    ("restart", EXIT_RESTART, "Khởi động lại kiosk?", "lấy số khám trong khoảng một phút"),
-    ("exit_desktop", EXIT_TO_DESKTOP, "Thoát khỏi kiosk?", "cho đến khi được khởi động lại"),
+    Leaving("restart", EXIT_RESTART, "Khởi động lại kiosk?", "lấy số khám trong khoảng một phút"),
+    Leaving("exit_desktop", EXIT_TO_DESKTOP, "Thoát khỏi kiosk?", "cho đến khi được khởi động lại"),
 ]
+leaving_each_way = pytest.mark.parametrize("leaving", LEAVING, ids=lambda way: way.button)
 
 
-@pytest.mark.parametrize(("button", "code", "question", "consequence"), LEAVING)
-def test_restart_and_exit_are_asked_once_more_then_leave_with_their_status(
-    kiosk: KioskApp,
-    driver: Driver,
-    quits: list[int],
-    caplog: pytest.LogCaptureFixture,
-    button: str,
-    code: int,
-    question: str,
-    consequence: str,
-) -> None:
+@pytest.fixture
+def admin_audit(
+    kiosk: KioskApp, driver: Driver, caplog: pytest.LogCaptureFixture
+) -> pytest.LogCaptureFixture:
+    """The admin panel open, what it writes to the audit log captured."""
     caplog.set_level(logging.INFO, logger="kiosk.audit.admin")
     open_admin(kiosk, driver)
+    return caplog
+
+
+@leaving_each_way
+def test_restart_and_exit_are_asked_once_more_then_leave_with_their_status(
+    kiosk: KioskApp, quits: list[int], admin_audit: pytest.LogCaptureFixture, leaving: Leaving
+) -> None:
+    button, code, question, consequence = leaving
     click(kiosk, f"btn_admin_{button}")
     assert kiosk.admin.panel.stack.currentWidget() is kiosk.admin.confirm_page
     assert quits == [] and kiosk.admin.is_open
@@ -412,23 +425,15 @@ def test_restart_and_exit_are_asked_once_more_then_leave_with_their_status(
     click(kiosk, "btn_confirm_ok")
     assert quits == [code]
     assert not kiosk.admin.is_open
-    assert f"staff asked for {_what(code)} (exit status {code})" in caplog.messages
+    assert f"staff asked for {_what(code)} (exit status {code})" in admin_audit.messages
     assert EXIT_TO_DESKTOP == 0 and EXIT_RESTART not in (0, 2)  # 2: systemd does not restart
 
 
-@pytest.mark.parametrize(("button", "code", "question", "consequence"), LEAVING)
+@leaving_each_way
 def test_cancel_on_the_question_goes_back_with_nothing_done(
-    kiosk: KioskApp,
-    driver: Driver,
-    quits: list[int],
-    caplog: pytest.LogCaptureFixture,
-    button: str,
-    code: int,
-    question: str,
-    consequence: str,
+    kiosk: KioskApp, quits: list[int], admin_audit: pytest.LogCaptureFixture, leaving: Leaving
 ) -> None:
-    caplog.set_level(logging.INFO, logger="kiosk.audit.admin")
-    open_admin(kiosk, driver)
+    button, code, question = leaving.button, leaving.code, leaving.question
     status = shown(kiosk)
     click(kiosk, f"btn_admin_{button}")
     assert question in shown(kiosk)
@@ -437,8 +442,8 @@ def test_cancel_on_the_question_goes_back_with_nothing_done(
     assert kiosk.admin.is_open and kiosk.admin.unlocked
     assert shown(kiosk) == status  # as it was: not even refreshed
     assert quits == []
-    assert f"staff cancelled the {_what(code)}" in caplog.messages
-    assert not any(m.startswith("staff asked for") for m in caplog.messages)
+    assert f"staff cancelled the {_what(code)}" in admin_audit.messages
+    assert not any(m.startswith("staff asked for") for m in admin_audit.messages)
     # Asked again, the question is the right one (not the one cancelled before).
     other = "exit_desktop" if button == "restart" else "restart"
     click(kiosk, f"btn_admin_{other}")

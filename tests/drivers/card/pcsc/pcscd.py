@@ -1,6 +1,6 @@
 """pcscd with Debian's vpcd reader driver: find it or start it, its slots, card presence.
 
-Shared by the PC/SC integration tests (conftest.py) and the measurements (measure.py).
+Shared by the PC/SC integration tests (tests/conftest.py) and the measurements (measure.py).
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ from kiosk.core.flow import (
     VisitRegistered,
 )
 from tests.kiosk.core.flow.test_flow import (
+    CHIP_IDENTITY,
     CITIZEN_ID,
     DEPARTMENTS,
     NOW,
@@ -59,15 +60,6 @@ QR_IDENTITY = Identity(
     full_name="Nguyen Van An",  # some apps re-encode the QR without diacritics
     birth=BirthDate(1990, 5, 17),
     sex=Sex.MALE,
-)
-CHIP = Identity(
-    source=IdentitySource.CHIP,
-    citizen_id=CITIZEN_ID,
-    full_name="Nguyễn Văn An",
-    birth=BirthDate(1990, 5, 17),
-    sex=Sex.MALE,
-    address="12 Phố Huế, Hà Nội",
-    chip_verified=True,
 )
 
 
@@ -103,17 +95,17 @@ def test_verified_chip_data_replaces_the_code_data(flow: CheckInFlow) -> None:
     at_place_card(flow)
     flow.handle(CardSensed.PLACED, NOW)
     assert flow.state.card_reading
-    effects = flow.handle(ChipRead(0, CHIP), NOW)
+    effects = flow.handle(ChipRead(0, CHIP_IDENTITY), NOW)
     state = flow.state
     assert state.screen is Screen.PATIENT_SUMMARY
-    assert state.identity == CHIP and state.identity_check is IdentityCheck.CHIP_VERIFIED
+    assert state.identity == CHIP_IDENTITY and state.identity_check is IdentityCheck.CHIP_VERIFIED
     assert not state.card_reading
     assert ReleaseCard() in effects
 
 
 def test_the_mark_travels_to_the_registration_and_the_ticket(flow: CheckInFlow) -> None:
     at_place_card(flow)
-    flow.handle(ChipRead(0, CHIP), NOW)
+    flow.handle(ChipRead(0, CHIP_IDENTITY), NOW)
     flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     flow.handle(DepartmentChosen("NOI"), NOW)
@@ -128,7 +120,7 @@ def test_the_mark_travels_to_the_registration_and_the_ticket(flow: CheckInFlow) 
 
 def test_a_chip_whose_signer_is_not_trusted_is_read_not_verified(flow: CheckInFlow) -> None:
     at_place_card(flow)
-    flow.handle(ChipRead(0, replace(CHIP, chip_verified=False)), NOW)
+    flow.handle(ChipRead(0, replace(CHIP_IDENTITY, chip_verified=False)), NOW)
     assert flow.state.identity_check is IdentityCheck.CHIP_READ
 
 
@@ -144,7 +136,7 @@ def test_the_bhyt_number_from_the_code_survives_the_chip(flow: CheckInFlow) -> N
     # The BHYT code has no ID number: the hospital record's opens the chip.
     (read,) = [e for e in effects if isinstance(e, ReadCard)]
     assert read.citizen_id == CITIZEN_ID
-    flow.handle(ChipRead(0, CHIP), NOW)
+    flow.handle(ChipRead(0, CHIP_IDENTITY), NOW)
     assert flow.state.identity.insurance_number == "DN4010123456789"
 
 
@@ -162,7 +154,7 @@ def test_a_card_taken_too_soon_or_someone_elses_can_be_placed_again(
     assert ReleaseCard() not in effects  # the reader stays ready for the card
     flow.handle(CardSensed.PLACED, NOW)
     assert flow.state.problem is None and flow.state.card_reading
-    flow.handle(ChipRead(0, CHIP), NOW)
+    flow.handle(ChipRead(0, CHIP_IDENTITY), NOW)
     assert flow.state.identity_check is IdentityCheck.CHIP_VERIFIED
 
 
@@ -201,10 +193,10 @@ def test_a_new_patient_is_registered_from_the_chip_data(flow: CheckInFlow) -> No
     effects = at_place_card(flow, keypad, known=False)
     (read,) = [e for e in effects if isinstance(e, ReadCard)]
     assert read.birth is None  # PACE-CAN needs the ID only
-    flow.handle(ChipRead(0, CHIP), NOW)
+    flow.handle(ChipRead(0, CHIP_IDENTITY), NOW)
     assert flow.state.screen is Screen.NOT_FOUND and flow.state.problem is None
     (create, *_) = flow.handle(Pressed.REGISTER_NEW, NOW)
-    assert isinstance(create, CreatePatient) and create.identity == CHIP
+    assert isinstance(create, CreatePatient) and create.identity == CHIP_IDENTITY
 
 
 def test_a_typed_number_without_the_card_cannot_make_a_new_record(flow: CheckInFlow) -> None:
@@ -236,7 +228,7 @@ def test_leaving_the_card_step_releases_the_card(flow: CheckInFlow, leave: str) 
     assert flow.state.screen is Screen.WELCOME and flow.state.identity is None
     assert effects == [ReleaseCard()]
     # An answer from the cancelled session changes nothing.
-    assert flow.handle(ChipRead(0, CHIP), NOW) == [] and flow.state.identity is None
+    assert flow.handle(ChipRead(0, CHIP_IDENTITY), NOW) == [] and flow.state.identity is None
 
 
 def test_no_card_step_without_a_reader_or_for_an_identity_the_hospital_vouches_for() -> None:
@@ -262,7 +254,7 @@ def test_a_lookup_retried_after_the_hospital_came_back_still_asks_for_the_card(
 
 def test_chip_answers_elsewhere_are_ignored(flow: CheckInFlow) -> None:
     flow.handle(IdentityPresented(QR_IDENTITY), NOW)
-    assert flow.handle(ChipRead(0, CHIP), NOW) == []
+    assert flow.handle(ChipRead(0, CHIP_IDENTITY), NOW) == []
     assert flow.handle(ChipFailed(0, CardProblem.FORGED), NOW) == []
     assert flow.state.screen is Screen.LOOKING_UP
 

@@ -8,12 +8,11 @@ import pytest
 from kiosk.core.domain import BirthDate, IdentitySource, Sex
 from kiosk.core.identity import (
     BhytQr,
-    IdentityError,
     IdentityProblem,
     InvalidIdReason,
-    identity_from_payload,
-    read_payload,
 )
+
+from .payload_helpers import error_of, read_as, with_field
 
 NAME = "Lê Thị Hồng Nhung"
 ADDRESS = "Số 5 Đường Lê Lợi, Phường Bến Nghé, Quận 1, TP Hồ Chí Minh"
@@ -43,22 +42,8 @@ FIELDS = [
 CARD = "|".join(FIELDS)
 
 
-def with_field(index: int, value: str) -> str:
-    fields = list(FIELDS)
-    fields[index] = value
-    return "|".join(fields)
-
-
 def read_bhyt(raw: str) -> BhytQr:
-    result = read_payload(raw)
-    assert isinstance(result, BhytQr)
-    return result
-
-
-def error_of(raw: str) -> IdentityError:
-    with pytest.raises(IdentityError) as caught:
-        identity_from_payload(raw)
-    return caught.value
+    return read_as(raw, BhytQr)
 
 
 def test_card_qr():
@@ -78,24 +63,24 @@ def test_card_qr():
 
 
 def test_upper_case_hex_and_lower_case_card_letters():
-    raw = with_field(1, hexed(NAME).upper()).replace("DN479", "dn479")
+    raw = with_field(CARD, 1, hexed(NAME).upper()).replace("DN479", "dn479")
     identity = read_bhyt(raw).identity
     assert identity.full_name == NAME
     assert identity.insurance_number == "DN4790123456789"
 
 
 def test_birth_year_only():
-    assert read_bhyt(with_field(2, "1985")).identity.birth == BirthDate(1985)
+    assert read_bhyt(with_field(CARD, 2, "1985")).identity.birth == BirthDate(1985)
 
 
 def test_ten_digit_social_insurance_number():
-    identity = read_bhyt(with_field(0, "7901234567")).identity
+    identity = read_bhyt(with_field(CARD, 0, "7901234567")).identity
     assert identity.insurance_number == "7901234567"
     assert identity.citizen_id is None
 
 
 def test_twelve_digit_personal_id_as_card_number():
-    identity = read_bhyt(with_field(0, "079185001234")).identity
+    identity = read_bhyt(with_field(CARD, 0, "079185001234")).identity
     assert identity.insurance_number == "079185001234"
     assert identity.citizen_id == "079185001234"
 
@@ -109,29 +94,29 @@ def test_twelve_digit_personal_id_as_card_number():
     ],
 )
 def test_twelve_digit_number_must_obey_the_id_rules(number, reason):
-    error = error_of(with_field(0, number))
+    error = error_of(with_field(CARD, 0, number))
     assert error.problem is IdentityProblem.INVALID_ID
     assert error.reason is reason
 
 
 def test_empty_valid_to_and_address():
-    qr = read_bhyt(with_field(7, ""))
+    qr = read_bhyt(with_field(CARD, 7, ""))
     assert qr.valid_to is None
-    assert read_bhyt(with_field(4, "")).identity.address is None
+    assert read_bhyt(with_field(CARD, 4, "")).identity.address is None
 
 
 @pytest.mark.parametrize(("text", "male"), [("1", True), ("2", False)])
 def test_sex_codes(text, male):
-    assert (read_bhyt(with_field(3, text)).identity.sex is Sex.MALE) == male
+    assert (read_bhyt(with_field(CARD, 3, text)).identity.sex is Sex.MALE) == male
 
 
 @pytest.mark.parametrize("code", ["01 - 001", "01-001", "01 -001", "01001"])
 def test_facility_code_is_normalised(code):
-    assert read_bhyt(with_field(5, code)).facility_code == "01 - 001"
+    assert read_bhyt(with_field(CARD, 5, code)).facility_code == "01 - 001"
 
 
 def test_nfd_name_in_hex_is_normalised():
-    identity = read_bhyt(with_field(1, hexed(unicodedata.normalize("NFD", NAME)))).identity
+    identity = read_bhyt(with_field(CARD, 1, hexed(unicodedata.normalize("NFD", NAME)))).identity
     assert identity.full_name == NAME
 
 
@@ -191,7 +176,7 @@ def test_scanner_wrapping_is_ignored(wrapped):
     ],
 )
 def test_malformed_field_is_named(index, value, field):
-    error = error_of(with_field(index, value))
+    error = error_of(with_field(CARD, index, value))
     assert error.problem is IdentityProblem.MALFORMED
     assert error.field == field
     assert field in str(error)
@@ -214,7 +199,11 @@ def test_without_the_terminator_it_is_unknown(raw):
 
 
 def test_messages_never_contain_content():
-    for raw in (with_field(2, "30/02/1985"), with_field(1, hexed("Lê 3")), with_field(7, "x")):
+    for raw in (
+        with_field(CARD, 2, "30/02/1985"),
+        with_field(CARD, 1, hexed("Lê 3")),
+        with_field(CARD, 7, "x"),
+    ):
         message = str(error_of(raw))
         for secret in ("DN4790123456789", hexed(NAME), "Lê", "1985", "30/02", "79 - 001"):
             assert secret not in message

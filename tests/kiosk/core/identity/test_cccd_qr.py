@@ -8,12 +8,11 @@ import pytest
 from kiosk.core.domain import BirthDate, IdentitySource, Sex
 from kiosk.core.identity import (
     CccdQr,
-    IdentityError,
     IdentityProblem,
     InvalidIdReason,
-    identity_from_payload,
-    read_payload,
 )
+
+from .payload_helpers import error_of, read_as, with_field
 
 ADDRESS = "Số 12 Ngõ 34 Láng Hạ, Phường Láng Hạ, Đống Đa, Hà Nội"
 SEVEN = f"001090012345|123456789|Nguyễn Văn An|01021990|Nam|{ADDRESS}|15082021"
@@ -21,21 +20,7 @@ SIX = f"079301001234|Trần Thị Bích Ngọc|05/11/2001|Nữ|{ADDRESS}|20/03/2
 
 
 def read_cccd(raw: str) -> CccdQr:
-    result = read_payload(raw)
-    assert isinstance(result, CccdQr)
-    return result
-
-
-def error_of(raw: str) -> IdentityError:
-    with pytest.raises(IdentityError) as caught:
-        identity_from_payload(raw)
-    return caught.value
-
-
-def with_field(payload: str, index: int, value: str) -> str:
-    fields = payload.split("|")
-    fields[index] = value
-    return "|".join(fields)
+    return read_as(raw, CccdQr)
 
 
 def test_seven_field_card_qr():
