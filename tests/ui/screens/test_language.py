@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -56,12 +57,19 @@ def test_vietnamese_uses_its_diacritics() -> None:
         assert word.lower() in vietnamese.lower(), word
 
 
+def in_english_then_vietnamese(
+    message: Callable[[], messages.PatientMessage],
+) -> tuple[messages.PatientMessage, messages.PatientMessage]:
+    """The same patient message worded in English, then in Vietnamese (the language left set)."""
+    set_language(Language.EN)
+    english = message()
+    set_language(Language.VI)
+    return english, message()
+
+
 @pytest.mark.parametrize("problem", list(Problem))
 def test_every_problem_is_worded_in_both_languages(font_family: str, problem: Problem) -> None:
-    set_language(Language.EN)
-    english = messages.problem_message(problem)
-    set_language(Language.VI)
-    vietnamese = messages.problem_message(problem)
+    english, vietnamese = in_english_then_vietnamese(lambda: messages.problem_message(problem))
     assert english.what_happened and english.what_to_do
     assert vietnamese.what_happened != english.what_happened
     assert vietnamese.what_to_do != english.what_to_do
@@ -71,10 +79,7 @@ def test_every_problem_is_worded_in_both_languages(font_family: str, problem: Pr
 def test_every_insurance_status_is_worded_in_both_languages(
     font_family: str, status: InsuranceStatus
 ) -> None:
-    set_language(Language.EN)
-    english = messages.insurance_message(status)
-    set_language(Language.VI)
-    vietnamese = messages.insurance_message(status)
+    english, vietnamese = in_english_then_vietnamese(lambda: messages.insurance_message(status))
     assert english.what_happened and english.what_to_do
     assert vietnamese.what_happened != english.what_happened
     # Accepted statuses look reassuring, refused ones do not.
