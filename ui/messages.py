@@ -141,11 +141,8 @@ _PROBLEMS: dict[Problem, tuple[str, str]] = {
     ),
     Problem.PRINTER_FAULT: (
         QT_TRANSLATE_NOOP("Messages", "The printer has a problem."),
-        QT_TRANSLATE_NOOP(
-            "Messages",
-            "Please remember your number and tell a staff member. Staff have already been "
-            "notified.",
-        ),
+        # Only what is true: an alert reaches staff as a log line and a metric, not a person.
+        QT_TRANSLATE_NOOP("Messages", "Please remember your number and show it to a staff member."),
     ),
 }
 

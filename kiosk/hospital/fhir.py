@@ -85,6 +85,7 @@ from kiosk.core.ports import (
     NumberLease,
 )
 from kiosk.hospital import fhir_mapping as fm
+from kiosk.hospital.client_base import HospitalClientBase, lookup_numbers
 from kiosk.hospital.fhir_http import (
     Answer,
     Conflict,
@@ -123,7 +124,7 @@ class _Plan:
     leased_number: int | None
 
 
-class FhirHospitalClient:
+class FhirHospitalClient(HospitalClientBase):
     """HospitalApi for a FHIR R4 server at `base_url` (e.g. "https://his.example/fhir").
 
     Thread-safe.
@@ -191,16 +192,9 @@ class FhirHospitalClient:
 
     def find_patient(self, identity: Identity) -> Patient | None:
         """By CCCD number, then by BHYT number; None if neither finds a record."""
-        lookups = [
-            (system, value)
-            for system, value in (
-                (self._systems.citizen_id, identity.citizen_id),
-                (self._systems.insurance, identity.insurance_number),
-            )
-            if value
-        ]
-        if not lookups:
-            raise HospitalRejected("invalid_request", "the identity carries no number to look up")
+        lookups = lookup_numbers(
+            identity, citizen_id=self._systems.citizen_id, insurance_number=self._systems.insurance
+        )
         deadline_at = self._http.deadline_from_now()
         for system, value in lookups:
             form = {"identifier": f"{system}|{value}", "_revinclude": "Coverage:beneficiary"}
@@ -390,12 +384,6 @@ class FhirHospitalClient:
 
     def close(self) -> None:
         self._http.close()
-
-    def __enter__(self) -> FhirHospitalClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     # --- register / lease helpers -----------------------------------------------------
 

@@ -31,6 +31,7 @@ from kiosk.core.ports import (
     NumberLease,
 )
 from kiosk.hospital import wire
+from kiosk.hospital.client_base import HospitalClientBase, lookup_numbers
 from kiosk.hospital.transport import HospitalTransport, Reply
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ _MAX_BODY_BYTES = 2 * 1024 * 1024
 _TRANSIENT_STATUSES = frozenset({502, 503, 504})
 
 
-class RestHospitalClient:
+class RestHospitalClient(HospitalClientBase):
     """HospitalApi for a hospital that implements kiosk/hospital/openapi.yaml.
 
     `base_url` is the hospital's root without `/v1` (e.g. "http://127.0.0.1:8080").
@@ -91,24 +92,17 @@ class RestHospitalClient:
 
     def find_patient(self, identity: domain.Identity) -> domain.Patient | None:
         """By citizen ID; if that finds nothing, by insurance number; else None."""
-        lookups = [
-            {name: value}
-            for name, value in (
-                ("citizen_id", identity.citizen_id),
-                ("insurance_number", identity.insurance_number),
-            )
-            if value
-        ]
-        if not lookups:
-            raise HospitalRejected("invalid_request", "the identity carries no number to look up")
+        lookups = lookup_numbers(
+            identity, citizen_id="citizen_id", insurance_number="insurance_number"
+        )
         deadline_at = self._transport.deadline_from_now()  # one deadline for both lookups
-        for lookup in lookups:
+        for name, value in lookups:
             try:
                 body = self._call(
                     "POST",
                     "/v1/patients/lookup",
                     expect=200,
-                    json_body=lookup,
+                    json_body={name: value},
                     idempotent=True,  # a read, sent as POST to keep numbers out of URLs
                     deadline_at=deadline_at,
                 )
@@ -210,12 +204,6 @@ class RestHospitalClient:
 
     def close(self) -> None:
         self._transport.close()
-
-    def __enter__(self) -> RestHospitalClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     # --- one call ---------------------------------------------------------------------
 

@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from demo_hospital_process import free_loopback_port, launch_demo_hospital  # noqa: E402
+
 from kiosk.core.domain import (  # noqa: E402
     CheckIn,
     Department,
@@ -66,30 +68,14 @@ class _Hospital:
     """`kiosk demo-hospital` in its own process, restartable on the same port."""
 
     def __init__(self, db: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_loopback_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db = db
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> float:
         """Start and wait until it answers; returns the moment it did (monotonic)."""
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kiosk.app.cli",
-                "demo-hospital",
-                "--port",
-                str(self.port),
-                "--db",
-                str(self.db),
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self.process = launch_demo_hospital(self.port, self.db)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

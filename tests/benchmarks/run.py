@@ -47,6 +47,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "benchmarks")]
 
+from demo_hospital_process import free_loopback_port, launch_demo_hospital  # noqa: E402
+
 Results = dict[str, object]
 
 
@@ -54,27 +56,9 @@ class ExternalHospital:
     """`kiosk demo-hospital` in its own process: the kiosk's figures exclude the hospital's work."""
 
     def __init__(self, data_dir: Path) -> None:
-        import socket
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_loopback_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kiosk.app.cli",
-                "demo-hospital",
-                "--port",
-                str(self.port),
-                "--db",
-                str(data_dir / "hospital.sqlite"),
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self._process = launch_demo_hospital(self.port, data_dir / "hospital.sqlite")
         import httpx
 
         deadline = time.monotonic() + 30
@@ -232,6 +216,20 @@ def _time_to_ready(command: list[str]) -> float:
     return (ready - started) * 1000
 
 
+def _ready_times(
+    command: list[str], baseline: list[str], runs: int
+) -> tuple[list[float], list[float]]:
+    """`runs` times to ready of `command` and of `baseline`, after one warm-up run of each."""
+    _time_to_ready(command)  # warm the OS file cache for both
+    _time_to_ready(baseline)
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(runs):  # interleaved, so both see the same machine load
+        theirs.append(_time_to_ready(baseline))
+        ours.append(_time_to_ready(command))
+    return ours, theirs
+
+
 BARE_WINDOW = """
 import time
 from PySide6.QtCore import QTimer
@@ -253,12 +251,7 @@ app.exec()
 def bench_startup(data_dir: Path, runs: int = 7) -> Results:
     kiosk_cmd = [sys.executable, "-m", "kiosk.app.cli", "--demo", "--smoke"]
     bare_cmd = [sys.executable, "-c", BARE_WINDOW]
-    _time_to_ready(kiosk_cmd)  # warm the OS file cache for both
-    _time_to_ready(bare_cmd)
-    ours, bare = [], []
-    for _ in range(runs):  # interleaved, so both see the same machine load
-        bare.append(_time_to_ready(bare_cmd))
-        ours.append(_time_to_ready(kiosk_cmd))
+    ours, bare = _ready_times(kiosk_cmd, bare_cmd, runs)
     ratio = statistics.median(ours) / statistics.median(bare)
     return {
         "runs": runs,
@@ -302,12 +295,7 @@ def bench_bundle(data_dir: Path, runs: int = 7) -> Results:
         return {"bundle": "missing: build it with `sh packaging/build.sh`", "pass": False}
     frozen_cmd = [str(executable), "--demo", "--smoke"]
     source_cmd = [sys.executable, "-m", "kiosk.app.cli", "--demo", "--smoke"]
-    _time_to_ready(frozen_cmd)  # warm the OS file cache for both
-    _time_to_ready(source_cmd)
-    frozen, source = [], []
-    for _ in range(runs):  # interleaved, so both see the same machine load
-        source.append(_time_to_ready(source_cmd))
-        frozen.append(_time_to_ready(frozen_cmd))
+    frozen, source = _ready_times(frozen_cmd, source_cmd, runs)
     started = time.perf_counter()
     subprocess.run([str(executable), "--self-test"], capture_output=True, timeout=120, check=True)
     self_test_ms = (time.perf_counter() - started) * 1000

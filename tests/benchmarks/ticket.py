@@ -41,15 +41,6 @@ def _sample_ticket():
     )
 
 
-def _median_ms(action, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
-
 def _bytes_and_time(runs: int) -> Results:
     from drivers.printer.escpos_output import ticket_bytes, ticket_job
     from drivers.printer.render import render_ticket

@@ -46,12 +46,13 @@ def screen(qtbot: QtBot) -> Screen:
 
 
 @pytest.fixture
-def wedge(qapp: QApplication) -> Iterator[tuple[WedgeKeyFilter, list[str]]]:
+def payloads(qapp: QApplication) -> Iterator[list[str]]:
+    """What a WedgeKeyFilter installed on the application reads, in order."""
     key_filter = WedgeKeyFilter(WedgeDecoder())
-    payloads: list[str] = []
-    key_filter.payload_read.connect(payloads.append)
+    read: list[str] = []
+    key_filter.payload_read.connect(read.append)
     qapp.installEventFilter(key_filter)
-    yield key_filter, payloads
+    yield read
     qapp.removeEventFilter(key_filter)
 
 
@@ -82,10 +83,7 @@ def type_keys(widget: QWidget, text: str, start_ms: int, gap_ms: int) -> int:
 
 
 @pytest.mark.ui
-def test_a_scan_is_one_payload_and_presses_no_button(
-    screen: Screen, wedge: tuple[WedgeKeyFilter, list[str]]
-) -> None:
-    _, payloads = wedge
+def test_a_scan_is_one_payload_and_presses_no_button(screen: Screen, payloads: list[str]) -> None:
     screen.button.setFocus()
     assert QApplication.focusWidget() is screen.button
     type_keys(screen, CCCD + "\r", 1_000, 3)
@@ -95,27 +93,22 @@ def test_a_scan_is_one_payload_and_presses_no_button(
 
 @pytest.mark.ui
 def test_vietnamese_keys_sent_decomposed_arrive_composed(
-    screen: Screen, wedge: tuple[WedgeKeyFilter, list[str]]
+    screen: Screen, payloads: list[str]
 ) -> None:
-    _, payloads = wedge
     type_keys(screen, unicodedata.normalize("NFD", CCCD) + "\r", 5_000, 2)
     assert payloads == [CCCD]
 
 
 @pytest.mark.ui
-def test_a_person_typing_triggers_nothing(
-    screen: Screen, wedge: tuple[WedgeKeyFilter, list[str]]
-) -> None:
-    _, payloads = wedge
+def test_a_person_typing_triggers_nothing(screen: Screen, payloads: list[str]) -> None:
     type_keys(screen, "001078012345\r", 10_000, 150)
     assert payloads == []
 
 
 @pytest.mark.ui
 def test_a_held_key_is_a_person_even_when_it_repeats_fast(
-    screen: Screen, wedge: tuple[WedgeKeyFilter, list[str]]
+    screen: Screen, payloads: list[str]
 ) -> None:
-    _, payloads = wedge
     press(screen, "1", 20_000)
     for i in range(1, 10):
         press(screen, "1", 20_000 + 20 * i, autorepeat=True)
@@ -125,9 +118,8 @@ def test_a_held_key_is_a_person_even_when_it_repeats_fast(
 
 @pytest.mark.ui
 def test_a_focused_text_field_still_gets_typing_and_a_scan_is_read_once(
-    screen: Screen, wedge: tuple[WedgeKeyFilter, list[str]]
+    screen: Screen, payloads: list[str]
 ) -> None:
-    _, payloads = wedge
     screen.field.setFocus()
     assert QApplication.focusWidget() is screen.field
     type_keys(screen, "1234", 30_000, 150)

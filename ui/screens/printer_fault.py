@@ -4,29 +4,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from kiosk.core.flow import FlowState, Pressed, Problem
+from kiosk.core.flow import FlowState, Problem
 from ui.messages import problem_message
-from ui.screens.base import Page, Send, arrange_columns, column, columns
-from ui.screens.ticket import ticket_rows
+from ui.screens.base import Send
+from ui.screens.ticket import QueueNumberPage, ticket_rows
 from ui.theme import Metrics, Tone
-from ui.widgets import IconKind, InfoCard, ToneBox, button, fit_label, label
+from ui.widgets import IconKind, ToneBox, label
 
 
-class PrinterFaultPage(Page):
+class PrinterFaultPage(QueueNumberPage):
     def __init__(self, send: Send) -> None:
         super().__init__(send)
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.your_number = label("heading", name="lbl_your_number")
         self.your_number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.number = fit_label("huge", name="lbl_queue_label")
-        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.advice = ToneBox("lbl_advice")
-        self.details = InfoCard()
-        self.done = button("btn_done", "primary", self.sender_of(Pressed.DONE))
 
-        self.number_column = column(self.your_number, self.number, self.advice)
-        self.columns = columns(self.number_column, self.details)
-        self.content.addLayout(self.columns, 1)
+        self.add_number_beside_details(self.your_number, self.number, self.advice)
         self.content.addWidget(self.done)
 
     def show_state(self, state: FlowState) -> None:
@@ -41,8 +34,4 @@ class PrinterFaultPage(Page):
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
-        arrange_columns(self.columns, metrics)
-        self.columns.setSpacing(metrics.spacing * 2)
-        self.number_column.setSpacing(metrics.spacing)
-        self.details.apply_scale(metrics.px(36), metrics.px(22))
         self.advice.apply_scale(metrics.px(64), metrics.px(24))

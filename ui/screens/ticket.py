@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.core.domain import Ticket
 from kiosk.core.flow import FlowState, Pressed
@@ -30,25 +30,43 @@ def ticket_rows(state: FlowState, ticket: Ticket) -> list[tuple[str, str]]:
     return rows
 
 
-class TicketPage(Page):
+class QueueNumberPage(Page):
+    """The queue number, huge, in a column beside where to go, and a Done button."""
+
     def __init__(self, send: Send) -> None:
         super().__init__(send)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.number = fit_label("huge", name="lbl_queue_label")
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.provisional = ToneBox("lbl_provisional")
         self.details = InfoCard()
+        self.done = button("btn_done", "primary", self.sender_of(Pressed.DONE))
+
+    def add_number_beside_details(self, *number_column: QWidget) -> None:
+        """`number_column` (self.number among them) stacked beside the details."""
+        self.number_column = column(*number_column)
+        self.columns = columns(self.number_column, self.details)
+        self.content.addLayout(self.columns, 1)
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        arrange_columns(self.columns, metrics)
+        self.columns.setSpacing(metrics.spacing * 2)
+        self.number_column.setSpacing(metrics.spacing)
+        self.details.apply_scale(metrics.px(36), metrics.px(22))
+
+
+class TicketPage(QueueNumberPage):
+    def __init__(self, send: Send) -> None:
+        super().__init__(send)
+        self.provisional = ToneBox("lbl_provisional")
         self.take_icon = Icon(IconKind.PRINTER)
         self.take = label("heading", name="lbl_take_ticket")
-        self.done = button("btn_done", "primary", self.sender_of(Pressed.DONE))
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        self.number_column = column(self.number, self.provisional)
-        self.columns = columns(self.number_column, self.details)
+        self.add_number_beside_details(self.number, self.provisional)
         take_row = QHBoxLayout()
         take_row.addWidget(self.take_icon)
         take_row.addWidget(self.take, 1)
         self.take_row = take_row
-        self.content.addLayout(self.columns, 1)
         self.content.addLayout(take_row)
         self.content.addWidget(self.done)
 
@@ -77,11 +95,7 @@ class TicketPage(Page):
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
-        arrange_columns(self.columns, metrics)
-        self.columns.setSpacing(metrics.spacing * 2)
         self.take_row.setSpacing(metrics.spacing)
-        self.number_column.setSpacing(metrics.spacing)
-        self.details.apply_scale(metrics.px(36), metrics.px(22))
         self.provisional.apply_scale(metrics.px(56), metrics.px(20))
         self.take_icon.set_side(metrics.px(90))
         self.take_icon.set_icon(IconKind.PRINTER, BLUE)

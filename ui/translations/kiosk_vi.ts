@@ -485,8 +485,8 @@
         <translation>Máy in đang gặp sự cố.</translation>
     </message>
     <message>
-        <source>Please remember your number and tell a staff member. Staff have already been notified.</source>
-        <translation>Xin ghi nhớ số của bạn và báo nhân viên — nhân viên đã được thông báo.</translation>
+        <source>Please remember your number and show it to a staff member.</source>
+        <translation>Xin ghi nhớ số của bạn và đưa số này cho nhân viên xem.</translation>
     </message>
     <message>
         <source>You can choose a paid service visit, or go to the reception counter.</source>

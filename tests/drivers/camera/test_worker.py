@@ -37,12 +37,18 @@ def _numbered(n: int) -> np.ndarray:
     return frame
 
 
-def test_newest_frame_wins_and_stale_ones_are_dropped() -> None:
+def decoding_frame_1() -> tuple[DecodeWorker, GatedDecoder]:
+    """A started worker whose decoder is held inside frame 1 until its gate opens."""
     decoder = GatedDecoder()
     worker = DecodeWorker(decoder, lambda codes: None)
     worker.start()
     worker.submit(_numbered(1))
-    assert decoder.entered.wait(5)  # frame 1 is being decoded; 2..5 arrive meanwhile
+    assert decoder.entered.wait(5)
+    return worker, decoder
+
+
+def test_newest_frame_wins_and_stale_ones_are_dropped() -> None:
+    worker, decoder = decoding_frame_1()  # 2..5 arrive meanwhile
     for n in range(2, 6):
         worker.submit(_numbered(n))
     decoder.gate.set()
@@ -91,11 +97,7 @@ def test_stop_joins_refuses_new_frames_and_can_restart() -> None:
 
 
 def test_stop_drops_a_waiting_frame_and_waits_for_the_decode_in_progress() -> None:
-    decoder = GatedDecoder()
-    worker = DecodeWorker(decoder, lambda codes: None)
-    worker.start()
-    worker.submit(_numbered(1))
-    assert decoder.entered.wait(5)
+    worker, decoder = decoding_frame_1()
     worker.submit(_numbered(2))
     threading.Timer(0.05, decoder.gate.set).start()
     worker.stop()
@@ -105,11 +107,7 @@ def test_stop_drops_a_waiting_frame_and_waits_for_the_decode_in_progress() -> No
 
 
 def test_stop_reports_a_decoder_that_does_not_finish() -> None:
-    decoder = GatedDecoder()
-    worker = DecodeWorker(decoder, lambda codes: None)
-    worker.start()
-    worker.submit(_numbered(1))
-    assert decoder.entered.wait(5)
+    worker, decoder = decoding_frame_1()
     with pytest.raises(CameraError):
         worker.stop(timeout=0.05)
     decoder.gate.set()

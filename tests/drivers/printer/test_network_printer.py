@@ -7,7 +7,7 @@ import re
 import threading
 import time
 import tty
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -71,6 +71,14 @@ def job_bytes_sent(received: bytes) -> bytes:
     return received[len(STATUS_CHECK) : -len(CONFIRM + STATUS_CHECK)]
 
 
+def timed_failure(send: Callable[[], object]) -> tuple[PrinterProblem, float]:
+    """Run `send`, which must fail: the problem it names and the seconds it took to say so."""
+    started = time.monotonic()
+    with pytest.raises(PrinterError) as error:
+        send()
+    return error.value.problem, time.monotonic() - started
+
+
 @pytest.mark.parametrize("paper_width_mm", [80, 58])
 def test_a_printed_ticket_arrives_as_its_job_and_decodes_to_the_rendered_image(
     sim: NetworkPrinterSimulator, paper_width_mm: int
@@ -112,11 +120,9 @@ def test_a_fault_is_raised_before_any_ticket_byte_is_sent(
 ) -> None:
     sim.set_faults(faults)
     printer = network_printer(sim)
-    started = time.monotonic()
-    with pytest.raises(PrinterError) as error:
-        printer.print_document(STANDARD)
-    assert time.monotonic() - started < 0.5
-    assert error.value.problem is problem
+    named, elapsed = timed_failure(lambda: printer.print_document(STANDARD))
+    assert elapsed < 0.5
+    assert named is problem
     assert sim.received == [STATUS_CHECK]
     assert printer.status is not None
     assert printer.status.problem is problem
@@ -143,11 +149,8 @@ def test_a_printer_that_never_answers_status_is_offline_within_a_second(
 ) -> None:
     sim.set_faults(Faults(status_silent=True))
     printer = network_printer(sim)
-    started = time.monotonic()
-    with pytest.raises(PrinterError) as error:
-        printer.print_document(STANDARD)
-    elapsed = time.monotonic() - started
-    assert error.value.problem is PrinterProblem.OFFLINE
+    problem, elapsed = timed_failure(lambda: printer.print_document(STANDARD))
+    assert problem is PrinterProblem.OFFLINE
     assert FAST.read <= elapsed < 1.0
     assert sim.received == [b"\x10\x04\x01"]  # asked once, then gave up; no ticket bytes
     assert printer.status == UNREACHABLE
@@ -156,11 +159,9 @@ def test_a_printer_that_never_answers_status_is_offline_within_a_second(
 def test_a_printer_that_is_switched_off_is_offline_at_once() -> None:
     with NetworkPrinterSimulator() as sim:
         printer = network_printer(sim)
-    started = time.monotonic()
-    with pytest.raises(PrinterError) as error:
-        printer.print_document(STANDARD)
-    assert error.value.problem is PrinterProblem.OFFLINE
-    assert time.monotonic() - started < 0.5
+    problem, elapsed = timed_failure(lambda: printer.print_document(STANDARD))
+    assert problem is PrinterProblem.OFFLINE
+    assert elapsed < 0.5
     assert printer.check_status() == UNREACHABLE
 
 
@@ -180,11 +181,9 @@ def test_a_connection_dropped_mid_job_fails_the_job_and_never_resends_it(
 ) -> None:
     sim.set_faults(Faults(drop_after_bytes=6_000))  # half way through a ~12 KB ticket
     printer = network_printer(sim)
-    started = time.monotonic()
-    with pytest.raises(PrinterError) as error:
-        printer.print_document(STANDARD)
-    assert error.value.problem is PrinterProblem.WRITE_FAILED
-    assert time.monotonic() - started < 1.0
+    problem, elapsed = timed_failure(lambda: printer.print_document(STANDARD))
+    assert problem is PrinterProblem.WRITE_FAILED
+    assert elapsed < 1.0
     time.sleep(0.2)  # a retry, if there were one, would have connected by now
     (received,) = sim.received
     assert received.startswith(STATUS_CHECK)
@@ -203,11 +202,8 @@ def test_a_slow_printer_fails_the_job_at_its_deadline(sim: NetworkPrinterSimulat
     printer = network_printer(sim)
     job = ticket_bytes(render_ticket(STANDARD))
     deadline = FAST.job_deadline(len(job))
-    started = time.monotonic()
-    with pytest.raises(PrinterError) as error:
-        printer.print_job(job)
-    elapsed = time.monotonic() - started
-    assert error.value.problem is PrinterProblem.WRITE_FAILED
+    problem, elapsed = timed_failure(lambda: printer.print_job(job))
+    assert problem is PrinterProblem.WRITE_FAILED
     assert deadline <= elapsed < deadline + 0.5
     assert sim.connection_count == 1
 

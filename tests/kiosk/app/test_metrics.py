@@ -33,26 +33,19 @@ from kiosk.core.flow import (
 from kiosk.core.ports import HospitalUnavailable
 from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.hospital.rest import RestHospitalClient
+from tests.manual_clock import ManualClock
 from tests.ui.screens.samples import TICKET
 
 pytestmark = pytest.mark.timeout(30)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(100.0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def metrics(clock: Clock) -> Iterator[KioskMetrics]:
+def metrics(clock: ManualClock) -> Iterator[KioskMetrics]:
     served = KioskMetrics(clock=clock)
     served.serve(0)
     yield served
@@ -71,7 +64,7 @@ def scrape(metrics: KioskMetrics) -> dict[tuple[str, tuple[tuple[str, str], ...]
 
 
 def test_flow_steps_become_checkins_errors_and_card_read_times(
-    metrics: KioskMetrics, clock: Clock
+    metrics: KioskMetrics, clock: ManualClock
 ) -> None:
     read = ReadCard(session=1, citizen_id="001078012345", birth=None, card_issued=None)
     metrics.flow_step(CardSensed.PLACED, [read], FlowState(screen=Screen.PLACE_CARD, session=1))

@@ -86,6 +86,10 @@ class Contract:
             assert not errors, f"{method} {path} {response.status_code}: {errors[0].message}"
         return body
 
+    def refusal(self, method: str, path: str, response: httpx.Response) -> tuple[int, str]:
+        """A refusal's status and the code of its error body, checked against the contract."""
+        return response.status_code, self.validate(method, path, response)["error"]["code"]
+
     def request_validator(self, schema_name: str) -> Draft202012Validator:
         schema = {"$ref": f"{CONTRACT_URI}#/components/schemas/{schema_name}"}
         return Draft202012Validator(schema, registry=self.registry)

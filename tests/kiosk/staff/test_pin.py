@@ -21,17 +21,10 @@ from kiosk.staff.pin import (
     parse_pin_hash,
     verify_pin,
 )
+from tests.manual_clock import ManualClock
 
 FAST_N = 2**10  # the tests' hashes: same code path, a thousandth of the work
 PIN = "482916"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -90,7 +83,7 @@ def test_a_damaged_hash_is_refused_up_front(damaged: str) -> None:
 
 
 def test_five_wrong_pins_lock_for_five_minutes(stored: str) -> None:
-    clock = FakeClock()
+    clock = ManualClock(1000.0)
     gate = PinGate(stored, clock=clock)
     answers = [gate.try_pin("000000") for _ in range(4)]
     assert [a.result for a in answers] == [PinResult.WRONG] * 4
@@ -108,7 +101,7 @@ def test_five_wrong_pins_lock_for_five_minutes(stored: str) -> None:
 
 
 def test_after_a_lockout_the_count_starts_again(stored: str) -> None:
-    clock = FakeClock()
+    clock = ManualClock(1000.0)
     gate = PinGate(stored, clock=clock)
     for _ in range(5):
         gate.try_pin("111111")
@@ -117,7 +110,7 @@ def test_after_a_lockout_the_count_starts_again(stored: str) -> None:
 
 
 def test_the_right_pin_resets_the_count(stored: str) -> None:
-    gate = PinGate(stored, clock=FakeClock())
+    gate = PinGate(stored, clock=ManualClock(1000.0))
     for _ in range(4):
         gate.try_pin("999999")
     assert gate.try_pin(PIN).result is PinResult.ACCEPTED
@@ -125,7 +118,7 @@ def test_the_right_pin_resets_the_count(stored: str) -> None:
 
 
 def test_malformed_input_counts_as_a_wrong_pin(stored: str) -> None:
-    gate = PinGate(stored, clock=FakeClock())
+    gate = PinGate(stored, clock=ManualClock(1000.0))
     assert gate.try_pin("12").result is PinResult.WRONG
     assert gate.try_pin("abcdef").attempts_left == 3
 
@@ -137,7 +130,7 @@ def test_no_pin_configured_means_no_staff_mode() -> None:
 
 
 def test_concurrent_attempts_cannot_exceed_the_limit(stored: str) -> None:
-    gate = PinGate(stored, clock=FakeClock())
+    gate = PinGate(stored, clock=ManualClock(1000.0))
     results: list[PinResult] = []
     threads = [
         threading.Thread(target=lambda: results.append(gate.try_pin("000000").result))
@@ -155,7 +148,7 @@ def test_every_attempt_is_audited_without_the_pin(
     stored: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="kiosk.audit.admin")
-    clock = FakeClock()
+    clock = ManualClock(1000.0)
     gate = PinGate(stored, clock=clock)
     for pin in ("731902", "731903", "731904", "731905", "731906", PIN):
         gate.try_pin(pin)
@@ -174,17 +167,16 @@ def test_every_attempt_is_audited_without_the_pin(
 # --- the lockout across restarts ---------------------------------------------------------------
 
 
-class WallClock(FakeClock):
+class WallClock(ManualClock):
     """time.time() of the kiosk: it goes on while the kiosk is off, and staff may set it."""
 
     def __init__(self) -> None:
-        self.now = 1_750_000_000.0
+        super().__init__(1_750_000_000.0)
 
 
-def restarted(stored: str, path: Path, wall: WallClock) -> tuple[PinGate, FakeClock]:
+def restarted(stored: str, path: Path, wall: WallClock) -> tuple[PinGate, ManualClock]:
     """A new process: a fresh monotonic clock, nothing in memory, the same file."""
-    clock = FakeClock()
-    clock.now = 7.0  # a new boot's monotonic clock starts anywhere
+    clock = ManualClock(7.0)  # a new boot's monotonic clock starts anywhere
     return PinGate(stored, clock=clock, state_file=LockoutFile(path), wall_clock=wall), clock
 
 

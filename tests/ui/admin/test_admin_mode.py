@@ -27,20 +27,13 @@ from kiosk.staff.pin import hash_pin
 from kiosk.staff.service import EXIT_RESTART, EXIT_TO_DESKTOP, AdminService
 from offline_cache import OfflineDesk, QueueNumbers
 from tests.demo_kiosk import running_demo_kiosk, wait
+from tests.manual_clock import ManualClock
 from ui.widgets import TileButton
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "admin"
 HOLD = 0.25  # seconds: the configured hold, short for the tests
 DEMO_PIN = "123456"
 PLACE = "Sảnh A, tầng 1"  # kiosk.name: where it stands
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +186,7 @@ def test_five_wrong_pins_lock_staff_mode_for_five_minutes(
     kiosk: KioskApp, driver: Driver, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="kiosk.audit.admin")
-    clock = FakeClock()
+    clock = ManualClock()
     service = AdminService(
         pin_hash=hash_pin("246810"),
         demo=False,

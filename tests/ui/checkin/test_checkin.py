@@ -77,6 +77,17 @@ def last_registration(kiosk: KioskApp) -> dict[str, Any]:
     return dict(row)
 
 
+def run_watching(
+    driver: Driver, scenario: Callable[[Driver], None], on_state: Callable[[FlowState], None]
+) -> None:
+    """Run `scenario` with `on_state` told of every state the controller shows meanwhile."""
+    driver.kiosk.controller.state_changed.connect(on_state)
+    try:
+        scenario(driver)
+    finally:
+        driver.kiosk.controller.state_changed.disconnect(on_state)
+
+
 def summary_seen(driver: Driver, scenario: Callable[[Driver], None]) -> tuple[FlowState, str]:
     """Run `scenario`; the flow state and the text on screen when it showed the patient."""
     seen: list[tuple[FlowState, str]] = []
@@ -85,11 +96,7 @@ def summary_seen(driver: Driver, scenario: Callable[[Driver], None]) -> tuple[Fl
         if state.screen is Screen.PATIENT_SUMMARY and not seen:
             seen.append((state, visible_text(driver.kiosk)))
 
-    driver.kiosk.controller.state_changed.connect(on_state)
-    try:
-        scenario(driver)
-    finally:
-        driver.kiosk.controller.state_changed.disconnect(on_state)
+    run_watching(driver, scenario, on_state)
     assert seen, "the patient summary was never shown"
     return seen[0]
 
@@ -221,11 +228,7 @@ def test_printer_out_of_paper_shows_the_number_and_alerts_staff(driver: Driver) 
             seen.append(state.ticket.queue_label)
             seen.append(visible_text(driver.kiosk))
 
-    driver.kiosk.controller.state_changed.connect(on_state)
-    try:
-        printer_out_of_paper(driver)
-    finally:
-        driver.kiosk.controller.state_changed.disconnect(on_state)
+    run_watching(driver, printer_out_of_paper, on_state)
     label, text = seen[0], seen[1]
     assert label in text  # the number is on screen
     assert registered.count == 1  # registered once, not again
@@ -248,11 +251,7 @@ def test_language_switch(driver: Driver) -> None:
         if state.screen is Screen.SERVICE:
             seen[state.language] = visible_text(driver.kiosk)
 
-    driver.kiosk.controller.state_changed.connect(on_state)
-    try:
-        language_switch(driver)
-    finally:
-        driver.kiosk.controller.state_changed.disconnect(on_state)
+    run_watching(driver, language_switch, on_state)
     assert "Choose the type of visit" in seen[Language.EN]
     assert "Choose the type of visit" not in seen[Language.VI]
     assert "khám" in seen[Language.VI].lower()
@@ -292,11 +291,7 @@ def test_no_screen_ever_shows_a_full_id_number(driver: Driver) -> None:
     def on_state(_state) -> None:
         texts.append(visible_text(driver.kiosk))
 
-    driver.kiosk.controller.state_changed.connect(on_state)
-    try:
-        walk_in_insurance(driver)
-    finally:
-        driver.kiosk.controller.state_changed.disconnect(on_state)
+    run_watching(driver, walk_in_insurance, on_state)
     assert texts and not any(citizen_id in text for text in texts)
 
 
@@ -378,14 +373,12 @@ def test_the_summary_shows_the_chip_verified_the_patient(driver: Driver) -> None
 
 
 def test_a_chip_that_fails_falls_back_to_the_code_and_alerts_staff(driver: Driver) -> None:
-    alerts: list[str] = []
-    driver.kiosk.controller.staff_alert.connect(alerts.append)
     registered = Registrations(driver.kiosk)
     faulty_chip(driver)
     assert registered.count == 1
     assert last_ticket(driver.kiosk).identity_check is IdentityCheck.CHIP_FAILED
     assert driver.kiosk.demo_hospital.last_identity_check() == "chip_failed"
-    assert any("chip not read" in alert for alert in alerts)
+    assert any("chip not read" in alert for alert in driver.alerts)  # type: ignore[attr-defined]
 
 
 def test_a_card_taken_away_mid_read_can_be_placed_again(driver: Driver) -> None:
@@ -442,12 +435,10 @@ def test_a_bac_only_chip_gets_the_birth_date_typed_and_is_read(driver: Driver) -
 
 
 def test_a_cloned_card_is_sent_to_the_counter_and_staff_alerted(driver: Driver) -> None:
-    alerts: list[str] = []
-    driver.kiosk.controller.staff_alert.connect(alerts.append)
     registered = Registrations(driver.kiosk)
     cloned_card(driver)
     assert registered.count == 0
-    assert any("authentication" in alert for alert in alerts)
+    assert any("authentication" in alert for alert in driver.alerts)  # type: ignore[attr-defined]
 
 
 def test_a_booking_code_is_read_by_the_hospital_and_finds_the_appointment(

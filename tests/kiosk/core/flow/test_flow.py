@@ -138,13 +138,15 @@ def found(flow: CheckInFlow, who: Patient, appointments=()) -> None:
     flow.handle(PatientFound(flow.state.session, who, tuple(appointments), DEPARTMENTS), NOW)
 
 
-def drive_to_confirm(flow: CheckInFlow, who: Patient | None = None) -> None:
+def drive_to_confirm(
+    flow: CheckInFlow, who: Patient | None = None, priority: PriorityGroup = PriorityGroup.NONE
+) -> None:
     found(flow, who or patient())
     flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     flow.handle(DepartmentChosen("NOI"), NOW)
     if flow.state.screen is Screen.PRIORITY:
-        flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
+        flow.handle(PriorityChosen(priority), NOW)
     assert flow.state.screen is Screen.CONFIRM
 
 
@@ -289,11 +291,7 @@ def test_age_priority_is_detected_and_skips_the_priority_screen(
 
 
 def test_declared_priority_is_registered(flow: CheckInFlow) -> None:
-    found(flow, patient())
-    flow.handle(Pressed.CONTINUE, NOW)
-    flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
-    flow.handle(DepartmentChosen("NOI"), NOW)
-    flow.handle(PriorityChosen(PriorityGroup.REVOLUTIONARY_MERIT), NOW)
+    drive_to_confirm(flow, priority=PriorityGroup.REVOLUTIONARY_MERIT)
     (register,) = flow.handle(Pressed.CONFIRM, NOW)
     assert register.checkin.priority is PriorityGroup.REVOLUTIONARY_MERIT
 
@@ -417,11 +415,7 @@ def test_the_next_persons_code_on_a_finished_screen_starts_their_session(
 
 
 def test_a_code_while_registering_is_ignored(flow: CheckInFlow) -> None:
-    found(flow, patient())
-    flow.handle(Pressed.CONTINUE, NOW)
-    flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
-    flow.handle(DepartmentChosen("NOI"), NOW)
-    flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
+    drive_to_confirm(flow)
     flow.handle(Pressed.CONFIRM, NOW)
     other = replace(CHIP_IDENTITY, citizen_id="079190054321")
     assert flow.handle(IdentityPresented(other), NOW) == []

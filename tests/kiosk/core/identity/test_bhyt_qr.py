@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.core.domain import BirthDate, IdentitySource, Sex
+from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
 from kiosk.core.identity import (
     BhytQr,
     IdentityProblem,
@@ -48,15 +48,15 @@ def read_bhyt(raw: str) -> BhytQr:
 
 def test_card_qr():
     qr = read_bhyt(CARD)
-    identity = qr.identity
-    assert identity.source is IdentitySource.BHYT_QR
-    assert identity.insurance_number == "DN4790123456789"
-    assert identity.citizen_id is None
-    assert identity.full_name == NAME
-    assert identity.birth == BirthDate(1985, 7, 12)
-    assert identity.sex is Sex.FEMALE
-    assert identity.address == ADDRESS
-    assert not identity.chip_verified
+    # Every field: no ID number, not chip-verified.
+    assert qr.identity == Identity(
+        source=IdentitySource.BHYT_QR,
+        insurance_number="DN4790123456789",
+        full_name=NAME,
+        birth=BirthDate(1985, 7, 12),
+        sex=Sex.FEMALE,
+        address=ADDRESS,
+    )
     assert qr.facility_code == "79 - 001"
     assert qr.valid_from == date(2025, 1, 1)
     assert qr.valid_to == date(2025, 12, 31)

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.core.domain import BirthDate, IdentitySource, Sex
+from kiosk.core.domain import BirthDate, Identity, IdentitySource, Sex
 from kiosk.core.identity import (
     CccdQr,
     IdentityProblem,
@@ -25,16 +25,16 @@ def read_cccd(raw: str) -> CccdQr:
 
 def test_seven_field_card_qr():
     qr = read_cccd(SEVEN)
-    identity = qr.identity
-    assert identity.source is IdentitySource.CCCD_QR
-    assert identity.citizen_id == "001090012345"
-    assert identity.insurance_number is None
-    assert identity.full_name == "Nguyễn Văn An"
-    assert identity.birth == BirthDate(1990, 2, 1)
-    assert identity.sex is Sex.MALE
-    assert identity.address == ADDRESS
-    assert not identity.chip_verified
-    assert identity.can_register_new_patient
+    # Every field: no insurance number, not chip-verified.
+    assert qr.identity == Identity(
+        source=IdentitySource.CCCD_QR,
+        citizen_id="001090012345",
+        full_name="Nguyễn Văn An",
+        birth=BirthDate(1990, 2, 1),
+        sex=Sex.MALE,
+        address=ADDRESS,
+    )
+    assert qr.identity.can_register_new_patient
     assert qr.issue_date == date(2021, 8, 15)
     assert qr.old_id == "123456789"
 
