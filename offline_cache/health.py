@@ -207,7 +207,9 @@ class HealthMonitor:
 
     def _change(self, state: Connectivity, reason: str) -> None:
         with self._cond:
-            if self._state is state:
+            # Once stopped, a probe still in flight (its client and the store may be closed)
+            # tells nobody: its listeners belong to a kiosk that is shutting down.
+            if self._stopping or self._state is state:
                 return
             self._state = state
             self._since = datetime.now(UTC)

@@ -163,3 +163,33 @@ def test_with_the_real_client_offline_and_back(tmp_path: Path) -> None:
         health.stop()
         probe_client.close()
         server.stop()
+
+
+def test_a_probe_that_ends_after_stop_tells_nobody(probe: _Probe) -> None:
+    """At shutdown the store closes right after the monitor stops: a probe still in flight
+    must not wake listeners that read it."""
+    released = threading.Event()
+    started = threading.Event()
+
+    def slow_failing_probe() -> bool:
+        started.set()
+        released.wait(2.0)
+        return False
+
+    health = HealthMonitor(
+        slow_failing_probe,
+        POLICY,
+        call_timeout=0.3,
+        online_probe_interval=0.01,
+        offline_probe_interval=0.05,
+        outbox_size=lambda: 0,
+    )
+    seen: list[HealthSnapshot] = []
+    health.add_listener(seen.append)
+    health.start()
+    assert started.wait(2.0)
+    health.stop()
+    released.set()
+    time.sleep(0.1)
+    assert seen == []
+    assert health.state is Connectivity.ONLINE
