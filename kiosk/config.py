@@ -8,6 +8,7 @@ value of the wrong kind is an error (a typo must not silently fall back to a def
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -40,6 +41,9 @@ class KioskSection:
     fullscreen: bool = True
     data_dir: str = ""  # the outbox, caches, logs; "" = $XDG_STATE_HOME/hospital-kiosk (demo: temp)
     departments: tuple[str, ...] = ()  # codes of the departments patients may choose; () = all
+    counter_location: str = "Quầy tiếp đón, sảnh chính"  # on every counter slip
+    counter_hours: str = ""  # e.g. "7:00–17:00" on the counter slip; "" = none printed
+    cashier_location: str = "quầy thu ngân"  # where an unpaid visit is paid ("nộp tại ...")
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ TICKET_FIELDS = (
 @dataclass(frozen=True)
 class TicketSection:
     footer: str = "Xin cảm ơn quý khách. Chúc quý khách mau khỏe!"  # an array: one line each
-    paper_width_mm: int = 80
+    paper_width_mm: int = 80  # must match the printer profile's paper (`kiosk config check`)
     hidden_fields: tuple[str, ...] = ()  # parts of TICKET_FIELDS left off the ticket
     logo: str = ""  # an image file printed at the top; "" = none
     native_text: bool = True  # the printer's own font for ASCII (queue number) where it fits
@@ -140,7 +144,7 @@ class CameraSection:
     source: str = "simulated"  # qt (a real camera) | simulated (the demo's) | none
     name_contains: str = ""  # picks the camera whose name contains this; "" = the default one
     max_side: int = 1280  # frames larger than this are shrunk before decoding
-    try_invert: bool = False  # also read light-on-dark codes (phones in dark mode): ~60% slower
+    try_invert: bool = False  # dark-mode codes in the first pass too (the second look reads them)
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,17 @@ class AdminSection:
 class MetricsSection:
     enabled: bool = False  # a Prometheus endpoint on 127.0.0.1
     port: int = 9464
+    bind: str = "127.0.0.1"  # the kiosk's LAN address for a fleet's Prometheus (needs `allow`)
+    allow: tuple[str, ...] = ()  # addresses / networks that may scrape, e.g. ["10.20.0.5"]
+
+
+@dataclass(frozen=True)
+class AlertsSection:
+    webhook_url: str = ""  # signed JSON POSTs a hospital bridges to chat / pager; "" = none
+    webhook_secret: str = field(default="", repr=False)  # the HMAC key; never printed or logged
+    location: str = ""  # the building or area alerts are routed by, e.g. "toa-A"
+    resolve_after: float = 30.0  # seconds a fault must stay cleared before "resolved" is sent
+    per_hour: int = 4  # incidents of one kind sent per hour; more are shown on the staff page
 
 
 @dataclass(frozen=True)
@@ -190,6 +205,7 @@ class Config:
     codes: CodesSection = field(default_factory=CodesSection)
     metrics: MetricsSection = field(default_factory=MetricsSection)
     admin: AdminSection = field(default_factory=AdminSection)
+    alerts: AlertsSection = field(default_factory=AlertsSection)
 
     @property
     def language(self) -> Language:
@@ -289,6 +305,9 @@ def _check_value(dotted: str, default: Any, value: Any) -> Any:
         value = float(value)
     if type(value) is not expected:
         raise ConfigError(dotted, f"must be a {expected.__name__}, not {type(value).__name__}")
+    if expected is float and not math.isfinite(value):
+        # TOML reads nan and inf as floats: every duration, limit and rate here needs a number.
+        raise ConfigError(dotted, f"must be a finite number, not {value}")
     if dotted in _CHOICES and str(value) not in _CHOICES[dotted]:
         raise ConfigError(dotted, f"must be one of {', '.join(_CHOICES[dotted])}")
     if dotted in _POSITIVE and value <= 0:
@@ -316,6 +335,7 @@ def _check_value(dotted: str, default: Any, value: Any) -> Any:
         for index, code in enumerate(value):
             if not code.strip() or code in value[:index]:
                 raise ConfigError(f"{dotted}[{index}]", "an empty or repeated department code")
+    _check_alerts_or_metrics_value(dotted, value)
     if dotted == "offline.lease_block" and not 0 <= value <= 50:
         raise ConfigError(dotted, "must be between 0 and 50")
     if dotted == "offline.kiosk_prefix" and value and not (value.isascii() and value.isalnum()):
@@ -385,6 +405,31 @@ def _check_device_value(dotted: str, value: Any) -> None:
         raise ConfigError(dotted, "must be at least 1")
 
 
+def _check_alerts_or_metrics_value(dotted: str, value: Any) -> None:
+    import ipaddress  # 2 ms: only with a file that sets these keys
+
+    if dotted == "alerts.webhook_url" and value and not value.startswith(("http://", "https://")):
+        raise ConfigError(dotted, "must start with https:// (or http:// on the hospital's LAN)")
+    if dotted == "alerts.per_hour" and value < 1:
+        raise ConfigError(dotted, "must be at least 1")
+    if dotted == "alerts.resolve_after" and value < 0:
+        raise ConfigError(dotted, "must not be negative")
+    if dotted == "alerts.location" and not _LABEL_TEXT.fullmatch(value):
+        raise ConfigError(dotted, 'letters, digits, "-", "_" and ".", at most 32 (e.g. "toa-A")')
+    try:
+        if dotted == "metrics.bind":
+            ipaddress.ip_address(value)
+        for index, network in enumerate(value if dotted == "metrics.allow" else ()):
+            dotted = f"metrics.allow[{index}]"
+            ipaddress.ip_network(network, strict=False)
+    except ValueError as error:
+        raise ConfigError(dotted, f"not an IP address or network: {error}") from error
+
+
+_LOOPBACK = ("127.0.0.1", "::1")
+_LABEL_TEXT = re.compile(r"[A-Za-z0-9_.-]{0,32}")
+
+
 def _check_required(name: str, section: Any) -> None:
     kind = getattr(section, "kind", None)
     for key in _REQUIRED.get((name, kind), ()):
@@ -392,6 +437,11 @@ def _check_required(name: str, section: Any) -> None:
             raise ConfigError(f"{name}.{key}", f'required when {name}.kind is "{kind}"')
     if isinstance(section, HospitalSection):
         _check_tls(section)
+    secret = getattr(section, "webhook_secret", "")
+    if isinstance(section, AlertsSection) and section.webhook_url and len(secret) < 16:
+        raise ConfigError("alerts.webhook_secret", "at least 16 characters with a webhook_url")
+    if isinstance(section, MetricsSection) and not section.allow and section.bind not in _LOOPBACK:
+        raise ConfigError("metrics.allow", "required when metrics.bind is not 127.0.0.1 or ::1")
     if (
         isinstance(section, CardSection)
         and section.csca_dir
@@ -429,6 +479,11 @@ data_dir = ""              # the kiosk's own data (offline outbox); must survive
                            # "" = $XDG_STATE_HOME/hospital-kiosk (~/.local/state/...)
 departments = []           # codes of the departments patients may choose, e.g. ["K01",
                            # "K05"]; [] = every department the hospital lists
+counter_location = "Quầy tiếp đón, sảnh chính"  # printed on the slip of a patient sent to
+                           # the counter (a reason code for staff, no diagnosis)
+counter_hours = ""         # the counter's hours on that slip, e.g. "7:00–17:00"; "" = none
+cashier_location = "quầy thu ngân"  # where a paid visit not paid at the kiosk is paid: the
+                           # ticket says "Vui lòng nộp tại <this>"
 
 [hospital]
 name = "Bệnh viện Đa khoa Demo"      # shown on screen and printed on tickets
@@ -461,7 +516,7 @@ fhir_scope = ""                     # fhir: scope to ask for, e.g. "system/*.*"
 
 [ticket]
 footer = "Xin cảm ơn quý khách. Chúc quý khách mau khỏe!"   # or an array: one line each
-paper_width_mm = 80                 # 58 | 80
+paper_width_mm = 80                 # 58 | 80: must be the paper of the printer's profile
 hidden_fields = []                  # parts left off, from: hospital_name, title, department,
                                     # room, directions, patient_name, birth_year, service,
                                     # identity_check, wait, issued_at, visit_qr, footer
@@ -483,7 +538,8 @@ baudrate = 9600                     # serial
 cups_printer = ""                   # cups: the name of a raw queue (no driver filter)
 path = ""                           # file: a device node, e.g. "/dev/usb/lp0"
 profile = "TM-T20II"                # the model's python-escpos profile (a wrong name is
-                                    # refused with the list); decides native text and QR
+                                    # refused with the list); decides the print width in
+                                    # dots, the resolution, native text and QR
 connect_timeout = 2.0               # seconds
 read_timeout = 0.5                  # seconds for one status answer
 write_timeout = 5.0                 # seconds a write may make no progress
@@ -515,7 +571,9 @@ active_authentication = true        # challenge chips with an active authenticat
 source = "simulated"                # qt (a real camera) | simulated (the demo's) | none
 name_contains = ""                  # the camera whose name contains this; "" = the default one
 max_side = 1280                     # larger frames are shrunk before decoding
-try_invert = false                  # also read light-on-dark codes (dark-mode phones): slower
+try_invert = false                  # true: look for light-on-dark codes (dark-mode phones) in
+                                    # every frame's first pass, 15-30% slower; false: only in the
+                                    # second look, when the first pass read nothing
 
 [offline]
 enabled = true                      # provisional tickets when the hospital does not answer
@@ -537,10 +595,24 @@ hospital_patterns = []              # regular expressions of the codes only the 
 enabled = false                     # a Prometheus endpoint on 127.0.0.1 (check-ins, errors,
                                     # card read and hospital times, outbox, printer state)
 port = 9464                         # http://127.0.0.1:PORT/metrics
+bind = "127.0.0.1"                  # the address served on; the kiosk's LAN address lets a
+                                    # fleet's Prometheus scrape it (then `allow` is required)
+allow = []                          # who may scrape when bind is not loopback, e.g.
+                                    # ["10.20.0.5", "10.20.9.0/24"]; others get 403
 
 [admin]
 pin_hash = ""                       # the staff PIN's hash: set it with `kiosk admin set-pin
                                     # FILE`; "" = no staff screens (the demo's PIN: 123456)
 hold_seconds = 3.0                  # press the top-left corner this long for the PIN pad
 idle_seconds = 120.0                # staff screens close after this long without a touch
+
+[alerts]
+webhook_url = ""                    # staff alerts as signed JSON POSTs (HMAC-SHA256), which the
+                                    # hospital bridges to Zalo OA, Telegram, Slack or e-mail;
+                                    # "" = the staff page only (patients are then never told
+                                    # that staff know: they are sent to the counter)
+webhook_secret = ""                 # the shared HMAC key, 16 characters or more; never logged
+location = ""                       # the building or area, for routing and metrics labels
+resolve_after = 30.0                # seconds a fault must stay cleared before "resolved" is sent
+per_hour = 4                        # incidents of one kind sent per hour (a flapping printer)
 """

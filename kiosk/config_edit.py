@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from kiosk.atomic_file import write_atomically
 from kiosk.config import Config, ConfigError, parse_config
@@ -25,6 +26,21 @@ def toml_string(value: str) -> str:
     """A TOML basic string (JSON's escapes are a subset TOML reads the same way; JSON leaves
     DEL as it is, which TOML forbids)."""
     return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def toml_value(value: Any) -> str:
+    """A config value (as Config holds it) written as TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(toml_string(item) for item in value) + "]"
+    if isinstance(value, float | int):
+        return repr(value)
+    if hasattr(value, "value"):  # an enum such as Language
+        return toml_string(value.value)
+    raise TypeError(f"cannot write {type(value).__name__} to the config")
 
 
 def set_key(text: str, table: str, key: str, value_toml: str) -> str:

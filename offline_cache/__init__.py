@@ -9,12 +9,14 @@ from offline_cache.desk import IssuedTicket, OfflineDesk
 from offline_cache.errors import KeyFileError, OfflineCacheError, StoreBusy, StoreError, StoreFull
 from offline_cache.health import Connectivity, HealthMonitor, HealthSnapshot
 from offline_cache.numbering import ProvisionalNumber, QueueNumbers
-from offline_cache.outbox import FollowUp, Outbox, OutboxItem, OutboxState
-from offline_cache.policy import ErrorPolicy, Verdict
+from offline_cache.outbox import FollowUp, Outbox, OutboxItem, OutboxState, Quarantined
+from offline_cache.policy import RETRYABLE_CODES, ErrorPolicy, Verdict
 from offline_cache.store import OfflineStore, Purged
 from offline_cache.sync import Result, SyncOutcome, SyncWorker
+from offline_cache.visits import KioskVisit, KioskVisits
 
 __all__ = [
+    "RETRYABLE_CODES",
     "CachedDepartments",
     "Connectivity",
     "ErrorPolicy",
@@ -23,6 +25,8 @@ __all__ = [
     "HealthSnapshot",
     "IssuedTicket",
     "KeyFileError",
+    "KioskVisit",
+    "KioskVisits",
     "LookupCache",
     "OfflineCacheError",
     "OfflineDesk",
@@ -32,6 +36,7 @@ __all__ = [
     "OutboxState",
     "ProvisionalNumber",
     "Purged",
+    "Quarantined",
     "QueueNumbers",
     "Result",
     "StoreBusy",

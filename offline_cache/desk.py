@@ -25,8 +25,9 @@ from kiosk.core.domain import (
 )
 from kiosk.core.privacy import mask_name
 from offline_cache.numbering import QueueNumbers
-from offline_cache.outbox import OutboxState, insert_row, seal_payload
+from offline_cache.outbox import OutboxState, insert_row, seal_payload, settled_late
 from offline_cache.store import OfflineStore
+from offline_cache.visits import record_ticket
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,12 @@ class OfflineDesk:
             if row is not None and row[0] == OutboxState.PENDING.value:
                 number, leased = row[1], bool(row[2])  # issued before: the same number again
             else:
-                taken = self._numbers.take(conn, now.date(), department.code, priority_queue)
+                # A row the front path already sent (ONLINE) went out without a leased number;
+                # its key must keep that body (issue 14), so its number is the kiosk's own.
+                sent_once = row is not None and row[0] == OutboxState.ONLINE.value
+                taken = self._numbers.take(
+                    conn, now.date(), department.code, priority_queue, lease=not sent_once
+                )
                 number, leased = taken.number, taken.leased
                 label = self._label(number, leased, checkin)
                 payload = seal_payload(self._store, checkin, None if patient else identity)
@@ -119,10 +125,14 @@ class OfflineDesk:
                     " provisional_label = ?, leased = ? WHERE idempotency_key = ?",
                     (payload, number, label, int(leased), key),
                 )
-                conn.execute(
-                    "INSERT OR REPLACE INTO tickets VALUES (?, ?, 1, ?, ?, NULL)",
-                    (key, label, department.code, now.timestamp()),
+                citizen_id = (patient.citizen_id if patient else None) or (
+                    identity.citizen_id if identity else None
                 )
+                record_ticket(
+                    conn, self._store.sealer, checkin, label=label, provisional=True,
+                    room=department.room, floor=department.floor, issued_at=now.timestamp(),
+                    citizen_id=citizen_id,
+                )  # fmt: skip
         logger.info(
             "offline check-in queued for %s (%s number)",
             department.code,
@@ -147,14 +157,18 @@ class OfflineDesk:
             ).fetchone()
             if row is not None:
                 return str(row[0]) == OutboxState.ONLINE.value
+            now = self._clock().timestamp()
             insert_row(
                 conn,
                 payload=seal_payload(self._store, checkin, None),
                 checkin=checkin,
                 state=OutboxState.ONLINE,
                 priority_queue=checkin.priority.is_priority,
-                now=self._clock().timestamp(),
+                now=now,
             )
+            # Before it is sent: a crash from here to the printer leaves a visit to list.
+            record_ticket(conn, self._store.sealer, checkin, label="", provisional=False,
+                          room="", floor=0, issued_at=now, citizen_id=None)  # fmt: skip
         return True
 
     def finish_online(
@@ -168,19 +182,31 @@ class OfflineDesk:
         now = self._clock().timestamp()
         with self._store.write() as conn:
             if registration is None:
-                conn.execute(
+                deleted = conn.execute(
                     "DELETE FROM outbox WHERE idempotency_key = ? AND state = 'online'", (key,)
-                )
+                ).rowcount
+                if deleted:
+                    conn.execute("DELETE FROM tickets WHERE idempotency_key = ?", (key,))
+                return
+            row = conn.execute(
+                "SELECT state FROM outbox WHERE idempotency_key = ?", (key,)
+            ).fetchone()
+            if row is not None and row[0] != OutboxState.ONLINE.value:
+                # The answer came after the flow had given up on it and queued the visit (a
+                # provisional ticket is out): settled as the sync would settle it.
+                settled_late(conn, key, registration, now)
                 return
             conn.execute(
                 "UPDATE outbox SET state = 'synced', payload = NULL, finished_at = ?,"
                 " hospital_number = ?, visit_id = ? WHERE idempotency_key = ?",
                 (now, registration.queue_number, registration.visit_id, key),
             )
-            conn.execute(
-                "INSERT OR REPLACE INTO tickets VALUES (?, ?, 0, ?, ?, ?)",
-                (key, printed_label or str(registration.queue_number),
-                 checkin.department_code, now, registration.queue_number),
+            record_ticket(
+                conn, self._store.sealer, checkin,
+                label=printed_label or str(registration.queue_number), provisional=False,
+                room=registration.room, floor=registration.floor, issued_at=now,
+                citizen_id=None, hospital_number=registration.queue_number,
+                visit_id=registration.visit_id,
             )  # fmt: skip
 
     def _label(self, number: int, leased: bool, checkin: CheckIn) -> str:

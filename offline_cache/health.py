@@ -4,7 +4,9 @@
 - A call still unanswered after `call_timeout` turns it offline too, without waiting for
   the client's own (longer) deadline: a hospital that stops answering is offline in
   `call_timeout` plus at most one idle probe interval.
-- Any answer, including a refusal, means the hospital is there: online.
+- Any answer, including a refusal or a server error for one request (Verdict.FAILED: one
+  poison registration must not turn the whole kiosk offline), means the hospital is there:
+  online.
 - While offline, the probe runs every `offline_probe_interval`; its first success brings
   the kiosk back online by itself. While online and idle, it runs every
   `online_probe_interval`, so an outage is noticed before the next patient arrives.
@@ -118,7 +120,7 @@ class HealthMonitor:
             verdict = self._policy.classify(error)
             if verdict is Verdict.UNAVAILABLE:
                 self._change(Connectivity.OFFLINE, type(error).__name__)
-            elif verdict is Verdict.REJECTED:
+            elif verdict in (Verdict.REJECTED, Verdict.FAILED):
                 self._answered()
             raise
         else:

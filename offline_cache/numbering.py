@@ -32,17 +32,27 @@ class QueueNumbers:
         self._store = store
 
     def take(
-        self, conn: sqlite3.Connection, day: date, department_code: str, priority_queue: bool
+        self,
+        conn: sqlite3.Connection,
+        day: date,
+        department_code: str,
+        priority_queue: bool,
+        *,
+        lease: bool = True,
     ) -> ProvisionalNumber:
-        """The next number, inside the caller's write transaction (so it commits with the row)."""
+        """The next number, inside the caller's write transaction (so it commits with the row).
+
+        `lease=False`: the kiosk's own number even when a leased one is left."""
         where = (day.isoformat(), department_code, int(priority_queue))
-        lease = conn.execute(
-            "SELECT lease_id, next_number FROM leases WHERE day = ? AND department_code = ?"
-            " AND priority_queue = ? AND next_number <= last ORDER BY first LIMIT 1",
-            where,
-        ).fetchone()
-        if lease is not None:
-            lease_id, number = lease
+        leased = None
+        if lease:
+            leased = conn.execute(
+                "SELECT lease_id, next_number FROM leases WHERE day = ? AND department_code = ?"
+                " AND priority_queue = ? AND next_number <= last ORDER BY first LIMIT 1",
+                where,
+            ).fetchone()
+        if leased is not None:
+            lease_id, number = leased
             conn.execute(
                 "UPDATE leases SET next_number = ? WHERE lease_id = ?", (number + 1, lease_id)
             )

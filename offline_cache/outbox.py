@@ -5,6 +5,11 @@ or PENDING -> REJECTED (a staff follow-up opened). ONLINE marks a check-in whose
 the front path is sending right now: the sync worker leaves it alone, so one key is never
 in flight twice; after a crash, ONLINE rows become PENDING (their outcome is unknown, and
 resending under the same key is exactly what settles it).
+
+A row that keeps failing (the hospital answers 500 to it every time, or the row cannot be
+read) is QUARANTINED after a bounded number of attempts, so the rows behind it go on;
+staff see it with the hospital's last answer and either retry it (PENDING again, same key,
+same body) or drop it (DROPPED) (issue 14).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ class OutboxState(Enum):
     PENDING = "pending"
     SYNCED = "synced"
     REJECTED = "rejected"
+    QUARANTINED = "quarantined"
+    DROPPED = "dropped"
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,28 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class Quarantined:
+    """A check-in the sync gave up on for now: what staff see (no personal data)."""
+
+    seq: int
+    key: str
+    department_code: str
+    provisional_label: str | None
+    attempts: int
+    last_error: str  # the hospital's answer (a status or code), or why the row is unreadable
+    created_at: datetime
+
+
+class UnreadableRow(Exception):
+    """A row whose sealed payload cannot be opened or decoded (damaged on disk)."""
+
+    def __init__(self, seq: int, key: str) -> None:
+        super().__init__(f"outbox #{seq} cannot be read")
+        self.seq = seq
+        self.key = key
+
+
+@dataclass(frozen=True)
 class Payload:
     checkin: CheckIn
     identity: Identity | None
@@ -83,9 +112,26 @@ class Outbox:
             logger.warning("outbox: %d check-ins were in flight at the last stop", count)
         return count
 
-    def head(self) -> OutboxItem | None:
-        """The oldest PENDING check-in (they are sent strictly in order)."""
-        return self._one("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1")
+    def head(self, *, due_by: float | None = None) -> OutboxItem | None:
+        """The oldest PENDING check-in, or with `due_by` the oldest one due by then (a row
+        backing off after its own failures does not hold up those behind it).
+
+        Raises UnreadableRow for a damaged row (quarantine it and ask again)."""
+        if due_by is None:
+            return self._one("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1")
+        return self._one(
+            "SELECT * FROM outbox WHERE state = 'pending' AND coalesce(next_attempt_at, 0) <= ?"
+            " ORDER BY seq LIMIT 1",
+            (due_by,),
+        )
+
+    def next_due(self) -> float | None:
+        """When the next PENDING check-in is due (epoch seconds), None: nothing pending."""
+        with self._store.read() as conn:
+            (at,) = conn.execute(
+                "SELECT min(coalesce(next_attempt_at, 0)) FROM outbox WHERE state = 'pending'"
+            ).fetchone()
+        return None if at is None else float(at)
 
     def item(self, key: str) -> OutboxItem | None:
         """The unfinished check-in under `key` (None once synced or rejected, or unknown)."""
@@ -134,6 +180,48 @@ class Outbox:
             for row in rows
         ]
 
+    def quarantined(self) -> list[Quarantined]:
+        with self._store.read() as conn:
+            rows = conn.execute(
+                "SELECT seq, idempotency_key, department_code, provisional_label, attempts,"
+                " coalesce(last_error, ''), created_at FROM outbox WHERE state = 'quarantined'"
+                " ORDER BY seq"
+            ).fetchall()
+        return [
+            Quarantined(r[0], r[1], r[2], r[3], r[4], r[5], datetime.fromtimestamp(r[6], UTC))
+            for r in rows
+        ]
+
+    def quarantine(self, key: str, reason: str) -> None:
+        with self._store.write() as conn:
+            conn.execute(
+                "UPDATE outbox SET state = 'quarantined', last_error = ?"
+                " WHERE idempotency_key = ? AND state = 'pending'",
+                (reason, key),
+            )
+
+    def release(self, key: str) -> bool:
+        """Staff: send a quarantined check-in again (same key, same body, attempts anew)."""
+        with self._store.write() as conn:
+            return bool(
+                conn.execute(
+                    "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0"
+                    " WHERE idempotency_key = ? AND state = 'quarantined'",
+                    (key,),
+                ).rowcount
+            )
+
+    def drop(self, key: str) -> bool:
+        """Staff: give up on a quarantined check-in (the patient is seen at the counter)."""
+        with self._store.write() as conn:
+            return bool(
+                conn.execute(
+                    "UPDATE outbox SET state = 'dropped', payload = NULL, finished_at = ?"
+                    " WHERE idempotency_key = ? AND state = 'quarantined'",
+                    (self._clock().timestamp(), key),
+                ).rowcount
+            )
+
     def resolve_follow_up(self, key: str) -> None:
         with self._store.write() as conn:
             conn.execute(
@@ -154,17 +242,8 @@ class Outbox:
         return replace(item, checkin=checkin, identity=None)
 
     def synced(self, key: str, registration: Registration) -> None:
-        now = self._clock().timestamp()
         with self._store.write() as conn:
-            conn.execute(
-                "UPDATE outbox SET state = 'synced', payload = NULL, finished_at = ?,"
-                " hospital_number = ?, visit_id = ?, last_error = NULL WHERE idempotency_key = ?",
-                (now, registration.queue_number, registration.visit_id, key),
-            )
-            conn.execute(
-                "UPDATE tickets SET hospital_number = ? WHERE idempotency_key = ?",
-                (registration.queue_number, key),
-            )
+            settled_late(conn, key, registration, self._clock().timestamp())
 
     def rejected(self, key: str, reason: str) -> None:
         now = self._clock().timestamp()
@@ -198,7 +277,11 @@ class Outbox:
             return None
         row = dict(zip(columns, row, strict=True))
         key = row["idempotency_key"]
-        payload = codec.loads(Payload, self._store.sealer.open(row["payload"], f"outbox:{key}"))
+        try:
+            sealed = self._store.sealer.open(row["payload"], f"outbox:{key}")
+            payload = codec.loads(Payload, sealed)
+        except Exception as error:
+            raise UnreadableRow(row["seq"], key) from error
         return OutboxItem(
             seq=row["seq"],
             key=key,
@@ -211,6 +294,21 @@ class Outbox:
             attempts=row["attempts"],
             next_attempt_at=row["next_attempt_at"] or 0.0,
         )
+
+
+def settled_late(
+    conn: sqlite3.Connection, key: str, registration: Registration, now: float
+) -> None:
+    """Record the hospital's registration of a queued check-in (its ticket keeps its label)."""
+    conn.execute(
+        "UPDATE outbox SET state = 'synced', payload = NULL, finished_at = ?,"
+        " hospital_number = ?, visit_id = ?, last_error = NULL WHERE idempotency_key = ?",
+        (now, registration.queue_number, registration.visit_id, key),
+    )
+    conn.execute(
+        "UPDATE tickets SET hospital_number = ?, visit_id = ? WHERE idempotency_key = ?",
+        (registration.queue_number, registration.visit_id, key),
+    )
 
 
 def insert_row(

@@ -1,8 +1,8 @@
 """How the offline layer reads a hospital client's exceptions, without importing the client.
 
-kiosk/app/controller.py builds it in one line:
-    ErrorPolicy(unavailable=(HospitalUnavailable, HospitalProtocolError),
-                rejected=(HospitalRejected,))
+kiosk/app/offline_link.py builds it in one line:
+    ErrorPolicy(unavailable=(HospitalUnavailable,), rejected=(HospitalRejected,),
+                failed=(HospitalFailed, HospitalProtocolError))
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ RETRYABLE_CODES = frozenset({"request_in_progress", "patient_exists"})
 
 class Verdict(Enum):
     UNAVAILABLE = "unavailable"  # no usable answer: the hospital is (as good as) unreachable
+    FAILED = "failed"  # it answered, but this request failed (500, an answer not decodable)
     REJECTED = "rejected"  # the hospital answered and said no (`code` says why)
     UNKNOWN = "unknown"  # not a hospital error at all: a bug or a local failure
 
@@ -24,8 +25,12 @@ class Verdict(Enum):
 class ErrorPolicy:
     unavailable: tuple[type[BaseException], ...]
     rejected: tuple[type[BaseException], ...]
+    # Checked first: these may subclass an unavailable type (HospitalFailed does).
+    failed: tuple[type[BaseException], ...] = ()
 
     def classify(self, error: BaseException) -> Verdict:
+        if isinstance(error, self.failed):
+            return Verdict.FAILED
         if isinstance(error, self.unavailable):
             return Verdict.UNAVAILABLE
         if isinstance(error, self.rejected):

@@ -147,6 +147,18 @@ class OfflineStore:
         return sealer
 
 
+_TICKET_COLUMNS_ADDED = (
+    ("visit_id", "TEXT"),
+    ("printed_at", "FLOAT"),  # NULL: registered (or queued) but the ticket never printed
+    ("patient_ref", "TEXT"),  # keyed hashes, never the numbers: today's visits of a patient
+    ("citizen_ref", "TEXT"),
+    ("service", "TEXT"),
+    ("priority", "TEXT"),
+    ("room", "TEXT"),
+    ("floor", "INTEGER"),
+)
+
+
 def _create_schema(conn: sqlite3.Connection) -> None:
     import sqlite_utils  # ~150 ms to import: paid when the store opens, not at kiosk start
 
@@ -205,6 +217,10 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         not_null=["label", "provisional", "department_code", "issued_at"],
         if_not_exists=True,
     )
+    # Added for issue 14 (printed or not, and what a reprint needs); older stores gain them.
+    for column, kind in _TICKET_COLUMNS_ADDED:
+        if column not in db.table("tickets").columns_dict:
+            db.execute(f"ALTER TABLE tickets ADD COLUMN {column} {kind}")
     db.table("follow_ups").create(
         {
             "idempotency_key": str,

@@ -3,10 +3,15 @@
 Every item is sent under its own idempotency key, unchanged across retries, restarts and
 crashes, so the hospital registers it exactly once. Exactly one thread sends and it holds
 one item at a time; rows the front path is sending (ONLINE) are never picked up, so no key
-is ever in flight twice. A transient failure backs off exponentially with jitter (the head
-of the queue waits, keeping the order); the monitor's return to online cuts the wait short.
-A refusal closes the item and opens a staff follow-up. Logs carry the outbox sequence
-number, the outcome, error types and codes: never a name or a number of the patient.
+is ever in flight twice. A failure backs the row off exponentially with jitter, capped; rows
+behind it that are due go first (issue 14: one poison registration must not hold the queue),
+and after `max_attempts` the row is quarantined for staff. The sync reports nothing to the
+health monitor (one row's 500 says nothing about the hospital; the monitor's own probe and
+the patients' calls do); it only pauses while the monitor says offline, and the monitor's
+return to online cuts the waits short. A refusal closes the item and opens a staff
+follow-up. The loop survives anything (a damaged row is quarantined, any other error is
+logged by type and waited out). Logs carry the outbox sequence number, the outcome, error
+types and codes: never a name or a number of the patient.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from enum import Enum
 
@@ -24,7 +28,7 @@ from kiosk.core.backoff import backoff_seconds
 from kiosk.core.ports import HospitalOutboxApi
 from offline_cache.errors import StoreError
 from offline_cache.health import Connectivity, HealthMonitor, HealthSnapshot
-from offline_cache.outbox import Outbox, OutboxItem
+from offline_cache.outbox import Outbox, OutboxItem, UnreadableRow
 from offline_cache.policy import RETRYABLE_CODES, ErrorPolicy, Verdict
 
 logger = logging.getLogger(__name__)
@@ -34,6 +38,7 @@ class Result(Enum):
     SYNCED = "synced"
     REJECTED = "rejected"
     RETRY = "retry"
+    QUARANTINED = "quarantined"
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class SyncWorker:
         monitor: HealthMonitor | None = None,
         backoff_first: float = 1.0,
         backoff_cap: float = 60.0,
+        max_attempts: int = 8,
         idle_poll: float = 5.0,
         when_idle: Callable[[], object] | None = None,
         when_idle_every: float = 60.0,
@@ -76,6 +82,7 @@ class SyncWorker:
         self._monitor = monitor
         self._backoff_first = backoff_first
         self._backoff_cap = backoff_cap
+        self._max_attempts = max_attempts
         self._idle_poll = idle_poll
         self._when_idle = when_idle
         self._when_idle_every = when_idle_every
@@ -117,10 +124,8 @@ class SyncWorker:
     def sync_one(self, *, ignore_backoff: bool = False) -> SyncOutcome | None:
         """Send the oldest pending item if it is due; None if there is nothing to send now."""
         with self._sending:
-            item = self._outbox.head()
+            item = self._head(None if ignore_backoff else time.time())
             if item is None:
-                return None
-            if not ignore_backoff and item.next_attempt_at > time.time():
                 return None
             return self._attempt(item)
 
@@ -133,6 +138,9 @@ class SyncWorker:
             except StoreError as error:  # the local disk: retry later, the rows are intact
                 logger.error("outbox sync paused: %s", error)
                 wait = self._backoff_cap
+            except Exception as error:  # noqa: BLE001 - a bug must not end the sync for good
+                logger.error("outbox sync step failed (%s): retrying", type(error).__name__)
+                wait = self._backoff_first
             if wait > 0 and not self._stopping:
                 self._wake.wait(wait)
                 self._wake.clear()
@@ -142,31 +150,32 @@ class SyncWorker:
         if self._monitor is not None and not self._monitor.online:
             return self._idle_poll  # the monitor's listener wakes us when it is back
         with self._sending:
-            item = self._outbox.head()
-            if item is None:
-                idle = True
-            else:
-                idle = False
-                due_in = item.next_attempt_at - time.time()
-                if due_in > 0 and not self._skip_backoff:
-                    return due_in
-                self._skip_backoff = False
+            skip, self._skip_backoff = self._skip_backoff, False
+            item = self._head(None if skip else time.time())
+            if item is not None:
                 self._attempt(item)
-        if idle:
-            self._run_when_idle()
-            return self._idle_poll
-        return 0.0
+                return 0.0
+            due = self._outbox.next_due()
+        if due is not None:
+            return max(0.01, min(due - time.time(), self._idle_poll))
+        self._run_when_idle()
+        return self._idle_poll
+
+    def _head(self, due_by: float | None) -> OutboxItem | None:
+        """The next row to send; damaged rows met on the way are quarantined."""
+        while True:
+            try:
+                return self._outbox.head(due_by=due_by)
+            except UnreadableRow as damaged:
+                self._outbox.quarantine(damaged.key, "unreadable_row")
+                logger.error("outbox #%d cannot be read: quarantined", damaged.seq)
 
     def _attempt(self, item: OutboxItem) -> SyncOutcome:
-        watch: AbstractContextManager[None] = (
-            self._monitor.watch() if self._monitor is not None else nullcontext()
-        )
         try:
-            with watch:
-                if not item.checkin.patient_id:
-                    item = self._resolve_patient(item)
-                leased = item.provisional_number if item.leased else None
-                registration = self._hospital.register_visit(item.checkin, leased_number=leased)
+            if not item.checkin.patient_id:
+                item = self._resolve_patient(item)
+            leased = item.provisional_number if item.leased else None
+            registration = self._hospital.register_visit(item.checkin, leased_number=leased)
         except Exception as error:  # noqa: BLE001 - sorted by the policy; the item is kept
             outcome = self._failed(item, error)
         else:
@@ -205,9 +214,20 @@ class SyncWorker:
                            item.seq, code)  # fmt: skip
             return SyncOutcome(item.seq, item.key, Result.REJECTED, item.provisional_label,
                                reason=code)  # fmt: skip
+        if verdict in (Verdict.FAILED, Verdict.UNAVAILABLE):
+            # The hospital's own words for staff: its clients' messages carry none of the
+            # patient's data (a status, a path template, a member path).
+            code = f"{code}: {error}"[:200]
         attempt = item.attempts + 1
         delay = backoff_seconds(attempt, self._backoff_first, self._backoff_cap, self._rng)
         self._outbox.retry_later(item.key, code, time.time() + delay)
+        # No answer at all says the hospital is away, not that this row is poison.
+        if attempt >= self._max_attempts and verdict is not Verdict.UNAVAILABLE:
+            self._outbox.quarantine(item.key, code)
+            logger.error("outbox #%d failed %d times (%s): quarantined for staff",
+                         item.seq, attempt, code)  # fmt: skip
+            return SyncOutcome(item.seq, item.key, Result.QUARANTINED, item.provisional_label,
+                               reason=code)  # fmt: skip
         log = logger.error if verdict is Verdict.UNKNOWN else logger.warning
         log("outbox #%d not synced (%s, attempt %d): retry in %.1f s",
             item.seq, code, attempt, delay)  # fmt: skip
@@ -220,12 +240,8 @@ class SyncWorker:
         if now - self._last_idle_run < self._when_idle_every:
             return
         self._last_idle_run = now
-        watch: AbstractContextManager[None] = (
-            self._monitor.watch() if self._monitor is not None else nullcontext()
-        )
         try:
-            with watch:
-                self._when_idle()
+            self._when_idle()
         except Exception as error:  # noqa: BLE001 - e.g. a lease top-up failed: next time
             logger.warning("idle task failed: %s", self._policy.code(error))
 

@@ -20,13 +20,19 @@ cd "$(dirname "$0")/.."
 # loads); vsmartcard-vpcd is pcscd's virtual reader driver that the tests put the virtual chip
 # into. pyscard has no Linux wheel: it builds from source with gcc, libc6-dev, python3-dev and
 # libpcsclite-dev (winscard.h); its build pulls SWIG from PyPI, so Debian's swig is not needed.
-APT_PACKAGES="python3 python3-venv ca-certificates
+# prometheus and prometheus-alertmanager bring promtool and amtool, which test the fleet
+# monitoring's rules and routing (packaging/monitoring/); the servers their packages start are
+# stopped and disabled right after (see install_system_packages).
+# systemd brings systemd-analyze, which scores and checks the kiosk's unit in the tests
+# (installing it starts nothing); util-linux (essential) brings unshare for its sandbox test.
+APT_PACKAGES="python3 python3-venv ca-certificates systemd
   libglib2.0-0 libdbus-1-3 libfontconfig1 libfreetype6 libxkbcommon0 libegl1 libgl1
   libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1
   libxcb-shm0 libwayland-client0 libwayland-cursor0 libwayland-egl1
   libpulse0 libusb-1.0-0
-  pcscd libpcsclite1 vsmartcard-vpcd libpcsclite-dev gcc libc6-dev python3-dev"
+  pcscd libpcsclite1 vsmartcard-vpcd libpcsclite-dev gcc libc6-dev python3-dev
+  prometheus prometheus-alertmanager"
 
 # Runs a command with its output kept in a temporary file, shown only if the command fails.
 quietly() {
@@ -59,6 +65,16 @@ install_system_packages() {
     quietly apt-get -o DPkg::Lock::Timeout=600 update
     # shellcheck disable=SC2086 # one word per package
     quietly apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends $missing
+    # Only the tools are wanted, not a Prometheus or Alertmanager server left running.
+    for server in prometheus prometheus-alertmanager; do
+        case " $missing " in *" $server "*)
+            if [ -d /run/systemd/system ]; then
+                systemctl disable --now "$server" >/dev/null 2>&1 || true
+            elif [ -x "/etc/init.d/$server" ]; then
+                "/etc/init.d/$server" stop >/dev/null 2>&1 || true
+            fi ;;
+        esac
+    done
 }
 
 python_for_venv() {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from tests.drivers.card.pcsc.pcscd import PcscDaemon
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The kiosk's state folder (staff settings overlay, outbox) defaults under $XDG_STATE_HOME: a
+# private one per test run, so a developer's own kiosk state can never change a test's outcome.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="kiosk-tests-state-")
 
 VPCD_CONFIG = Path("/etc/reader.conf.d/vpcd")
 

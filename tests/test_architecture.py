@@ -28,6 +28,7 @@ LAYERS = {
     "kiosk.config_lines": set(),
     "kiosk.config_edit": {"kiosk.config", "kiosk.atomic_file"},
     "kiosk.hospital": {"kiosk.core", "kiosk.hospital"},
+    "kiosk.alerts": {"kiosk.core", "kiosk.alerts"},
     "kiosk.staff": {
         "kiosk.core",
         "kiosk.staff",

@@ -3,7 +3,7 @@
 The camera on the identify screen: frames from a source, a live preview with a guide frame,
 and a decode worker reading the QR codes in them.
 
-    FrameSource ──frame_ready(gray numpy)──▶ CameraPreview (paints the newest frame)
+    FrameSource ──frame_ready(gray H×W)──▶ CameraPreview (paints the newest frame)
                                         └──▶ FrameWorker (own thread) ──codes──▶ CameraScanner
                                                                                .codes_decoded
 
@@ -12,11 +12,13 @@ simulated camera (drivers.camera.simulated) at a camera's rate through the same 
 demo and offscreen tests. The worker is drivers.camera.worker.DecodeWorker, handed in by the
 composition root: the UI imports no driver. QtMultimedia is imported only when a real camera
 starts: it takes ~35 ms to load and needs libpulse0, and the kiosk's start-up should pay for
-neither; numpy (~120 ms), likewise, only where a frame is converted.
+neither; Pillow, likewise, only where a frame is converted.
 
-Per frame the GUI thread does little: the camera's luma plane is copied out as the grayscale
-image (no colour conversion), the preview keeps a decimated copy and paints it unscaled-ish,
-and the full frame goes to the worker, which drops stale frames.
+Frames are 8-bit grayscale H×W pixels in a 2-D `memoryview` (no numpy in the kiosk: receivers
+read them through the buffer protocol, and tests may hand in numpy arrays). Per frame the GUI
+thread does little: the camera's luma plane is copied out as the grayscale image (no colour
+conversion), the preview keeps a decimated copy and paints it unscaled-ish, and the full frame
+goes to the worker, which drops stale frames.
 """
 
 from __future__ import annotations
@@ -28,11 +30,10 @@ from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPaintEvent, QPen, QTransform
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 if TYPE_CHECKING:
-    import numpy as np
     from PySide6.QtMultimedia import (
         QCamera,
         QCameraDevice,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         QMediaDevices,
         QVideoFrame,
     )
+    from typing_extensions import Buffer
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +62,8 @@ class CameraStatus(Enum):
 
 
 class FrameSource(QObject):
-    """Frames as 8-bit grayscale numpy arrays (H×W). Receivers only read them: the preview
-    keeps its own decimated copy and the worker decodes the frame itself."""
+    """Frames as 8-bit grayscale H×W buffers (2-D memoryviews). Receivers only read them: the
+    preview keeps its own decimated copy and the worker decodes the frame itself."""
 
     frame_ready = Signal(object)
     status_changed = Signal(object)
@@ -93,7 +95,7 @@ class PulledCamera(Protocol):
     @property
     def plugged_in(self) -> bool: ...
 
-    def next_frame(self) -> np.ndarray: ...
+    def next_frame(self) -> Buffer: ...
 
 
 class SimulatedFrameSource(FrameSource):
@@ -125,8 +127,8 @@ class SimulatedFrameSource(FrameSource):
             self._set_status(CameraStatus.UNPLUGGED)
             return
         frame = self.camera.next_frame()
-        if frame.ndim != 2:
-            raise ValueError(f"a frame source hands on grayscale frames, got {frame.shape}")
+        if memoryview(frame).ndim != 2:
+            raise ValueError("a frame source hands on grayscale H×W frames")
         self._set_status(CameraStatus.ACTIVE)
         self.frame_ready.emit(frame)
 
@@ -256,13 +258,12 @@ def _preferred_format(device: QCameraDevice) -> QCameraFormat | None:
     return min(formats, key=cost) if formats else None
 
 
-def video_frame_to_gray(frame: QVideoFrame) -> np.ndarray | None:
-    """The frame's luminance as a fresh H×W uint8 array, None for an empty frame.
+def video_frame_to_gray(frame: QVideoFrame) -> memoryview | None:
+    """The frame's luminance as a fresh H×W frame, None for an empty frame.
 
     YUV formats carry it as their first plane (copied as is); packed RGB gives its green byte
     (close to luminance, and one strided copy); anything else goes through QImage.
     """
-    import numpy as np
     from PySide6.QtMultimedia import QVideoFrame
 
     if not frame.isValid() or frame.width() <= 0 or frame.height() <= 0:
@@ -270,17 +271,33 @@ def video_frame_to_gray(frame: QVideoFrame) -> np.ndarray | None:
     layout = _LUMA_LAYOUT.get(frame.pixelFormat().name)
     if layout is None:
         image = frame.toImage().convertToFormat(QImage.Format.Format_Grayscale8)
-        return _image_to_gray(image)
+        return _samples(image.constBits(), image.width(), image.height(), image.bytesPerLine())
     if not frame.map(QVideoFrame.MapMode.ReadOnly):
         return None
     try:
-        width, height, stride = frame.width(), frame.height(), frame.bytesPerLine(0)
-        plane = np.frombuffer(frame.bits(0), np.uint8, count=stride * height)
-        rows = plane.reshape(height, stride)
         offset, step = layout
-        return rows[:, offset : offset + width * step : step].copy()
+        plane = frame.bits(0)
+        return _samples(plane, frame.width(), frame.height(), frame.bytesPerLine(0), offset, step)
     finally:
         frame.unmap()
+
+
+# Pillow's raw modes by bytes per pixel: each byte of a pixel is one of the mode's channels.
+_PACKED_MODES = {1: "L", 2: "LA", 4: "RGBA"}
+
+
+def _samples(
+    plane: Buffer, width: int, height: int, stride: int, offset: int = 0, step: int = 1
+) -> memoryview:
+    """Byte `offset` of every `step`-byte pixel in `height` rows of `stride` bytes, copied into
+    a fresh H×W frame (Pillow picks a channel in C: a strided Python copy is ten times slower)."""
+    from PIL import Image
+
+    mode = _PACKED_MODES[step]
+    # Any buffer will do, though Pillow's stubs name only bytes and arrays.
+    image = Image.frombuffer(mode, (width, height), plane, "raw", mode, stride, 1)  # type: ignore[arg-type]
+    channel = image if step == 1 else image.getchannel(offset)
+    return memoryview(channel.tobytes()).cast("B", (height, width))
 
 
 # QVideoFrameFormat.PixelFormat name -> (byte offset of a row's first luma sample, bytes between
@@ -315,14 +332,6 @@ _LUMA_LAYOUT: dict[str, tuple[int, int]] = {
 }
 
 
-def _image_to_gray(image: QImage) -> np.ndarray:
-    import numpy as np
-
-    width, height, stride = image.width(), image.height(), image.bytesPerLine()
-    rows = np.frombuffer(image.constBits(), np.uint8, count=stride * height).reshape(height, -1)
-    return rows[:, :width].copy()
-
-
 class CameraPreview(QWidget):
     """The live picture, cropped to fill the widget, with a guide frame where the code goes.
 
@@ -343,30 +352,30 @@ class CameraPreview(QWidget):
         self.frames_shown = 0
         self.frames_painted = 0
         self._image: QImage | None = None
-        self._pixels: np.ndarray | None = None  # keeps the QImage's memory alive
         self._frame_size = (16, 9)
         self._fresh = False
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 90)
 
-    def show_frame(self, gray: np.ndarray) -> None:
-        height, width = gray.shape
+    def show_frame(self, gray: Buffer) -> None:
+        view = memoryview(gray)
+        height, width = (view.shape or (0, 0))[:2]
+        if not view.c_contiguous:  # a slice of a larger array: QImage needs whole rows
+            view = memoryview(view.tobytes())
         self._frame_size = (width, height)
         step = max(1, math.floor(min(width / max(1, self.width()), height / max(1, self.height()))))
-        small = gray[::step, ::step]
-        if self.mirrored:
-            small = small[:, ::-1]
-        self._pixels = small.copy()  # contiguous rows, as QImage needs
-        h, w = self._pixels.shape
-        self._image = QImage(self._pixels.data, w, h, w, QImage.Format.Format_Grayscale8)
+        frame = QImage(view, width, height, width, QImage.Format.Format_Grayscale8)  # no copy
+        # The decimated copy owns its pixels: the frame may go once this returns.
+        small = frame.scaled(width // step, height // step) if step > 1 else frame.copy()
+        self._image = small.transformed(QTransform(-1, 0, 0, 1, 0, 0)) if self.mirrored else small
         self.frames_shown += 1
         self._fresh = True
         self.update()
 
     def clear(self) -> None:
         """No picture (camera stopped or unplugged): the widget shows its dark background."""
-        self._image = self._pixels = None
+        self._image = None
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -429,7 +438,7 @@ class FrameWorker(Protocol):
 
     def start(self) -> None: ...
 
-    def submit(self, frame: np.ndarray) -> None: ...
+    def submit(self, frame: Buffer) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -484,7 +493,7 @@ class CameraScanner(QObject):
         self.source.stop()
         self.worker.stop()
 
-    def _frame(self, gray: np.ndarray) -> None:
+    def _frame(self, gray: Buffer) -> None:
         if not self._running:
             return  # a frame the camera queued before it was stopped
         if self.preview is not None:

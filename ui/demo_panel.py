@@ -48,6 +48,8 @@ class DemoPanel(QWidget):
     codes_via_camera = Signal(bool)
     printer_out_of_paper = Signal(bool)
     hospital_offline = Signal(bool)
+    bank_confirms = Signal()  # the transfer for the payment on screen arrived
+    patient_gives_up = Signal()  # the patient walked away from the payment screen
 
     def __init__(self, personas: Sequence[PanelPersona]) -> None:
         super().__init__()
@@ -55,6 +57,7 @@ class DemoPanel(QWidget):
         column = QVBoxLayout(self)
         column.addWidget(self._personas_box(personas))
         column.addWidget(self._faults_box())
+        column.addWidget(self._payment_box())
         column.addWidget(self._alerts_box(), 1)
         self.ticket_folder = QLabel()
         self.ticket_folder.setObjectName("lbl_ticket_folder")
@@ -116,6 +119,17 @@ class DemoPanel(QWidget):
             ),
         ):
             row.addWidget(widget)
+        return box
+
+    def _payment_box(self) -> QGroupBox:
+        box = QGroupBox("Thanh toán VietQR / VietQR payment")
+        row = QHBoxLayout(box)
+        row.addWidget(
+            _press("btn_bank_confirms", "Ngân hàng xác nhận / Bank confirms", self.bank_confirms)
+        )
+        row.addWidget(
+            _press("btn_patient_gives_up", "Bệnh nhân bỏ / Patient gives up", self.patient_gives_up)
+        )
         return box
 
     def _alerts_box(self) -> QGroupBox:

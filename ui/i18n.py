@@ -22,6 +22,22 @@ def qm_path(language: Language) -> Path | None:
     return TRANSLATIONS_DIR / f"kiosk_{language.value}.qm"
 
 
+_catalogues: dict[Language, QTranslator] = {}
+
+
+def _catalogue(language: Language) -> QTranslator | None:
+    """The loaded catalogue of `language` (loaded once); None for the source language."""
+    path = qm_path(language)
+    if path is None:
+        return None
+    if language not in _catalogues:
+        translator = QTranslator()
+        if not translator.load(str(path)):
+            raise FileNotFoundError(f"cannot load the {language.value} translations {path}")
+        _catalogues[language] = translator
+    return _catalogues[language]
+
+
 class _LanguageSwitch:
     """Installs the translator of the current language on the application, one at a time.
 
@@ -41,11 +57,8 @@ class _LanguageSwitch:
         if self._translator is not None:
             app.removeTranslator(self._translator)
             self._translator = None
-        path = qm_path(language)
-        if path is not None:
-            translator = QTranslator()
-            if not translator.load(str(path)):
-                raise FileNotFoundError(f"cannot load the {language.value} translations {path}")
+        translator = _catalogue(language)
+        if translator is not None:
             app.installTranslator(translator)
             self._translator = translator
         self._language = language
@@ -57,3 +70,17 @@ _switch = _LanguageSwitch()
 def set_language(language: Language) -> None:
     """Make Qt's translations speak `language` (nothing happens if it already does)."""
     _switch.apply(language)
+
+
+def in_every_language(context: str, source: str) -> list[str]:
+    """`source` as each language words it, whichever is on screen now.
+
+    For space that must not change with the language (the top bar's buttons): a layout sized
+    for the widest wording looks the same in Vietnamese and in English.
+    """
+    worded = [source]
+    for language in Language:
+        translator = _catalogue(language)
+        if translator is not None:
+            worded.append(translator.translate(context, source) or source)
+    return worded

@@ -55,7 +55,7 @@ _PROBLEMS: dict[Problem, tuple[str, str]] = {
         QT_TRANSLATE_NOOP("Messages", "The chip on this card could not be opened."),
         QT_TRANSLATE_NOOP(
             "Messages",
-            "Show the QR code on the front of the card to the camera, or type your ID number.",
+            "Show the card's QR code to the camera, or type your ID number.",
         ),
     ),
     Problem.CARD_FORGED: (
@@ -263,6 +263,19 @@ _SEXES: dict[Sex, str] = {
     Sex.FEMALE: QT_TRANSLATE_NOOP("Messages", "Female"),
 }
 
+# The one instruction for a provisional number: the offline banner, the ticket screen and the
+# paper (kiosk/app/ticket_paper.py, Vietnamese only: "Số tạm thời: xin xác nhận tại quầy tiếp
+# đón.") say these same words.
+_PROVISIONAL_NUMBER = QT_TRANSLATE_NOOP(
+    "Messages", "Temporary number: please confirm it at the reception counter."
+)
+
+_HOSPITAL_BACK = QT_TRANSLATE_NOOP("Messages", "The hospital system is answering again.")
+_SHOW_CODE_AGAIN = QT_TRANSLATE_NOOP(
+    "Messages", "Press Try again, then show the code to the camera once more."
+)
+_PRESS_TRY_AGAIN = QT_TRANSLATE_NOOP("Messages", "Press Try again to go on with your check-in.")
+
 _HISTORY_UNAVAILABLE = PatientMessage(
     QT_TRANSLATE_NOOP("Messages", "Your visit history cannot be shown right now."),
     QT_TRANSLATE_NOOP("Messages", "You can still go on with your check-in."),
@@ -272,6 +285,18 @@ _HISTORY_UNAVAILABLE = PatientMessage(
 def problem_message(problem: Problem) -> PatientMessage:
     happened, to_do = _PROBLEMS[problem]
     return PatientMessage(_t(happened), _t(to_do))
+
+
+def provisional_instruction() -> str:
+    """What to do with a provisional (offline) number: one sentence everywhere it is shown."""
+    return _t(_PROVISIONAL_NUMBER)
+
+
+def hospital_back_message(*, retry_shows_code: bool) -> PatientMessage:
+    """The hospital system answers again after the screen said it did not."""
+    return PatientMessage(
+        _t(_HOSPITAL_BACK), _t(_SHOW_CODE_AGAIN if retry_shows_code else _PRESS_TRY_AGAIN)
+    )
 
 
 def history_unavailable_message() -> PatientMessage:

@@ -24,8 +24,10 @@ INK = "#111111"
 MUTED = "#3B3B3B"
 PAGE = "#FFFFFF"
 LINE = "#6B7485"
-DISABLED_BG = "#E3E5E9"
-DISABLED_INK = "#3E434B"
+# A button that cannot be pressed now: flat, no border, pale ink (3.8:1, still readable) — it
+# must not look like a grey button waiting for a finger.
+DISABLED_BG = "#F3F4F6"
+DISABLED_INK = "#767C86"
 CANCEL_INK = "#A3121A"
 
 
@@ -138,6 +140,7 @@ def _type_scale(m: Metrics) -> dict[str, tuple[int, bool]]:
         "clock": (m.px(40), True),
         "button": (m.button, True),
         "key": (m.px(64), True),
+        "tag": (m.note, True),
     }
 
 
@@ -201,15 +204,30 @@ def stylesheet(m: Metrics) -> str:
     QPushButton[kind="keycap"]:pressed {{
         background: {BLUE_TINT};
     }}
-    QPushButton[kind="tile"] {{ text-align: left; padding: {m.px(18)}px {m.px(28)}px; }}
-    QPushButton[kind="tile"] QLabel {{ color: {INK}; }}
-    QPushButton[kind="primary"] QLabel {{ color: white; }}
-    QPushButton[kind="tile"] QLabel[role="heading"] {{ color: {BLUE}; }}
-    QPushButton:disabled, QPushButton[kind="tile"]:disabled {{
-        background: {DISABLED_BG}; color: {DISABLED_INK}; border: {m.px(4)}px dashed {LINE};
+    QPushButton[kind="tile"], QPushButton[kind="recommended"] {{
+        text-align: left; padding: {m.px(18)}px {m.px(28)}px;
     }}
-    QPushButton[kind="tile"]:disabled QLabel,
-    QPushButton[kind="tile"]:disabled QLabel[role="heading"] {{
+    QPushButton[kind="tile"] QLabel, QPushButton[kind="recommended"] QLabel {{ color: {INK}; }}
+    QPushButton[kind="primary"] QLabel {{ color: white; }}
+    QPushButton[kind="tile"] QLabel[role="heading"],
+    QPushButton[kind="recommended"] QLabel[role="heading"] {{
+        color: {BLUE};
+    }}
+    /* Suggested, not chosen: white like every other option, a thicker edge and a named tag. */
+    QPushButton[kind="recommended"] {{
+        background: white; color: {BLUE}; border: {m.px(8)}px solid {BLUE};
+    }}
+    QPushButton[kind="recommended"]:pressed {{ background: {BLUE_TINT}; }}
+    QLabel[role="tag"] {{
+        background: {BLUE_TINT}; color: {BLUE}; border-radius: {m.px(10)}px;
+        padding: {m.px(4)}px {m.px(14)}px;
+    }}
+    QPushButton:disabled, QPushButton[kind="tile"]:disabled,
+    QPushButton[kind="recommended"]:disabled {{
+        background: {DISABLED_BG}; color: {DISABLED_INK}; border: none;
+    }}
+    /* A disabled tile's labels are disabled with it; Qt does not match an ancestor's state. */
+    QPushButton QLabel:disabled, QPushButton QLabel[role="heading"]:disabled {{
         color: {DISABLED_INK};
     }}
     QPushButton[kind="bar"] {{

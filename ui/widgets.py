@@ -7,7 +7,17 @@ from collections.abc import Callable, Sequence
 from enum import Enum, auto
 from functools import partial
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -17,6 +27,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPixmap,
+    QRegion,
     QResizeEvent,
     QShowEvent,
 )
@@ -28,6 +39,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -383,34 +395,51 @@ class InfoCard(QFrame):
 
 
 class TileButton(QPushButton):
-    """A big button with a bold heading and lines under it (departments, services, groups)."""
+    """A big button with a bold heading and lines under it (departments, services, groups).
+
+    One tile may be the recommended choice: a thicker edge and a "Recommended" tag, never a
+    filled background, which reads as already chosen.
+    """
 
     def __init__(self, name: str, on_click: Callable[[], None], *, primary: bool = False) -> None:
         super().__init__()
         self.setObjectName(name)
-        self.setProperty("kind", "primary" if primary else "tile")
+        self.setProperty("kind", "recommended" if primary else "tile")
         self.setProperty(TOUCH_HEIGHT, 0)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.clicked.connect(lambda: on_click())
+        self.tag = label("tag", name=f"{name}_tag", wrap=False)
+        self.tag.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.tag.setVisible(primary)
         self.heading = label("heading")
         self._lines: list[QLabel] = []
         self._box = QVBoxLayout(self)
         self._box.setSpacing(6)
-        self._box.addWidget(self.heading)
+        top = QHBoxLayout()  # the tag beside the heading: no extra line, no taller tile
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.tag, 0, Qt.AlignmentFlag.AlignTop)
+        self._box.addLayout(top)
         self._box.addStretch(1)
         self.heading.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
 
+    @property
+    def recommended(self) -> bool:
+        return bool(self.property("kind") == "recommended")
+
     def set_primary(self, primary: bool) -> None:
-        kind = "primary" if primary else "tile"
+        """Mark this tile as the recommended choice (or not)."""
+        kind = "recommended" if primary else "tile"
+        show_if(self.tag, primary)
         if self.property("kind") != kind:
             self.setProperty("kind", kind)
             for widget in (self, *self.findChildren(QLabel)):
                 repolish(widget)
 
     def set_texts(self, heading: str, lines: Sequence[str] = ()) -> None:
+        self.tag.setText(QCoreApplication.translate("Widgets", "Recommended"))
         self.heading.setText(heading)
         while len(self._lines) < len(lines):
             line = label("body")
@@ -421,7 +450,8 @@ class TileButton(QPushButton):
             show_if(line, index < len(lines))
             if index < len(lines):
                 line.setText(lines[index])
-        self.setAccessibleName(" · ".join([heading, *lines]))
+        tag = [self.tag.text()] if self.recommended else []
+        self.setAccessibleName(" · ".join([heading, *lines, *tag]))
         self.updateGeometry()
 
     def apply_scale(self, padding_h: int, padding_v: int, min_height: int = 0) -> None:
@@ -447,6 +477,67 @@ class TileButton(QPushButton):
         super().resizeEvent(event)
         if event.oldSize().width() != event.size().width():
             self.updateGeometry()
+
+
+class WholeRowsScrollArea(QScrollArea):
+    """A vertical scroll area that shows its content's widgets only whole.
+
+    A tile cut at the bottom edge shows half a line of text that reads as something else
+    ("12 người đang chờ" cut to its top half). The rows of child widgets that do not fit
+    wholly are masked off (not drawn, not tappable); the content's geometry and the scroll
+    range stay as they are, so paging by rows works unchanged.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(lambda _value: self.clip_to_whole_rows())
+        bar.rangeChanged.connect(lambda _low, _high: self.clip_to_whole_rows())
+        self._pending = False
+
+    def setWidget(self, widget: QWidget) -> None:
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Tiles move when the content lays itself out again: clip once that is done.
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize) and not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self.clip_to_whole_rows)
+        return False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.clip_to_whole_rows()
+
+    def visible_rows(self) -> list[tuple[int, int]]:
+        """(top, bottom) of each row of the content's child widgets wholly in view, in the
+        content's coordinates."""
+        content = self.widget()
+        if content is None:
+            return []
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        rows: dict[int, int] = {}
+        for child in content.findChildren(
+            QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+        ):
+            if child.isVisibleTo(content):
+                rows[child.y()] = max(rows.get(child.y(), 0), child.y() + child.height())
+        return sorted((y, end) for y, end in rows.items() if y >= top and end <= bottom)
+
+    def clip_to_whole_rows(self) -> None:
+        self._pending = False
+        viewport = self.viewport()
+        rows = self.visible_rows()
+        if self.verticalScrollBar().maximum() == 0 or not rows:
+            viewport.clearMask()  # everything fits, or no row fits whole: show what there is
+            return
+        top = self.verticalScrollBar().value()
+        band = QRect(0, rows[0][0] - top, viewport.width(), rows[-1][1] - rows[0][0])
+        viewport.setMask(QRegion(band))
 
 
 class Spinner(QWidget):

@@ -1,11 +1,18 @@
-"""Camera frames (numpy, grayscale or RGB) -> the QR codes in them, with zxing-cpp.
+"""Camera frames (8-bit gray or RGB pixels in a buffer) -> the QR codes in them, with zxing-cpp.
 
 Tuned for a live camera: a fast first pass (QR only, no 90° rotation, no inverted codes)
-decodes most frames in a few milliseconds; a fallback runs only when that pass saw a code it
-could not read (zxing-cpp reports such symbols with a checksum error and their position), and
-then only on a crop around that symbol: enlarged when small, sharpened, other binarizers.
-Frames without any code therefore cost one fast pass, and the next frame 33 ms later gets
-another chance anyway.
+decodes most frames in a few milliseconds. Only when it reads nothing does a second look run,
+cheapest first, stopping at the first code read:
+
+1. around each symbol the first pass located but could not read (zxing-cpp reports those with
+   their position): a crop, enlarged when small and sharpened, with other thresholds;
+2. the frame inverted: a phone in dark mode shows a light code on a dark screen;
+3. the frame sharpened (a 3×3 kernel): small modules, blur, steep tilt and screens' moiré.
+
+A frame without any code pays for all of it (about 10 ms on 720p, against 1–2 ms for the first
+pass); a frame with a code usually stops after the first pass. The decode worker therefore
+allows the second look only a few times a second (drivers.camera.worker). No numpy: frames
+are read where they lie (drivers.camera.gray).
 
 Payloads are personal data: nothing here logs them.
 """
@@ -14,12 +21,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 import zxingcpp
-from PIL import Image, ImageFilter
+from PIL import Image, ImageFilter, ImageOps
 
-from drivers.camera.errors import CameraError, CameraProblem
+from drivers.camera.gray import GrayImage, to_gray
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 # The fallback's crop: a margin around the symbol zxing-cpp found, and the side below which
 # the crop is enlarged (blur and small modules both read better at twice the size).
@@ -27,6 +37,8 @@ _CROP_MARGIN = 0.2
 _ENLARGE_BELOW_PX = 480
 _MAX_FALLBACK_SYMBOLS = 3  # look-alikes (printed patterns) must not cost unbounded time
 _ECI_QR = "]Q2"  # the symbology identifier of a QR code that declares its character set
+# Sharpening that keeps the image's level: the centre against its 4 neighbours.
+_SHARPEN = ImageFilter.Kernel((3, 3), [0, -1, 0, -1, 5, -1, 0, -1, 0], scale=1)
 
 
 @dataclass(frozen=True)
@@ -57,9 +69,11 @@ class DecoderSettings:
     formats: tuple[str, ...] = ("QRCode",)  # zxing-cpp format names, e.g. "MicroQRCode"
     region: Region | None = None  # decode only this part of the frame
     max_side: int | None = None  # shrink larger frames by a whole factor to fit this side
-    try_invert: bool = False  # light-on-dark codes (phones in dark mode) cost ~60% more
+    # Light-on-dark codes (phones in dark mode) in the first pass too; without it the second
+    # look reads them, a few milliseconds later, and codeless frames cost less.
+    try_invert: bool = False
     try_rotate: bool = False  # only 1-D formats held sideways need it: QR reads at any angle
-    fallback: bool = True  # the second look at symbols the first pass could not read
+    fallback: bool = True  # the second look at frames the first pass read nothing in
 
     def __post_init__(self) -> None:
         if not self.formats:
@@ -94,93 +108,95 @@ class FrameDecoder:
         except ValueError as error:
             raise ValueError(f"unknown barcode format in {self.settings.formats}") from error
 
-    def decode(self, frame: np.ndarray) -> list[DecodedCode]:
-        """The codes in `frame` (H×W or H×W×1 gray, H×W×3 RGB, H×W×4 RGBA; uint8)."""
+    def decode(self, frame: Buffer, *, second_look: bool = True) -> list[DecodedCode]:
+        """The codes in `frame`: uint8 pixels, H×W or H×W×1 gray, H×W×3 RGB or H×W×4 RGBA, in
+        any buffer (a 2-D memoryview, a numpy array); CameraError(BAD_FRAME) otherwise.
+        `second_look=False` stops after the first pass (when the settings' `fallback` is off,
+        it always does)."""
         gray = to_gray(frame)
         x0, y0 = 0, 0
         if self.settings.region is not None:
-            x0, y0, width, height = self.settings.region.pixels(gray.shape[1], gray.shape[0])
-            gray = gray[y0 : y0 + height, x0 : x0 + width]
-        factor = self._shrink_factor(gray.shape)
+            x0, y0, width, height = self.settings.region.pixels(gray.width, gray.height)
+            gray = gray.crop(x0, y0, width, height)
+        factor = self._shrink_factor(gray)
         if factor > 1:
-            gray = _shrink(gray, factor)
-        gray = np.ascontiguousarray(gray)  # zxing-cpp needs whole rows; a region is a view
+            gray = GrayImage.from_pil(gray.pil().reduce(factor))
 
-        found = self._read(gray, return_errors=self.settings.fallback)
-        codes = [_code(b, factor, x0, y0) for b in found if b.valid]
-        if codes or not self.settings.fallback:
-            return codes
+        fallback = self.settings.fallback and second_look
+        found = self._read(gray, return_errors=fallback)
+        readable = [b for b in found if b.valid]
+        if readable or not fallback:
+            return [_code(b, factor, x0, y0) for b in readable]
+        readable, scale, left, top = self._second_look(gray, found)
+        return [_code(b, factor / scale, x0 + left * factor, y0 + top * factor) for b in readable]
+
+    def _second_look(
+        self, gray: GrayImage, found: list[zxingcpp.Barcode]
+    ) -> tuple[list[zxingcpp.Barcode], float, int, int]:
+        """Codes the first pass missed, and where the image they were read in lies in `gray`:
+        its enlargement and its top-left corner."""
         for symbol in _distinct([b for b in found if not b.valid])[:_MAX_FALLBACK_SYMBOLS]:
-            crop, cx, cy, scale = _crop_around(gray, symbol)
-            for barcode in self._second_look(crop):
-                codes.append(_code(barcode, factor / scale, x0 + cx * factor, y0 + cy * factor))
-            if codes:
-                break
-        return codes
+            crop, left, top, scale = _crop_around(gray, symbol)
+            readable = self._closer_look(crop)
+            if readable:
+                return readable, scale, left, top
+        whole = gray.pil()
+        if not self.settings.try_invert:
+            readable = self._readable(ImageOps.invert(whole))
+            if readable:
+                return readable, 1.0, 0, 0
+        # The first pass saw the smaller copies already: sharpening would not change those.
+        return self._readable(whole.filter(_SHARPEN), downscale=False), 1.0, 0, 0
 
-    def _shrink_factor(self, shape: tuple[int, ...]) -> int:
+    def _shrink_factor(self, gray: GrayImage) -> int:
         if self.settings.max_side is None:
             return 1
-        return max(1, math.ceil(max(shape[:2]) / self.settings.max_side))
+        return max(1, math.ceil(max(gray.width, gray.height) / self.settings.max_side))
 
     def _read(
         self,
-        image: np.ndarray,
+        image: GrayImage | Image.Image,
         *,
         return_errors: bool = False,
+        downscale: bool = True,
         binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage,  # zxing-cpp's default
     ) -> list[zxingcpp.Barcode]:
+        if isinstance(image, Image.Image):
+            image = GrayImage.from_pil(image)  # one copy; zxing-cpp's own path costs more
         return zxingcpp.read_barcodes(
-            image,
+            image.zxing_view(),
             formats=zxingcpp.barcode_formats_from_str(self._formats),
             try_rotate=self.settings.try_rotate,
             try_invert=self.settings.try_invert,
+            try_downscale=downscale,
             text_mode=zxingcpp.TextMode.Plain,
             binarizer=binarizer,
             return_errors=return_errors,
         )
 
-    def _second_look(self, crop: np.ndarray) -> list[zxingcpp.Barcode]:
+    def _readable(
+        self,
+        image: Image.Image,
+        *,
+        downscale: bool = True,
+        binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage,
+    ) -> list[zxingcpp.Barcode]:
+        found = self._read(image, downscale=downscale, binarizer=binarizer)
+        return [b for b in found if b.valid]
+
+    def _closer_look(self, crop: Image.Image) -> list[zxingcpp.Barcode]:
         """Sharpened, then with other thresholds: what rescues blur, glare and low contrast."""
-        sharp = np.asarray(
-            Image.fromarray(crop).filter(ImageFilter.UnsharpMask(radius=3, percent=180))
-        )
+        sharp = crop.filter(ImageFilter.UnsharpMask(radius=3, percent=180))
         attempts = (
             (sharp, zxingcpp.Binarizer.LocalAverage),
             (crop, zxingcpp.Binarizer.FixedThreshold),
             (crop, zxingcpp.Binarizer.GlobalHistogram),
         )
         for image, binarizer in attempts:
-            found = [b for b in self._read(image, binarizer=binarizer) if b.valid]
-            if found:
-                return found
+            readable = self._readable(image, binarizer=binarizer)
+            if readable:
+                return readable
         return []
-
-
-def to_gray(frame: np.ndarray) -> np.ndarray:
-    """An 8-bit grayscale view or copy of `frame`; CameraError(BAD_FRAME) for anything else."""
-    if not isinstance(frame, np.ndarray):
-        raise CameraError(CameraProblem.BAD_FRAME, f"expected a numpy array, got {type(frame)}")
-    if frame.dtype != np.uint8:
-        raise CameraError(CameraProblem.BAD_FRAME, f"expected uint8 pixels, got {frame.dtype}")
-    channels = frame.shape[2] if frame.ndim == 3 else 1
-    if frame.ndim not in (2, 3) or channels not in (1, 3, 4):
-        raise CameraError(
-            CameraProblem.BAD_FRAME, f"expected H×W, H×W×1, ×3 or ×4, got {frame.shape}"
-        )
-    if frame.shape[0] < 21 or frame.shape[1] < 21:  # the smallest QR code is 21 modules wide
-        raise CameraError(CameraProblem.BAD_FRAME, f"frame too small: {frame.shape}")
-    if channels == 1:
-        return frame if frame.ndim == 2 else frame[:, :, 0]
-    # ITU-R BT.601 luma in integers (77 + 150 + 29 = 256): a quarter of float's cost.
-    rgb = frame[:, :, :3].astype(np.uint16)
-    luma = rgb[:, :, 0] * 77 + rgb[:, :, 1] * 150 + rgb[:, :, 2] * 29
-    return (luma >> 8).astype(np.uint8)
-
-
-def _shrink(gray: np.ndarray, factor: int) -> np.ndarray:
-    """Averages factor×factor blocks (Pillow's reduce): keeps thin modules that striding drops."""
-    return np.asarray(Image.fromarray(np.ascontiguousarray(gray)).reduce(factor))
 
 
 def _corners(barcode: zxingcpp.Barcode) -> list[tuple[float, float]]:
@@ -202,20 +218,19 @@ def _distinct(symbols: list[zxingcpp.Barcode]) -> list[zxingcpp.Barcode]:
     return kept
 
 
-def _crop_around(gray: np.ndarray, symbol: zxingcpp.Barcode) -> tuple[np.ndarray, int, int, float]:
+def _crop_around(gray: GrayImage, symbol: zxingcpp.Barcode) -> tuple[Image.Image, int, int, float]:
     """The symbol with a margin, enlarged 2× when small; its origin and the enlargement."""
     xs, ys = zip(*_corners(symbol), strict=True)
     side = max(max(xs) - min(xs), max(ys) - min(ys))
     margin = side * _CROP_MARGIN
-    height, width = gray.shape
     left, top = max(0, int(min(xs) - margin)), max(0, int(min(ys) - margin))
-    right, bottom = min(width, int(max(xs) + margin) + 1), min(height, int(max(ys) + margin) + 1)
-    crop = gray[top:bottom, left:right]
-    scale = 2.0 if max(crop.shape) < _ENLARGE_BELOW_PX else 1.0
-    image = Image.fromarray(np.ascontiguousarray(crop))
+    right = min(gray.width, int(max(xs) + margin) + 1)
+    bottom = min(gray.height, int(max(ys) + margin) + 1)
+    crop = gray.pil().crop((left, top, right, bottom))
+    scale = 2.0 if max(crop.size) < _ENLARGE_BELOW_PX else 1.0
     if scale > 1:
-        image = image.resize((crop.shape[1] * 2, crop.shape[0] * 2), Image.Resampling.BICUBIC)
-    return np.asarray(image), left, top, scale
+        crop = crop.resize((crop.width * 2, crop.height * 2), Image.Resampling.BICUBIC)
+    return crop, left, top, scale
 
 
 def _code(barcode: zxingcpp.Barcode, scale: float, x0: float, y0: float) -> DecodedCode:

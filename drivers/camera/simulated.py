@@ -1,20 +1,38 @@
 """A camera without hardware: frames from a still image, a script, or a code shown after a
 while; and the fault a real camera has most, being unplugged.
 
-The demo panel and the tests use it; the UI pulls frames from it at the camera's rate.
+The demo panel and the tests use it; the UI pulls frames from it at the camera's rate. Frames
+are H×W 8-bit gray pixels in any buffer: the ones made here are 2-D memoryviews (no numpy),
+tests may hand in numpy arrays.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
 import qrcode
+from PIL import Image, ImageChops
 
 from drivers.camera.errors import CameraError, CameraProblem
+from drivers.camera.gray import frame_of
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 WIDTH, HEIGHT = 1280, 720
+
+
+def _shape(frame: Buffer) -> tuple[int, ...]:
+    """The frame's shape; ValueError unless it holds uint8 pixels."""
+    try:
+        view = memoryview(frame)
+    except TypeError:
+        raise ValueError(f"a frame is a buffer of pixels, not {type(frame)}") from None
+    if view.format != "B":
+        raise ValueError(f"frames hold uint8 pixels, not {view.format!r}")
+    return view.shape or ()
 
 
 class SimulatedCamera:
@@ -24,12 +42,13 @@ class SimulatedCamera:
     CameraError(UNPLUGGED) until `plug_in` is called. Thread-safe.
     """
 
-    def __init__(self, frames: Sequence[np.ndarray], *, unplug_after: int | None = None) -> None:
+    def __init__(self, frames: Sequence[Buffer], *, unplug_after: int | None = None) -> None:
         if not frames:
             raise ValueError("a simulated camera needs at least one frame")
-        shapes = {frame.shape for frame in frames}
-        if len(shapes) != 1 or any(frame.dtype != np.uint8 for frame in frames):
-            raise ValueError("all frames need one shape and uint8 pixels")
+        shapes = {_shape(frame) for frame in frames}
+        if len(shapes) != 1:
+            raise ValueError("all frames need one shape")
+        self._shape = shapes.pop()
         self._frames = list(frames)
         self._lock = threading.Lock()
         self._delivered = 0
@@ -37,7 +56,7 @@ class SimulatedCamera:
         self._plugged = True
 
     @classmethod
-    def still(cls, frame: np.ndarray) -> SimulatedCamera:
+    def still(cls, frame: Buffer) -> SimulatedCamera:
         return cls([frame])
 
     @classmethod
@@ -50,7 +69,7 @@ class SimulatedCamera:
 
     @property
     def frame_size(self) -> tuple[int, int]:
-        height, width = self._frames[0].shape[:2]
+        height, width = self._shape[:2]
         return width, height
 
     @property
@@ -72,15 +91,15 @@ class SimulatedCamera:
             self._plugged = True
             self._unplug_after = None
 
-    def show(self, frames: Sequence[np.ndarray]) -> None:
+    def show(self, frames: Sequence[Buffer]) -> None:
         """Replaces the script from the next frame on (the demo panel holds up a new code)."""
-        if not frames or {f.shape for f in frames} != {self._frames[0].shape}:
+        if not frames or {_shape(f) for f in frames} != {self._shape}:
             raise ValueError("frames must match the camera's frame shape")
         with self._lock:
             self._frames = list(frames)
             self._delivered = 0
 
-    def next_frame(self) -> np.ndarray:
+    def next_frame(self) -> Buffer:
         with self._lock:
             if self._unplug_due():
                 self._plugged = False
@@ -94,26 +113,39 @@ class SimulatedCamera:
         return self._unplug_after is not None and self._delivered >= self._unplug_after
 
 
-def empty_scene(width: int = WIDTH, height: int = HEIGHT) -> np.ndarray:
+def empty_scene(width: int = WIDTH, height: int = HEIGHT) -> memoryview:
     """A dim room with a soft gradient: what the camera sees when nobody stands there."""
-    column = np.linspace(70, 130, width, dtype=np.float32)
-    row = np.linspace(-20, 20, height, dtype=np.float32)[:, None]
-    return (column[None, :] + row).astype(np.uint8)
+    return frame_of(_room(width, height))
 
 
 def frame_with_code(
     payload: str, *, width: int = WIDTH, height: int = HEIGHT, module_px: int = 6
-) -> np.ndarray:
+) -> memoryview:
     """The empty scene with a sharp QR code of `payload` (UTF-8) in the middle."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(payload.encode("utf-8"))
     code.make(fit=True)
-    modules = np.array(code.get_matrix(), dtype=bool)
-    side = modules.shape[0] * module_px
+    matrix = code.get_matrix()
+    count = len(matrix)
+    side = count * module_px
     if side > min(width, height):
-        raise ValueError(f"a {modules.shape[0]}-module code at {module_px} px does not fit")
-    image = np.where(np.kron(modules, np.ones((module_px, module_px), bool)), 20, 235)
-    frame = empty_scene(width, height)
-    top, left = (height - side) // 2, (width - side) // 2
-    frame[top : top + side, left : left + side] = image.astype(np.uint8)
-    return frame
+        raise ValueError(f"a {count}-module code at {module_px} px does not fit")
+    modules = bytes(20 if dark else 235 for row in matrix for dark in row)
+    symbol = Image.frombytes("L", (count, count), modules)
+    scene = _room(width, height)
+    scene.paste(symbol.resize((side, side), Image.Resampling.NEAREST), _centred(scene, side))
+    return frame_of(scene)
+
+
+def _room(width: int, height: int) -> Image.Image:
+    """Brighter to the right (70 → 130) and to the bottom (−20 → +20)."""
+    across = bytes(round(70 + 60 * x / max(1, width - 1)) for x in range(width))
+    down = bytes(round(40 * y / max(1, height - 1)) for y in range(height))
+    size, nearest = (width, height), Image.Resampling.NEAREST
+    columns = Image.frombytes("L", (width, 1), across).resize(size, nearest)
+    rows = Image.frombytes("L", (1, height), down).resize(size, nearest)
+    return ImageChops.add(columns, rows, scale=1.0, offset=-20)
+
+
+def _centred(scene: Image.Image, side: int) -> tuple[int, int]:
+    return (scene.width - side) // 2, (scene.height - side) // 2

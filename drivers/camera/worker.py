@@ -4,19 +4,24 @@ The camera delivers frames at its own pace; decoding takes a few milliseconds bu
 more (a fallback pass, a busy machine). Frames are never queued: a frame that arrives while
 another waits replaces it, and the replaced one counts as dropped. So the code the patient
 holds up now is the one decoded next, however far behind the decoder fell.
+
+The decoder's second look (about 10 ms on a frame without a code) is granted a few times a
+second, not to every frame: an empty hall would otherwise keep a third of a core busy, and a
+code held up stays in view for many frames, so the next grant comes while it is still there.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from drivers.camera.errors import CameraError, CameraProblem
 
 if TYPE_CHECKING:
-    import numpy as np
+    from typing_extensions import Buffer
 
     from drivers.camera.decoder import DecodedCode, FrameDecoder
 
@@ -29,7 +34,8 @@ ErrorListener = Callable[[CameraError], None]
 class DecodeWorker:
     """Decodes submitted frames on its own thread; `on_codes` runs there, for frames with codes.
 
-    `submit` hands the frame over: the caller must not change it afterwards.
+    `submit` hands the frame over: the caller must not change it afterwards. The decoder's
+    second look is allowed at most `second_looks_per_second` times a second.
     """
 
     def __init__(
@@ -39,12 +45,17 @@ class DecodeWorker:
         on_error: ErrorListener | None = None,
         *,
         name: str = "camera-decode",
+        second_looks_per_second: float = 10.0,
     ) -> None:
+        if second_looks_per_second <= 0:
+            raise ValueError("second looks need a positive rate")
         self._decoder = decoder
+        self._second_look_every = 1 / second_looks_per_second
+        self._next_second_look = 0.0  # monotonic seconds; only the decode thread uses it
         self._on_codes = on_codes
         self._on_error = on_error
         self._wake = threading.Condition()
-        self._pending: np.ndarray | None = None
+        self._pending: Buffer | None = None
         self._stopping = False
         self._busy = False
         self._decoded = 0
@@ -84,7 +95,7 @@ class DecodeWorker:
             self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
             self._thread.start()
 
-    def submit(self, frame: np.ndarray) -> None:
+    def submit(self, frame: Buffer) -> None:
         with self._wake:
             if self._stopping:
                 raise CameraError(CameraProblem.STOPPED, "the decode worker was stopped")
@@ -129,9 +140,13 @@ class DecodeWorker:
                     self._busy = False
                     self._wake.notify_all()
 
-    def _decode(self, frame: np.ndarray) -> None:
+    def _decode(self, frame: Buffer) -> None:
+        now = time.monotonic()
+        second_look = now >= self._next_second_look
+        if second_look:
+            self._next_second_look = now + self._second_look_every
         try:
-            codes = self._decoder.decode(frame)
+            codes = self._decoder.decode(frame, second_look=second_look)
         except CameraError as error:
             with self._wake:
                 self._failed += 1

@@ -172,8 +172,18 @@ class StatusWord:
 
     @property
     def is_wrong_length(self) -> bool:
-        """Le or the offset did not suit the card: retry with a smaller read (6700, 6Cxx, 6Bxx)."""
-        return self.value == 0x6700 or self.sw1 in (0x6C, 0x6B)
+        """Le did not suit the card: retry with a smaller one (6700), or the one given (6Cxx)."""
+        return self.value == 0x6700 or self.sw1 == 0x6C
+
+    @property
+    def is_end_of_file(self) -> bool:
+        """6282: fewer bytes than Le, because the file ended; the data that came is valid."""
+        return self.value == 0x6282
+
+    @property
+    def is_offset_outside(self) -> bool:
+        """6Bxx: the offset lies beyond the file's end."""
+        return self.sw1 == 0x6B
 
     @property
     def is_secure_messaging_failure(self) -> bool:

@@ -5,10 +5,16 @@ Keys come from the 12-digit ID (PACE-CAN: its last 6 digits; BAC: its last 9 dig
 birth date and expiry candidates, REFERENCE.md §2). The read is built for few round trips:
 the application is selected once, files are read by short EF identifier (no SELECT per
 file) with the largest Le the cipher allows, and only COM, DG1, DG13 and SOD (DG2 on
-request; DG15, and DG14 for an EC key, for active authentication). A file's first read
-asks for a whole chunk, which most chips answer with what the file holds; a chip that
-refuses to read past a file's end (6700/6B00/6Cxx) gets each file's 4-byte TLV header
-first and then exactly the rest from then on. When the reader and the card both take
+request; DG15, and DG14 for an EC key, for active authentication). Every file, EF.CardAccess
+included, is read to the length its TLV header gives, whatever each answer holds. A file's
+first read asks for a whole chunk, which most chips answer with what the file holds (9000,
+or 6282: end of file reached, the data valid); 6Cxx is asked again with the Le it names.
+A 6700 is told apart: within a file it is a cap on Le (the ladder steps down and the cap
+is kept for later files); on a first read above 0xDF the next step down is tried first (a
+cap is likely); otherwise the file comes header first, and when it proves shorter than
+the refused Le, every file does from then on (the chip refuses reads past the end). A PACE
+chip is opened with PACE: an EF.CardAccess that cannot be read whole is an error unless
+BAC is possible (then tried, with a warning). When the reader and the card both take
 extended length (the reader's PC/SC properties or the configuration; the card's ATR or
 EF.ATR/INFO), each file comes in one READ BINARY. Every read has one deadline; a lost
 secure-messaging session is re-opened once and the file resumed at its offset; every
@@ -41,7 +47,8 @@ from drivers.card.apdu import (
     status_error,
 )
 from drivers.card.bac import check_digit
-from drivers.card.dg13 import CitizenRecord, parse_dg13
+from drivers.card.citizen import citizen_record
+from drivers.card.dg13 import CitizenRecord
 from drivers.card.errors import (
     AccessControlError,
     CardError,
@@ -75,9 +82,18 @@ EXTENDED_WHOLE_FILE = 65536  # extended Le 0000: as much as the file holds
 # Largest plaintext of one short READ BINARY under secure messaging (REFERENCE.md §2).
 MAX_LE_TDES = 231
 MAX_LE_AES = 223
-# Smaller Le tried when a chip answers 6700/6Cxx/6Bxx to a larger one.
-LE_FALLBACKS = (192, 160, 128, 96, 64, 32)
+# Le steps after a chip refused a larger Le (6700): the short maximum, the largest plaintexts
+# of one short protected answer (3DES 0xE7, AES 0xDF: the caps chips commonly have), smaller.
+LE_LADDER = (256, 0xE7, 0xDF, 192, 160, 128, 96, 64, 32)
+# A first read refused above this is retried a step lower (down to it) before going header
+# first: more likely a cap on Le than a refusal to read past the file's end.
+COMMON_CAP = 0xDF
+PLAIN_MAX_LE = 256  # before access control nothing wraps the data
+MAX_REFUSALS = len(LE_LADDER) + 4  # per file: a chip that never settles on an Le is unreadable
 FILE_NOT_FOUND = 0x6A82
+# What a chip without EF.CardAccess (BAC only) answers to reading it: not found, not
+# allowed, no current EF, P1-P2 (the short EF identifier) or the instruction unknown.
+NO_SUCH_FILE = frozenset({FILE_NOT_FOUND, 0x6982, 0x6986, 0x6A86, 0x6D00})
 MAX_FILE_SIZE = 0x7FFF  # READ BINARY B0 addresses offsets up to 7FFF
 # Renewal ages of the card (Citizen Identification Law 2014, Identification Law 2023 art. 21).
 RENEWAL_AGES = (25, 40, 60)
@@ -255,7 +271,7 @@ class ReadOptions:
 class ChipReadResult:
     """What a read found: the holder's data (DG13, DG1) and how far the chip proved it."""
 
-    citizen: CitizenRecord  # DG13
+    citizen: CitizenRecord  # DG13 by a known layout, else DG1 (then its layout is None)
     verification: PassiveAuthResult  # never FAILED: that raises ForgedChipError
     mrz: Mrz  # DG1
     apdu_count: int
@@ -446,7 +462,7 @@ def _check(
     if verification.status is PassiveAuthStatus.FAILED:
         raise ForgedChipError(f"passive authentication failed: {verification.failure}")
     mrz = parse_dg1(files[1])
-    record = parse_dg13(files[13])
+    record = citizen_record(files[13], mrz)
     on_chip = record.holder.citizen_id
     if on_chip != keys.citizen_id or mrz.citizen_id not in (None, keys.citizen_id):
         raise AnotherCardError("another card: the chip holds a different personal ID")
@@ -495,7 +511,8 @@ class _Session:
         self.channel: SecureChannel | None = None
         self.key: AccessKey | None = None
         self.pace_info: pace.PaceInfo | None = remembered.pace_info if remembered else None
-        self.max_le = LE_FALLBACKS[2]  # before access control: reads in the clear
+        self.max_le = PLAIN_MAX_LE  # before access control: reads in the clear
+        self.le_cap: int | None = None  # the largest Le the chip takes, once shown
         self.extended = options.extended_length
         self.extended_max_le = EXTENDED_WHOLE_FILE
         self.extended_limit: int | None = None  # the card's largest response APDU, if it says
@@ -531,8 +548,9 @@ class _Session:
                 return
             except EmrtdError as error:
                 failures.append(error)
-        info = self._pace_info()
-        candidates = ([keys.can] if info is not None else []) + keys.bac_keys(today)
+        bac_keys = keys.bac_keys(today)
+        info = self._pace_info(bac_possible=bool(bac_keys))
+        candidates = ([keys.can] if info is not None else []) + bac_keys
         if not candidates:
             raise BirthDateNeededError("no PACE on the card and no birth date for BAC")
         for key in candidates:
@@ -566,7 +584,7 @@ class _Session:
             read = CommandApdu(0x00, 0xB0, 0x80 | EF_ATR_INFO_SFI, 0x00, le=256)
             answer = exchange(self.transport, read)
             info = None
-            if answer.status.is_success:
+            if answer.status.is_success or (answer.status.is_end_of_file and answer.data):
                 try:
                     info = parse_atr_info(answer.data)
                 except LdsError as error:
@@ -576,21 +594,36 @@ class _Session:
         else:
             self.extended = says is CardSays.YES
 
-    def _pace_info(self) -> pace.PaceInfo | None:
-        """The PACE parameters EF.CardAccess advertises, if it exists and offers one we do."""
-        # In the clear an over-long Le costs nothing but an APDU: ask for the whole file.
-        answer = exchange(
-            self.transport, CommandApdu(0x00, 0xB0, 0x80 | EF_CARD_ACCESS_SFI, 0x00, le=256)
-        )
+    def _pace_info(self, bac_possible: bool) -> pace.PaceInfo | None:
+        """The PACE parameters EF.CardAccess advertises, if it exists and offers one we do.
+
+        Read to the end its TLV length gives (whatever status words the chip sends on the
+        way). A chip without the file is BAC-only; a file that cannot be read whole or
+        parsed is an error, unless BAC is possible (tried then, with a warning): it may
+        offer PACE, so the patient is not asked for a birth date because of it.
+        """
+        extended, self.extended = self.extended, False  # in the clear: short Le
         try:
-            if answer.status.is_wrong_length:
-                content = self.read_file(EF_CARD_ACCESS)
-            elif answer.status.is_success:
-                content = answer.data
-            else:
-                return None  # no EF.CardAccess: a BAC-only chip
-            self.pace_info = pace.choose(pace.parse_card_access(content))
+            content = self.read_file(EF_CARD_ACCESS)
+            infos = pace.parse_card_access(content)
+        except StatusError as error:
+            if error.status.value in NO_SUCH_FILE:
+                logger.info("no EF.CardAccess (%s): a BAC-only chip", error.status)
+                return None
+            if not bac_possible:
+                raise
+            logger.warning("EF.CardAccess unreadable (%s): trying BAC", error.status)
+            return None
         except EmrtdError as error:
+            if not bac_possible:
+                raise LdsError(f"EF.CardAccess is malformed: {error}") from error
+            logger.warning("EF.CardAccess is malformed (%s): trying BAC", error)
+            return None
+        finally:
+            self.extended = extended
+        try:
+            self.pace_info = pace.choose(infos)
+        except UnsupportedError as error:
             logger.info("EF.CardAccess offers no usable PACE: %s", error)
             return None
         return self.pace_info
@@ -644,7 +677,7 @@ class _Session:
         assert self.channel is not None
         suite = self.channel.session.keys.suite
         suite_max = MAX_LE_AES if suite.is_aes else MAX_LE_TDES
-        self.max_le = min(learned, suite_max) if learned else suite_max
+        self.max_le = min(le for le in (learned, self.le_cap, suite_max) if le)
         if self.extended and self.extended_limit is not None:
             # The card's largest answer, less what secure messaging wraps around the data.
             self.extended_max_le = min(
@@ -656,26 +689,21 @@ class _Session:
     # -- files --------------------------------------------------------------------------------
 
     def read_file(self, file_id: int) -> bytes:
-        """The whole file, resumed after a lost session at the offset reached.
+        """The whole file, as long as its TLV header says, resumed after a lost session at
+        the offset reached.
 
-        The first read asks for a whole chunk while the chip tolerates reads past a file's
-        end; once it refused one, files start with their 4-byte header instead.
+        Status words as ISO/IEC 7816-4 defines them: 9000 and 6282 ("end of file reached
+        before Le bytes") bring data, however short; 6Cxx is asked again with the Le it
+        names; 6700 lowers Le. A file's first read asks for a whole chunk while the chip
+        answers reads past a file's end; once it refused one, files start with their header.
         """
-        data = bytearray()
-        total: int | None = None
-        selected = False  # whether this file is the chip's current EF
-        whole_chunk = self.over_read  # the first read asks for max Le, not the header
-        refused: int | None = None  # the Le of a refused first read
-        while total is None or len(data) < total:
-            if total is not None:
-                wanted = total - len(data)
-            elif whole_chunk:
-                wanted = self.extended_max_le if self.extended else self.max_le
-            else:
-                wanted = HEADER_SIZE
-            le = min(wanted, self.extended_max_le if self.extended else self.max_le)
+        read = _FileRead(file_id, header_first=not self.over_read)
+        while not read.complete:
+            if read.refusals > MAX_REFUSALS:
+                raise LdsError(f"file {file_id:04X}: the chip refuses every Le")
+            le = read.next_le(self.extended_max_le if self.extended else self.max_le)
             try:
-                response = self._read(file_id, len(data), le, selected)
+                response = self._read(file_id, read.offset, le, read.selected)
             except _SessionLost as lost:
                 cause = lost.cause
                 if isinstance(cause, SecureMessagingStatusError) and cause.status.is_wrong_length:
@@ -685,31 +713,75 @@ class _Session:
                     self._reopen(lost.cause, counted=False)
                 else:
                     self._reopen(lost.cause)
-                selected = False
+                read.selected = False
                 continue
-            if response.status.is_wrong_length:
-                if total is None and whole_chunk and not self.extended:
-                    # Le beyond the file's end, or beyond what the chip takes: the header
-                    # tells which.
-                    whole_chunk, refused = False, le
-                else:
-                    self._smaller_le(response.status, le)
-                continue
-            if not response.status.is_success and not (
-                response.status.value == 0x6282 and response.data
-            ):
-                raise status_error(response.status, f"READ BINARY {file_id:04X}")
-            if not response.data:
-                raise LdsError(f"file {file_id:04X}: empty answer at offset {len(data)}")
-            data += response.data[:wanted]
-            selected = True
-            if total is None:
-                total = _file_size(bytes(data), file_id)
-                if refused is not None and total < refused:
-                    # The file was shorter than the refused Le: unless a smaller Le limit
-                    # explains the refusal later (`_smaller_le`), the chip refuses over-reads.
-                    self.over_read, self.refused_le = False, refused
-        return bytes(data)
+            status = response.status
+            if status.is_success or (status.is_end_of_file and response.data):
+                self._take(read, response.data, le)
+            elif status.is_wrong_length:
+                read.refusals += 1
+                self._refused(read, status, le)
+            elif status.is_offset_outside or status.is_end_of_file:
+                raise LdsError(f"file {file_id:04X} ends before the length its header gives")
+            else:
+                raise status_error(status, f"READ BINARY {file_id:04X}")
+        return read.content()
+
+    def _take(self, read: _FileRead, data: bytes, le: int) -> None:
+        """An answer with data: add it, and learn from it what the chip does."""
+        if not data:
+            raise LdsError(f"file {read.file_id:04X}: empty answer at offset {read.offset}")
+        if len(data) > le:
+            raise LdsError(f"file {read.file_id:04X}: {len(data)} bytes answered for Le {le}")
+        stepped, exact = read.stepped_from, read.exact_le
+        read.add(data)
+        if read.total is None:
+            return
+        went_past_end = len(data) < le  # the chip answered a read beyond the file's end
+        if stepped is not None and (went_past_end or not read.complete):
+            self._learn_cap(le)  # the larger Le was refused, this one taken: a cap
+        if exact is not None and (went_past_end or not read.complete):
+            self._learn_cap(exact)  # 6Cxx named a cap, not the bytes left in the file
+        if read.refused is not None and not read.header_checked:
+            read.header_checked = True
+            if read.total >= read.refused:  # the refused Le was within the file: a cap
+                self._smaller_le(StatusWord(0x6700), read.refused)
+            elif self.le_cap is None or self.le_cap >= read.refused:
+                # Shorter than the refused Le: unless a cap below it shows up later
+                # (`_learn_cap`), the chip refuses reads past a file's end.
+                self.over_read, self.refused_le = False, read.refused
+
+    def _refused(self, read: _FileRead, status: StatusWord, le: int) -> None:
+        """6700 or 6Cxx: which Le to ask next, and what the refusal says about the chip."""
+        read.exact_le = None
+        if self.extended and read.total is None:
+            self.extended = False  # the card or reader does not take extended Le
+            return
+        correct = status.correct_le
+        if correct is not None:
+            if correct >= le:
+                raise status_error(status, f"READ BINARY {read.file_id:04X} with Le {le}")
+            read.exact_le = correct
+            return
+        if read.total is not None:  # within the file: the chip caps Le (or takes no extended)
+            self._smaller_le(status, le)
+        elif not read.whole_chunk:
+            raise status_error(status, f"READ BINARY {read.file_id:04X} header")
+        elif le > COMMON_CAP:  # most likely a cap: the next step down (0xE7, then 0xDF)
+            if read.saved_max_le is None:
+                read.saved_max_le = self.max_le
+            read.stepped_from = le
+            self.max_le = next(step for step in LE_LADDER if step < le)
+        else:  # the header tells whether the file was shorter than the refused Le
+            if read.saved_max_le is not None:
+                self.max_le = read.saved_max_le
+            read.whole_chunk, read.refused, read.stepped_from = False, le, None
+
+    def _learn_cap(self, le: int) -> None:
+        self.max_le = le
+        self.le_cap = le if self.le_cap is None else min(self.le_cap, le)
+        if self.refused_le is not None and le < self.refused_le:
+            self.over_read, self.refused_le = True, None
 
     def internal_authenticate(self, challenge: bytes) -> ResponseApdu:
         """The chip's answer to INTERNAL AUTHENTICATE; a lost session is re-opened first."""
@@ -745,26 +817,75 @@ class _Session:
             raise _SessionLost(error) from error
 
     def _smaller_le(self, status: StatusWord, le: int) -> None:
-        """Lower the Le after 6700/6Cxx/6Bxx (extended length first falls back to short)."""
+        """Lower the Le after the chip refused `le` within a file: a cap on Le."""
         if self.extended:
             self.extended = False  # the card or reader does not take extended Le
             return
         correct = status.correct_le
-        smaller = [step for step in LE_FALLBACKS if step < le]
+        smaller = [step for step in LE_LADDER if step < le]
         if correct is not None and correct < le:
-            self.max_le = correct
+            self._learn_cap(correct)
         elif smaller:
-            self.max_le = smaller[0]
+            self._learn_cap(smaller[0])
         else:
             raise status_error(status, f"READ BINARY with Le {le}")
-        if self.refused_le is not None and self.max_le < self.refused_le:
-            self.over_read, self.refused_le = True, None
 
 
-def _file_size(header: bytes, file_id: int) -> int:
+@dataclass
+class _FileRead:
+    """One file on its way in: what came, and what the chip's refusals said so far."""
+
+    file_id: int
+    header_first: bool
+    data: bytearray = field(default_factory=bytearray)
+    total: int | None = None  # from the TLV header, once it came
+    selected: bool = False  # the file is the chip's current EF
+    refusals: int = 0
+    exact_le: int | None = None  # the Le a 6Cxx named, for the next read
+    stepped_from: int | None = None  # a whole-chunk first read refused at this Le...
+    saved_max_le: int | None = None  # ...and the Le before it was lowered one step
+    refused: int | None = None  # the whole-chunk Le refused before going header first
+    header_checked: bool = False
+    whole_chunk: bool = field(init=False)  # the first read asks for a whole chunk
+
+    def __post_init__(self) -> None:
+        self.whole_chunk = not self.header_first
+
+    @property
+    def offset(self) -> int:
+        return len(self.data)
+
+    @property
+    def complete(self) -> bool:
+        return self.total is not None and len(self.data) >= self.total
+
+    def next_le(self, limit: int) -> int:
+        if self.exact_le is not None:
+            return self.exact_le
+        if self.total is not None:
+            return min(self.total - len(self.data), limit)
+        return limit if self.whole_chunk else min(HEADER_SIZE, limit)
+
+    def add(self, data: bytes) -> None:
+        self.data += data
+        self.selected = True
+        self.exact_le = None
+        self.stepped_from = None
+        if self.total is None:
+            self.total = _file_size(bytes(self.data), self.file_id)
+
+    def content(self) -> bytes:
+        assert self.total is not None
+        return bytes(self.data[: self.total])  # a chip may pad a file past its TLV
+
+
+def _file_size(header: bytes, file_id: int) -> int | None:
+    """The file's size from its TLV header; None while fewer bytes came than it needs."""
     try:
         size = tlv.read_header(header).total_size
     except TlvError as error:
+        if len(header) < HEADER_SIZE:
+            return None  # a short answer: the rest of the header comes with the next read
         raise LdsError(f"file {file_id:04X}: {error}") from error
     if size > MAX_FILE_SIZE:
         raise LdsError(f"file {file_id:04X} claims {size} bytes")

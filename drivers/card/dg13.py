@@ -1,48 +1,83 @@
 """DG13 of the Vietnamese CCCD: the citizen's data, keyed by field index (REFERENCE.md §2).
 
 No official specification is published, so the parser walks the TLV and reads each field
-by its index, never by offset, and tolerates either nesting of the parents' names. Only
-what a check-in may use is kept: ethnicity, religion, identifying marks, parents and spouse
-are read past and dropped at once (personal-data rule, REFERENCE.md §5).
+by its index, never by offset, and tolerates either nesting of the parents' names. Where
+each field sits is data: one `Dg13Layout` per card generation whose layout is known.
+The fields that identify the holder (ID, name, birth date, sex) must be valid, or the
+DG13 is not in that layout (Dg13Error); the other fields kept (residence, issue and expiry
+dates, old ID) become None when their value does not parse, with the raw field kept, so
+they never fail a read. Ethnicity, religion, identifying marks, parents and spouse are
+skipped unread (personal-data rule, REFERENCE.md §5).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from drivers.card import tlv
 from drivers.card.errors import Dg13Error, TlvError
 from drivers.card.holder import CardHolder, PartialDate, Sex
 
 DG13_TAG = 0x6D
+_T = TypeVar("_T")
 
-# Field indices (REFERENCE.md §2).
-CITIZEN_ID = 1
-FULL_NAME = 2
-BIRTH = 3
-SEX = 4
-NATIONALITY = 5
-ETHNICITY = 6
-RELIGION = 7
-PLACE_OF_ORIGIN = 8
-RESIDENCE = 9
-IDENTIFYING_MARKS = 10
-ISSUE_DATE = 11
-EXPIRY_DATE = 12
-PARENTS = 13
-SPOUSE = 14
-OLD_ID = 15
-# What a check-in may use; the rest is read past, checked and dropped at once.
-KEPT_FIELDS = frozenset(
-    {CITIZEN_ID, FULL_NAME, BIRTH, SEX, RESIDENCE, ISSUE_DATE, EXPIRY_DATE, OLD_ID}
+
+@dataclass(frozen=True)
+class Dg13Layout:
+    """Where one card generation's DG13 keeps the fields a check-in may use (indices);
+    `dropped` are personal data it may not keep. Any other index is kept raw."""
+
+    name: str
+    source: str
+    citizen_id: int
+    full_name: int
+    birth: int
+    sex: int
+    residence: int
+    issue_date: int
+    expiry_date: int
+    old_id: int
+    dropped: frozenset[int]
+
+    @property
+    def kept(self) -> frozenset[int]:
+        return frozenset(
+            {
+                self.citizen_id,
+                self.full_name,
+                self.birth,
+                self.sex,
+                self.residence,
+                self.issue_date,
+                self.expiry_date,
+                self.old_id,
+            }
+        )
+
+
+# 5 nationality, 6 ethnicity, 7 religion, 8 place of origin, 10 identifying marks,
+# 13 parents, 14 spouse are dropped; 16 (meaning unknown) is kept raw.
+CCCD_2016 = Dg13Layout(
+    name="CCCD",
+    source="REFERENCE.md §2: the layout several independent public decoders agree on",
+    citizen_id=1,
+    full_name=2,
+    birth=3,
+    sex=4,
+    residence=9,
+    issue_date=11,
+    expiry_date=12,
+    old_id=15,
+    dropped=frozenset({5, 6, 7, 8, 10, 13, 14}),
 )
-DROPPED_FIELDS = frozenset(
-    {NATIONALITY, ETHNICITY, RELIGION, PLACE_OF_ORIGIN, IDENTIFYING_MARKS, PARENTS, SPOUSE}
-)
-# Any other index (16 is seen on cards, meaning unknown) is kept raw.
+# The layouts the kiosk knows, tried in order. The Căn cước issued since 2024-07-01 is not
+# here: its DG13 layout is not published (its data then comes from DG1, see citizen.py).
+KNOWN_LAYOUTS = (CCCD_2016,)
 
 _STRING_TAGS = {0x0C: "utf-8", 0x13: "ascii", 0x16: "ascii"}  # UTF8, Printable, IA5
 _INTEGER, _SEQUENCE, _SET = 0x02, 0x30, 0x31
@@ -52,54 +87,67 @@ _DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 @dataclass(frozen=True, repr=False)
 class CitizenRecord:
-    """The part of DG13 that is kept; `unknown` holds fields of unknown meaning raw."""
+    """The part of DG13 that is kept. `unknown` holds raw fields: those of unknown meaning,
+    and kept ones whose value did not parse. `layout` names the DG13 layout the holder was
+    read by; None when no known layout fitted and the holder comes from DG1 (the MRZ:
+    the name in capitals without diacritics)."""
 
     holder: CardHolder
     issue_date: date | None = None
     expiry_date: date | None = None  # None also for cards "không thời hạn" (no expiry)
     old_id: str | None = None
     unknown: dict[int, bytes] = field(default_factory=dict)
+    layout: str | None = CCCD_2016.name
 
     def __repr__(self) -> str:
         # The holder's repr names only the fields present: no personal data in logs.
-        return f"CitizenRecord({self.holder!r}, unknown={sorted(self.unknown)})"
+        return (
+            f"CitizenRecord({self.holder!r}, layout={self.layout}, unknown={sorted(self.unknown)})"
+        )
 
 
-def parse_dg13(data: bytes) -> CitizenRecord:
-    """DG13 = 6D { SEQUENCE { INTEGER version, OID, SET { SEQUENCE { INTEGER n, value }... } } }."""
+def parse_dg13(data: bytes, layout: Dg13Layout = CCCD_2016) -> CitizenRecord:
+    """DG13 = 6D { SEQUENCE { INTEGER version, OID, SET { SEQUENCE { INTEGER n, value }... } } },
+    read by `layout`; Dg13Error when the fields identifying the holder do not fit it."""
     try:
-        fields, unknown = _fields(data)
+        fields, unknown = _fields(data, layout)
     except TlvError as error:
         raise Dg13Error(f"DG13: {error}") from error
-    citizen_id = _single(fields, CITIZEN_ID)
+    citizen_id = _single(fields, layout.citizen_id)
     if citizen_id is None or not re.fullmatch(r"[0-9]{12}", citizen_id):
         raise Dg13Error("DG13 has no 12-digit personal ID")
-    old_id = _single(fields, OLD_ID)
-    if old_id is not None and not re.fullmatch(r"[0-9]{9}|[0-9]{12}", old_id):
-        raise Dg13Error("DG13 old ID is neither 9 nor 12 digits")
-    birth = _single(fields, BIRTH)
+    birth = _single(fields, layout.birth)
+    name = _single(fields, layout.full_name)
+    if name is not None and not _is_name(name):
+        raise Dg13Error("DG13 name is not made of letters")
+    sex = _single(fields, layout.sex)
     holder = CardHolder(
         citizen_id=citizen_id,
-        full_name=_single(fields, FULL_NAME),
+        full_name=name,
         birth=_birth(birth) if birth is not None else None,
-        sex=_sex(_single(fields, SEX)),
-        residence=_single(fields, RESIDENCE),
+        sex=_sex(sex) if sex is not None else None,
+        residence=_lenient(fields, unknown, layout.residence, _text),
     )
     return CitizenRecord(
         holder=holder,
-        issue_date=_optional_date(_single(fields, ISSUE_DATE)),
-        expiry_date=_optional_date(_single(fields, EXPIRY_DATE)),
-        old_id=old_id,
+        issue_date=_lenient(fields, unknown, layout.issue_date, _optional_date),
+        expiry_date=_lenient(fields, unknown, layout.expiry_date, _optional_date),
+        old_id=_lenient(fields, unknown, layout.old_id, _old_id),
         unknown=unknown,
+        layout=layout.name,
     )
 
 
-def _fields(data: bytes) -> tuple[dict[int, tuple[str, ...]], dict[int, bytes]]:
-    """The kept fields as their strings, in order, and the unknown ones as raw bytes."""
+_Fields = dict[int, tuple[tuple[str, ...] | None, bytes]]
+
+
+def _fields(data: bytes, layout: Dg13Layout) -> tuple[_Fields, dict[int, bytes]]:
+    """The kept fields as their strings in order (None: not strings) with their raw bytes,
+    and the fields of unknown meaning raw."""
     dg13 = tlv.parse_single(data)
     if dg13.tag != DG13_TAG:
         raise Dg13Error(f"DG13 starts with tag {dg13.tag:X}")
-    kept: dict[int, tuple[str, ...]] = {}
+    kept: _Fields = {}
     unknown: dict[int, bytes] = {}
     seen: set[int] = set()
     for container in dg13.child(_SEQUENCE).children():
@@ -110,16 +158,40 @@ def _fields(data: bytes) -> tuple[dict[int, tuple[str, ...]], dict[int, bytes]]:
             if index in seen:
                 raise Dg13Error(f"DG13 field {index} appears twice")
             seen.add(index)
-            if index in KEPT_FIELDS:
-                kept[index] = _strings(values)
-            elif index in DROPPED_FIELDS:
-                # Only the TLV is checked: a card must not fail over a value it may not keep.
-                for value in values:
-                    for _ in tlv.walk(value):
-                        pass
-            else:
+            if index in layout.kept:
+                kept[index] = (_strings_or_none(values, index in _identifying(layout)), entry.raw)
+            elif index not in layout.dropped:  # dropped ones are skipped unread
                 unknown[index] = entry.raw
     return kept, unknown
+
+
+def _identifying(layout: Dg13Layout) -> frozenset[int]:
+    return frozenset({layout.citizen_id, layout.full_name, layout.birth, layout.sex})
+
+
+def _strings_or_none(values: list[tlv.Tlv], strict: bool) -> tuple[str, ...] | None:
+    try:
+        return _strings(values)
+    except (Dg13Error, TlvError):
+        if strict:
+            raise
+        return None
+
+
+def _lenient(
+    fields: _Fields, unknown: dict[int, bytes], index: int, parse: Callable[[str], _T | None]
+) -> _T | None:
+    """A field the kiosk does not need to be right: unparsable, it is None and kept raw."""
+    strings, raw = fields.get(index, ((), b""))
+    if strings is not None and len(strings) <= 1:
+        value = strings[0] if strings and strings[0] else None
+        if value is None:
+            return None
+        parsed = parse(value)
+        if parsed is not None:
+            return parsed
+    unknown[index] = raw
+    return None
 
 
 def _entry(entry: tlv.Tlv) -> tuple[int, list[tlv.Tlv]]:
@@ -155,8 +227,8 @@ def _decode(item: tlv.Tlv) -> str:
     return unicodedata.normalize("NFC", text.strip())
 
 
-def _single(fields: dict[int, tuple[str, ...]], index: int) -> str | None:
-    value = fields.get(index, ())
+def _single(fields: _Fields, index: int) -> str | None:
+    value = fields.get(index, ((), b""))[0] or ()
     if len(value) > 1:
         raise Dg13Error(f"DG13 field {index} holds {len(value)} values")
     return value[0] if value and value[0] else None
@@ -172,14 +244,21 @@ def _birth(text: str) -> PartialDate:
     return PartialDate.from_date(full)
 
 
-def _optional_date(text: str | None) -> date | None:
-    """A date, or None for "Không thời hạn" and other text that is not a date."""
-    if text is None or not any(char.isdigit() for char in text):
-        return None
-    parsed = _date(text)
-    if parsed is None:
-        raise Dg13Error("DG13 date is not dd/mm/yyyy")
-    return parsed
+def _optional_date(text: str) -> date | None:
+    """A date; None for "Không thời hạn" and for anything else that is not one."""
+    return _date(text)
+
+
+def _old_id(text: str) -> str | None:
+    return text if re.fullmatch(r"[0-9]{9}|[0-9]{12}", text) else None
+
+
+def _text(text: str) -> str | None:
+    return text if text.isprintable() else None
+
+
+def _is_name(text: str) -> bool:
+    return not any(char.isdigit() for char in text) and any(char.isalpha() for char in text)
 
 
 def _date(text: str) -> date | None:
@@ -193,7 +272,8 @@ def _date(text: str) -> date | None:
         return None
 
 
-def _sex(text: str | None) -> Sex | None:
-    if text is None:
-        return None
-    return {"nam": Sex.MALE, "nữ": Sex.FEMALE, "nu": Sex.FEMALE}.get(text.casefold())
+def _sex(text: str) -> Sex:
+    sex = {"nam": Sex.MALE, "nữ": Sex.FEMALE, "nu": Sex.FEMALE}.get(text.casefold())
+    if sex is None:
+        raise Dg13Error("DG13 sex is neither Nam nor Nữ")
+    return sex

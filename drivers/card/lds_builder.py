@@ -116,6 +116,47 @@ def _dg13_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "Không thời hạn"
 
 
+# Where each field goes in DG13, per card generation (field -> index).
+CCCD_FIELDS: dict[str, int] = {
+    "citizen_id": 1,
+    "full_name": 2,
+    "birth": 3,
+    "sex": 4,
+    "nationality": 5,
+    "ethnicity": 6,
+    "religion": 7,
+    "place_of_origin": 8,
+    "residence": 9,
+    "identifying_marks": 10,
+    "issue_date": 11,
+    "expiry_date": 12,
+    "parents": 13,
+    "spouse": 14,
+    "old_id": 15,
+    "field_16": 16,
+}
+# The Căn cước issued since 2024-07-01: its DG13 layout is not published. This one is
+# INVENTED for the virtual chip, so that tests and the demo meet a layout the kiosk does not
+# know: the old ID moved up to field 2, the rest shifted, no identifying marks.
+CAN_CUOC_2024_TEST_FIELDS: dict[str, int] = {
+    "citizen_id": 1,
+    "old_id": 2,
+    "full_name": 3,
+    "birth": 4,
+    "sex": 5,
+    "nationality": 6,
+    "ethnicity": 7,
+    "religion": 8,
+    "place_of_origin": 9,  # the new card's place of birth registration
+    "residence": 10,
+    "issue_date": 11,
+    "expiry_date": 12,
+    "parents": 13,
+    "spouse": 14,
+    "field_16": 16,
+}
+
+
 def build_dg13(
     holder: CardHolder,
     *,
@@ -124,8 +165,10 @@ def build_dg13(
     old_id: str | None = None,
     place_of_origin: str = "",
     parents: tuple[str, str] = ("", ""),
+    layout: dict[str, int] = CCCD_FIELDS,
 ) -> bytes:
-    """A CCCD's DG13, every field present as on real cards (spouse empty, field 16 filled)."""
+    """A DG13 in `layout`, every field present as on real cards (spouse empty, field 16
+    filled)."""
     birth = holder.birth
     if birth is None:
         raise ValueError("DG13 needs the birth date")
@@ -135,25 +178,26 @@ def build_dg13(
         else f"{birth.year:04d}"
     )
     sex = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ", None: ""}[holder.sex]
-    entries = [
-        dg13_entry(1, holder.citizen_id),
-        dg13_entry(2, holder.full_name or ""),
-        dg13_entry(3, birth_text),
-        dg13_entry(4, sex),
-        dg13_entry(5, "Việt Nam"),
-        dg13_entry(6, "Kinh"),
-        dg13_entry(7, "Không"),
-        dg13_entry(8, place_of_origin),
-        dg13_entry(9, holder.residence or ""),
-        dg13_entry(10, "Không"),
-        dg13_entry(11, _dg13_date(issue_date)),
-        dg13_entry(12, _dg13_date(expiry_date)),
-        dg13_entry(13, [parents[0]], [parents[1]]),
-        dg13_entry(14, []),
-        dg13_entry(15, old_id or ""),
-        dg13_entry(16, "0" * 16),
-    ]
-    return encode_dg13(entries)
+    values: dict[str, list[Dg13Value]] = {
+        "citizen_id": [holder.citizen_id],
+        "full_name": [holder.full_name or ""],
+        "birth": [birth_text],
+        "sex": [sex],
+        "nationality": ["Việt Nam"],
+        "ethnicity": ["Kinh"],
+        "religion": ["Không"],
+        "place_of_origin": [place_of_origin],
+        "residence": [holder.residence or ""],
+        "identifying_marks": ["Không"],
+        "issue_date": [_dg13_date(issue_date)],
+        "expiry_date": [_dg13_date(expiry_date)],
+        "parents": [[parents[0]], [parents[1]]],
+        "spouse": [[]],
+        "old_id": [old_id or ""],
+        "field_16": ["0" * 16],
+    }
+    entries = sorted((index, values[name]) for name, index in layout.items())
+    return encode_dg13(dg13_entry(index, *value) for index, value in entries)
 
 
 def build_dg15(public_key: AaPublicKey) -> bytes:
@@ -185,6 +229,7 @@ def cccd_files(
     old_id: str | None = None,
     aa_key: AaPublicKey | None = None,
     aa_hash: str = "sha256",
+    dg13_layout: dict[str, int] = CCCD_FIELDS,
 ) -> dict[int, bytes]:
     """EF.COM, DG1, DG13 and EF.SOD of `holder`'s CCCD, by file identifier.
 
@@ -193,7 +238,13 @@ def cccd_files(
     """
     groups = {
         1: build_dg1(cccd_mrz(holder, expiry=expiry_date)),
-        13: build_dg13(holder, issue_date=issue_date, expiry_date=expiry_date, old_id=old_id),
+        13: build_dg13(
+            holder,
+            issue_date=issue_date,
+            expiry_date=expiry_date,
+            old_id=old_id,
+            layout=dg13_layout,
+        ),
     }
     if aa_key is not None:
         if isinstance(aa_key, ec.EllipticCurvePublicKey):

@@ -7,12 +7,17 @@ then SELECT and READ BINARY (by file identifier or short EF identifier) and, wit
 active authentication key, INTERNAL AUTHENTICATE under secure messaging. Like a real chip
 it leaves secure messaging on any SM error (6988). A chip that takes extended length
 says so in EF.ATR/INFO (readable in the clear, like EF.CardAccess).
+
+`ChipBehaviour` switches on what real chips do differently within ISO/IEC 7816-4: the
+status word of a read past a file's end (9000, 6282, 6700 or 6Cxx), a cap on Le and how
+it is refused (6700 or 6Cxx), answers shorter than asked, slow answers.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from enum import Enum
 
@@ -62,6 +67,46 @@ def card_access(info: pace.PaceInfo) -> bytes:
     if info.parameter_id is not None:
         fields += tlv.encode(0x02, bytes([info.parameter_id]))
     return tlv.encode(0x31, tlv.encode(0x30, fields))
+
+
+class EndOfFile(Enum):
+    """A READ BINARY whose Le goes past the file's end is answered with..."""
+
+    SHORT_9000 = "9000"  # the bytes there are, and 9000
+    WARNING_6282 = "6282"  # the bytes there are, and 6282 ("end of file reached before Le")
+    REFUSED_6700 = "6700"  # no data: wrong length
+    EXACT_LE_6CXX = "6cxx"  # no data: 6C and the number of bytes left
+
+
+class TooLargeLe(Enum):
+    """An Le above the chip's cap is answered with..."""
+
+    REFUSED_6700 = "6700"
+    EXACT_LE_6CXX = "6cxx"  # 6C and the cap
+
+
+@dataclass(frozen=True)
+class ChipBehaviour:
+    """How the chip answers reads, each a switch (the defaults: the plainest chip).
+    The cap on Le is the chip's `max_le`."""
+
+    end_of_file: EndOfFile = EndOfFile.SHORT_9000
+    too_large_le: TooLargeLe = TooLargeLe.REFUSED_6700
+    answer_size: int | None = None  # at most this many bytes per answer, with 9000
+    seconds_per_apdu: float = 0.0  # a slow chip
+
+    def label(self) -> str:
+        parts = [f"eof {self.end_of_file.value}"]
+        if self.too_large_le is not TooLargeLe.REFUSED_6700:
+            parts.append(f"cap refused {self.too_large_le.value}")
+        if self.answer_size:
+            parts.append(f"answers <= {self.answer_size} B")
+        if self.seconds_per_apdu:
+            parts.append(f"{self.seconds_per_apdu * 1000:.0f} ms/APDU")
+        return ", ".join(parts)
+
+
+PLAIN_CHIP = ChipBehaviour()
 
 
 class ChipFault(Enum):
@@ -116,8 +161,10 @@ class Chip:
         aa_ecdsa_hash: str = active_auth.DEFAULT_ECDSA_HASH,
         faults: frozenset[ChipFault] = frozenset(),
         pace_supported: bool = True,  # False: a BAC-only chip, without EF.CardAccess
+        behaviour: ChipBehaviour = PLAIN_CHIP,
     ) -> None:
         self.pace_supported = pace_supported
+        self.behaviour = behaviour
         self.can = can
         self.mrz_info = mrz_info
         self.info = info or pace.PaceInfo(pace.ID_PACE_ECDH_GM + ".2", 2, 13)
@@ -147,6 +194,8 @@ class Chip:
 
     def transmit(self, apdu: bytes) -> bytes:
         self.commands += 1
+        if self.behaviour.seconds_per_apdu:
+            time.sleep(self.behaviour.seconds_per_apdu)
         if self.session is not None:
             return self._protected(apdu)
         try:
@@ -244,10 +293,23 @@ class Chip:
             return _status(0x6986)
         if offset > len(self._selected):
             return _status(0x6B00)
-        if command.le is not None and command.le > self.max_le:
+        return self._read_binary(self._selected, offset, command.le or 0)
+
+    def _read_binary(self, content: bytes, offset: int, le: int) -> ResponseApdu:
+        behaviour = self.behaviour
+        if le > self.max_le:
+            if behaviour.too_large_le is TooLargeLe.EXACT_LE_6CXX and self.max_le <= 256:
+                return _status(0x6C00 | self.max_le % 256)
             return _status(0x6700)
-        data = self._selected[offset : offset + (command.le or 0)]
-        return ResponseApdu(data, OK)
+        left = len(content) - offset
+        if le > left and behaviour.end_of_file is EndOfFile.REFUSED_6700:
+            return _status(0x6700)
+        if le > left and behaviour.end_of_file is EndOfFile.EXACT_LE_6CXX:
+            return _status(0x6C00 | left % 256) if left else _status(0x6B00)
+        data = content[offset : offset + min(le, behaviour.answer_size or le)]
+        reached_end = le > left and len(data) == left
+        warn = reached_end and behaviour.end_of_file is EndOfFile.WARNING_6282
+        return ResponseApdu(data, StatusWord(0x6282 if warn else 0x9000))
 
     # -- BAC ----------------------------------------------------------------------------
 

@@ -19,11 +19,15 @@ if TYPE_CHECKING:
 class Style:
     """Text set in the bundled Noto Sans."""
 
-    size: int  # pixels on 80 mm paper; narrower paper scales it
+    size: int  # pixels on 80 mm paper at 203 dpi; other paper and resolutions scale it
     weight: int  # `wght` axis, 100-900
+    width: float = 100.0  # `wdth` axis, 62.5-100: narrower cuts fit more on a line
 
     def scaled(self, scale: float) -> Style:
-        return Style(round(self.size * scale), self.weight)
+        return Style(round(self.size * scale), self.weight, self.width)
+
+    def condensed(self, width: float) -> Style:
+        return Style(self.size, self.weight, min(self.width, width))
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,8 @@ class Logo:
 
 @dataclass(frozen=True)
 class Text:
-    """Centred lines, wrapped to the paper (balanced); blank text takes no paper."""
+    """Centred lines, wrapped to the paper (balanced); blank text takes no paper. Set
+    narrower and smaller when the ticket would pass its byte budget (layout.py)."""
 
     text: str
     style: Style
@@ -75,14 +80,16 @@ class QueueLabel:
 
 @dataclass(frozen=True)
 class Banner:
-    """White text on a black bar, phrases kept whole: what staff must not miss."""
+    """White text on a black bar as wide as the text, phrases kept whole: what staff must not
+    miss. Every row of a bar is ink: keep it to a word or two."""
 
     phrases: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class BoxedNotice:
-    """Phrases in a black frame."""
+    """Phrases between two heavy rules as wide as the text (a frame without sides, which
+    would make every row of it raster)."""
 
     phrases: tuple[str, ...]
 

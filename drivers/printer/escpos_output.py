@@ -47,12 +47,12 @@ FRAGMENT_ROWS = 960
 def ticket_job(
     document: PaperTicket,
     *,
-    paper_width_mm: int = 80,
     profile: str = DEFAULT_PROFILE,
+    paper_width_mm: int | None = None,
     options: LayoutOptions | None = None,
 ) -> bytes:
     """The whole print job for one ticket: initialise, the layout, feed and cut."""
-    layout = build_layout(document, paper_width_mm=paper_width_mm, profile=profile, options=options)
+    layout = build_layout(document, profile=profile, paper_width_mm=paper_width_mm, options=options)
     return encode_layout(layout, profile=profile)
 
 

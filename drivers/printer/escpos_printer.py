@@ -39,6 +39,7 @@ from drivers.printer.document import PaperTicket
 from drivers.printer.errors import PrinterError, PrinterProblem
 from drivers.printer.escpos_output import ticket_job
 from drivers.printer.layout import DEFAULT_PROFILE, LayoutOptions
+from drivers.printer.profile import printer_model
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class Timeouts:
 @dataclass(frozen=True)
 class PrinterConfig:
     connection: Connection
-    paper_width_mm: int = 80  # 58 | 80
+    paper_width_mm: int | None = None  # 58 | 80; None: the paper of the profile
     profile: str = DEFAULT_PROFILE  # a python-escpos capability profile name
     timeouts: Timeouts = field(default_factory=Timeouts)
     poll_seconds: float = 5.0  # background status poll; 0 turns it off
@@ -354,6 +355,7 @@ class EscPosPrinter:
         options: LayoutOptions | None = None,
     ) -> None:
         _require_backend(config.connection)
+        printer_model(config.profile, config.paper_width_mm)  # a wrong profile fails here
         self._config = config
         self._options = options
         self._on_status = on_status

@@ -1,22 +1,23 @@
 """A paper ticket (document.py) as printer blocks, each in the cheapest form that prints it right.
 
-Vietnamese text is set in the bundled font (printer code pages cannot be trusted with tone
-marks) and sent as raster strips cut to their ink; ASCII the printer can print itself (the
-queue number, the date) is sent as text in its built-in font when the profile's font A is
-the 12 x 24 cell the preview emulates; a QR code is sent as GS ( k when the profile
-has native QR, else as raster; blank paper is a feed, never white pixels. A standard 80 mm
-ticket is about a sixth of the bytes of the same ticket sent as one image.
+The printer's profile (profile.py) gives the width in dots, the resolution and what the
+printer does itself. Vietnamese text is set in the bundled font (printer code pages cannot be
+trusted with tone marks) and sent as raster strips cut to their ink; ASCII the printer can
+print itself (the queue number, the date) is sent as text in its built-in font when the
+profile's font A is the 12 x 24 cell the preview emulates; a QR code is sent as GS ( k when
+the profile has native QR, else as raster; blank paper is a feed, never white pixels.
+
+A ticket is kept within a byte budget (12 KB: a second and a bit at 9,600 baud): when it
+would be larger, its longest texts are set step by step smaller, down to a size still read
+without effort, the costliest first.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from functools import lru_cache
 
-# python-escpos (its capability database loads on import, about 0.25 s): this module is
-# imported with the printer, off the kiosk's start-up path.
-from escpos.capabilities import get_profile
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageChops
 
 from drivers.printer import document as doc
 from drivers.printer.emulation import (
@@ -26,57 +27,56 @@ from drivers.printer.emulation import (
     QrErrorLevel,
     qr_symbol,
 )
+from drivers.printer.profile import PrinterModel, printer_model
 from drivers.printer.typeset import (
     BANNER,
-    BLACK,
     MARGIN,
+    MIN_LABEL_HEIGHT,
     RENDER_LOCK,
     WHITE,
     fit_phrases,
     font_for,
-    printable_dots,
     queue_label_block,
     text_block,
 )
 
+logger = logging.getLogger(__name__)
+
 # Epson TM-T20II: a common 80 mm, 203 dpi, 576-dot printer with a full cutter and native QR.
 DEFAULT_PROFILE = "TM-T20II"
+BYTE_BUDGET = 12_000  # a whole job, initialisation and cut included
 
 QR_ERROR_LEVEL = QrErrorLevel.M
+_QR_MODULE_MM = (0.375, 1.0)  # smallest a counter scanner resolves; largest worth the paper
 _MAX_STRIP_ROWS = 48  # rows one raster strip may span: bounds the strip search's work
 _RASTER_OVERHEAD = 12  # bytes of GS v 0 header plus a GS L margin around each strip
 _FEED_COST = 3  # ESC J n
+_NATIVE_TEXT_OVERHEAD = 19  # alignment, GS !, ESC 3, LF, GS ! 0, ESC 2
+_NATIVE_QR_OVERHEAD = 44  # alignment and five GS ( k functions
+_JOB_OVERHEAD = 16  # ESC @ and the cut (ESC d 6, GS V 0)
+# Text over the budget is set narrower, then smaller, by these steps (size factor, `wdth`
+# axis), never below `_SMALLEST_TEXT` pixels (80 mm, 203 dpi): about 2.4 mm of type, the
+# size of a receipt's fine print. Noto Sans stays plainly legible down to `wdth` 75.
+_SHRINK_STEPS = (
+    (1.0, 100.0),
+    (1.0, 87.5),
+    (1.0, 75.0),
+    (0.9, 75.0),
+    (0.8, 75.0),
+    (0.7, 75.0),
+    (0.6, 75.0),
+)
+_SMALLEST_TEXT = 19
+_HEAVY_RULE_ROWS = 3  # a notice's rules, printed doubled: 6 dots
 
 
 @dataclass(frozen=True)
 class LayoutOptions:
-    """How much a ticket may rely on the printer rather than on raster."""
+    """How much a ticket may rely on the printer rather than on raster, and its size."""
 
     native_text: bool = True  # use the printer's font for ASCII where its profile allows
     native_qr: bool = True  # use GS ( k where the profile has native QR
-
-
-@dataclass(frozen=True)
-class PrinterCapabilities:
-    native_text: bool  # font A is a 12-dot cell, as the preview emulates
-    native_qr: bool
-
-    @staticmethod
-    def of(profile: str) -> PrinterCapabilities:
-        return _capabilities(profile)
-
-
-@lru_cache(maxsize=16)
-def _capabilities(profile: str) -> PrinterCapabilities:
-    data = get_profile(profile).profile_data
-    pixels = data.get("media", {}).get("width", {}).get("pixels")
-    columns = data.get("fonts", {}).get("0", {}).get("columns")
-    font_a_is_12_dots = (
-        isinstance(pixels, int) and isinstance(columns, int) and pixels == FONT_A_WIDTH * columns
-    )
-    return PrinterCapabilities(
-        native_text=font_a_is_12_dots, native_qr=bool(data.get("features", {}).get("qrCode"))
-    )
+    max_bytes: int | None = BYTE_BUDGET  # None: text always at its own size
 
 
 @dataclass(frozen=True)
@@ -133,20 +133,104 @@ class TicketLayout:
 def build_layout(
     document: doc.PaperTicket,
     *,
-    paper_width_mm: int = 80,
     profile: str = DEFAULT_PROFILE,
+    paper_width_mm: int | None = None,
     options: LayoutOptions | None = None,
 ) -> TicketLayout:
+    """The ticket for the printer `profile` names; `paper_width_mm` None: the profile's paper.
+
+    Raises `drivers.printer.profile.ProfileError` when the profile does not print on that
+    paper (or at all).
+    """
     options = options or LayoutOptions()
-    capabilities = PrinterCapabilities.of(profile)
+    model = printer_model(profile, paper_width_mm)
     builder = _Builder(
-        printable_dots(paper_width_mm),
-        native_text=options.native_text and capabilities.native_text,
-        native_qr=options.native_qr and capabilities.native_qr,
+        model,
+        native_text=options.native_text and model.native_text,
+        native_qr=options.native_qr and model.native_qr,
     )
     with RENDER_LOCK:
-        blocks = [block for element in document.elements for block in builder.element(element)]
-    return TicketLayout(builder.width, tuple(_merge_feeds(blocks)))
+        parts = [builder.element(element) for element in document.elements]
+        if options.max_bytes is not None:
+            _fit_budget(builder, document.elements, parts, options.max_bytes)
+    return TicketLayout(builder.width, tuple(_merge_feeds([b for part in parts for b in part])))
+
+
+def block_bytes(block: Block) -> int:
+    """At most the bytes `block` takes in the job (escpos_output encodes it)."""
+    if isinstance(block, Raster):
+        return _RASTER_OVERHEAD + len(block.data)
+    if isinstance(block, Feed):
+        return _FEED_COST * -(-block.dots // 255)
+    if isinstance(block, NativeText):
+        return _NATIVE_TEXT_OVERHEAD + len(block.text)
+    return _NATIVE_QR_OVERHEAD + len(block.content.encode("utf-8"))
+
+
+def _fit_budget(
+    builder: _Builder,
+    elements: tuple[doc.Element, ...],
+    parts: list[list[Block]],
+    max_bytes: int,
+) -> None:
+    """Sets every text a step narrower or smaller at a time until the job fits `max_bytes`.
+
+    All texts step together, so the ticket keeps its hierarchy (the department stays larger
+    than the footer); a text stops at `_SMALLEST_TEXT`. The step is chosen on estimates (a
+    text's raster grows with its size squared and with its width axis) and only that step
+    is typeset; the real bytes decide whether the next one is needed.
+    """
+    cost = [_part_bytes(part) for part in parts]
+    texts = [index for index, element in enumerate(elements) if _shrinks(element)]
+    full_size = {index: cost[index] for index in texts}
+    fixed = _JOB_OVERHEAD + sum(cost) - sum(full_size.values())  # what no step changes
+
+    def estimate(step: int) -> float:
+        return fixed + sum(
+            full_size[index] * _area(_step_for(elements[index], step)) for index in texts
+        )
+
+    step = 0
+    while _JOB_OVERHEAD + sum(cost) > max_bytes:
+        if all(_step_for(elements[i], -1) == _step_for(elements[i], step) for i in texts):
+            logger.warning(
+                "ticket of %d bytes is over its %d-byte budget even with its text at the "
+                "smallest size",
+                _JOB_OVERHEAD + sum(cost),
+                max_bytes,
+            )
+            return
+        previous, step = step, step + 1
+        while step + 1 < len(_SHRINK_STEPS) and estimate(step) > max_bytes:
+            step += 1
+        for index in texts:
+            now = _step_for(elements[index], step)
+            if now != _step_for(elements[index], previous):
+                parts[index] = builder.element(elements[index], _SHRINK_STEPS[now])
+                cost[index] = _part_bytes(parts[index])
+
+
+def _shrinks(element: doc.Element) -> bool:
+    return isinstance(element, doc.Text | doc.Phrases)
+
+
+def _step_for(element: doc.Element, step: int) -> int:
+    """Shrink `step` (-1: the last) as far as it keeps this text at `_SMALLEST_TEXT` or more."""
+    assert isinstance(element, doc.Text | doc.Phrases)
+    step %= len(_SHRINK_STEPS)
+    while step and element.style.size * _SHRINK_STEPS[step][0] < _SMALLEST_TEXT:
+        step -= 1
+    return step
+
+
+def _area(step: int) -> float:
+    """How a text's raster bytes scale at shrink `step`, relative to its own size."""
+    size, width = _SHRINK_STEPS[step]
+    return size * size * width / 100
+
+
+def _part_bytes(part: list[Block]) -> int:
+    return sum(block_bytes(block) for block in part)
 
 
 def lean_rasters(image: Image.Image) -> list[Block]:
@@ -223,23 +307,27 @@ def _merge_feeds(blocks: list[Block]) -> list[Block]:
 
 
 class _Builder:
-    def __init__(self, width: int, *, native_text: bool, native_qr: bool) -> None:
-        self.width = width
+    def __init__(self, model: PrinterModel, *, native_text: bool, native_qr: bool) -> None:
+        self.model = model
+        self.width = model.dots
         self.native_text = native_text
         self.native_qr = native_qr
-        # 58 mm paper gets slightly smaller type so lines still hold a few words.
-        self.scale = 1.0 if width >= printable_dots(80) else 0.875
+        self.scale = model.scale
 
-    def element(self, element: doc.Element) -> list[Block]:
+    def element(
+        self, element: doc.Element, shrink: tuple[float, float] = _SHRINK_STEPS[0]
+    ) -> list[Block]:
+        """The blocks of `element`; its text `shrink`s (size factor, `wdth`) to fit a budget."""
+        size, width = shrink
         match element:
             case doc.Gap(dots):
                 return [self.gap(dots)]
             case doc.Logo(image):
                 return self.logo(image)
             case doc.Text(text, style):
-                return self.text(text, style)
+                return self.text(text, style.scaled(size).condensed(width))
             case doc.Phrases(phrases, joiner, style):
-                return self.phrases(phrases, joiner, style)
+                return self.phrases(phrases, joiner, style.scaled(size).condensed(width))
             case doc.AsciiLine(text, style):
                 return self.ascii_line(text, style)
             case doc.QueueLabel(label):
@@ -247,7 +335,7 @@ class _Builder:
             case doc.Banner(phrases):
                 return lean_rasters(self.banner(phrases))
             case doc.BoxedNotice(phrases):
-                return lean_rasters(self.boxed(phrases))
+                return self.boxed(phrases)
             case doc.Rule():
                 return self.separator()
             case doc.Qr(content):
@@ -280,7 +368,9 @@ class _Builder:
         # squeezes gracefully instead.
         if self.native_text and label.isascii() and label.isprintable() and width_mag >= 4:
             return [Feed(8), NativeText(label, width_mag, MAX_MAGNIFICATION), Feed(8)]
-        return lean_rasters(queue_label_block(label, self.width))
+        # The label keeps its height on narrow paper: only the resolution changes it.
+        height = round(MIN_LABEL_HEIGHT * self.model.dpi / 203)
+        return lean_rasters(queue_label_block(label, self.width, height))
 
     def separator(self) -> list[Block]:
         """A solid 2-dot rule: one row of half-width dots, printed doubled (mode 3)."""
@@ -290,34 +380,64 @@ class _Builder:
         return [Feed(pad), rule, Feed(pad)]
 
     def banner(self, phrases: tuple[str, ...]) -> Image.Image:
-        """White text on a black bar: the one thing on the slip staff must not miss."""
-        pad = round(8 * self.scale)
-        inner = self._inner_phrases(phrases, self.width - 2 * pad)
-        bar = Image.new("1", (self.width, inner.height + 2 * pad), WHITE)
-        bar.paste(inner, (pad, pad))
-        return ImageChops.invert(bar)
+        """White text on a black bar as wide as the text: what staff must not miss.
 
-    def boxed(self, phrases: tuple[str, ...]) -> Image.Image:
-        border = 4
+        Every row of a bar is ink, so it is kept to the text's own width plus a margin.
+        """
+        pad = round(8 * self.scale)
+        inner = self._inner_phrases(phrases, self.width - 4 * pad)
+        left, right = _ink_columns(inner)
+        left, right = max(left - 2 * pad, 0), min(right + 2 * pad, self.width)
+        bar = Image.new("1", (self.width, inner.height + 2 * pad), WHITE)
+        bar.paste(inner, (0, pad))
+        bar = ImageChops.invert(bar)
+        bar.paste(WHITE, (0, 0, left, bar.height))
+        bar.paste(WHITE, (right, 0, self.width, bar.height))
+        return bar
+
+    def boxed(self, phrases: tuple[str, ...]) -> list[Block]:
+        """The phrases between two heavy rules as wide as the text.
+
+        No sides: they would make every row of the notice raster as wide as the box.
+        """
         pad = round(10 * self.scale)
-        inset = border + pad
-        inner = self._inner_phrases(phrases, self.width - 2 * inset)
-        box = Image.new("1", (self.width, inner.height + 2 * inset), WHITE)
-        box.paste(inner, (inset, inset))
-        ImageDraw.Draw(box).rectangle(
-            (0, 0, self.width - 1, box.height - 1), outline=BLACK, width=border
-        )
-        return box
+        inner = self._inner_phrases(phrases, self.width - 2 * MARGIN)
+        left, right = _ink_columns(inner)
+        half_bytes = -(-(right - left + 2 * pad) // 16)  # the rule, in doubled bytes
+        x = max((self.width - 16 * half_bytes) // 2, 0)
+        rows = _HEAVY_RULE_ROWS
+        rule = Raster(x, half_bytes, rows, b"\xff" * (half_bytes * rows), double=True)
+        return [rule, Feed(pad), *lean_rasters(inner), Feed(pad), rule]
 
     def _inner_phrases(self, phrases: tuple[str, ...], width: int) -> Image.Image:
+        """The phrases centred in a block as wide as the paper, kept within `width`."""
         font = font_for(BANNER.scaled(self.scale))
-        return text_block(fit_phrases(phrases, " – ", font, width), font, width)
+        block = text_block(fit_phrases(phrases, " – ", font, width), font, width)
+        paper = Image.new("1", (self.width, block.height), WHITE)
+        paper.paste(block, ((self.width - width) // 2, 0))
+        return paper
 
     def qr(self, content: str) -> list[Block]:
+        """Centred with its quiet zone; left off (with a log line) when it cannot be printed
+        readably: a ticket without its QR code beats no ticket."""
         data = content.encode("utf-8")
-        modules = qr_symbol(data, 1, QR_ERROR_LEVEL).width
-        # About 40 % of the width, whole dots per module, never below what scanners resolve.
-        module = max(3, min(8, int(self.width * 0.4) // modules))
+        smallest, largest = (max(1, self.model.dots_for_mm(mm)) for mm in _QR_MODULE_MM)
+        try:
+            modules = qr_symbol(data, 1, QR_ERROR_LEVEL).width
+        except ValueError:
+            modules = 0
+        if not modules or modules * smallest > self.width - 2 * MARGIN:
+            logger.warning(
+                "QR code left off the ticket: %d bytes need %s at %d-dot modules, the paper "
+                "has %d dots",
+                len(data),
+                f"{modules} modules" if modules else "more than a QR symbol holds",
+                smallest,
+                self.width,
+            )
+            return []
+        # About 40 % of the width, whole dots per module, within what scanners resolve.
+        module = max(smallest, min(largest, int(self.width * 0.4) // modules))
         quiet = Feed(4 * module)  # the quiet zone readers need; sideways the paper is blank
         if self.native_qr:
             return [quiet, NativeQr(content, module), quiet]
@@ -339,3 +459,9 @@ class _Builder:
         block = Image.new("1", (self.width, dots.height), WHITE)
         block.paste(dots, ((self.width - dots.width) // 2, 0))
         return lean_rasters(block)
+
+
+def _ink_columns(image: Image.Image) -> tuple[int, int]:
+    """First inked column and one past the last (the whole width when there is no ink)."""
+    box = ImageChops.invert(image.convert("L")).getbbox()
+    return (box[0], box[2]) if box else (0, image.width)

@@ -19,10 +19,10 @@ __all__ = ["render_ticket"]
 def render_ticket(
     document: PaperTicket,
     *,
-    paper_width_mm: int = 80,
     profile: str = DEFAULT_PROFILE,
+    paper_width_mm: int | None = None,
     options: LayoutOptions | None = None,
 ) -> Image.Image:
-    """The ticket as a mode "1" image, `printable_dots(paper_width_mm)` wide."""
-    layout = build_layout(document, paper_width_mm=paper_width_mm, profile=profile, options=options)
+    """The ticket as a mode "1" image as wide as the profile's printable dots."""
+    layout = build_layout(document, profile=profile, paper_width_mm=paper_width_mm, options=options)
     return preview(layout)

@@ -22,7 +22,7 @@ from drivers.printer.errors import PrinterError, PrinterProblem
 from drivers.printer.escpos_decode import decode_paper
 from drivers.printer.escpos_output import ticket_job
 from drivers.printer.layout import DEFAULT_PROFILE, LayoutOptions
-from drivers.printer.typeset import printable_dots
+from drivers.printer.profile import printer_model
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class SimulatedPrinter:
         *,
         keep_last: int = 20,
         out_dir: Path | None = None,
-        paper_width_mm: int = 80,
+        paper_width_mm: int | None = None,  # None: the profile's paper
         latency: float = 0.0,
         profile: str = DEFAULT_PROFILE,
         options: LayoutOptions | None = None,
@@ -56,7 +56,7 @@ class SimulatedPrinter:
         if keep_last < 1:
             raise ValueError(f"keep_last must be at least 1, got {keep_last}")
         self._paper_width_mm = paper_width_mm
-        self._paper_dots = printable_dots(paper_width_mm)
+        self._paper_dots = printer_model(profile, paper_width_mm).dots
         self._profile = profile
         self._options = options
         self._out_dir = out_dir

@@ -19,11 +19,8 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 from drivers.printer.document import Style
 from drivers.printer.fonts import bundled_font_path
 
-# Printable dots of common 203 dpi thermal heads: 72 mm on 80 mm paper, 48 mm on 58 mm.
-PRINTABLE_DOTS = {80: 576, 58: 384}
-
-MIN_LABEL_HEIGHT = 120  # dots: about 15 mm, readable from across a waiting hall
-_LABEL_CAP_HEIGHT = MIN_LABEL_HEIGHT + 8  # spare for the threshold eating an edge
+MIN_LABEL_HEIGHT = 120  # dots at 203 dpi: about 15 mm, readable from across a waiting hall
+_LABEL_SPARE = 8  # dots of cap height for the threshold eating an edge
 _MAX_SQUEEZE = 0.8  # narrowest horizontal scale before the label shrinks as a whole
 
 _INK_THRESHOLD = 160  # grey levels below this become dots
@@ -47,17 +44,8 @@ RENDER_LOCK = threading.RLock()
 BANNER = Style(28, 700)  # the text of banners and boxed notices
 
 
-def printable_dots(paper_width_mm: int) -> int:
-    try:
-        return PRINTABLE_DOTS[paper_width_mm]
-    except KeyError:
-        raise ValueError(
-            f"unsupported paper width {paper_width_mm} mm; supported: {sorted(PRINTABLE_DOTS)}"
-        ) from None
-
-
-def queue_label_block(label: str, width: int) -> Image.Image:
-    """The queue label as big as the paper allows: at least `MIN_LABEL_HEIGHT` dots of ink.
+def queue_label_block(label: str, width: int, height: int = MIN_LABEL_HEIGHT) -> Image.Image:
+    """The queue label as big as the paper allows: at least `height` dots of ink.
 
     A long label is first set in a narrower cut of the font (its width axis); if even the
     narrowest is too wide it is squeezed sideways (to `_MAX_SQUEEZE`), and only shrunk as
@@ -66,14 +54,14 @@ def queue_label_block(label: str, width: int) -> Image.Image:
     available = width - 2 * MARGIN
     with RENDER_LOCK:
         for axis_width in _LABEL_WIDTHS:
-            font = _label_font(_LABEL_CAP_HEIGHT, axis_width)
+            font = _label_font(height + _LABEL_SPARE, axis_width)
             if font.getlength(label) <= available:
                 break
         ink = _ink_only(_draw_label(label, font))
     if ink.width > available:
         squeeze = available / ink.width
-        height = ink.height * min(1.0, squeeze / _MAX_SQUEEZE)
-        ink = ink.resize((available, round(height)), Image.Resampling.LANCZOS)
+        squeezed = round(ink.height * min(1.0, squeeze / _MAX_SQUEEZE))
+        ink = ink.resize((available, squeezed), Image.Resampling.LANCZOS)
     pad = 8
     block = Image.new("L", (width, ink.height + 2 * pad), WHITE)
     block.paste(ink, ((width - ink.width) // 2, pad))
@@ -194,7 +182,7 @@ def line_extent(font: ImageFont.FreeTypeFont) -> tuple[int, int]:
 
 @lru_cache(maxsize=32)
 def font_for(style: Style) -> ImageFont.FreeTypeFont:
-    return variable_font(style.size, style.weight, 100.0)
+    return variable_font(style.size, style.weight, style.width)
 
 
 @lru_cache(maxsize=16)

@@ -47,9 +47,10 @@ if TYPE_CHECKING:
     from drivers.scanner.errors import ScannerError
     from drivers.scanner.serial import SerialScanner
     from drivers.scanner.wedge import WedgeDecoder
+    from kiosk.alerts import DeliveryState
     from kiosk.app.demo_devices import DemoDevices
     from kiosk.app.offline_link import OfflineServices
-    from kiosk.core.ports import HospitalApi, TicketPrinter
+    from kiosk.core.ports import HospitalApi, PaymentApi, TicketPrinter
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ class CardDevices:
 
 @dataclass(frozen=True)
 class CameraDevices:
-    """The camera's non-Qt half, made off the GUI thread (numpy and zxing-cpp load slowly): the
+    """The camera's non-Qt half, made off the GUI thread (zxing-cpp and Pillow load slowly): the
     decoder, and for a simulated camera the camera itself. The Qt half lives in
     kiosk/app/controller.py."""
 
@@ -167,6 +168,9 @@ class Backends:
     offline: OfflineServices | None = None
     escpos_printer: EscPosPrinter | None = None  # `printer` when it is a real one
     printer_statuses: Relay[PrinterStatus] = field(default_factory=lambda: Relay("printer status"))
+    # The staff alerts' delivery state for the status page; the app sets it (kiosk/app/alerting.py).
+    staff_alerts: Callable[[], DeliveryState | None] | None = None
+    payments: PaymentApi | None = None  # the REST hospital confirms payments; FHIR does not
 
     def set_printer_status_listener(self, listener: Callable[[PrinterStatus], None]) -> None:
         """Every change of the real printer's status (paper near end or out, cover open,
@@ -246,7 +250,8 @@ def build_camera_devices(section: CameraSection) -> CameraDevices | None:
 
 
 def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Path) -> Backends:
-    check_printer_profile(config.printer.profile)
+    for warning in check_printer_profile(config.printer.profile, config.ticket.paper_width_mm):
+        log.warning("%s", warning)
     template = ticket_template(config.ticket)
     printer_statuses: Relay[PrinterStatus] = Relay("printer status")
     escpos_printer: EscPosPrinter | None = None
@@ -368,6 +373,7 @@ def build_backends(config: Config, *, demo: bool, data_dir: Path, ticket_dir: Pa
         offline,
         escpos_printer=escpos_printer,
         printer_statuses=printer_statuses,
+        payments=rest if isinstance(rest, RestHospitalClient) else None,
     )
 
 
@@ -390,15 +396,30 @@ def use_private_escpos_cache() -> None:
     os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(cache))
 
 
-def check_printer_profile(profile: str) -> None:
-    """Refuses a profile python-escpos does not know (it would fail at the first ticket)."""
+def check_printer_profile(profile: str, paper_width_mm: int | None = None) -> list[str]:
+    """Refuses a profile python-escpos does not know or that cannot print tickets, and a paper
+    width the profile does not print on (either would fail at the first ticket); returns
+    warnings, e.g. a print width the profile does not give and that is assumed."""
     use_private_escpos_cache()
-    from escpos.capabilities import CAPABILITIES
+    from drivers.printer.profile import (
+        ProfileError,
+        known_profiles,
+        printer_model,
+        profile_warnings,
+    )
 
-    known = CAPABILITIES["profiles"]
-    if profile not in known:
-        names = ", ".join(sorted(known))
+    if profile not in known_profiles():
+        names = ", ".join(known_profiles())
         raise ConfigError("printer.profile", f"unknown printer profile (known: {names})")
+    try:
+        printer_model(profile)
+    except ProfileError as error:
+        raise ConfigError("printer.profile", str(error)) from error
+    try:
+        model = printer_model(profile, paper_width_mm)
+    except ProfileError as error:
+        raise ConfigError("ticket.paper_width_mm", str(error)) from error
+    return profile_warnings(model)
 
 
 def ticket_template(section: TicketSection) -> TicketTemplate:

@@ -15,7 +15,7 @@ from drivers.card.errors import CardError as ChipError
 from drivers.card.errors import CardProblem as ChipProblem
 from drivers.card.holder import CardHolder, PartialDate
 from drivers.card.holder import Sex as ChipSex
-from kiosk.core.domain import BirthDate, CardProblem, Identity, IdentitySource, Sex
+from kiosk.core.domain import BirthDate, CardProblem, Identity, IdentitySource, NameSource, Sex
 from kiosk.core.flow import CardSensed, ChipFailed, ChipRead, Event
 
 if TYPE_CHECKING:  # the reader (and its cryptography) loads on the builder thread, not at start
@@ -35,7 +35,8 @@ _CHIP_SEXES = {sex: chip_sex for chip_sex, sex in _SEXES.items()}
 
 def identity_from_chip(result: ChipReadResult) -> Identity:
     """The patient as the chip tells: `chip_verified` only when passive authentication
-    VERIFIED the issuer's signature (the flow's IdentityCheck follows from it)."""
+    VERIFIED the issuer's signature (the flow's IdentityCheck follows from it). A DG13 in no
+    layout the library knows gives the holder from DG1: `name_source` says so."""
     holder = result.citizen.holder
     birth = holder.birth
     return Identity(
@@ -46,6 +47,7 @@ def identity_from_chip(result: ChipReadResult) -> Identity:
         sex=_SEXES[holder.sex] if holder.sex else None,
         address=holder.residence,
         chip_verified=result.verification.verified,
+        name_source=NameSource.CHIP_MRZ if result.citizen.layout is None else None,
     )
 
 
@@ -68,10 +70,19 @@ def card_holder(identity: Identity) -> CardHolder:
 
 
 class ChipEvents:
-    """The chip station's listener: its callbacks, from its threads, as flow events."""
+    """The chip station's listener: its callbacks, from its threads, as flow events.
 
-    def __init__(self, post: Callable[[Event], None]) -> None:
+    `presented` returns the identity the code or keypad gave (the flow's current one): a
+    chip whose name comes from the MRZ takes the code's name with diacritics from it.
+    """
+
+    def __init__(
+        self,
+        post: Callable[[Event], None],
+        presented: Callable[[], Identity | None] = lambda: None,
+    ) -> None:
         self._post = post
+        self._presented = presented
 
     def card_placed(self) -> None:
         self._post(CardSensed.PLACED)
@@ -80,7 +91,11 @@ class ChipEvents:
         self._post(CardSensed.TAKEN)
 
     def chip_read(self, token: int, result: ChipReadResult) -> None:
-        self._post(ChipRead(token, identity_from_chip(result)))
+        # 12 ms for kiosk.core.identity: loaded by the first code, not at start
+        from kiosk.core.identity import with_code_name
+
+        identity = with_code_name(identity_from_chip(result), self._presented())
+        self._post(ChipRead(token, identity))
 
     def chip_failed(self, token: int, error: ChipError) -> None:
         self._post(ChipFailed(token, card_problem(error)))

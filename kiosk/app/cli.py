@@ -83,7 +83,7 @@ def _run(argv: list[str]) -> int:
     if args.hospital and not args.demo:
         parser.error("--hospital needs --demo (a real hospital's kind is in the config)")
     try:
-        config = load_config(args.config)
+        config = _layered_config(args.config)
     except ConfigError as error:
         print(f"kiosk: config error: {_where(args.config, error)}{error}", file=sys.stderr)
         return 2
@@ -115,12 +115,19 @@ def _run(argv: list[str]) -> int:
     return _run_qt(config, args, started)
 
 
+def _layered_config(path: Path | None) -> Config:
+    """The config file with the staff settings saved in the data folder over it."""
+    if path is None:
+        return load_config(None)
+    from kiosk.staff.settings import layered_config  # a file only: a demo start skips it
+
+    return layered_config(path)
+
+
 def data_dir(config: Config) -> Path:
-    if config.kiosk.data_dir:
-        folder = Path(config.kiosk.data_dir)
-    else:
-        state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-        folder = state / "hospital-kiosk"
+    from kiosk.staff.overlay import data_folder
+
+    folder = data_folder(config)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
 
@@ -220,20 +227,29 @@ def _config_check(argv: list[str]) -> int:
         return 2
     # 82 ms (httpx, the device libraries): `config check` only
     from kiosk.app.backends import check_printer_profile, hospital_tls, ticket_template
+    from kiosk.staff.overlay import describe
+    from kiosk.staff.settings import staff_layers
 
     path = Path(argv[0])
     try:
-        config = load_config(path)
+        layers = staff_layers(path)
+        config = layers.config
         # What only the device libraries can tell: a printer model they know, a logo that loads,
         # TLS files that load.
-        check_printer_profile(config.printer.profile)
+        warnings = check_printer_profile(config.printer.profile, config.ticket.paper_width_mm)
         ticket_template(config.ticket)
         if config.hospital.url.startswith("https://"):
             hospital_tls(config.hospital)
     except ConfigError as error:
         print(f"{_where(path, error)}{error}", file=sys.stderr)
         return 1
+    for warning in warnings:
+        print(f"{argv[0]}: warning: {warning}", file=sys.stderr)
     print(f"{argv[0]}: ok")
+    # The effective config: staff settings saved on the kiosk override the file's values.
+    print(f"values set (others are defaults), staff settings in {layers.overlay}:")
+    for line in describe(layers):
+        print(f"  {line}")
     return 0
 
 
@@ -241,6 +257,7 @@ def _where(path: Path | None, error: ConfigError) -> str:
     """ "FILE:LINE: " (or "FILE: ") before a config error, as compilers print them."""
     if path is None:
         return ""
+    path = getattr(error, "file", path)  # an error in the staff settings names their file
     line = error.line
     if line is None and error.key:  # found after loading, e.g. a printer profile
         try:

@@ -11,6 +11,7 @@ comes up first; the hospital client and the devices are built on a background th
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import tempfile
@@ -24,11 +25,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
 from drivers.printer.fonts import bundled_font_path
+from kiosk.app.alerting import StaffAlerts
 from kiosk.app.systemd import SystemdNotifier
 from kiosk.config import Config
 from kiosk.core.department_choice import UnknownCodeWarning
 from kiosk.core.domain import CardProblem, Ticket
 from kiosk.core.flow import (
+    BUSY_SCREENS,
     IO_EFFECTS,
     AlertStaff,
     CheckInFlow,
@@ -60,6 +63,7 @@ if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, n
     from drivers.printer.simulated import SimulatedPrinter
     from drivers.scanner.errors import ScannerError
     from kiosk.app.backends import Backends, CameraDevices, ScannerDevices
+    from kiosk.app.cert_expiry import CertificateWatch
     from kiosk.app.demo_devices import DemoDevices, DemoHospital
     from kiosk.app.effects import EffectRunner
     from kiosk.app.metrics import KioskMetrics
@@ -69,11 +73,13 @@ if TYPE_CHECKING:  # the backends' modules are imported on the builder thread, n
     from ui.admin.mode import AdminMode
     from ui.camera_view import CameraScanner, CameraStatus, FrameSource
     from ui.demo_panel import DemoPanel
+    from ui.speech import SpeechGuide
     from ui.wedge_filter import WedgeKeyFilter
 
 log = logging.getLogger(__name__)
 
 CardEffect = ReadCard | ReleaseCard
+CALL_STAFF_WAIT = 5.0  # seconds for a patient's call to be taken before the counter is named
 
 
 def _new_idempotency_key() -> str:
@@ -98,10 +104,14 @@ class FlowController(QObject):
         self.observers: list[Callable[[Event, list[Effect], FlowState], None]] = []
         self._card: Callable[[CardEffect], None] | None = None
         self._waiting: list[Effect] = []  # I/O asked for before the backends were ready
+        self._busy_since: float | None = None  # monotonic, while on a busy screen
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.timeout.connect(self._idle_expired)
         self._idle_owner: tuple[int, int] | None = None
+        self._idle_ms = 0
+        # Asked before an idle reset, with (reset, keep): the window's "Need more time?".
+        self.confirm_idle: Callable[[Callable[[], None], Callable[[], None]], None] | None = None
         self._posted.connect(self.send, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -122,7 +132,17 @@ class FlowController(QObject):
         for effect in effects:
             self._perform(effect)
         if self._flow.state is not before:
+            if self._flow.state.screen is not before.screen or (
+                self._flow.state.session != before.session
+            ):
+                busy = self._flow.state.screen in BUSY_SCREENS
+                self._busy_since = time.monotonic() if busy else None
             self.state_changed.emit(self._flow.state)
+
+    def busy_seconds(self) -> float:
+        """How long the flow has been on its current busy screen (waiting for an answer)."""
+        since = self._busy_since
+        return 0.0 if since is None else time.monotonic() - since
 
     def attach_runner(self, runner: EffectRunner, card: Callable[[CardEffect], None]) -> None:
         """The backends are ready: run what was waiting for them, then everything as it comes."""
@@ -132,11 +152,12 @@ class FlowController(QObject):
         for effect in waiting:
             self._perform(effect)
 
-    def expire_idle_timer(self) -> None:
-        """Fire the pending idle timer now (the walkthrough's fast-forward)."""
+    def expire_idle_timer(self, *, ask: bool = False) -> None:
+        """Fire the pending idle timer now (fast-forward): the reset at once, or with `ask` the
+        window's "Need more time?" first (`window.expire_countdown()` then ends it)."""
         if self._idle.isActive():
             self._idle.stop()
-            self._idle_expired()
+            self._idle_expired(ask=ask)
 
     def shutdown(self) -> None:
         self._idle.stop()
@@ -147,7 +168,8 @@ class FlowController(QObject):
         match effect:
             case StartIdleTimer(session=session, seq=seq, seconds=seconds):
                 self._idle_owner = (session, seq)
-                self._idle.start(int(seconds * 1000))
+                self._idle_ms = int(seconds * 1000)
+                self._idle.start(self._idle_ms)
             case AlertStaff(problem=problem, reason=reason):
                 log.warning("staff alert: %s (%s)", reason, problem.name.lower())
                 self.staff_alert.emit(reason)
@@ -162,10 +184,26 @@ class FlowController(QObject):
                 else:
                     self._runner.run(effect)
 
-    def _idle_expired(self) -> None:
-        if self._idle_owner is not None:
-            session, seq = self._idle_owner
-            self.send(IdleTimeout(session, seq))
+    def _idle_expired(self, *, ask: bool = True) -> None:
+        if self._idle_owner is None:
+            return
+        session, seq = self._idle_owner
+
+        def reset() -> None:
+            self.send(IdleTimeout(session, seq))  # stale by then if the flow moved on
+
+        if self.confirm_idle is None or not ask:
+            reset()
+        else:  # "Need more time?": a tap starts the same idle time again
+            self.confirm_idle(reset, lambda: self._idle.start(self._idle_ms))
+
+
+@functools.cache
+def _speech_guide() -> SpeechGuide | None:
+    """The machine's text-to-speech voices, looked for once per process."""
+    from ui.speech import SpeechGuide  # QtTextToSpeech: only once the window is up
+
+    return SpeechGuide.detect()
 
 
 class KioskApp(QObject):
@@ -176,6 +214,7 @@ class KioskApp(QObject):
     _built = Signal(object)  # Backends or the exception that stopped them, from the builder thread
     _scanned = Signal(str)  # raw scanner payloads, from the scanner's thread
     _device_alert = Signal(str)  # printer and scanner trouble, from their threads
+    _staff_told = Signal(object)  # ("fault", session) or ("call", call): staff alerts taken
 
     def __init__(
         self,
@@ -209,6 +248,9 @@ class KioskApp(QObject):
             read_chip=config.card.reader != "none",
             offline=config.offline.enabled,
             departments=config.kiosk.departments,
+            counter_location=config.kiosk.counter_location,
+            counter_hours=config.kiosk.counter_hours,
+            cashier_location=config.kiosk.cashier_location,
         )
         self.controller = FlowController(CheckInFlow(settings, new_key=_new_idempotency_key))
         if config.kiosk.departments:
@@ -217,12 +259,22 @@ class KioskApp(QObject):
         if config.metrics.enabled:
             from kiosk.app.metrics import start_metrics  # 34 ms (prometheus_client)
 
-            self.metrics = start_metrics(config.metrics, config.kiosk)
+            self.metrics = start_metrics(config.metrics, config.kiosk, config.alerts.location)
             if self.metrics is not None:
                 self.controller.observers.append(self.metrics.flow_step)
+        self._certificates: CertificateWatch | None = None  # with the backends, for the metrics
+        # Staff alerts (issue 18): opened with the backends, fed by every source below.
+        self.alerts = StaffAlerts(config.kiosk, config.alerts, data_dir)
+        self.alerts.fault_told = lambda session: self._staff_told.emit(("fault", session))
+        self.controller.observers.append(self.alerts.flow_step)
+        self._staff_calls = 0  # the latest call's number: a late answer to an older one is moot
+        self._calls_told: set[int] = set()
         install_font(bundled_font_path())
         self.window = KioskWindow(self.controller.send, hospital_name=config.hospital.name)
+        self.window.call_staff_requested.connect(self._call_staff)
+        self._staff_told.connect(self._on_staff_told, Qt.ConnectionType.QueuedConnection)
         self.controller.state_changed.connect(self.window.show_state)
+        self.controller.confirm_idle = self.window.ask_for_more_time
         self.window.show_state(self.controller.state)
         self.panel: DemoPanel | None = None
         self.backends: Backends | None = None
@@ -244,8 +296,20 @@ class KioskApp(QObject):
         if interval is not None:
             # On the GUI thread on purpose: a hung GUI stops the keep-alives, and systemd restarts.
             self._keepalive = QTimer(self)
-            self._keepalive.timeout.connect(self._systemd.alive)
+            self._keepalive.timeout.connect(self._keepalive_tick)
             self._keepalive.start(max(int(interval * 1000), 1))
+
+    def _keepalive_tick(self) -> None:
+        """A live GUI thread is not enough: a flow stuck on a screen waiting for an answer
+        (which every effect gives within its bound) stops the keep-alives, and systemd
+        restarts the kiosk."""
+        limit = 3 * (self.config.hospital.deadline + 1.0) + 30.0  # printing included
+        busy = self.controller.busy_seconds()
+        if busy > limit:
+            log.error("check-in flow stuck on %s for %.0f s: watchdog not fed",
+                      self.controller.state.screen.name.lower(), busy)  # fmt: skip
+            return
+        self._systemd.alive()
 
     # --- the backends ---------------------------------------------------------------------
 
@@ -258,6 +322,10 @@ class KioskApp(QObject):
             # 107 ms (httpx, the device libraries): on this thread, after the welcome screen
             from kiosk.app.backends import build_backends
 
+            try:
+                self.alerts.open()
+            except Exception:  # the kiosk serves patients without it; `kiosk doctor` says so
+                log.exception("staff alerts could not start")
             try:
                 built: object = build_backends(
                     self.config,
@@ -297,6 +365,7 @@ class KioskApp(QObject):
             self.backend_error = built
             log.critical("kiosk cannot start its hospital link or devices: %s", built)
             self.controller.staff_alert.emit(f"startup failed: {type(built).__name__}")
+            self.alerts.raise_("startup_failed", type(built).__name__)
             self.backends_failed.emit(f"{type(built).__name__}: {built}")
             return
         from kiosk.app.effects import EffectRunner  # 6 ms: with the backends, after the welcome
@@ -310,7 +379,9 @@ class KioskApp(QObject):
         if built.card is not None:
             from kiosk.app.chip_adapter import ChipEvents  # 3.5 ms at start (the chip's types)
 
-            built.card.station.set_listener(ChipEvents(self.controller.post))
+            built.card.station.set_listener(
+                ChipEvents(self.controller.post, presented=lambda: self.controller.state.identity)
+            )
             built.card.start()
         if built.camera is not None:
             self._start_camera(built.camera)
@@ -336,11 +407,25 @@ class KioskApp(QObject):
             self.controller.post,
             datetime.now,
             offline=offline.link if offline is not None else None,
+            bound=self.config.hospital.deadline + 1.0,  # issue 14: no screen waits longer
+            payments=built.payments,  # issue 19: the REST hospital confirms kiosk payments
         )
         self.controller.attach_runner(runner, self._card_effect)
+        built.staff_alerts = self.alerts.state
         self.admin_service.attach(built, self._camera_state)
+        if self.metrics is not None:
+            from kiosk.app.cert_expiry import CertificateWatch
+
+            self._certificates = CertificateWatch(
+                self.config.hospital, self.metrics.certificate_expires
+            )
         if offline is not None:
             offline.start(self._health_changed)
+            outbox = offline.outbox
+            self.alerts.watch_outbox(
+                lambda: len(outbox.follow_ups()),
+                self.metrics.follow_ups if self.metrics is not None else None,
+            )
         if self.panel is None and self._panel_wanted:
             self._show_panel()
         # Everything made so far lives as long as the kiosk: out of the collector's way, so a
@@ -397,6 +482,13 @@ class KioskApp(QObject):
         self._panel_wanted = self.demo
         if self.backends is not None and self.demo:
             self._show_panel()
+        # After the first frame: looking for a voice costs ~80 ms (speech-dispatcher).
+        QTimer.singleShot(0, self._offer_spoken_guidance)
+
+    def _offer_spoken_guidance(self) -> None:
+        guide = _speech_guide()
+        if guide is not None:
+            self.window.enable_spoken_guidance(guide)
 
     def close(self) -> None:
         self._close_admin_mode()
@@ -413,8 +505,11 @@ class KioskApp(QObject):
         if self.panel is not None:
             self.panel.close()
         self.window.close()
+        if self._certificates is not None:
+            self._certificates.stop()
         if self.metrics is not None:
             self.metrics.close()
+        self.alerts.close()
         if self._temp is not None:
             self._temp.cleanup()
 
@@ -430,6 +525,7 @@ class KioskApp(QObject):
         log.warning("staff alert: %s", alert)
         if self.metrics is not None:
             self.metrics.printer_state(alert.removeprefix("printer: "))
+        self.alerts.printer_status(alert.removeprefix("printer: "))
         self._device_alert.emit(alert)
         problem = status.problem
         self.controller.post(PrinterChanged(kiosk_problem(problem) if problem else None))
@@ -439,6 +535,7 @@ class KioskApp(QObject):
         log.warning("staff alert: scanner %s", error.problem.value)
         if self.metrics is not None:
             self.metrics.error(f"scanner_{error.problem.value}")
+        self.alerts.raise_("scanner_lost", error.problem.value)
         self._device_alert.emit(f"scanner: {error.problem.value}")
 
     def _health_changed(self, snapshot: HealthSnapshot) -> None:
@@ -453,6 +550,8 @@ class KioskApp(QObject):
         )
         if self.metrics is not None:
             self.metrics.outbox_size(snapshot.outbox_size)
+            self.metrics.hospital_online(online)
+        self.alerts.hospital_online(online)
         self.controller.post(HospitalReachable(online))
 
     def _start_camera(self, camera: CameraDevices) -> None:
@@ -489,9 +588,40 @@ class KioskApp(QObject):
     def _camera_status(self, status: CameraStatus) -> None:
         from ui.camera_view import CameraStatus  # 4 ms at start (QtMultimedia); loaded by now
 
-        if status in (CameraStatus.NOT_FOUND, CameraStatus.UNPLUGGED, CameraStatus.FAILED):
+        missing = status in (CameraStatus.NOT_FOUND, CameraStatus.UNPLUGGED, CameraStatus.FAILED)
+        if missing:
             log.warning("staff alert: camera %s", status.value)
             self.controller.staff_alert.emit(f"camera: {status.value}")
+        if self.metrics is not None:
+            self.metrics.camera_state(status.value)
+        self.alerts.camera_status(status.value, missing)
+
+    # --- staff told (issue 18) ------------------------------------------------------------
+
+    @Slot(str)
+    def _call_staff(self, screen: str) -> None:
+        """A patient pressed "call staff" on `screen`: told only when a channel takes it."""
+        self._staff_calls += 1
+        call = self._staff_calls
+        if not self.alerts.webhook:
+            self.window.show_staff_call(False)  # nobody would hear it: say where staff are
+        else:
+            # No answer in time is no answer: the patient is sent to the counter meanwhile.
+            QTimer.singleShot(int(CALL_STAFF_WAIT * 1000), lambda: self._call_unanswered(call))
+        self.alerts.call_staff(screen, told=lambda: self._staff_told.emit(("call", call)))
+
+    def _call_unanswered(self, call: int) -> None:
+        if call == self._staff_calls and call not in self._calls_told:
+            self.window.show_staff_call(False)
+
+    @Slot(object)
+    def _on_staff_told(self, told: tuple[str, int]) -> None:
+        what, number = told
+        if what == "fault":
+            self.window.set_staff_told(number)
+        elif number == self._staff_calls:
+            self._calls_told.add(number)
+            self.window.show_staff_call(True)
 
     def _card_effect(self, effect: CardEffect) -> None:
         card = self._ready().card
@@ -518,6 +648,7 @@ class KioskApp(QObject):
         from kiosk.core.identity import (  # 12 ms: at the first code, not at start
             CccdQr,
             HospitalCodes,
+            IdCardCode,
             IdentityError,
             IdentityProblem,
             RepeatFilter,
@@ -541,6 +672,8 @@ class KioskApp(QObject):
             else:
                 self.controller.send(CodeUnreadable(error.problem))
             return
+        if isinstance(code, IdCardCode):  # a card generation whose code layout is not known
+            log.info("ID card code of an unknown layout accepted by its ID: %s", code.shape)
         issued = code.issue_date if isinstance(code, CccdQr) else None
         self.controller.send(IdentityPresented(code.identity, card_issued=issued))
 
@@ -578,6 +711,8 @@ class KioskApp(QObject):
         panel.codes_via_camera.connect(devices.set_via_camera)
         panel.printer_out_of_paper.connect(devices.printer_out_of_paper)
         panel.hospital_offline.connect(devices.hospital_offline)
+        panel.bank_confirms.connect(devices.bank_confirms)
+        panel.patient_gives_up.connect(devices.patient_gives_up)
         panel.set_ticket_folder(str(self.ticket_dir))
         self.controller.staff_alert.connect(panel.add_staff_alert)
         self.panel = panel

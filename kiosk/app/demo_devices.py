@@ -213,6 +213,21 @@ class DemoDevices:
     def close(self) -> None:
         self.hospital.stop()
 
+    def bank_confirms(self) -> bool:
+        """The bank's transfer for the newest payment request arrived; False: none waits (or
+        the demo hospital, SEKMET over FHIR, takes no payment at the kiosk)."""
+        return self._settle_payment(paid=True)
+
+    def patient_gives_up(self) -> bool:
+        """The patient walked away from the newest payment request."""
+        return self._settle_payment(paid=False)
+
+    def _settle_payment(self, *, paid: bool) -> bool:
+        settle = getattr(self.hospital, "settle_payment", None)
+        settled = settle(paid=paid) if settle is not None else None
+        log.info("demo: payment %s", ("confirmed" if paid else "given up") if settled else "none")
+        return settled is not None
+
     def hospital_offline(self, offline: bool) -> None:
         if offline == (not self.hospital.running):
             return

@@ -65,17 +65,31 @@ def run_doctor(
 ) -> int:
     """Print every finding; 0 when nothing failed, else 1."""
     try:
-        config = load_config(config_path)
+        config, source = _config(config_path)
     except ConfigError as error:
-        where = f"{config_path}:{error.line}" if error.line else str(config_path)
+        file = getattr(error, "file", config_path)  # the staff settings name their own file
+        where = f"{file}:{error.line}" if error.line else str(file)
         _print(Finding("config", Status.FAIL, f"{where}: {error}"), out)
         return 1
-    _print(Finding("config", Status.OK, str(config_path) if config_path else "defaults"), out)
+    _print(Finding("config", Status.OK, source), out)
     findings = diagnose(config, test_print=test_print, report=lambda f: _print(f, out))
     failed = sum(finding.status is Status.FAIL for finding in findings)
     warned = sum(finding.status is Status.WARN for finding in findings)
     print(f"doctor: {failed} failed, {warned} warnings, {len(findings)} checks", file=out)
     return 1 if failed else 0
+
+
+def _config(path: Path | None) -> tuple[Config, str]:
+    """The config the kiosk would run with, and where its values come from."""
+    if path is None:
+        return load_config(None), "defaults"
+    from kiosk.staff.settings import staff_layers
+
+    layers = staff_layers(path)
+    staff = sorted(layers.overlay_values)
+    if not staff:
+        return layers.config, f"{path} (no staff settings in {layers.overlay})"
+    return layers.config, f"{path}, staff settings from {layers.overlay}: {', '.join(staff)}"
 
 
 def diagnose(
@@ -223,10 +237,10 @@ def check_printer(config: Config, test_print: bool) -> list[Finding]:
         return [Finding("printer", Status.OK, "simulated printer (no paper printer configured)")]
     from drivers.printer.escpos_printer import PaperLevel  # 230 ms (python-escpos)
 
-    check_printer_profile(config.printer.profile)
+    warnings = check_printer_profile(config.printer.profile, config.ticket.paper_width_mm)
     printer = build_escpos_printer(config, lambda _status: None)
     try:
-        findings = []
+        findings = [Finding("printer", Status.WARN, warning) for warning in warnings]
         status = printer.check_status()
         if status is None:
             findings.append(Finding("printer", Status.WARN, f"{kind}: cannot report its status"))
@@ -334,6 +348,40 @@ def check_tls(config: Config, _test_print: bool) -> list[Finding]:
     return [Finding("tls", status, detail)]
 
 
+def check_alerts(config: Config, _test_print: bool) -> list[Finding]:
+    """Whether staff alerts reach people: the webhook, and what the kiosk's queue says."""
+    from kiosk.alerts.store import read_delivery
+    from kiosk.app.alerting import STORE_NAME
+    from kiosk.staff.overlay import data_folder
+
+    url = config.alerts.webhook_url
+    if not url:
+        detail = "no webhook_url: alerts show on the staff page only, patients go to the counter"
+        return [Finding("alerts", Status.WARN, detail)]
+    stored = read_delivery(data_folder(config) / STORE_NAME)
+    if stored is None:
+        return [Finding("alerts", Status.OK, f"webhook {_origin(url)}; nothing sent yet")]
+    channels, incidents = stored
+    findings = []
+    for channel in channels:
+        last = _when(channel.last_delivered_at) if channel.last_delivered_at else "never"
+        detail = f"webhook {_origin(url)}: last delivery {last}, {channel.failures} failed attempts"
+        if channel.failing:
+            waiting = f"{channel.waiting} waiting, {channel.failing} failures in a row"
+            detail = f"{detail}; NOT DELIVERING: {waiting}, last: {channel.last_error}"
+        findings.append(Finding("alerts", Status.FAIL if channel.failing else Status.OK, detail))
+    for incident in incidents:
+        told = "delivered" if incident.accepted else "not delivered"
+        told = "muted (rate limit)" if incident.muted else told
+        detail = f"open: {incident.kind} since {_when(incident.opened_at)}, {told}"
+        findings.append(Finding("alerts", Status.WARN, detail))
+    return findings
+
+
+def _when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+
+
 def _ask_once(tls: ssl.SSLSocket, host: str, timeout: float) -> None:
     """One request and the start of its answer: with TLS 1.3 a server refuses a client
     certificate only after the handshake, at the first read."""
@@ -366,4 +414,5 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("printer", check_printer),
     ("hospital", check_hospital),
     ("tls", check_tls),
+    ("alerts", check_alerts),
 )

@@ -10,8 +10,9 @@ before it is sent. `OfflineLink` serves the flow's offline effects from the same
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -20,6 +21,7 @@ from kiosk.config import OfflineSection
 from kiosk.core import domain
 from kiosk.core.ports import (
     HospitalApi,
+    HospitalFailed,
     HospitalProtocolError,
     HospitalRejected,
     HospitalUnavailable,
@@ -29,10 +31,13 @@ from kiosk.core.ports import (
 )
 from kiosk.core.tickets import queue_label
 from offline_cache import (
+    RETRYABLE_CODES,
     Connectivity,
     ErrorPolicy,
     HealthMonitor,
     HealthSnapshot,
+    KioskVisit,
+    KioskVisits,
     LookupCache,
     OfflineDesk,
     OfflineStore,
@@ -44,8 +49,12 @@ from offline_cache import (
 
 T = TypeVar("T")
 
+logger = logging.getLogger(__name__)
+
 POLICY = ErrorPolicy(
-    unavailable=(HospitalUnavailable, HospitalProtocolError), rejected=(HospitalRejected,)
+    unavailable=(HospitalUnavailable,),
+    rejected=(HospitalRejected,),
+    failed=(HospitalFailed, HospitalProtocolError),
 )
 
 
@@ -89,6 +98,9 @@ class OnlineThroughStore:
     def appointments(self, patient_id: str, day: date) -> list[domain.Appointment]:
         return self._call(lambda: self._inner.appointments(patient_id, day))
 
+    def visits_on(self, patient_id: str, day: date) -> list[domain.TodayVisit]:
+        return self._call(lambda: self._inner.visits_on(patient_id, day))
+
     def history(self, patient_id: str, limit: int) -> list[domain.Visit]:
         return self._call(lambda: self._inner.history(patient_id, limit))
 
@@ -109,7 +121,12 @@ class OnlineThroughStore:
         try:
             with self._monitor.watch():
                 registration = self._inner.register_visit(checkin)
-        except HospitalRejected:
+        except HospitalRejected as rejection:
+            if rejection.code in RETRYABLE_CODES:
+                # e.g. 409 request_in_progress still, after the client's own waits: the
+                # hospital holds this key. Not a refusal: the flow queues it (same key, same
+                # row) and the sync collects the hospital's answer.
+                raise HospitalUnavailable(f"not settled yet: {rejection.code}") from rejection
             self._desk.finish_online(checkin, None)
             raise
         except HospitalProtocolError as error:
@@ -133,9 +150,10 @@ class OnlineThroughStore:
 class OfflineLink:
     """`kiosk.app.effects.OfflineService` over the store: cached lookups and provisional tickets."""
 
-    def __init__(self, cache: LookupCache, desk: OfflineDesk) -> None:
+    def __init__(self, cache: LookupCache, desk: OfflineDesk, visits: KioskVisits) -> None:
         self._cache = cache
         self._desk = desk
+        self._visits = visits
 
     def look_up(
         self, identity: domain.Identity
@@ -171,6 +189,23 @@ class OfflineLink:
             raise OfflineUnavailable(type(error).__name__) from error
         return issued.ticket
 
+    def ticket_printed(self, idempotency_key: str) -> None:
+        try:
+            self._visits.mark_printed(idempotency_key, datetime.now().astimezone())
+        except StoreError as error:  # the ticket is out; only the record of it is missing
+            raise OfflineUnavailable(type(error).__name__) from error
+
+    def visits_today(
+        self, patient_id: str | None, citizen_id: str | None
+    ) -> list[tuple[domain.TodayVisit, bool]]:
+        try:
+            found = self._visits.of_patient(
+                start_of_today(), patient_id=patient_id, citizen_id=citizen_id
+            )
+        except StoreError as error:
+            raise OfflineUnavailable(type(error).__name__) from error
+        return [(visit.visit, visit.printed) for visit in found]
+
 
 @dataclass
 class OfflineServices:
@@ -183,11 +218,53 @@ class OfflineServices:
     hospital: OnlineThroughStore
     link: OfflineLink
     probe_client: HospitalApi
+    visits: KioskVisits
+    cache: LookupCache
+    # Registered (or queued) today but no ticket printed, as found at start: a crash came
+    # between the two. Staff mode lists them for a reprint (issue 14).
+    unprinted_at_start: list[KioskVisit] = field(default_factory=list)
 
     def start(self, on_change: Callable[[HealthSnapshot], None]) -> None:
         self.monitor.add_listener(on_change)
+        try:
+            self.unprinted_at_start = self.visits.unprinted(start_of_today())
+        except StoreError as error:  # staff mode asks again; the kiosk must start regardless
+            logger.error("check-ins without a printed ticket not read: %s", error)
+        if self.unprinted_at_start:
+            logger.warning("%d check-ins of today have no printed ticket: listed in staff mode",
+                           len(self.unprinted_at_start))  # fmt: skip
         self.worker.start()  # first: it resumes rows a crash left mid-request
         self.monitor.start()
+
+    def unprinted(self) -> list[KioskVisit]:
+        """Today's check-ins whose ticket never printed (staff mode's reprint list)."""
+        return self.visits.unprinted(start_of_today())
+
+    def reprint_ticket(self, found: KioskVisit, template: domain.Ticket) -> domain.Ticket:
+        """The ticket of a check-in that never printed, on `template`'s hospital name and
+        footer: the number, the department as last cached, no name (staff hand it over)."""
+        visit = found.visit
+        cached = self.cache.departments()
+        known = {d.code: d for d in cached.departments} if cached is not None else {}
+        department = known.get(visit.department_code)
+        return replace(
+            template,
+            queue_label=visit.queue_label,
+            department_name=department.name if department else visit.department_code,
+            room=visit.room or (department.room if department else ""),
+            floor=visit.floor or (department.floor if department else 0),
+            directions=department.directions if department else "",
+            masked_name="",
+            birth_year=0,
+            service=visit.service,
+            priority=visit.priority,
+            issued_at=visit.registered_at.astimezone(),
+            people_ahead=0,
+            estimated_wait_minutes=0,
+            visit_id=visit.visit_id,
+            provisional=visit.provisional,
+            reprint=True,
+        )
 
     def close(self) -> None:
         self.monitor.stop()
@@ -242,15 +319,24 @@ def build_offline(
         queue_label=queue_label,
         on_queued=worker.wake,
     )
+    visits = KioskVisits(store, queue_label)
     return OfflineServices(
         store,
         outbox,
         monitor,
         worker,
         OnlineThroughStore(hospital, monitor, cache, desk),
-        OfflineLink(cache, desk),
+        OfflineLink(cache, desk, visits),
         probe_client,
+        visits,
+        cache,
     )
+
+
+def start_of_today() -> datetime:
+    """Local midnight: the queue day is the hospital's calendar day."""
+    now = datetime.now().astimezone()
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def short_prefix(kiosk_id: str) -> str:

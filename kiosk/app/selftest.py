@@ -107,8 +107,9 @@ def check_ticket(context: _Context) -> str:
         hospital_name=config.hospital.name, footer=config.ticket.footer, issued_at=datetime.now()
     )
     document = paper_ticket(ticket)
-    image = render_ticket(document, paper_width_mm=config.ticket.paper_width_mm)
-    job = ticket_job(document, paper_width_mm=config.ticket.paper_width_mm)
+    profile, paper_mm = config.printer.profile, config.ticket.paper_width_mm
+    image = render_ticket(document, profile=profile, paper_width_mm=paper_mm)
+    job = ticket_job(document, profile=profile, paper_width_mm=paper_mm)
     paper = decode_raster(job, paper_width=image.width)
     if paper.tobytes() != image.convert("1").tobytes():
         raise AssertionError("the ESC/POS job does not decode back to the rendered ticket")
@@ -140,13 +141,13 @@ def check_hospital(context: _Context) -> str:
 
 def check_qr(context: _Context) -> str:
     from drivers.camera.decoder import FrameDecoder
-    from drivers.camera.simulated import frame_with_code
+    from drivers.camera.simulated import HEIGHT, WIDTH, frame_with_code
 
-    frame = frame_with_code(QR_TEXT)  # a camera frame (numpy) with the code in the middle
+    frame = frame_with_code(QR_TEXT)  # a camera frame (H×W memoryview) with the code in the middle
     found = [code.text for code in FrameDecoder().decode(frame)]
     if found != [QR_TEXT]:
         raise AssertionError(f"expected the generated code back, decoded {len(found)} codes")
-    return f"{frame.shape[1]}x{frame.shape[0]} camera frame, QR decoded back (zxing-cpp)"
+    return f"{WIDTH}x{HEIGHT} camera frame, QR decoded back (zxing-cpp)"
 
 
 def check_chip(context: _Context) -> str:
@@ -155,6 +156,7 @@ def check_chip(context: _Context) -> str:
     from drivers.card.holder import CardHolder, PartialDate, Sex
     from drivers.card.passive_auth import PassiveAuthStatus
     from drivers.card.virtual_cccd import VirtualCccdIssuer
+    from drivers.card.virtual_chip import ChipBehaviour, EndOfFile
     from kiosk.app.chip_adapter import identity_from_chip
 
     # A synthetic holder: the demo's kind of person, nobody real. The issuer is the demo's:
@@ -186,20 +188,29 @@ def check_chip(context: _Context) -> str:
         pass
     else:
         raise AssertionError("a cloned chip passed active authentication")
+    # A Căn cước (2024) whose DG13 layout is unknown, on a chip answering 6282 at the end of
+    # a file: opened by PACE with the ID alone, the holder from DG1.
+    behaviour = ChipBehaviour(EndOfFile.WARNING_6282)
+    new_card = issuer.chip(
+        holder, issued=issued, expires=None, can_cuoc_2024=True, behaviour=behaviour
+    )
+    new_read = CccdReader(issuer.csca_store).read(new_card, CardKeys(citizen_id))
+    if not new_read.verification.verified or identity_from_chip(new_read).name_source is None:
+        raise AssertionError("a Căn cước (2024) chip was not read with the ID alone from DG1")
     return (
         f"virtual CCCD read, {result.apdu_count} APDUs, passive and active authentication "
-        "verified; a cloned chip refused"
+        "verified; a cloned chip refused; a Căn cước (2024) read with the ID alone"
     )
 
 
 def check_camera(context: _Context) -> str:
     """QtMultimedia and its FFmpeg backend load (what the real camera needs), and a camera's
-    video frame goes the real camera's way: luma plane -> numpy -> zxing-cpp."""
+    video frame goes the real camera's way: luma plane -> H×W frame -> zxing-cpp."""
     from PySide6.QtGui import QImage
     from PySide6.QtMultimedia import QMediaFormat, QVideoFrame
 
     from drivers.camera.decoder import FrameDecoder
-    from drivers.camera.simulated import frame_with_code
+    from drivers.camera.simulated import HEIGHT, WIDTH, frame_with_code
     from ui.camera_view import video_frame_to_gray
 
     _qt_app()
@@ -209,8 +220,7 @@ def check_camera(context: _Context) -> str:
     if not formats:
         raise AssertionError("QtMultimedia has no media backend (plugins/multimedia missing)")
     gray = frame_with_code(QR_TEXT)
-    height, width = gray.shape
-    image = QImage(gray.data, width, height, width, QImage.Format.Format_Grayscale8)
+    image = QImage(gray, WIDTH, HEIGHT, WIDTH, QImage.Format.Format_Grayscale8)
     frame = QVideoFrame(image.convertToFormat(QImage.Format.Format_RGBX8888))
     luma = video_frame_to_gray(frame)
     if luma is None:

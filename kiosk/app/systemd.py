@@ -2,8 +2,10 @@
 
 Under `Type=notify` with `WatchdogSec=`, systemd restarts a kiosk that stops sending
 `WATCHDOG=1`. The app sends it from a timer on the GUI thread, so a hung GUI thread — the
-failure a patient actually sees — is what gets the kiosk restarted. Without NOTIFY_SOCKET
-(a developer's machine, the tests) every call does nothing.
+failure a patient actually sees — is what gets the kiosk restarted. The unit has
+`NotifyAccess=main`: the kiosk is its main process (packaging/linux/cage-session starts cage and
+then becomes the kiosk), so these messages count and no other process in the unit can send
+them. Without NOTIFY_SOCKET (a developer's machine, the tests) every call does nothing.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from drivers.printer.document import (
     Text,
 )
 from kiosk.core.domain import (
+    CounterSlip,
     IdentityCheck,
     PrinterError,
     PrinterProblem,
@@ -38,6 +39,7 @@ from kiosk.core.domain import (
     ServiceType,
     Ticket,
 )
+from kiosk.core.payment.money import format_vnd
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -81,13 +83,25 @@ PRIORITY_GROUP_NAMES = {
 }
 # For counter staff: how far the kiosk checked the patient's identity (none when it did not try).
 IDENTITY_CHECK_NOTES = {
-    IdentityCheck.CHIP_VERIFIED: "Đã xác thực chip CCCD",
-    IdentityCheck.CHIP_READ: "Đã đọc chip CCCD, chưa xác thực chữ ký",
-    IdentityCheck.CHIP_FAILED: "Không đọc được chip CCCD: kiểm tra giấy tờ",
-    IdentityCheck.CARD_SKIPPED: "Chưa đọc chip CCCD: kiểm tra giấy tờ",
+    IdentityCheck.CHIP_VERIFIED: "Đã xác thực chip Căn cước / CCCD",
+    IdentityCheck.CHIP_READ: "Đã đọc chip Căn cước / CCCD, chưa xác thực chữ ký",
+    IdentityCheck.CHIP_FAILED: "Không đọc được chip Căn cước / CCCD: kiểm tra giấy tờ",
+    IdentityCheck.CARD_SKIPPED: "Chưa đọc chip Căn cước / CCCD: kiểm tra giấy tờ",
 }
 SERVICE_NAMES = {ServiceType.INSURANCE: "Khám BHYT", ServiceType.PAID: "Khám dịch vụ"}
-PROVISIONAL_NOTICE = ("SỐ TẠM", "vui lòng xác nhận tại quầy")
+# The screen's sentence for a provisional number (ui.messages), word for word.
+PROVISIONAL_NOTICE = ("SỐ TẠM THỜI", "xin xác nhận tại quầy tiếp đón")
+REPRINT_NOTICE = ("BẢN IN LẠI",)
+PAID_NOTICE = "ĐÃ THANH TOÁN"
+UNPAID_WHERE = "quầy thu ngân"
+# The counter slip's reasons, for staff (kiosk.core.flow.transitions.COUNTER_CODES).
+COUNTER_REASONS = {
+    "QT-BHYT": "Thẻ BHYT không được chấp nhận",
+    "QT-CHIP": "Chip Căn cước / CCCD không xác thực được",
+    "QT-TUCHOI": "Bệnh viện từ chối đăng ký khám",
+    "QT-HETHONG": "Lỗi hệ thống khi đăng ký",
+    "QT-HOSOMOI": "Cần lập hồ sơ bệnh nhân mới",
+}
 
 # The ticket's type scale (sizes on 80 mm paper).
 HOSPITAL = Style(30, 700)
@@ -98,6 +112,9 @@ ROOM = Style(30, 600)
 BODY = Style(26, 500)
 BODY_BOLD = Style(28, 700)
 FOOTER = Style(22, 500)
+# A reason code is read at a glance but is not a queue number: the printer's font at its
+# queue-label size (8 times as tall) draws it tall and narrow, and too wide for 58 mm paper.
+REASON_CODE = Style(52, 800)
 
 _PROBLEMS = {
     printer_errors.PrinterProblem.OUT_OF_PAPER: PrinterProblem.OUT_OF_PAPER,
@@ -131,10 +148,14 @@ def paper_ticket(ticket: Ticket, template: TicketTemplate | None = None) -> Pape
         out += [Text("PHIẾU KHÁM BỆNH", TITLE), Text("SỐ THỨ TỰ", SUBTITLE)]
     out.append(QueueLabel(ticket.queue_label))
     if ticket.priority.is_priority:
-        out += [Gap(6), Banner(("ƯU TIÊN", PRIORITY_GROUP_NAMES[ticket.priority]))]
+        # Only the word on the black bar: a bar is ink in every row, the costliest paper.
+        group = Text(PRIORITY_GROUP_NAMES[ticket.priority], BODY_BOLD)
+        out += [Gap(6), Banner(("ƯU TIÊN",)), Gap(4), group]
     if ticket.provisional:
         # Next to the number, where patient and staff both look first.
         out += [Gap(10), BoxedNotice(PROVISIONAL_NOTICE), Gap(6)]
+    if ticket.reprint:
+        out += [Gap(10), BoxedNotice(REPRINT_NOTICE), Gap(6)]
     place = [
         (TicketField.DEPARTMENT, Text(ticket.department_name, DEPARTMENT)),
         (TicketField.ROOM, Text(f"Phòng {ticket.room} – Tầng {ticket.floor}", ROOM)),
@@ -154,9 +175,10 @@ def paper_ticket(ticket: Ticket, template: TicketTemplate | None = None) -> Pape
     ]
     if any(chosen in fields and line.text.strip() for chosen, line in person):
         out += [Rule(), *_chosen(fields, person)]
+    out += _payment(ticket)
     if fields & {TicketField.WAIT, TicketField.ISSUED_AT, TicketField.VISIT_QR}:
         out.append(Rule())
-    if TicketField.WAIT in fields:
+    if TicketField.WAIT in fields and not ticket.reprint:  # the queue has moved on since
         wait = (
             f"Trước bạn: {ticket.people_ahead} người",
             f"Chờ khoảng {ticket.estimated_wait_minutes} phút",
@@ -171,6 +193,47 @@ def paper_ticket(ticket: Ticket, template: TicketTemplate | None = None) -> Pape
             ticket.footer if template.footer_lines is None else "\n".join(template.footer_lines)
         )
         out.append(Text(footer, FOOTER))
+    return PaperTicket(tuple(out))
+
+
+def _payment(ticket: Ticket) -> list[Element]:
+    """A paid visit's fee: paid at the kiosk, or how much and where to pay. Always printed:
+    the cashier and the clinic both ask about it."""
+    where = ticket.pay_at or UNPAID_WHERE
+    if ticket.fee_vnd is None:
+        if ticket.service is ServiceType.PAID and ticket.provisional:  # offline, fee not known
+            return [Gap(6), Text(f"Vui lòng nộp phí khám tại {where}", BODY)]
+        return []
+    amount = format_vnd(ticket.fee_vnd)
+    if ticket.paid_reference is not None:
+        reference = Text(f"Mã thanh toán: {ticket.paid_reference}", BODY)
+        return [Gap(8), BoxedNotice((PAID_NOTICE, amount)), Gap(4), reference]
+    return [Gap(6), Text(f"Phí khám: {amount}", BODY_BOLD), Text(f"Vui lòng nộp tại {where}", BODY)]
+
+
+def counter_slip_paper(slip: CounterSlip, template: TicketTemplate | None = None) -> PaperTicket:
+    """The slip for a patient sent to the counter: the reason code large (staff read it at a
+    glance), the reason, where and when, the masked identity. Never a diagnosis."""
+    template = template or TicketTemplate()
+    out: list[Element] = [Gap(12)]
+    if template.logo is not None:
+        out += [Logo(template.logo), Gap(8)]
+    out += [Text(template.hospital_name or slip.hospital_name, HOSPITAL), Gap(10)]
+    out += [Text("PHIẾU MỜI ĐẾN QUẦY", TITLE), Gap(8), Text(slip.reason_code, REASON_CODE)]
+    out += [Text(COUNTER_REASONS.get(slip.reason_code, ""), BODY_BOLD), Rule()]
+    out += [Text(slip.counter_location, ROOM)]
+    if slip.counter_hours:
+        out.append(Text(f"Giờ làm việc: {slip.counter_hours}", BODY))
+    person: list[Element] = []
+    if slip.masked_name:
+        person.append(Text(slip.masked_name, BODY_BOLD))
+    if slip.masked_id:  # digits and asterisks: the printer's own font prints them
+        person.append(AsciiLine(slip.masked_id, BODY_BOLD))
+    if person:
+        out += [Rule(), *person]
+    out += [Rule(), AsciiLine(slip.issued_at.strftime("%d/%m/%Y %H:%M"), BODY)]
+    footer = slip.footer if template.footer_lines is None else "\n".join(template.footer_lines)
+    out.append(Text(footer, FOOTER))
     return PaperTicket(tuple(out))
 
 
@@ -207,11 +270,13 @@ class PaperTicketPrinter:
         self._device = device
         self._template = template or TicketTemplate()
 
-    def paper(self, ticket: Ticket) -> PaperTicket:
-        """What this printer puts on paper for `ticket`."""
+    def paper(self, ticket: Ticket | CounterSlip) -> PaperTicket:
+        """What this printer puts on paper for `ticket` (or a counter slip)."""
+        if isinstance(ticket, CounterSlip):
+            return counter_slip_paper(ticket, self._template)
         return paper_ticket(ticket, self._template)
 
-    def print_ticket(self, ticket: Ticket) -> None:
+    def print_ticket(self, ticket: Ticket | CounterSlip) -> None:
         try:
             self._device.print_document(self.paper(ticket))
         except printer_errors.PrinterError as error:

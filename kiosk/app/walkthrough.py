@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from kiosk.app.controller import KioskApp
 from kiosk.app.demo_devices import CLONED_PERSONA, DemoDevices
-from kiosk.core.domain import IdentityCheck
+from kiosk.app.journey import JourneyRecorder
+from kiosk.core.domain import IdentityCheck, ServiceType
 from kiosk.core.flow import FlowState, Problem, Screen
 
 
@@ -34,6 +35,8 @@ class Driver:
         self.saved = 0
         self._scenario = "session"
         self._shots = 0
+        self.journey = JourneyRecorder(kiosk.window)
+        kiosk.controller.state_changed.connect(self.journey.state_changed)
 
     @property
     def state(self) -> FlowState:
@@ -42,6 +45,11 @@ class Driver:
     def begin(self, scenario: str) -> None:
         self._scenario = scenario
         self._shots = 0
+        self.journey.begin(scenario)
+
+    def identity_presented(self) -> None:
+        """From here on the patient's taps count (journey.json)."""
+        self.journey.identity_presented()
 
     # --- waiting and looking ------------------------------------------------------------
 
@@ -99,12 +107,13 @@ class Driver:
         button = self.button(name)
         if not button.isEnabled():
             raise WalkthroughError(f"button {name!r} is disabled on {self.state.screen.name}")
+        self.journey.tapped(name)
         _click(button)
 
-    def step(self, name: str, screen: Screen) -> FlowState:
-        """Click `name`, then wait for `screen`."""
+    def step(self, name: str, *screens: Screen) -> FlowState:
+        """Click `name`, then wait for one of `screens`."""
         self.click(name)
-        return self.wait_for(screen)
+        return self.wait_for(*screens)
 
     def type_digits(self, digits: str) -> None:
         for digit in digits:
@@ -123,7 +132,13 @@ class Driver:
         return self.kiosk.demo_devices
 
     def expire_idle_timer(self) -> None:
-        self.kiosk.controller.expire_idle_timer()
+        """The idle time runs out, then the "Need more time?" count: both fast-forwarded."""
+        self.journey.idle_expired()
+        self.kiosk.controller.expire_idle_timer(ask=True)
+        countdown = self.kiosk.window.idle_countdown
+        if countdown is not None and countdown.running:
+            self.screenshot("idle_countdown")
+        self.kiosk.window.expire_countdown()
 
 
 def _settle(window: QWidget, passes: int = 8) -> None:
@@ -144,111 +159,168 @@ def _click(widget: QWidget) -> None:
 
 # --- the scenarios -----------------------------------------------------------------------
 
+# Where a known patient lands after the identity: today's appointment, the visit type (when
+# both are possible), the department, or the number they already have today.
+FIRST_SCREENS = (Screen.APPOINTMENT, Screen.SERVICE, Screen.DEPARTMENT, Screen.ALREADY_CHECKED_IN)
+_CHOICE_SCREENS = (Screen.APPOINTMENT, Screen.SERVICE, Screen.DEPARTMENT)
 
-def _present(d: Driver, show: Callable[[str], None], persona: str, screen: Screen) -> None:
+
+def _present(d: Driver, show: Callable[[str], None], persona: str, *screens: Screen) -> None:
     d.wait_for(Screen.WELCOME)
     show(persona)
-    d.wait_for(screen)
+    d.identity_presented()
+    d.wait_for(*(screens or FIRST_SCREENS))
 
 
-def _with_card(d: Driver, persona: str, screen: Screen = Screen.PATIENT_SUMMARY) -> None:
+def _with_card(d: Driver, persona: str, *screens: Screen) -> FlowState:
     """The usual CCCD check-in: the card's QR code, then the card on the reader."""
     _present(d, d.devices.show_cccd_qr, persona, Screen.PLACE_CARD)
-    _place_card(d, persona, screen)
+    return _place_card(d, persona, *(screens or FIRST_SCREENS))
 
 
-def _place_card(d: Driver, persona: str, screen: Screen) -> None:
+def _place_card(d: Driver, persona: str, *screens: Screen) -> FlowState:
     d.devices.present_card(persona)
-    d.wait_for(screen)
+    state = d.wait_for(*screens)
     d.devices.take_card_away()  # the patient picks the card up again
+    return state
 
 
-def _visit(
-    d: Driver, service: str, department: str | None, *, asks_priority: bool = True
-) -> FlowState:
-    """From the patient summary through service, department and priority to the paper."""
-    d.step("btn_continue", Screen.SERVICE)
-    d.step(f"btn_service_{service}", Screen.DEPARTMENT)
+def _new_visit(d: Driver) -> FlowState:
+    """Past a number the patient already has today, to the choice of a new visit."""
+    if d.state.screen is Screen.ALREADY_CHECKED_IN:
+        return d.step("btn_another_clinic", *_CHOICE_SCREENS)
+    return d.state
+
+
+def _visit(d: Driver, service: str, department: str | None) -> FlowState:
+    """From the first screen after the identity through visit type and department to paper."""
+    state = _new_visit(d)
+    if state.screen is Screen.APPOINTMENT:
+        state = d.step("btn_appointment_other", Screen.SERVICE, Screen.DEPARTMENT)
+    if state.screen is Screen.SERVICE:
+        d.step(f"btn_service_{service}", Screen.DEPARTMENT)
+    elif state.service is None or state.service.value != service:
+        raise WalkthroughError(f"{service} visit not offered (only {state.service})")
     d.click_department(department)
-    if asks_priority:
-        d.wait_for(Screen.PRIORITY)
-        d.click("btn_priority_none")
     return _confirm(d)
 
 
-def _visit_then_done(
-    d: Driver, service: str, department: str | None, *, asks_priority: bool = True
-) -> None:
+def _visit_then_done(d: Driver, service: str, department: str | None) -> None:
     """A whole visit, then Done on the ticket: back to the welcome screen."""
-    _visit(d, service, department, asks_priority=asks_priority)
+    _visit(d, service, department)
     d.step("btn_done", Screen.WELCOME)
 
 
 def _confirm(d: Driver) -> FlowState:
     d.wait_for(Screen.CONFIRM)
     d.click("btn_confirm")
+    return _paper(d)
+
+
+def _paper(d: Driver) -> FlowState:
+    if d.wait_for(Screen.TICKET, Screen.PRINTER_FAULT, Screen.PAYING).screen is Screen.PAYING:
+        d.devices.bank_confirms()  # issue 19: a paid visit's VietQR transfer arrives
     state = d.wait_for(Screen.TICKET, Screen.PRINTER_FAULT)
     if state.screen is Screen.TICKET:
         d.save_last_ticket()
     return state
 
 
+def _reprint(d: Driver) -> FlowState:
+    """Already checked in today: the same ticket again, marked as a reprint."""
+    d.wait_for(Screen.ALREADY_CHECKED_IN)
+    d.click("btn_reprint")
+    state = _paper(d)
+    if state.ticket is None or not state.ticket.reprint:
+        raise WalkthroughError("the ticket printed again is not marked as a reprint")
+    return state
+
+
+def _counter_slip(d: Driver) -> FlowState:
+    """Sent to the counter: the slip prints (or its code shows on screen)."""
+    state = d.wait_until(
+        lambda s: s.screen is Screen.GO_TO_COUNTER and (s.printed or s.printer_problem is not None),
+        "the counter slip",
+    )
+    if state.counter_slip is None:
+        raise WalkthroughError("sent to the counter without a slip")
+    if state.printed:
+        d.save_last_ticket()
+    return state
+
+
 def appointment_today(d: Driver) -> None:
-    _with_card(d, "appointment_today")
-    d.step("btn_continue", Screen.APPOINTMENT)
-    d.step("btn_appointment_confirm", Screen.PRIORITY)
-    d.click("btn_priority_none")
-    _confirm(d)
+    _with_card(d, "appointment_today", Screen.APPOINTMENT)
+    d.click("btn_appointment_confirm")  # the appointment screen is its confirmation
+    _paper(d)
     d.step("btn_done", Screen.WELCOME)
 
 
 def walk_in_insurance(d: Driver) -> None:
     _with_card(d, "walk_in_insurance")
-    d.click("btn_history")
-    d.wait_until(lambda state: state.history is not None, "the visit history")
-    d.step("btn_back", Screen.PATIENT_SUMMARY)
     _visit_then_done(d, "insurance", "NOI")
 
 
 def walk_in_paid(d: Driver) -> None:
     _present(d, d.devices.show_cccd_qr, "walk_in_paid", Screen.PLACE_CARD)
-    d.step("btn_skip_card", Screen.PATIENT_SUMMARY)  # card left at home: the QR alone
+    d.step("btn_skip_card", *FIRST_SCREENS)  # card left at home: the QR alone
     _visit_then_done(d, "paid", None)
+
+
+def paid_given_up(d: Driver) -> None:
+    """A paid visit whose patient walks away from the VietQR code: the ticket says how much
+    and where to pay, and the visit stays registered."""
+    _present(d, d.devices.show_cccd_qr, "walk_in_paid", Screen.PLACE_CARD)
+    d.step("btn_skip_card", *FIRST_SCREENS)
+    _new_visit(d)
+    d.click_department("TMH")
+    d.wait_for(Screen.CONFIRM)
+    d.click("btn_confirm")
+    d.wait_for(Screen.PAYING)
+    if not d.devices.patient_gives_up():
+        raise WalkthroughError("no payment request to give up")
+    state = _paper(d)
+    if state.ticket is None or state.ticket.paid_reference is not None:
+        raise WalkthroughError("a payment given up printed as paid")
+    d.step("btn_done", Screen.WELCOME)
 
 
 def priority_elderly(d: Driver) -> None:
     # The card first, as many do: the kiosk asks for its QR code, then reads the chip.
     _present(d, d.devices.present_card, "elderly_80", Screen.CARD_NEEDS_ID)
     d.devices.show_cccd_qr("elderly_80")
-    d.wait_for(Screen.PATIENT_SUMMARY)
+    d.wait_for(*FIRST_SCREENS)
     d.devices.take_card_away()
-    _visit_then_done(d, "insurance", "NOI", asks_priority=False)  # age 80: detected, not asked
+    _visit(d, "insurance", "NOI")  # age 80: priority detected, not asked
+    if d.state.ticket is None or not d.state.ticket.priority.is_priority:
+        raise WalkthroughError("an 80-year-old was not given priority")
+    d.step("btn_done", Screen.WELCOME)
 
 
 def child_under_6(d: Driver) -> None:
-    _present(d, d.devices.show_bhyt_qr, "child_4", Screen.PATIENT_SUMMARY)  # no ID card yet
-    _visit_then_done(d, "insurance", "NHI", asks_priority=False)
+    _present(d, d.devices.show_bhyt_qr, "child_4")  # no ID card yet
+    _visit_then_done(d, "insurance", "NHI")
 
 
 def new_patient(d: Driver) -> None:
     _with_card(d, "new_patient", Screen.NOT_FOUND)
-    d.step("btn_register_new", Screen.PATIENT_SUMMARY)
+    d.step("btn_register_new", *FIRST_SCREENS)
     _visit_then_done(d, "paid", "NOI")
 
 
 def insurance_expired(d: Driver) -> None:
     _with_card(d, "insurance_expired")
-    d.step("btn_continue", Screen.SERVICE)
-    if d.button("btn_service_insurance").isEnabled():
+    state = _new_visit(d)
+    if state.screen is not Screen.DEPARTMENT or state.service is not ServiceType.PAID:
         raise WalkthroughError("insurance service offered with an expired card")
-    d.step("btn_back", Screen.PATIENT_SUMMARY)
     _visit_then_done(d, "paid", "NOI")
 
 
 def name_mismatch(d: Driver) -> None:
     _with_card(d, "name_mismatch")
-    d.step("btn_continue", Screen.SERVICE)
+    _new_visit(d)
     d.step("btn_counter", Screen.GO_TO_COUNTER)
+    _counter_slip(d)
     d.step("btn_done", Screen.WELCOME)
 
 
@@ -280,6 +352,7 @@ def code_while_hospital_down(d: Driver) -> None:
     d.devices.hospital_offline(True)
     try:
         d.devices.show_vneid_qr("walk_in_insurance")
+        d.identity_presented()
         d.wait_for(Screen.READ_FAILED)  # the card's QR or the keypad would do instead
     finally:
         d.devices.hospital_offline(False)
@@ -288,11 +361,19 @@ def code_while_hospital_down(d: Driver) -> None:
 
 
 def printer_out_of_paper(d: Driver) -> None:
+    """The printer runs out before the patient starts: the welcome screen says so, and the
+    number is shown on screen to be noted or photographed."""
     d.wait_for(Screen.WELCOME)
     d.devices.printer_out_of_paper(True)
     try:
+        d.wait_until(lambda state: state.printer_down is not None, "the printer fault known")
         _with_card(d, "walk_in_insurance")
-        if _visit(d, "insurance", "NOI").screen is not Screen.PRINTER_FAULT:
+        if d.state.screen is Screen.ALREADY_CHECKED_IN:
+            d.click("btn_reprint")
+            state = _paper(d)
+        else:
+            state = _visit(d, "insurance", "NOI")
+        if state.screen is not Screen.PRINTER_FAULT:
             raise WalkthroughError("printed a ticket with no paper")
     finally:
         d.devices.printer_out_of_paper(False)
@@ -308,42 +389,63 @@ def idle_timeout(d: Driver) -> None:
 def language_switch(d: Driver) -> None:
     d.wait_for(Screen.WELCOME)
     d.step("btn_language", Screen.WELCOME)
-    _with_card(d, "walk_in_insurance")
-    d.step("btn_continue", Screen.SERVICE)
-    d.step("btn_language", Screen.SERVICE)  # back to Vietnamese mid-flow, same screen
+    state = _with_card(d, "walk_in_insurance")
+    d.step("btn_language", state.screen)  # back to Vietnamese mid-flow, same screen
     d.step("btn_cancel", Screen.WELCOME)
 
 
 def keypad_entry(d: Driver) -> None:
+    """The ID typed: the 12th digit sends it, the chip confirms it, then a new visit."""
     d.wait_for(Screen.WELCOME)
     d.step("btn_keypad", Screen.KEYPAD)
-    d.type_digits(d.devices.citizen_id("walk_in_insurance"))
+    digits = d.devices.citizen_id("walk_in_insurance")
+    d.type_digits(digits[:-1])
     d.screenshot("keypad_filled")
-    d.step("key_submit", Screen.PLACE_CARD)
-    _place_card(d, "walk_in_insurance", Screen.PATIENT_SUMMARY)  # PACE: the ID alone opens it
-    d.step("btn_cancel", Screen.WELCOME)
+    d.type_digits(digits[-1])
+    d.identity_presented()
+    if d.state.screen is Screen.KEYPAD and d.button("key_submit").isEnabled():
+        d.click("key_submit")  # a keypad that does not send itself
+    d.wait_for(Screen.PLACE_CARD)
+    _place_card(d, "walk_in_insurance", *FIRST_SCREENS)  # PACE: the ID alone opens it
+    _visit_then_done(d, "insurance", "TMH")
 
 
 def vneid_code(d: Driver) -> None:
-    _present(d, d.devices.show_vneid_qr, "walk_in_insurance", Screen.PATIENT_SUMMARY)
-    d.step("btn_cancel", Screen.WELCOME)
+    """A VNeID code of a patient who already has today's number: it prints again."""
+    _present(d, d.devices.show_vneid_qr, "walk_in_insurance")
+    if d.state.screen is Screen.ALREADY_CHECKED_IN:
+        _reprint(d)
+    else:
+        _visit(d, "insurance", "NOI")
+    d.step("btn_done", Screen.WELCOME)
 
 
 def unreadable_code(d: Driver) -> None:
     d.wait_for(Screen.WELCOME)
     d.devices.show_unknown_qr()
+    d.identity_presented()
     d.wait_for(Screen.READ_FAILED)
     d.step("btn_retry", Screen.WELCOME)
 
 
 def faulty_chip(d: Driver) -> None:
+    """The chip fails: the QR's identity goes on, marked; the patient looks at past visits."""
     _present(d, d.devices.show_cccd_qr, "walk_in_insurance", Screen.PLACE_CARD)
     d.devices.faulty_card()
-    state = d.wait_for(Screen.PATIENT_SUMMARY)  # goes on with the QR's identity, marked
+    state = d.wait_for(*FIRST_SCREENS)  # goes on with the QR's identity, marked
     d.devices.take_card_away()
     if state.identity_check is not IdentityCheck.CHIP_FAILED:
         raise WalkthroughError("a chip that failed was not marked for staff")
-    _visit_then_done(d, "insurance", "NOI")
+    if _new_visit(d).screen is Screen.SERVICE:
+        d.step("btn_service_insurance", Screen.DEPARTMENT)
+    d.step("btn_details", Screen.PATIENT_SUMMARY)  # the chip's mark is explained there
+    d.click("btn_history")
+    d.wait_until(lambda state: state.history is not None, "the visit history")
+    d.step("btn_back", Screen.PATIENT_SUMMARY)
+    d.step("btn_continue", Screen.DEPARTMENT)
+    d.click_department("MAT")
+    _confirm(d)
+    d.step("btn_done", Screen.WELCOME)
 
 
 def cloned_card(d: Driver) -> None:
@@ -353,16 +455,16 @@ def cloned_card(d: Driver) -> None:
     d.devices.take_card_away()
     if state.problem is not Problem.CARD_FORGED:
         raise WalkthroughError("a cloned card was not refused")
+    _counter_slip(d)
     d.step("btn_done", Screen.WELCOME)
 
 
 def another_persons_code(d: Driver) -> None:
     """Someone else's code mid-session: the kiosk asks before throwing the session away."""
-    _with_card(d, "walk_in_insurance")
-    d.step("btn_continue", Screen.SERVICE)
+    state = _with_card(d, "walk_in_insurance")
     d.devices.show_cccd_qr("walk_in_paid")  # the next person in the queue, too early
     d.wait_for(Screen.SWITCH_PATIENT)
-    d.step("btn_keep_patient", Screen.SERVICE)
+    d.step("btn_keep_patient", state.screen)
     d.devices.show_cccd_qr("elderly_80")  # and now they really mean it
     d.wait_for(Screen.SWITCH_PATIENT)
     state = d.step("btn_switch", Screen.PLACE_CARD)
@@ -376,7 +478,10 @@ def birth_date_for_the_chip(d: Driver) -> None:
     d.wait_for(Screen.WELCOME)
     d.step("btn_keypad", Screen.KEYPAD)
     d.type_digits(d.devices.citizen_id("new_patient_old_chip"))
-    d.step("key_submit", Screen.PLACE_CARD)
+    d.identity_presented()
+    if d.state.screen is Screen.KEYPAD and d.button("key_submit").isEnabled():
+        d.click("key_submit")
+    d.wait_for(Screen.PLACE_CARD)
     d.devices.present_card("new_patient_old_chip")
     d.wait_for(Screen.BIRTH_DATE)
     birth = d.devices.personas["new_patient_old_chip"].identity.birth
@@ -384,18 +489,47 @@ def birth_date_for_the_chip(d: Driver) -> None:
     assert born is not None
     d.type_digits(born.strftime("%d%m%Y"))
     d.screenshot("birth_date_filled")
-    d.click("key_submit")
+    if d.state.screen is Screen.BIRTH_DATE and d.button("key_submit").isEnabled():
+        d.click("key_submit")
     d.wait_for(Screen.NOT_FOUND)  # no record yet; the chip's data can make one
     d.devices.take_card_away()
-    d.step("btn_register_new", Screen.PATIENT_SUMMARY)
-    d.step("btn_cancel", Screen.WELCOME)
+    d.step("btn_register_new", *FIRST_SCREENS)
+    _visit_then_done(d, "paid", "NOI")
 
 
 def booking_code(d: Driver) -> None:
-    """The booking confirmation's QR code: only the hospital reads it, and finds the visit."""
-    _present(d, d.devices.show_booking_qr, "appointment_today", Screen.PATIENT_SUMMARY)
-    d.step("btn_continue", Screen.APPOINTMENT)
+    """The booking confirmation's QR code: only the hospital reads it, and goes straight to
+    the appointment's confirmation."""
+    _present(d, d.devices.show_booking_qr, "appointment_today", *FIRST_SCREENS)
+    if d.state.appointment is None and d.state.screen is not Screen.ALREADY_CHECKED_IN:
+        raise WalkthroughError("the booking code did not find its appointment")
     d.step("btn_cancel", Screen.WELCOME)
+
+
+def appointment_reprint(d: Driver) -> None:
+    """The appointment's booking code again, after its check-in: the hospital no longer
+    offers the appointment; the patient's ticket prints again, marked as a reprint."""
+    _present(d, d.devices.show_booking_qr, "appointment_today")
+    if d.state.screen is Screen.APPOINTMENT:
+        raise WalkthroughError("an appointment already checked in was offered again")
+    _reprint(d)
+    d.step("btn_done", Screen.WELCOME)
+
+
+def counter_slip_printer_down(d: Driver) -> None:
+    """Sent to the counter while the printer is out of paper: the slip's code on screen."""
+    d.wait_for(Screen.WELCOME)
+    d.devices.printer_out_of_paper(True)
+    try:
+        _with_card(d, "name_mismatch")
+        _new_visit(d)
+        d.step("btn_counter", Screen.GO_TO_COUNTER)
+        state = _counter_slip(d)
+        if state.printed:
+            raise WalkthroughError("a slip printed with no paper")
+    finally:
+        d.devices.printer_out_of_paper(False)
+    d.step("btn_done", Screen.WELCOME)
 
 
 @dataclass(frozen=True)
@@ -428,6 +562,9 @@ SCENARIOS = (
     Scenario("19-code-while-hospital-down", code_while_hospital_down),
     Scenario("20-another-persons-code", another_persons_code),
     Scenario("21-birth-date-for-the-chip", birth_date_for_the_chip),
+    Scenario("22-appointment-already-checked-in-reprint", appointment_reprint),
+    Scenario("23-counter-slip-printer-down", counter_slip_printer_down),
+    Scenario("24-paid-given-up", paid_given_up),
 )
 
 PORTRAIT = (1080, 1920)
@@ -443,7 +580,10 @@ def run_walkthrough(kiosk: KioskApp, out_dir: Path) -> int:
     for scenario in SCENARIOS:
         driver.begin(scenario.name)
         scenario.run(driver)
+        driver.journey.end()
     kiosk.window.resize(*LANDSCAPE)
     driver.begin("landscape-walk-in-insurance")
     walk_in_insurance(driver)
-    return driver.saved
+    driver.journey.end()
+    driver.journey.write(out_dir / "journey.json")
+    return driver.saved + 1

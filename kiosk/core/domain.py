@@ -27,6 +27,14 @@ class IdentitySource(Enum):
     HOSPITAL_RESOLVED = "hospital_resolved"  # a code only the hospital can read (VNeID, booking)
 
 
+class NameSource(Enum):
+    """Where a chip identity's name came from when not from the chip's DG13 (its DG13 is in
+    a layout the kiosk does not know, e.g. a Căn cước issued since July 2024)."""
+
+    CHIP_MRZ = "chip_mrz"  # DG1's MRZ: capitals without diacritics
+    QR_CODE = "qr_code"  # the code shown, its name spelling the MRZ's letter for letter
+
+
 @dataclass(frozen=True)
 class BirthDate:
     """A birth date that may be known only to the year (some BHYT cards print yyyy only)."""
@@ -80,6 +88,7 @@ class Identity:
     sex: Sex | None = None
     address: str | None = None
     chip_verified: bool = False
+    name_source: NameSource | None = None  # None: the name came from `source` itself
 
     @property
     def can_register_new_patient(self) -> bool:
@@ -123,6 +132,15 @@ class Appointment:
     doctor_name: str | None = None
 
 
+class Audience(Enum):
+    """Whom a department sees: the kiosk does not suggest a children's clinic to an adult."""
+
+    ALL = "all"
+    ADULT = "adult"  # 16 and over
+    CHILD = "child"  # under 16
+    WOMEN = "women"  # women and girls of 12 and over (obstetrics and gynaecology)
+
+
 @dataclass(frozen=True)
 class Department:
     code: str
@@ -136,6 +154,9 @@ class Department:
     estimated_wait_minutes: int  # for a newcomer in the normal queue
     name_en: str | None = None
     directions_en: str | None = None
+    audience: Audience = Audience.ALL
+    fee_vnd: int | None = None  # a paid visit (khám dịch vụ) here, in đồng; None: not told
+    insured_share_vnd: int | None = None  # what a BHYT patient pays of the visit, when known
 
 
 @dataclass(frozen=True)
@@ -183,6 +204,30 @@ class CheckIn:
     identity_check: IdentityCheck = IdentityCheck.NOT_CHECKED
 
 
+class PaymentState(Enum):
+    PENDING = "pending"  # waiting for the bank
+    PAID = "paid"
+    EXPIRED = "expired"  # not paid in time: pay at the cashier
+    CANCELLED = "cancelled"  # the patient gave up, or the hospital withdrew it
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """What a paid visit asks for after registration: a bank transfer the hospital can match.
+
+    The reference is bound to the visit's idempotency key: a retried registration gets the
+    same request back, so a patient can never be asked to pay twice."""
+
+    reference: str  # the transfer's content, ASCII letters and digits
+    amount_vnd: int
+    bank_bin: str  # the receiving bank's NAPAS BIN
+    bank_name: str  # as patients know it, e.g. "Vietcombank"
+    account: str
+    account_name: str  # the account holder, as the banking app will show it
+    expires_at: datetime
+    qr_payload: str | None = None  # the hospital's own VietQR; None: the kiosk writes one
+
+
 @dataclass(frozen=True)
 class Registration:
     """The hospital's answer to a registered visit: where the patient goes and when."""
@@ -195,6 +240,7 @@ class Registration:
     people_ahead: int
     estimated_wait_minutes: int
     registered_at: datetime
+    payment: PaymentRequest | None = None  # a paid visit the kiosk may take payment for
 
 
 @dataclass(frozen=True)
@@ -218,6 +264,40 @@ class Ticket:
     footer: str
     provisional: bool = False
     identity_check: IdentityCheck = IdentityCheck.NOT_CHECKED
+    reprint: bool = False  # a visit registered earlier today, printed again ("BẢN IN LẠI")
+    fee_vnd: int | None = None  # a paid visit's fee, when the hospital told it
+    paid_reference: str | None = None  # paid at the kiosk: the transfer's reference
+    pay_at: str = ""  # where to pay when not paid at the kiosk (the cashier)
+
+
+@dataclass(frozen=True)
+class TodayVisit:
+    """A visit already registered for the patient today: its ticket can be printed again."""
+
+    visit_id: str  # "" for a provisional visit still in the kiosk's outbox
+    department_code: str
+    queue_label: str  # as on the ticket: "B021", or provisional "K01-B012"
+    service: ServiceType
+    priority: PriorityGroup
+    room: str
+    floor: int
+    registered_at: datetime
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class CounterSlip:
+    """The paper for a patient sent to the counter: why (a code for staff), where and when,
+    and who, masked. Never a diagnosis."""
+
+    hospital_name: str
+    reason_code: str  # e.g. "QT-BHYT": staff know the case without asking
+    counter_location: str
+    counter_hours: str
+    masked_id: str | None
+    masked_name: str | None
+    issued_at: datetime
+    footer: str
 
 
 class PrinterProblem(Enum):

@@ -23,6 +23,11 @@ class HospitalUnavailable(HospitalError):
     """No usable answer in time: refused, timed out, or 5xx after the retries allowed."""
 
 
+class HospitalFailed(HospitalUnavailable):
+    """The hospital answered this request with a server error (500): it is there, but this
+    request failed. It says nothing about the next patient's request (issue 14)."""
+
+
 class HospitalProtocolError(HospitalError):
     """The hospital answered, but not as the contract says (bad JSON, wrong shape, status)."""
 
@@ -125,6 +130,11 @@ class HospitalApi(HospitalOutboxApi, Protocol):
         """The patient's booked appointments on `day`, earliest first."""
         ...
 
+    def visits_on(self, patient_id: str, day: date) -> list[domain.TodayVisit]:
+        """The visits registered for the patient on `day` (today), earliest first: one whose
+        ticket was lost or never printed is printed again rather than registered twice."""
+        ...
+
     def history(self, patient_id: str, limit: int) -> list[domain.Visit]:
         """The latest `limit` visits, newest first; only fetched when the patient asks."""
         ...
@@ -134,9 +144,17 @@ class HospitalApi(HospitalOutboxApi, Protocol):
         ...
 
 
+class PaymentApi(Protocol):
+    """A hospital that takes payment at the kiosk (the REST contract; FHIR has no such call)."""
+
+    def payment_status(self, reference: str) -> domain.PaymentState:
+        """Where the payment request with this reference stands now."""
+        ...
+
+
 class TicketPrinter(Protocol):
-    def print_ticket(self, ticket: domain.Ticket) -> None:
-        """Print or raise PrinterError."""
+    def print_ticket(self, ticket: domain.Ticket | domain.CounterSlip) -> None:
+        """Print (a queue ticket or a counter slip) or raise PrinterError."""
         ...
 
 
@@ -162,4 +180,16 @@ class OfflineService(Protocol):
         identity: domain.Identity | None,
     ) -> domain.Ticket:
         """Commit the visit to the outbox, then return its provisional ticket."""
+        ...
+
+    def ticket_printed(self, idempotency_key: str) -> None:
+        """The printer took the ticket of this check-in (a check-in without it, registered
+        before a crash, is listed for staff to reprint)."""
+        ...
+
+    def visits_today(
+        self, patient_id: str | None, citizen_id: str | None
+    ) -> list[tuple[domain.TodayVisit, bool]]:
+        """The patient's check-ins at this kiosk today, provisional ones included, oldest
+        first, each with whether its ticket was printed; found by either number."""
         ...

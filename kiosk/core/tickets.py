@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kiosk.core.domain import (
+    CounterSlip,
     Department,
     IdentityCheck,
     Patient,
@@ -15,8 +16,9 @@ from kiosk.core.domain import (
     Registration,
     ServiceType,
     Ticket,
+    TodayVisit,
 )
-from kiosk.core.privacy import mask_name
+from kiosk.core.privacy import mask_id, mask_name
 
 _SERVICE_LETTERS = {
     ServiceType.INSURANCE: "B",  # BHYT
@@ -75,4 +77,63 @@ def build_ticket(
         footer=footer,
         provisional=provisional,
         identity_check=identity_check,
+        fee_vnd=department.fee_vnd if service is ServiceType.PAID else None,
+    )
+
+
+def reprinted_ticket(
+    *,
+    hospital_name: str,
+    footer: str,
+    patient: Patient,
+    visit: TodayVisit,
+    department: Department | None,
+    issued_at: datetime,
+) -> Ticket:
+    """The ticket of a visit registered earlier today, again: same number, marked as a reprint.
+
+    The queue has moved on since, so no wait is promised (the hospital's screens show it).
+    """
+    return Ticket(
+        hospital_name=hospital_name,
+        queue_label=visit.queue_label,
+        department_name=department.name if department else visit.department_code,
+        room=visit.room or (department.room if department else ""),
+        floor=visit.floor if visit.room or department is None else department.floor,
+        directions=department.directions if department else "",
+        masked_name=mask_name(patient.full_name),
+        birth_year=patient.birth.year,
+        service=visit.service,
+        priority=visit.priority,
+        issued_at=issued_at,
+        people_ahead=0,
+        estimated_wait_minutes=0,
+        visit_id=visit.visit_id,
+        footer=footer,
+        provisional=visit.provisional,
+        reprint=True,
+    )
+
+
+def counter_slip(
+    *,
+    hospital_name: str,
+    footer: str,
+    reason_code: str,
+    counter_location: str,
+    counter_hours: str,
+    citizen_id: str | None,
+    full_name: str | None,
+    issued_at: datetime,
+) -> CounterSlip:
+    """The slip a patient takes to the counter: masked identity, no diagnosis, no history."""
+    return CounterSlip(
+        hospital_name=hospital_name,
+        reason_code=reason_code,
+        counter_location=counter_location,
+        counter_hours=counter_hours,
+        masked_id=mask_id(citizen_id) if citizen_id else None,
+        masked_name=mask_name(full_name) if full_name else None,
+        issued_at=issued_at,
+        footer=footer,
     )

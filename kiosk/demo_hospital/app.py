@@ -125,8 +125,10 @@ def create_app(
         Route("/v1/patients", handlers.create_patient, methods=["POST"]),
         Route("/v1/patients/{patient_id}/appointments", handlers.appointments, methods=["GET"]),
         Route("/v1/patients/{patient_id}/visits", handlers.past_visits, methods=["GET"]),
+        Route("/v1/patients/{patient_id}/registrations", handlers.registrations, methods=["GET"]),
         Route("/v1/visits", handlers.register_visit, methods=["POST"]),
         Route("/v1/queue-numbers/lease", handlers.lease_queue_numbers, methods=["POST"]),
+        Route("/v1/payments/{reference}", handlers.payment, methods=["GET"]),
     ]
     middleware = [Middleware(_CountingMiddleware, counter=counter)]
     if token:
@@ -213,6 +215,15 @@ class _Handlers:
         appointments = self.store.appointments(request.path_params["patient_id"], day)
         return _json(200, {"appointments": appointments})
 
+    async def registrations(self, request: Request) -> Response:
+        day_text = request.query_params.get("date")
+        if day_text is None:
+            raise _invalid("date is required (yyyy-mm-dd)")
+        day = _iso_date(day_text, "date")
+        await _processing_pause(request)
+        visits = self.store.registrations(request.path_params["patient_id"], day)
+        return _json(200, {"visits": visits})
+
     async def past_visits(self, request: Request) -> Response:
         limit_text = request.query_params.get("limit", str(DEFAULT_HISTORY))
         if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_HISTORY:
@@ -223,6 +234,12 @@ class _Handlers:
 
     async def register_visit(self, request: Request) -> Response:
         return await self._idempotent(request, _visit_fields, self.store.finish_register_visit)
+
+    async def payment(self, request: Request) -> Response:
+        found = self.store.payment_status(request.path_params["reference"])
+        if found is None:
+            raise ApiError(404, "payment_not_found", "no payment request with this reference")
+        return _json(200, {"payment": found})
 
     async def lease_queue_numbers(self, request: Request) -> Response:
         return await self._idempotent(request, _lease_fields, self.store.finish_lease)

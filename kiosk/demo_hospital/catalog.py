@@ -112,6 +112,15 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
     ),
 )  # fmt: skip
 
+# What a paid visit (khám dịch vụ) costs, in đồng: the price list a hospital posts at its
+# cashier. Every department takes paid patients.
+PAID_VISIT_FEES: dict[str, int] = {
+    "NOI": 150_000, "NGOAI": 150_000, "NHI": 150_000, "CXK": 200_000, "DV": 300_000,
+    "SAN": 200_000, "MAT": 150_000, "TMH": 150_000, "RHM": 120_000, "DALIEU": 150_000,
+    "TIM": 250_000, "THAN": 200_000, "TIEUHOA": 200_000, "NOITIET": 200_000,
+    "THANKINH": 200_000, "YHCT": 120_000, "KSK": 450_000,
+}  # fmt: skip
+
 DEPARTMENTS_BY_CODE = {department.code: department for department in DEPARTMENTS}
 
 # Plausible diagnoses per department (ICD-10 code in brackets, as Vietnamese HIS print them).

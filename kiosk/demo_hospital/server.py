@@ -120,6 +120,17 @@ class DemoHospitalServer:
         """How many visits were registered under this key: exactly-once means 1."""
         return count_registrations(self.db_path, idempotency_key)
 
+    def settle_payment(self, *, paid: bool, reference: str | None = None) -> str | None:
+        """Test hook: the bank confirms the transfer (`paid`) or the patient gives up, for
+        `reference` or else the newest pending request; the reference settled, or None."""
+        if self._store is None:
+            return None
+        waiting = self._store.pending_payments()
+        target = reference or (waiting[-1] if waiting else None)
+        if target is None or not self._store.settle_payment(target, paid=paid):
+            return None
+        return target
+
     def __enter__(self) -> DemoHospitalServer:
         self.start()
         return self

@@ -20,11 +20,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from kiosk.demo_hospital import payments
+from kiosk.demo_hospital.catalog import DEPARTMENTS, PAID_VISIT_FEES
 from kiosk.demo_hospital.errors import ApiError
 from kiosk.demo_hospital.seed import seed_database
 from kiosk.demo_hospital.vietnam import VIETNAM_TZ
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 IDEMPOTENCY_RETENTION = timedelta(hours=24)
 ACCEPTED_INSURANCE_RESULTS = frozenset({"000", "001", "002", "003", "004"})
 
@@ -88,10 +90,12 @@ CREATE TABLE idempotency (
 # In dependency order: a table only references tables before it.
 _TABLES = (
     "meta", "departments", "patients", "appointments", "past_visits", "queues",
-    "registrations", "queue_leases", "idempotency",
+    "registrations", "queue_leases", "idempotency", "payments",
 )  # fmt: skip
 
 Answer = tuple[int, dict[str, Any]]
+# Whom each catalogue department sees (the contract's `patients`); the table predates it.
+_AUDIENCES = {department.code: department.patients for department in DEPARTMENTS}
 
 
 def dump_json(value: Any) -> str:
@@ -166,6 +170,9 @@ class HospitalStore:
                 "waiting": row["waiting"],
                 "waiting_priority": row["waiting_priority"],
                 "estimated_wait_minutes": row["waiting"] * row["minutes_per_patient"],
+                "patients": _AUDIENCES.get(row["code"], "all"),
+                "fee_vnd": PAID_VISIT_FEES.get(row["code"]),
+                "insured_share_vnd": None,  # the BHYT co-payment depends on the patient's card
             }
             for row in rows
         ]
@@ -198,9 +205,26 @@ class HospitalStore:
         self._require_patient(patient_id)
         with self._lock:
             rows = self._conn.execute(
-                "SELECT appointment_id, department_code, starts_at, doctor_name FROM appointments"
+                "SELECT appointment_id, department_code, starts_at, doctor_name FROM appointments a"
                 " WHERE patient_id = ? AND substr(starts_at, 1, 10) = ?"
+                # Checked in already: not offered again (its visit is among today's).
+                " AND NOT EXISTS (SELECT 1 FROM registrations r"
+                " WHERE r.appointment_id = a.appointment_id)"
                 " ORDER BY starts_at, appointment_id",
+                (patient_id, day.isoformat()),
+            ).fetchall()
+        return [dict(row) for row in rows]  # the columns are the contract's members
+
+    def registrations(self, patient_id: str, day: date) -> list[dict[str, Any]]:
+        """The visits registered for the patient on `day`, earliest first."""
+        self._require_patient(patient_id)
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT r.visit_id, r.department_code, r.queue_number, r.service, r.priority,"
+                " d.room, d.floor, r.registered_at FROM registrations r"
+                " JOIN departments d ON d.code = r.department_code"
+                " WHERE r.patient_id = ? AND substr(r.registered_at, 1, 10) = ?"
+                " ORDER BY r.registered_at, r.visit_id",
                 (patient_id, day.isoformat()),
             ).fetchall()
         return [dict(row) for row in rows]  # the columns are the contract's members
@@ -258,6 +282,20 @@ class HospitalStore:
 
     def finish_lease(self, scope: str, key: str, fields: dict[str, Any]) -> Claim:
         return self._finish(scope, key, lambda: self._lease(fields))
+
+    # --- payments (the demo's cashier; settle_payment is the bank's and patient's hook) ----
+
+    def payment_status(self, reference: str) -> dict[str, Any] | None:
+        with self._lock:
+            return payments.status(self._conn, reference, datetime.now(VIETNAM_TZ))
+
+    def settle_payment(self, reference: str, *, paid: bool) -> bool:
+        with self._lock:
+            return payments.settle(self._conn, reference, paid=paid, now=datetime.now(VIETNAM_TZ))
+
+    def pending_payments(self) -> list[str]:
+        with self._lock:
+            return payments.pending(self._conn, datetime.now(VIETNAM_TZ))
 
     # --- internals ---------------------------------------------------------------------
 
@@ -378,7 +416,14 @@ class HospitalStore:
              queue_number, people_ahead, visit["estimated_wait_minutes"],
              visit["registered_at"], fields["identity_check"]),
         )  # fmt: skip
-        return 201, {"visit": visit}
+        fee = PAID_VISIT_FEES.get(department["code"])
+        payment = None
+        if fields["service"] == "paid" and fee:
+            now = datetime.now(VIETNAM_TZ)
+            payment = payments.create(
+                self._conn, key=key, visit_id=visit["visit_id"], amount=fee, now=now
+            )
+        return 201, {"visit": visit, "payment": payment}
 
     def _lease(self, fields: dict[str, Any]) -> Answer:
         day = self.today.isoformat()
@@ -480,7 +525,7 @@ class HospitalStore:
         with self._transaction():
             for table in reversed(_TABLES):  # referencing tables first
                 self._conn.execute(f"DROP TABLE IF EXISTS {table}")
-            for statement in _SCHEMA.split(";"):
+            for statement in (_SCHEMA + ";" + payments.SCHEMA).split(";"):
                 if statement.strip():
                     self._conn.execute(statement)
             seed_database(self._conn, seed=seed, today=today)

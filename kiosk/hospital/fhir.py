@@ -11,6 +11,8 @@ retries), credentials as an httpx.Auth in fhir_auth.py:
                      kiosk's time zone)                                                  1
     departments      GET HealthcareService?active=true&_include=HealthcareService:location  1
     history          GET Encounter?patient=&_sort=-date&_count=                         1
+    visits_on        GET Encounter?patient=&date=ge..&date=lt..&identifier=<queue-number
+                     system>| (the kiosks' own Encounters of the day)                   1
     create_patient   a transaction: POST Patient If-None-Exist on the CCCD (else BHYT)
                      identifier (conditional create alone is not atomic on every server)  1
     register_visit   one transaction (counter PUT If-Match, Encounter POST If-None-Exist on the
@@ -73,7 +75,10 @@ from kiosk.core.domain import (
     Department,
     Identity,
     Patient,
+    PriorityGroup,
     Registration,
+    ServiceType,
+    TodayVisit,
     Visit,
 )
 from kiosk.core.ports import (
@@ -84,6 +89,8 @@ from kiosk.core.ports import (
     LeaseRequest,
     NumberLease,
 )
+from kiosk.core.tickets import queue_label
+from kiosk.hospital import bounds
 from kiosk.hospital import fhir_mapping as fm
 from kiosk.hospital.client_base import HospitalClientBase, lookup_numbers
 from kiosk.hospital.fhir_http import (
@@ -180,14 +187,14 @@ class FhirHospitalClient(HospitalClientBase):
         params = {"active": "true", "_include": "HealthcareService:location", "_count": self._page}
         services, included = self._http.search("HealthcareService", params)
         locations = {r["id"]: r for r in included if r.get("resourceType") == "Location"}
-        departments: list[Department] = self._map(
-            lambda: [fm.department_from(s, locations, self._systems) for s in services]
+        mapped: list[Department] = self._map(
+            lambda: [fm.department_from(s, locations, self._systems) for s in services],
+            cleaned=False,
         )
+        where = {d.code: fm.location_id_of(s) for d, s in zip(mapped, services, strict=True)}
+        departments = bounds.clean(mapped)  # one broken department is dropped, not all
         with self._lock:
-            self._known_departments = {
-                d.code: (d, fm.location_id_of(s))
-                for d, s in zip(departments, services, strict=True)
-            }
+            self._known_departments = {d.code: (d, where[d.code]) for d in departments}
         return departments
 
     def find_patient(self, identity: Identity) -> Patient | None:
@@ -315,6 +322,57 @@ class FhirHospitalClient(HospitalClientBase):
             "Encounter", params, enough=lambda found: len(kept(found)) >= limit
         )
         return self._map(lambda: [fm.visit_from(r) for r in kept(resources)[:limit]])
+
+    def visits_on(self, patient_id: str, day: date) -> list[TodayVisit]:
+        start = datetime.combine(day, datetime.min.time(), self._clock().tzinfo)
+        params = [
+            ("patient", f"Patient/{patient_id}"),
+            ("date", f"ge{start.isoformat()}"),
+            ("date", f"lt{(start + timedelta(days=1)).isoformat()}"),
+            ("identifier", f"{self._systems.own('queue-number')}|"),
+            ("_count", self._page),
+        ]
+        resources, _ = self._http.search("Encounter", tuple(params))
+        kept = [r for r in resources if r.get("status") not in ("cancelled", "entered-in-error")]
+        found = self._map(lambda: [self._todays_visit(r) for r in kept])
+        # A server may ignore the date parameters (unsupported search parameters are skipped,
+        # not refused): only the day's visits, on the kiosk's own calendar.
+        tz = start.tzinfo
+        found = [v for v in found if v.registered_at.astimezone(tz).date() == day]
+        return sorted(found, key=lambda v: v.registered_at)
+
+    def _todays_visit(self, encounter: fm.Resource) -> TodayVisit:
+        """An Encounter this client created (new_encounter) as a visit to print again; room and
+        floor come from the department the flow already holds."""
+        where = f"Encounter/{encounter.get('id', '?')}"
+        number = fm.identifier_value(encounter, self._systems.own("queue-number")) or ""
+        codes = {
+            coding.get("system"): coding.get("code")
+            for concept in (encounter.get("serviceType"), *(encounter.get("type") or ()))
+            for coding in (concept or {}).get("coding") or ()
+        }
+        department = codes.get(self._systems.own("department"))
+        service = codes.get(self._systems.own("service"))
+        group = fm.extension_value(encounter, self._systems.own("priority-group"), "Code")
+        start = (encounter.get("period") or {}).get("start")
+        if not number.isdigit() or not department or service not in ("insurance", "paid"):
+            raise fm.FhirShapeError(f"{where}: not a kiosk visit (number, department, service)")
+        priority = {g.value: g for g in PriorityGroup}.get(group, PriorityGroup.NONE)
+        service_type = ServiceType(service)
+        try:
+            registered_at = datetime.fromisoformat(start) if start else self._clock()
+        except ValueError as error:
+            raise fm.FhirShapeError(f"{where}.period.start: not a date-time") from error
+        return TodayVisit(
+            visit_id=str(encounter.get("id", "")),
+            department_code=department,
+            queue_label=queue_label(int(number), service_type, priority),
+            service=service_type,
+            priority=priority,
+            room="",
+            floor=0,
+            registered_at=registered_at,
+        )
 
     def register_visit(self, checkin: CheckIn, *, leased_number: int | None = None) -> Registration:
         """One transaction when the client still holds what it needs from earlier calls (the
@@ -555,10 +613,14 @@ class FhirHospitalClient(HospitalClientBase):
         return True
 
     @staticmethod
-    def _map(decode: Callable[[], Mapped]) -> Mapped:
+    def _map(decode: Callable[[], Mapped], *, cleaned: bool = True) -> Mapped:
+        """The mapped answer, bounded and cleaned (kiosk.hospital.bounds) unless the caller
+        cleans it itself."""
+        broken = (fm.FhirShapeError, KeyError, TypeError, AttributeError, bounds.OutOfBounds)
         try:
-            return decode()
-        except (fm.FhirShapeError, KeyError, TypeError, AttributeError) as error:
+            mapped = decode()
+            return bounds.clean(mapped) if cleaned else mapped
+        except broken as error:
             raise HospitalProtocolError(f"FHIR resource: {error}") from error
 
 

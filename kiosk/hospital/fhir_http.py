@@ -23,7 +23,12 @@ from urllib.parse import urlencode
 
 import httpx
 
-from kiosk.core.ports import HospitalProtocolError, HospitalRejected, HospitalUnavailable
+from kiosk.core.ports import (
+    HospitalFailed,
+    HospitalProtocolError,
+    HospitalRejected,
+    HospitalUnavailable,
+)
 from kiosk.hospital import fhir_mapping as fm
 from kiosk.hospital.transport import HospitalTransport, Params, Reply
 
@@ -200,8 +205,10 @@ def expect(answer: Answer, ok: tuple[int, ...], where: str) -> Any:
         raise HospitalRejected("not_found", f"{where}: {issue}")
     if status in (400, 405, 415, 422):
         raise HospitalRejected("invalid_request", f"{where}: {status} {issue}")
-    if status in _TRANSIENT or status >= 500:
+    if status in _TRANSIENT:
         raise HospitalUnavailable(f"{where}: answered {status}")
+    if status >= 500:
+        raise HospitalFailed(f"{where}: answered {status}")
     raise HospitalProtocolError(f"{where}: unexpected status {status}")
 
 

@@ -24,13 +24,14 @@ import httpx
 from kiosk.core import domain
 from kiosk.core.ports import (
     HospitalError,
+    HospitalFailed,
     HospitalProtocolError,
     HospitalRejected,
     HospitalUnavailable,
     LeaseRequest,
     NumberLease,
 )
-from kiosk.hospital import wire
+from kiosk.hospital import bounds, wire
 from kiosk.hospital.client_base import HospitalClientBase, lookup_numbers
 from kiosk.hospital.transport import HospitalTransport, Reply
 
@@ -161,6 +162,18 @@ class RestHospitalClient(HospitalClientBase):
         )
         return self._decode(wire.decode_appointments, body, template)
 
+    def visits_on(self, patient_id: str, day: date) -> list[domain.TodayVisit]:
+        template = "/v1/patients/{patient_id}/registrations"
+        body = self._call(
+            "GET",
+            template,
+            path=f"/v1/patients/{quote(patient_id, safe='')}/registrations",
+            params={"date": day.isoformat()},
+            expect=200,
+            idempotent=True,
+        )
+        return self._decode(wire.decode_registered_visits, body, template)
+
     def history(self, patient_id: str, limit: int) -> list[domain.Visit]:
         if not 1 <= limit <= MAX_HISTORY:
             raise ValueError(f"limit must be from 1 to {MAX_HISTORY}")
@@ -188,6 +201,17 @@ class RestHospitalClient(HospitalClientBase):
             idempotency_key=checkin.idempotency_key,
         )
         return self._decode(wire.decode_registration, body, "/v1/visits")
+
+    def payment_status(self, reference: str) -> domain.PaymentState:
+        template = "/v1/payments/{reference}"
+        body = self._call(
+            "GET",
+            template,
+            path=f"/v1/payments/{quote(reference, safe='')}",
+            expect=200,
+            idempotent=True,
+        )
+        return self._decode(wire.decode_payment_state, body, template)
 
     def lease_queue_numbers(self, request: LeaseRequest) -> NumberLease:
         if not 1 <= request.count <= MAX_LEASE:
@@ -250,14 +274,14 @@ class RestHospitalClient(HospitalClientBase):
         if 400 <= status < 500:
             raise _rejection(reply, where)
         if status >= 500:
-            raise HospitalUnavailable(f"{where}: answered {status}")
+            raise HospitalFailed(f"{where}: answered {status}")
         raise HospitalProtocolError(f"{where}: unexpected status {status}")
 
     @staticmethod
     def _decode(decoder: Callable[[Any], T], body: Any, template: str) -> T:
         try:
-            return decoder(body)
-        except wire.WireError as error:
+            return bounds.clean(decoder(body))
+        except (wire.WireError, bounds.OutOfBounds) as error:
             raise HospitalProtocolError(f"{template}: {error}") from error
 
 

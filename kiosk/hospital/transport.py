@@ -1,13 +1,13 @@
 """The one HTTP transport of the hospital clients (REST and FHIR): deadline, timeouts, body
 cap, retries.
 
-Every call has one overall deadline. Each attempt's connect/read/write/pool timeouts are
-clipped to what is left of it, and the caller waits for the attempt at most until the
-deadline: httpx timeouts are per read, so a server that dribbles its headers or body a byte
-at a time would otherwise hold the call far past it (issue 14). The attempt therefore runs on
-a short-lived thread of its own; when the deadline passes first, its connection is shut down
-if its socket is known (a connection opened by this attempt, or once the headers are in), and
-otherwise the abandoned attempt ends at its next read timeout.
+Every call has one overall deadline, and it ends by then whatever the server does (issue 14).
+httpx timeouts are per read, so a server that dribbles its TLS handshake, headers or body a
+byte at a time would otherwise hold the call far past it. Each attempt therefore runs on a
+short-lived thread of its own, bound to the attempt: every stream it uses, fresh or kept
+alive, clips its timeouts to the deadline (deadline_streams.py) and reports itself in use, so
+when the deadline passes the caller shuts that socket down and walks away, and the attempt's
+thread ends with it instead of holding a pooled connection.
 
 Bodies are streamed and refused past a size cap. A request is resent only when the caller says
 it is safe to resend, after a failure that leaves the answer unknown (connection failure,
@@ -31,10 +31,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 from kiosk.core.backoff import backoff_seconds
 from kiosk.core.ports import HospitalProtocolError, HospitalUnavailable
+from kiosk.hospital import deadline_streams
 from kiosk.hospital.tls import HospitalTlsError, describe, tls_failure
 
 logger = logging.getLogger(__name__)
@@ -47,8 +49,6 @@ _MIN_ATTEMPT = 0.1  # a resend needs at least this much of the deadline left aft
 _ABANDON_GRACE = 0.05
 # Failures after which the answer is unknown: safe to resend only an idempotent request.
 _TRANSPORT_FAILURES = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-# httpcore trace events that hand over the network stream of a connection this attempt opened.
-_NEW_STREAM_EVENTS = ("connection.connect_tcp.complete", "connection.start_tls.complete")
 
 Params = Mapping[str, str] | tuple[tuple[str, str], ...]  # pairs: a name may repeat
 
@@ -119,11 +119,8 @@ class HospitalTransport:
             base_url=self.base_url,
             headers={"User-Agent": "hospital-checkin-kiosk/0.1", **headers},
             auth=auth,
-            transport=transport,
-            verify=ssl_context if ssl_context is not None else True,
+            transport=transport or _deadline_transport(ssl_context),
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-            # Idle connections are dropped a little before common server keep-alive limits.
-            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=4),
             follow_redirects=False,
             trust_env=False,  # the kiosk talks to the configured hospital, not an env proxy
         )
@@ -168,7 +165,7 @@ class HospitalTransport:
             exchange = _Exchange(self._max_body_bytes, deadline_at)
             request = self._client.build_request(
                 method, path, params=params, json=json, content=content, headers=headers,
-                timeout=self._timeout(remaining), extensions={"trace": exchange.trace},
+                timeout=self._timeout(remaining),
             )  # fmt: skip
             try:
                 reply = exchange.run(self._client, request)
@@ -215,16 +212,17 @@ class HospitalTransport:
 
 class _Exchange:
     """One attempt: the request sent and its body read on a thread the caller can walk away
-    from at the deadline."""
+    from at the deadline (a deadline_streams.Attempt)."""
 
     def __init__(self, max_body_bytes: int, deadline_at: float) -> None:
         self._max_body_bytes = max_body_bytes
-        self._deadline_at = deadline_at
+        self.deadline_at = deadline_at
         self._done = threading.Event()
         # Guards the stream: it is shut down only while this attempt still owns its
         # connection, never after the connection went back to the pool for another call.
         self._lock = threading.Lock()
-        self._stream: Any = None  # httpcore's network stream, once known
+        self._stream: httpcore.NetworkStream | None = None
+        self._finished = False
         self._reply: Reply | None = None
         self._error: BaseException | None = None
 
@@ -233,7 +231,7 @@ class _Exchange:
             target=self._work, args=(client, request), name="hospital-call", daemon=True
         )
         worker.start()
-        if not self._done.wait(self._deadline_at - time.monotonic() + _ABANDON_GRACE):
+        if not self._done.wait(self.deadline_at - time.monotonic() + _ABANDON_GRACE):
             self._abandon()
             raise _DeadlinePassed
         if self._error is not None:
@@ -241,45 +239,64 @@ class _Exchange:
         assert self._reply is not None
         return self._reply
 
-    def trace(self, event: str, info: dict[str, Any]) -> None:
-        """httpcore's trace extension: remembers a connection this attempt opens."""
-        if event in _NEW_STREAM_EVENTS:
-            with self._lock:
-                self._stream = info.get("return_value")
+    def using(self, stream: httpcore.NetworkStream) -> None:
+        with self._lock:
+            if not self._finished:
+                self._stream = stream
 
     def _work(self, client: httpx.Client, request: httpx.Request) -> None:
+        deadline_streams.bind(self)
         try:
             response = client.send(request, stream=True)
-            with self._lock:
-                self._stream = response.extensions.get("network_stream")
             try:
                 chunks, size = [], 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > self._max_body_bytes:
                         raise _BodyTooLarge
-                    if time.monotonic() > self._deadline_at:  # a server trickling bytes
+                    if time.monotonic() > self.deadline_at:  # a server trickling bytes
                         raise _DeadlinePassed
                     chunks.append(chunk)
             finally:
                 with self._lock:
-                    self._stream = None  # the connection goes back to the pool
+                    self._finished = True  # the connection goes back to the pool
+                    self._stream = None
                 response.close()
             self._reply = Reply(response.status_code, response.headers, b"".join(chunks))
         except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
             self._error = error
         finally:
+            with self._lock:
+                self._finished = True
+                self._stream = None
+            deadline_streams.bind(None)
             self._done.set()
 
     def _abandon(self) -> None:
-        """Shut the attempt's connection down, if known, so its thread ends now."""
+        """Shut the attempt's connection down, if it holds one, so its thread ends now."""
         with self._lock:
+            self._finished = True
             if self._stream is None:
                 return
             sock = self._stream.get_extra_info("socket")
             if sock is not None:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+
+
+def _deadline_transport(ssl_context: ssl.SSLContext | None) -> httpx.HTTPTransport:
+    """httpx's own transport over deadline-aware streams."""
+    transport = httpx.HTTPTransport(
+        verify=ssl_context if ssl_context is not None else True,
+        # Idle connections are dropped a little before common server keep-alive limits.
+        limits=httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=4),
+        trust_env=False,
+    )
+    pool = transport._pool  # httpx offers no other way to choose httpcore's network backend
+    if not isinstance(pool, httpcore.ConnectionPool) or not hasattr(pool, "_network_backend"):
+        raise RuntimeError("this httpx/httpcore version cannot take the deadline streams")
+    pool._network_backend = deadline_streams.DeadlineBackend(pool._network_backend)
+    return transport
 
 
 def _ms_since(started: float) -> int:

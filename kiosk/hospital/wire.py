@@ -7,12 +7,16 @@ Unknown members are ignored, as the contract allows servers to add them.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date, datetime
 from typing import Any
 
 from kiosk.core import domain
 from kiosk.core.ports import LeaseRequest, NumberLease
+from kiosk.core.tickets import queue_label
+
+logger = logging.getLogger(__name__)
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"\d{4}")
@@ -20,6 +24,9 @@ _INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 _CITIZEN_ID = re.compile(r"\d{12}")
 _RESULT_CODE = re.compile(r"\d{3}")
 _ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")
+_PAYMENT_REFERENCE = re.compile(r"[A-Za-z0-9]{4,25}")  # a transfer's content: no diacritics
+_BANK_BIN = re.compile(r"\d{6}")
+_ACCOUNT = re.compile(r"[A-Za-z0-9]{1,19}")
 _QUEUES = ("normal", "priority")
 
 
@@ -127,7 +134,15 @@ def decode_resolved_identity(body: Any) -> domain.Identity:
 
 
 def decode_departments(body: Any) -> list[domain.Department]:
-    return [_department(item) for item in _Object(body, "$").objects("departments")]
+    """The departments; one that breaks the contract is dropped with a log line (issue 14:
+    one department with waiting = -1 must not stop every check-in)."""
+    departments = []
+    for item in _Object(body, "$").objects("departments"):
+        try:
+            departments.append(_department(item))
+        except WireError as error:
+            logger.warning("department dropped: %s", error)
+    return departments
 
 
 def decode_patient(body: Any) -> domain.Patient:
@@ -142,6 +157,11 @@ def decode_visits(body: Any) -> list[domain.Visit]:
     return [_visit(item) for item in _Object(body, "$").objects("visits")]
 
 
+def decode_registered_visits(body: Any) -> list[domain.TodayVisit]:
+    """`listRegistrations`: the patient's visits of one day, queue labels as on the tickets."""
+    return [_registered_visit(item) for item in _Object(body, "$").objects("visits")]
+
+
 def decode_registration(body: Any) -> domain.Registration:
     item = _Object(body, "$").obj("visit")
     return domain.Registration(
@@ -153,7 +173,33 @@ def decode_registration(body: Any) -> domain.Registration:
         people_ahead=item.integer("people_ahead", minimum=0),
         estimated_wait_minutes=item.integer("estimated_wait_minutes", minimum=0),
         registered_at=item.instant("registered_at"),
+        payment=_payment_request(_Object(body, "$")),
     )
+
+
+def _payment_request(top: _Object) -> domain.PaymentRequest | None:
+    """`payment`, optional: present for a paid visit the hospital takes payment for."""
+    if top.value.get("payment") is None:
+        return None
+    item = top.obj("payment")
+    return domain.PaymentRequest(
+        reference=item.text("reference", pattern=_PAYMENT_REFERENCE),
+        amount_vnd=item.integer("amount_vnd", minimum=1),
+        bank_bin=item.text("bank_bin", pattern=_BANK_BIN),
+        bank_name=item.text("bank_name"),
+        account=item.text("account", pattern=_ACCOUNT),
+        account_name=item.text("account_name"),
+        expires_at=item.instant("expires_at"),
+        qr_payload=None if item.value.get("qr_payload") is None else item.text("qr_payload"),
+    )
+
+
+def decode_payment_state(body: Any) -> domain.PaymentState:
+    item = _Object(body, "$").obj("payment")
+    state = {s.value: s for s in domain.PaymentState}.get(item.text("state"))
+    if state is None:
+        raise WireError(f"{item.where}.state: expected pending, paid, expired or cancelled")
+    return state
 
 
 def decode_lease(body: Any) -> NumberLease:
@@ -233,7 +279,24 @@ def _department(item: _Object) -> domain.Department:
         waiting=item.integer("waiting", minimum=0),
         waiting_priority=item.integer("waiting_priority", minimum=0),
         estimated_wait_minutes=item.integer("estimated_wait_minutes", minimum=0),
+        audience=_audience(item),
+        fee_vnd=_optional_amount(item, "fee_vnd"),
+        insured_share_vnd=_optional_amount(item, "insured_share_vnd"),
     )
+
+
+def _optional_amount(item: _Object, key: str) -> int | None:
+    """An optional amount in đồng: absent or null when the hospital does not say."""
+    return None if item.value.get(key) is None else item.integer(key, minimum=0)
+
+
+def _audience(item: _Object) -> domain.Audience:
+    """`patients`, optional: a hospital that does not say is taken to see everybody."""
+    value = item.value.get("patients", "all")
+    audience = {a.value: a for a in domain.Audience}.get(value)
+    if audience is None:
+        raise WireError(f"{item.where}.patients: expected all, adult, child or women")
+    return audience
 
 
 def _patient(item: _Object) -> domain.Patient:
@@ -289,4 +352,27 @@ def _visit(item: _Object) -> domain.Visit:
         department_name=item.text("department_name"),
         diagnosis=item.opt_text("diagnosis"),
         doctor_name=item.opt_text("doctor_name"),
+    )
+
+
+_SERVICES = {service.value: service for service in domain.ServiceType}
+_PRIORITIES = {group.value: group for group in domain.PriorityGroup}
+
+
+def _registered_visit(item: _Object) -> domain.TodayVisit:
+    service = _SERVICES.get(item.text("service"))
+    priority = _PRIORITIES.get(item.text("priority"))
+    if service is None:
+        raise WireError(f"{item.where}.service: expected insurance or paid")
+    if priority is None:
+        raise WireError(f"{item.where}.priority: expected a priority group")
+    return domain.TodayVisit(
+        visit_id=item.text("visit_id"),
+        department_code=item.text("department_code"),
+        queue_label=queue_label(item.integer("queue_number", minimum=1), service, priority),
+        service=service,
+        priority=priority,
+        room=item.text("room"),
+        floor=item.integer("floor"),
+        registered_at=item.instant("registered_at"),
     )

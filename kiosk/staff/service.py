@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,15 +59,22 @@ class RecentTickets:
             self._tickets.clear()
 
 
+class FollowUpKind(Enum):
+    REFUSED = "refused"  # the hospital refused it after an offline ticket: call the number
+    QUARANTINED = "quarantined"  # the sync gave up for now: retry or drop it (issue 14)
+    UNPRINTED = "unprinted"  # registered, but its ticket never printed (a crash): reprint
+
+
 @dataclass(frozen=True)
 class FollowUpView:
-    """One check-in the hospital refused after an offline ticket (no personal data)."""
+    """One check-in staff should look at (no personal data)."""
 
     key: str
     ticket_label: str | None
     department_code: str
-    reason: str
+    reason: str  # REFUSED: the hospital's code; QUARANTINED: its last answer
     created_at: datetime
+    kind: FollowUpKind = FollowUpKind.REFUSED
 
 
 class AdminService:
@@ -154,13 +162,53 @@ class AdminService:
         self._print(ticket)
 
     def follow_ups(self) -> list[FollowUpView]:
-        outbox = self._outbox()
-        if outbox is None:
+        """Refused, quarantined and registered-but-unprinted check-ins, in that order."""
+        offline = self._ready().offline
+        if offline is None:
             return []
-        return [
+        outbox = offline.outbox
+        refused = [
             FollowUpView(f.key, f.provisional_label, f.department_code, f.reason, f.created_at)
             for f in outbox.follow_ups()
         ]
+        quarantined = [
+            FollowUpView(q.key, q.provisional_label, q.department_code, q.last_error,
+                         q.created_at, FollowUpKind.QUARANTINED)
+            for q in outbox.quarantined()
+        ]  # fmt: skip
+        unprinted = [
+            FollowUpView(v.key, v.visit.queue_label or None, v.visit.department_code, v.state,
+                         v.visit.registered_at, FollowUpKind.UNPRINTED)
+            for v in offline.unprinted()
+            if v.state != "quarantined"  # listed above, with its own buttons
+        ]  # fmt: skip
+        return refused + quarantined + unprinted
+
+    def retry_quarantined(self, key: str) -> None:
+        """Send a quarantined check-in again (same key, same body)."""
+        offline = self._offline()
+        if not offline.outbox.release(key):
+            raise RuntimeError("this check-in is no longer quarantined")
+        offline.worker.wake()
+        audit.warning("staff retried a quarantined check-in")
+
+    def drop_quarantined(self, key: str) -> None:
+        """Give up sending a quarantined check-in (the patient is seen at the counter)."""
+        if not self._offline().outbox.drop(key):
+            raise RuntimeError("this check-in is no longer quarantined")
+        audit.warning("staff dropped a quarantined check-in")
+
+    def reprint_unprinted(self, key: str) -> None:
+        """Print the ticket of a check-in registered before a crash that never printed it;
+        raises PrinterError saying why not."""
+        offline = self._offline()
+        found = [v for v in offline.unprinted() if v.key == key]
+        if not found:
+            raise RuntimeError("this ticket has been printed meanwhile")
+        ticket = offline.reprint_ticket(found[0], self._sample_ticket())
+        audit.warning("staff reprint of an unprinted ticket %s", ticket.queue_label)
+        self._print(ticket)
+        offline.visits.mark_printed(key, datetime.now().astimezone())
 
     def resolve_follow_up(self, key: str) -> None:
         outbox = self._outbox()
@@ -179,6 +227,12 @@ class AdminService:
     def _outbox(self) -> Any:
         offline = self._ready().offline
         return None if offline is None else offline.outbox
+
+    def _offline(self) -> Any:
+        offline = self._ready().offline
+        if offline is None:
+            raise RuntimeError("this kiosk keeps no offline store")
+        return offline
 
     def _ready(self) -> BackendsView:
         if self._backends is None:

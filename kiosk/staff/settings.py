@@ -1,10 +1,12 @@
-"""The kiosk settings staff may change from the staff screens, read from and written to the
-kiosk's config file (blocking calls: the staff screens run them on a worker thread).
+"""The kiosk settings staff may change from the staff screens (blocking calls: the staff
+screens run them on a worker thread).
 
 Values are keyed by their dotted config key ("kiosk.idle_seconds") and typed as the config
-holds them. A save writes every changed key in one atomic edit that is validated first
-(`update_config_file`), so a value the kiosk would refuse at its next start is reported and
-nothing is written. The running kiosk keeps its settings: they take effect when it restarts.
+holds them. The config file stays as its owner wrote it (on an installed kiosk it is root's and
+read-only to the kiosk): a save writes the staff settings file in the kiosk's data folder, which
+is layered over the config file at every start (kiosk/staff/overlay.py), in one atomic write
+validated first, so a value the kiosk would refuse at its next start is reported and nothing is
+written. The running kiosk keeps its settings: they take effect when it restarts.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, ConfigError, load_config
-from kiosk.config_edit import toml_string, update_config_file
 from kiosk.core.domain import Department
+from kiosk.staff.overlay import Layers, load_layers, save_overlay
 
 audit = logging.getLogger("kiosk.audit.admin")
 
@@ -78,8 +80,18 @@ def parse_number(key: str, text: str) -> int | float:
         raise ConfigError(key, f"must be {kind}") from None
 
 
+def layered_config(path: Path | None) -> Config:
+    """What the kiosk runs with: the config file at `path` with the staff settings over it
+    (the defaults without a file)."""
+    return load_config(None) if path is None else staff_layers(path).config
+
+
+def staff_layers(path: Path) -> Layers:
+    return load_layers(path, EDITABLE)
+
+
 class SettingsFile:
-    """The settings in the config file at `path`; None: the kiosk runs without a file."""
+    """The settings of the kiosk whose config file is at `path`; None: it runs without one."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -89,25 +101,28 @@ class SettingsFile:
         return self.path is not None
 
     def read(self) -> Settings:
-        return settings_of(load_config(self._file()))
+        return settings_of(staff_layers(self._file()).config)
 
     def save(self, settings: Mapping[str, Any]) -> Settings:
-        """Write the settings that differ from the file's; returns what the file now holds."""
+        """Save the settings that differ from what the kiosk runs with; returns the new ones."""
         unknown = set(settings) - set(EDITABLE)
         if unknown:
             raise ValueError(f"not settable from the staff screens: {', '.join(sorted(unknown))}")
         if settings.get("kiosk.idle_seconds", IDLE_CHOICES[0]) not in IDLE_CHOICES:
             raise ValueError(f"kiosk.idle_seconds must be one of {IDLE_CHOICES}")
-        path = self._file()
-        before = self.read()
+        layers = staff_layers(self._file())
+        before = settings_of(layers.config)
         changed = {key: value for key, value in settings.items() if value != before[key]}
         if not changed:
             return before
-        changes = {_table_and_key(key): _toml(value) for key, value in changed.items()}
-        update_config_file(path, changes)
+        in_file = settings_of(layers.file_config)
+        kept = {**layers.overlay_values, **changed}
+        # A value equal to the config file's leaves the overlay: the file's own shows through.
+        staff = {key: value for key, value in kept.items() if value != in_file[key]}
+        config = save_overlay(layers, staff)
         # Keys only: a URL or a name is not personal data, but the audit names what changed.
         audit.warning("staff changed settings: %s", ", ".join(sorted(changed)))
-        return self.read()
+        return settings_of(config)
 
     def _file(self) -> Path:
         if self.path is None:
@@ -140,27 +155,6 @@ def _names(list_devices: Callable[[], list[str]]) -> tuple[str, ...]:
         return tuple(list_devices())
     except Exception:  # noqa: BLE001 — e.g. no pcscd: nothing to offer
         return ()
-
-
-def _table_and_key(dotted: str) -> tuple[str, str]:
-    table, key = dotted.split(".", 1)
-    return table, key
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, tuple):
-        return "[" + ", ".join(toml_string(item) for item in value) + "]"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if hasattr(value, "value"):  # an enum such as Language
-        return toml_string(value.value)
-    raise TypeError(f"cannot write {type(value).__name__} to the config")
 
 
 def _section_type(section: str) -> Any:

@@ -31,6 +31,7 @@ class Device(Enum):
     PRINTER = "printer"
     HOSPITAL = "hospital"
     OUTBOX = "outbox"
+    STAFF_ALERTS = "staff_alerts"  # whether alerts reach people (issue 18)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class AdminStatus:
     lines: tuple[DeviceLine, ...]
     last_sync: datetime | None
     taken_at: datetime
+    last_alert_delivery: datetime | None = None  # when a channel last took a staff alert
+    alert_error: str = ""  # why the last attempt failed, in a few words ("HTTP 503")
 
     def line(self, device: Device) -> DeviceLine:
         return next(line for line in self.lines if line.device is device)
@@ -95,6 +98,20 @@ class _Hospital(Protocol):
     def departments(self) -> list[Department]: ...
 
 
+class _AlertChannel(Protocol):
+    last_delivered_at: float | None
+    last_error: str
+    failing: int
+    waiting: int
+
+
+class _AlertsState(Protocol):
+    @property
+    def channels(self) -> list[Any]: ...  # _AlertChannel
+    @property
+    def incidents(self) -> list[Any]: ...  # open incidents
+
+
 class BackendsView(Protocol):
     """The parts of kiosk.app.backends.Backends the staff service and the status read."""
 
@@ -124,6 +141,12 @@ def gather_status(
     health: _Health | None = None
     if backends.offline is not None:
         health = backends.offline.monitor.snapshot()
+    # The app's staff alerts (kiosk/app/alerting.py), when it set them on the backends.
+    alerts_state = getattr(backends, "staff_alerts", None)
+    alerts: _AlertsState | None = alerts_state() if alerts_state is not None else None
+    channels = alerts.channels if alerts is not None else []
+    delivered = [c.last_delivered_at for c in channels if c.last_delivered_at is not None]
+    failing = [c.last_error for c in channels if c.failing]
     lines = (
         _card_line(backends.card),
         _camera_line(backends.camera is not None, camera_state),
@@ -131,8 +154,15 @@ def gather_status(
         _printer_line(backends.printer, backends.printer_status),
         _hospital_line(health, hospital_health),
         _outbox_line(health),
+        _alerts_line(alerts),
     )
-    return AdminStatus(lines, health.last_sync if health else None, now())
+    return AdminStatus(
+        lines,
+        health.last_sync if health else None,
+        now(),
+        datetime.fromtimestamp(max(delivered)) if delivered else None,
+        failing[0] if failing else "",
+    )
 
 
 def _card_line(card: _CardDevices | None) -> DeviceLine:
@@ -210,3 +240,19 @@ def _outbox_line(health: _Health | None) -> DeviceLine:
     size = health.outbox_size
     return DeviceLine(Device.OUTBOX, Level.OK if size == 0 else Level.WARN,
                       "empty" if size == 0 else "waiting", size)  # fmt: skip
+
+
+def _alerts_line(state: _AlertsState | None) -> DeviceLine:
+    """Whether staff alerts reach people: delivered, waiting to be, or only on this page."""
+    if state is None:
+        return DeviceLine(Device.STAFF_ALERTS, Level.OFF, "not_configured")
+    open_incidents = len(state.incidents)
+    channels: list[_AlertChannel] = state.channels
+    if not channels:
+        return DeviceLine(Device.STAFF_ALERTS, Level.WARN, "staff_page_only", open_incidents)
+    waiting = sum(channel.waiting for channel in channels)
+    if any(channel.failing for channel in channels):
+        return DeviceLine(Device.STAFF_ALERTS, Level.BAD, "not_delivered", waiting)
+    if waiting:
+        return DeviceLine(Device.STAFF_ALERTS, Level.WARN, "sending", waiting)
+    return DeviceLine(Device.STAFF_ALERTS, Level.OK, "delivered", open_incidents)

@@ -48,7 +48,8 @@ def _pin(runs: int = 15) -> Results:
 
 def _save(data_dir: Path, runs: int = 30) -> Results:
     path = data_dir / "kiosk.toml"
-    path.write_text(EXAMPLE, encoding="utf-8")
+    # The staff settings file goes to data_dir (the example's "" would mean the user's state).
+    path.write_text(EXAMPLE.replace('data_dir = ""', f'data_dir = "{data_dir}"', 1), "utf-8")
     settings = SettingsFile(path)
     flip = iter(range(10**6))
 

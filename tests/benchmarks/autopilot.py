@@ -21,6 +21,7 @@ from kiosk.core.flow import FlowState, Screen
 # Screen -> the button the hurried patient presses (walk-in with insurance, no priority).
 NEXT_BUTTON = {
     Screen.PATIENT_SUMMARY: "btn_continue",
+    Screen.ALREADY_CHECKED_IN: "btn_another_clinic",
     Screen.APPOINTMENT: "btn_appointment_confirm",
     Screen.SERVICE: "btn_service_insurance",
     Screen.DEPARTMENT: "btn_department_NOI",

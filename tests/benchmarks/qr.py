@@ -1,6 +1,13 @@
 """`qr`: the camera decoder against zxing-cpp with default options, OpenCV's QRCodeDetector and
-pyzbar on the generated image set (tests/drivers/camera/imageset.py), all in the same run; then the
-preview's pace and the GUI thread's worst stall while the worker decodes hard frames.
+pyzbar on the everyday image set (tests/drivers/camera/imageset.py), and against zxing-cpp's
+defaults, with and without a plain "retry at 2× when nothing was found", on the hard set
+(tests/drivers/camera/hardset.py), all in the same run; then the preview's pace and the GUI
+thread's worst stall while the worker decodes hard frames.
+
+Times are per 1280×720 frame: wall clock, ours and zxing-cpp's defaults interleaved frame by
+frame so both see the same machine load, and the decode thread's CPU time. The hard set's time
+goals are judged on CPU time: it is what a frame costs a kiosk, whose cores are its own, while
+wall clock on this shared machine also counts the waits for a core.
 
 OpenCV (opencv-python-headless) and pyzbar (plus the system's libzbar0) are benchmark-only
 extras: a missing one is reported as skipped and left out of the comparison.
@@ -21,6 +28,10 @@ Reader = Callable[[np.ndarray], list[bytes]]
 TIMING_ROUNDS = 3  # ours and zxing-cpp's defaults, interleaved frame by frame
 SOURCE_FPS = 30.0
 PREVIEW_SECONDS = 4.0
+# The issue's goals on the hard set.
+HARD_RATE_GOAL = 92.0
+MEDIAN_MS_GOAL = 5.0
+P95_MS_GOAL = 20.0
 
 
 def _ours() -> Reader:
@@ -34,6 +45,22 @@ def _zxing_default() -> Reader:
     import zxingcpp
 
     return lambda frame: [bytes(b.bytes) for b in zxingcpp.read_barcodes(frame)]
+
+
+def _zxing_retry_2x() -> Reader:
+    """zxing-cpp's defaults, and once more on the frame enlarged 2× when that found nothing."""
+    import zxingcpp
+    from PIL import Image
+
+    def read(frame: np.ndarray) -> list[bytes]:
+        found = zxingcpp.read_barcodes(frame)
+        if not found:
+            image = Image.fromarray(frame)
+            double = image.resize((image.width * 2, image.height * 2), Image.Resampling.BILINEAR)
+            found = zxingcpp.read_barcodes(double)
+        return [bytes(b.bytes) for b in found]
+
+    return read
 
 
 def _opencv() -> Reader:
@@ -75,19 +102,31 @@ def _score(read: Reader, samples: tuple, times: list[float] | None = None) -> di
     return {"right": right, "misread": misread, "false": false_reads, "missed": missed}
 
 
-def _timed_pair(samples: tuple, ours: Reader, baseline: Reader) -> tuple[float, float]:
-    """Median ms per frame of each, measured interleaved so both see the same machine load."""
-    ours_ms, baseline_ms = [], []
+def _timed_pair(
+    samples: tuple, ours: Reader, baseline: Reader
+) -> tuple[list[float], list[float], list[float]]:
+    """Wall ms per frame of each, interleaved so both see the same machine load, and the
+    decode thread's CPU ms of ours."""
+    ours_ms: list[float] = []
+    baseline_ms: list[float] = []
+    ours_cpu_ms: list[float] = []
     for _ in range(TIMING_ROUNDS):
         for sample in samples:
-            for read, into in ((ours, ours_ms), (baseline, baseline_ms)):
-                started = time.perf_counter()
-                read(sample.frame)
-                into.append((time.perf_counter() - started) * 1000)
-    return statistics.median(ours_ms), statistics.median(baseline_ms)
+            started, cpu = time.perf_counter(), time.thread_time()
+            ours(sample.frame)
+            ours_ms.append((time.perf_counter() - started) * 1000)
+            ours_cpu_ms.append((time.thread_time() - cpu) * 1000)
+            started = time.perf_counter()
+            baseline(sample.frame)
+            baseline_ms.append((time.perf_counter() - started) * 1000)
+    return ours_ms, baseline_ms, ours_cpu_ms
 
 
-def _preview_while_decoding(samples: tuple) -> Results:
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def _preview_while_decoding(frames: list[np.ndarray]) -> Results:
     """Hard frames at the camera's rate through the real preview + worker, offscreen."""
     from PySide6.QtCore import QElapsedTimer
     from PySide6.QtWidgets import QApplication
@@ -99,11 +138,10 @@ def _preview_while_decoding(samples: tuple) -> Results:
     from ui.camera_view import CameraPreview, CameraScanner, SimulatedFrameSource
 
     app = QApplication.instance() or QApplication([])
-    hard = [s.frame for s in samples if s.kind in ("blurred", "phone", "glare", "small")]
     preview = CameraPreview()
     preview.resize(800, 450)
     preview.show()
-    source = SimulatedFrameSource(SimulatedCamera(hard), fps=SOURCE_FPS)
+    source = SimulatedFrameSource(SimulatedCamera(frames), fps=SOURCE_FPS)
     scanner = CameraScanner(source, lambda report: DecodeWorker(FrameDecoder(), report), preview)
     scanner.start()
     deadline = time.monotonic() + 3
@@ -132,7 +170,7 @@ def _preview_while_decoding(samples: tuple) -> Results:
     return results
 
 
-def bench_qr(data_dir: Path) -> Results:
+def _everyday_set() -> tuple[Results, bool]:
     from tests.drivers.camera.imageset import image_set
 
     samples = image_set()
@@ -158,8 +196,8 @@ def bench_qr(data_dir: Path) -> Results:
         spent: list[float] = []
         scores[name] = _score(read, samples, spent)
         times[name] = statistics.median(spent)
-    ours_ms, zxing_ms = _timed_pair(samples, _ours(), _zxing_default())
-    times["ours"], times["zxing_default"] = ours_ms, zxing_ms
+    ours_ms, zxing_ms, _ = _timed_pair(samples, _ours(), _zxing_default())
+    times["ours"], times["zxing_default"] = statistics.median(ours_ms), statistics.median(zxing_ms)
 
     # Percent: run.py prints dict values with one decimal.
     rates = {name: 100 * score["right"] / with_code for name, score in scores.items()}
@@ -169,16 +207,73 @@ def bench_qr(data_dir: Path) -> Results:
     results["misreads"] = {n: float(s["misread"]) for n, s in scores.items()}
     results["ms_per_frame_median"] = times
     results["ours_missed"] = " ".join(scores["ours"]["missed"]) or "none"
-    results["time_ratio_ours_vs_zxing_default"] = ours_ms / zxing_ms
-    results.update(_preview_while_decoding(samples))
-    results["target"] = (
-        "rate >= best other; no false reads; time ratio <= 0.25; preview >= 25 fps; stall <= 50 ms"
-    )
-    results["pass"] = (
+    ratio = times["ours"] / times["zxing_default"]
+    results["time_ratio_ours_vs_zxing_default"] = ratio
+    passed = (
         rates["ours"] >= best_other
         and scores["ours"]["false"] == 0
         and scores["ours"]["misread"] == 0
-        and ours_ms <= zxing_ms / 4
+        and ratio <= 0.25
+    )
+    return results, passed
+
+
+def _hard_set() -> tuple[Results, bool]:
+    from tests.drivers.camera.hardset import hard_set
+
+    samples = hard_set()
+    with_code = sum(s.has_code for s in samples)
+    readers = {"ours": _ours(), "zxing_default": _zxing_default(), "retry_2x": _zxing_retry_2x()}
+    scores = {name: _score(read, samples) for name, read in readers.items()}
+    ours_ms, zxing_ms, ours_cpu = _timed_pair(samples, readers["ours"], readers["zxing_default"])
+    dark = [i for i, s in enumerate(samples) if s.kind == "dark_phone"]
+    dark_ms = [ours_cpu[r * len(samples) + i] for r in range(TIMING_ROUNDS) for i in dark]
+    rates = {name: 100 * score["right"] / with_code for name, score in scores.items()}
+    results: Results = {
+        "hard_frames_with_code": with_code,
+        "hard_frames_without_code": len(samples) - with_code,
+        "hard_decode_rate_percent": rates,
+        "hard_misreads": {n: float(s["misread"]) for n, s in scores.items()},
+        "hard_false_reads_on_no_code": {n: float(s["false"]) for n, s in scores.items()},
+        "hard_ours_missed": " ".join(scores["ours"]["missed"]) or "none",
+        "hard_ms_median": {
+            "ours": statistics.median(ours_ms),
+            "ours_cpu": statistics.median(ours_cpu),
+            "zxing_default": statistics.median(zxing_ms),
+        },
+        "hard_ms_p95": {
+            "ours": _p95(ours_ms),
+            "ours_cpu": _p95(ours_cpu),
+            "zxing_default": _p95(zxing_ms),
+        },
+        "hard_dark_mode_cpu_ms_median": statistics.median(dark_ms),
+    }
+    passed = (
+        rates["ours"] >= HARD_RATE_GOAL
+        and scores["ours"]["misread"] == 0
+        and scores["ours"]["false"] == 0
+        and statistics.median(ours_cpu) <= MEDIAN_MS_GOAL
+        and _p95(ours_cpu) <= P95_MS_GOAL
+    )
+    return results, passed
+
+
+def bench_qr(data_dir: Path) -> Results:
+    from tests.drivers.camera.hardset import hard_set
+
+    everyday, everyday_passed = _everyday_set()
+    hard, hard_passed = _hard_set()
+    results: Results = {**everyday, **hard}
+    # Every hard frame, those without a code too (each pays for the whole second look).
+    results.update(_preview_while_decoding([s.frame for s in hard_set()]))
+    results["target"] = (
+        "everyday set: rate >= best other, no false reads, time ratio <= 0.25; hard set: rate "
+        f">= {HARD_RATE_GOAL:.0f} %, no misreads or false reads, CPU median <= "
+        f"{MEDIAN_MS_GOAL:.0f} ms, p95 <= {P95_MS_GOAL:.0f} ms; preview >= 25 fps; stall <= 50 ms"
+    )
+    results["pass"] = (
+        everyday_passed
+        and hard_passed
         and results["preview_fps"] >= 25
         and results["gui_worst_stall_ms"] <= 50
     )

@@ -13,8 +13,9 @@ read ratios and medians) and all of them are written to bench.json.
     ticket    bytes per 80 mm ticket vs the whole ticket as one image; render + encode time;
               first byte at a network printer after register_visit (tests/benchmarks/ticket.py).
     qr        decode rate and false reads on a generated camera image set, ours vs zxing-cpp
-              defaults, OpenCV and pyzbar; ms per 1280x720 frame; preview fps and worst GUI
-              stall while decoding (tests/benchmarks/qr.py).
+              defaults, OpenCV and pyzbar, and on a hard set vs zxing-cpp's defaults with and
+              without a retry at 2x; ms per 1280x720 frame; preview fps and worst GUI stall
+              while decoding (tests/benchmarks/qr.py).
     offline   outbox commit p95 (synchronous=FULL) vs synchronous=OFF; 1,000 queued check-ins
               synced to the demo hospital; time to offline and back online
               (tests/benchmarks/offline.py).
@@ -23,6 +24,21 @@ read ratios and medians) and all of them are written to bench.json.
     admin     staff mode: PIN check vs SHA-256, settings save (validated, atomic) vs a plain
               write, PIN -> status page and Settings -> filled page through the real UI with
               the GUI's worst stall vs the idle screen's (tests/benchmarks/admin.py).
+    alerts    staff alerts: printer out of paper -> signed webhook on loopback (printer polled
+              every 5 s) vs the queue alone and a bare signed POST; a receiver down for a
+              minute; fault -> Prometheus alert firing with the shipped rules, on a real
+              Prometheus (tests/benchmarks/alerts.py).
+    payment   paid walk-in, real UI offscreen, demo hospital on loopback: confirm -> VietQR on
+              screen vs the bare register call; bank confirms -> paid ticket's first byte vs
+              its render; narrowest phone view that still decodes (tests/benchmarks/payment.py).
+    hostile   slowest hospital call per hostile mode (slow headers, slow body, silence, slow TLS,
+              oversized) vs plain httpx with the same timeouts; provisional tickets among the
+              next 20 patients with one poison registration and the hospital up
+              (tests/benchmarks/hostile.py).
+    crash     SIGKILLs at random moments of the real Qt kiosk process with the hospital
+              flapping (KIOSK_CRASH_KILLS, default 50): tickets, visits lost, duplicated,
+              provisional labels reused, registered-not-printed listed at restart
+              (tests/benchmarks/crash_campaign.py).
     startup   `kiosk --demo --smoke` to an interactive welcome screen vs a bare PySide6 window.
     memory    resident set after 1,000 check-ins vs after the first 50.
     bundle    the frozen one-folder app (dist/kiosk, from `sh packaging/build.sh`): `--demo
@@ -33,6 +49,7 @@ read ratios and medians) and all of them are written to bench.json.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import statistics
 import subprocess
@@ -264,6 +281,7 @@ def bench_startup(data_dir: Path, runs: int = 7) -> Results:
 
 
 BUNDLE = ROOT / "dist" / "kiosk"
+BUNDLE_LIMIT_MB = 200  # the CI gate in .ci/run
 
 
 def _tree_bytes(path: Path) -> int:
@@ -312,8 +330,8 @@ def bench_bundle(data_dir: Path, runs: int = 7) -> Results:
         "last_build_seconds": (
             float(build_seconds.read_text()) if build_seconds.is_file() else "unknown"
         ),
-        "target": "frozen welcome <= 1000 ms; bundle <= 250 MB",
-        "pass": frozen_ms <= 1000 and size_mb <= 250,
+        "target": f"frozen welcome <= 1000 ms; bundle <= {BUNDLE_LIMIT_MB} MB",
+        "pass": frozen_ms <= 1000 and size_mb <= BUNDLE_LIMIT_MB,
     }
 
 
@@ -391,6 +409,8 @@ def bench_chip(data_dir: Path, runs: int = 20) -> Results:
     worst = max(v for k, v in results.items() if k.startswith("pace_"))
     apdus = _chip_apdu_counts()
     results.update(apdus)
+    realism = _chip_realism()
+    results.update(realism)
     overhead = _chip_through_pcscd(runs)
     results.update(overhead)
     results["target"] = (
@@ -406,6 +426,9 @@ def bench_chip(data_dir: Path, runs: int = 20) -> Results:
         and apdus["apdus_ours_extended_length_ef_atr_info"]
         == apdus["apdus_minimum_extended_length_ef_atr_info"]
         and all(value <= 30 for value in overheads)
+        and realism["pace_6282_id_only_apdus"] == realism["pace_6282_id_only_apdus_minimum"]
+        and realism["matrix_cells_verified"] == realism["matrix_cells"]
+        and results.get("pcscd_matrix_cells_verified") == results.get("pcscd_matrix_cells")
     )
     return results
 
@@ -486,6 +509,109 @@ def _chip_apdu_counts() -> Results:
     return results
 
 
+def _chip_realism() -> Results:
+    """Chips answering as ISO/IEC 7816-4 permits (tests/drivers/card/matrix.py), in-process.
+
+    - A PACE chip answering 6282 at the end of a file, opened with the ID alone (no birth
+      date): APDUs against the minimum (as with 9000).
+    - A BAC chip capped at Le 0xDF: a first read (the cap found with one refused Le) and a
+      re-read with the key remembered, against the minimum of a reader that knew the cap.
+    - Every matrix cell: verified with the right holder, or which error; the APDUs of the
+      CCCD cells with full answers; the worst overhead above a cell's minimum.
+    Baseline in the same run: the plain chip (9000, no cap) read the same way.
+    """
+    from drivers.card.cccd_reader import CardKeys, CccdReader, chunk_reads
+    from drivers.card.errors import CardError
+    from drivers.card.virtual_chip import ChipBehaviour, EndOfFile
+    from tests.drivers.card.cccd_card import CITIZEN_ID, make_card
+    from tests.drivers.card.matrix import check_outcome, matrix
+
+    id_only = CardKeys(CITIZEN_ID)
+    plain = make_card()
+    warning = make_card(behaviour=ChipBehaviour(EndOfFile.WARNING_6282))
+    bac = make_card(max_le=0xDF, bac_only=True)
+    bac_reader = CccdReader(bac.store)
+    bac_first = bac_reader.read(bac.chip, bac.keys).apdu_count
+    bac.chip.reset()
+    bac_again = bac_reader.read(bac.chip, bac.keys).apdu_count
+    bac_files = sum(chunk_reads(size, 0xDF) for size in bac.sizes)
+    results: Results = {
+        "pace_9000_id_only_apdus_baseline": CccdReader(plain.store)
+        .read(plain.chip, id_only)
+        .apdu_count,
+        "pace_6282_id_only_apdus": CccdReader(warning.store).read(warning.chip, id_only).apdu_count,
+        "pace_6282_id_only_apdus_minimum": 7 + sum(chunk_reads(size, 223) for size in plain.sizes),
+        "bac_cap_0xdf_first_read_apdus": bac_first,
+        "bac_cap_0xdf_first_read_apdus_minimum_cap_unknown": 4 + 1 + bac_files,
+        "bac_cap_0xdf_reread_apdus": bac_again,
+        "bac_cap_0xdf_reread_apdus_minimum": 3 + bac_files,
+    }
+    cells = matrix()
+    verified, failures, worst = 0, [], 0
+    apdus: dict[str, int] = {}
+    logging.disable(logging.WARNING)  # the Căn cước cells each warn of their DG13 layout
+    for cell in cells:
+        card = cell.card()
+        try:
+            result = CccdReader(card.store, options=cell.options()).read(card.chip, card.keys)
+            check_outcome(cell, card, result)
+        except (CardError, AssertionError) as error:
+            failures.append(f"{cell.label}: {type(error).__name__}")
+            continue
+        verified += 1
+        worst = max(worst, result.apdu_count - cell.minimum_apdus(card.sizes))
+        if not cell.behaviour.answer_size and not cell.can_cuoc_2024:
+            apdus[cell.label] = result.apdu_count
+    results.update(
+        {
+            "matrix_cells": len(cells),
+            "matrix_cells_verified": verified,
+            "matrix_failures": failures,
+            "matrix_worst_apdus_above_minimum": worst,
+            "matrix_apdus_cccd_full_answers": apdus,
+        }
+    )
+    logging.disable(logging.NOTSET)
+    return results
+
+
+def _chip_matrix_through_pcscd(slot) -> Results:  # type: ignore[no-untyped-def]
+    """The pcscd cells of the matrix (tests/drivers/card/matrix.py): verified or the error."""
+    from drivers.card.cccd_reader import CccdReader
+    from drivers.card.errors import CardError
+    from drivers.card.reader import PcscTransport
+    from drivers.card.vpcd_card import VirtualCard
+    from tests.drivers.card.matrix import check_outcome, pcscd_matrix
+    from tests.drivers.card.pcsc.pcscd import wait_for_card
+
+    cells = pcscd_matrix()
+    verified, failures, apdus = 0, [], {}
+    logging.disable(logging.WARNING)
+    for cell in cells:
+        card = cell.card()
+        try:
+            with VirtualCard(card.chip, port=slot.port):
+                wait_for_card(slot.reader)
+                with PcscTransport(slot.reader) as transport:
+                    result = CccdReader(card.store, options=cell.options()).read(
+                        transport, card.keys
+                    )
+            wait_for_card(slot.reader, present=False)
+            check_outcome(cell, card, result)
+        except (CardError, AssertionError) as error:
+            failures.append(f"{cell.label}: {type(error).__name__}")
+            continue
+        verified += 1
+        apdus[cell.label] = result.apdu_count
+    logging.disable(logging.NOTSET)
+    return {
+        "pcscd_matrix_cells": len(cells),
+        "pcscd_matrix_cells_verified": verified,
+        "pcscd_matrix_failures": failures,
+        "pcscd_matrix_apdus": apdus,
+    }
+
+
 def _chip_through_pcscd(runs: int) -> Results:
     """A whole first read (PACE, COM, DG1, DG13, SOD, passive authentication) through pcscd
     and vpcd at 0 and 5 ms per APDU. Per run, the kiosk's software overhead is the total
@@ -541,6 +667,7 @@ def _chip_through_pcscd(runs: int) -> Results:
             results[f"pcscd_{label}_apdus"] = apdus
             results[f"pcscd_{label}_above_latency_ms_median"] = statistics.median(above)
             results[f"pcscd_{label}_reader_overhead_ms_median"] = statistics.median(overheads)
+        results.update(_chip_matrix_through_pcscd(slot))
     return results
 
 
@@ -568,6 +695,37 @@ def bench_admin(data_dir: Path) -> Results:
     return run_admin(data_dir)
 
 
+def bench_alerts(data_dir: Path) -> Results:
+    from alerts import bench_alerts as run_alerts
+
+    return run_alerts(data_dir)
+
+
+def bench_payment(data_dir: Path) -> Results:
+    from payment import bench_payment as run_payment
+
+    return run_payment(data_dir)
+
+
+def bench_hostile(data_dir: Path) -> Results:
+    from hostile import hostile_calls, poison_figure
+
+    from kiosk.demo_hospital.server import DemoHospitalServer
+
+    with DemoHospitalServer(data_dir / "hospital.db") as demo:
+        return {
+            "deadline_s": 8.0,
+            "slowest_call": hostile_calls(demo.url),
+            "poison": poison_figure(demo.url, data_dir / "offline"),
+        }
+
+
+def bench_crash(data_dir: Path) -> Results:
+    from crash_campaign import run_campaign
+
+    return run_campaign(int(os.environ.get("KIOSK_CRASH_KILLS", "50")), data_dir)
+
+
 def bench_offline(data_dir: Path) -> Results:
     from offline import bench_offline as run_offline
 
@@ -577,6 +735,10 @@ def bench_offline(data_dir: Path) -> Results:
 BENCHMARKS: dict[str, Callable[[Path], Results]] = {
     "chip": bench_chip,
     "offline": bench_offline,
+    "payment": bench_payment,
+    "alerts": bench_alerts,
+    "hostile": bench_hostile,
+    "crash": bench_crash,
     "fhir": bench_fhir,
     "admin": bench_admin,
     "ticket": bench_ticket,

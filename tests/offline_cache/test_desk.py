@@ -124,3 +124,46 @@ def test_rows_in_flight_at_a_crash_are_resent(kit: Kit) -> None:
     assert kit.outbox.recover_after_restart() == 1
     head = kit.outbox.head()
     assert head is not None and head.key == item.idempotency_key
+
+
+def test_an_online_answer_after_the_flow_gave_up_settles_the_queued_row(kit: Kit) -> None:
+    """Issue 14: the flow's bound passed, the visit was queued with a provisional ticket, then
+    the hospital's answer came: the row is settled and the printed label is kept."""
+    item = checkin("BN1")
+    assert kit.desk.begin_online(item)
+    issued = kit.desk.issue(item, department=department(), patient=_patient())
+    registration = Registration("V9", 31, "NOI", "P.105", 1, 2, 10, datetime.now(UTC))
+    kit.desk.finish_online(item, registration, printed_label="D031")
+    assert kit.outbox.state_of(item.idempotency_key) is OutboxState.SYNCED
+    assert kit.outbox.hospital_number(item.idempotency_key) == 31
+    with kit.store.read() as conn:
+        label, provisional, number = conn.execute(
+            "SELECT label, provisional, hospital_number FROM tickets WHERE idempotency_key = ?",
+            (item.idempotency_key,),
+        ).fetchone()
+    assert (label, provisional, number) == (issued.ticket.queue_label, 1, 31)
+
+
+def test_visits_of_today_tell_what_was_printed(kit: Kit) -> None:
+    """The query the patient's "already checked in today" uses, and staff's reprint list."""
+    from kiosk.core.tickets import queue_label
+    from offline_cache import KioskVisits
+
+    visits = KioskVisits(kit.store, queue_label)
+    online, queued = checkin("BN1"), checkin("BN1", department="TMH")
+    kit.desk.begin_online(online)
+    registration = Registration("V1", 12, "NOI", "P.105", 1, 2, 10, datetime.now(UTC))
+    kit.desk.finish_online(online, registration, printed_label="D012")
+    kit.desk.issue(queued, department=department("TMH"), patient=_patient())
+    midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    assert {v.key for v in visits.unprinted(midnight)} == {online.idempotency_key,
+                                                           queued.idempotency_key}  # fmt: skip
+    visits.mark_printed(online.idempotency_key, datetime.now().astimezone())
+    mine = visits.of_patient(midnight, patient_id="BN1", citizen_id=None)
+    assert [(v.visit.queue_label, v.visit.provisional, v.printed) for v in mine] == [
+        ("D012", False, True),
+        (mine[1].visit.queue_label, True, False),
+    ]
+    assert mine[0].visit.visit_id == "V1" and mine[0].visit.room == "P.105"
+    assert visits.of_patient(midnight, patient_id="BN2", citizen_id=None) == []
+    assert [v.key for v in visits.unprinted(midnight)] == [queued.idempotency_key]

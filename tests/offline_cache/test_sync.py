@@ -302,3 +302,114 @@ def test_the_idle_worker_tops_up_leases(
         worker.stop()
     assert kit.numbers.leased_left(TODAY, "TMH", False) == 2
     assert kit.numbers.leased_left(TODAY, "TMH", True) == 2
+
+
+# --- issue 14: poison rows, damaged rows, one body per key ---------------------------------
+
+
+def test_a_poison_row_backs_off_is_quarantined_and_the_rows_behind_it_go_on(
+    kit: Kit, hospital: DemoHospitalServer, client: RestHospitalClient
+) -> None:
+    poison, *later = _queue(kit, 3)
+    hospital.faults.fail_status(500, count=1)  # the first attempt of the first row only
+    worker = SyncWorker(kit.outbox, client, POLICY, backoff_first=60.0, max_attempts=2)
+    first = worker.sync_one()
+    assert first is not None and first.key == poison and first.result is Result.RETRY
+    assert "500" in (first.reason or "")  # the hospital's answer, kept for staff
+    # The poison row waits out its backoff; the rows behind it do not wait with it.
+    assert [worker.sync_one().result for _ in later] == [Result.SYNCED] * 2  # type: ignore[union-attr]
+    hospital.faults.fail_status(500)  # now it fails every time
+    quarantined = worker.sync_one(ignore_backoff=True)
+    assert quarantined is not None and quarantined.result is Result.QUARANTINED
+    hospital.faults.clear()
+    [row] = kit.outbox.quarantined()
+    assert row.key == poison and row.attempts == 2 and "500" in row.last_error
+    assert worker.sync_one(ignore_backoff=True) is None  # quarantined rows are left alone
+    assert kit.outbox.release(poison)  # staff: try again
+    again = worker.sync_one()
+    assert again is not None and again.result is Result.SYNCED
+    assert hospital.registrations_for_key(poison) == 1
+    assert kit.outbox.quarantined() == []
+
+
+def test_staff_can_drop_a_quarantined_row(kit: Kit, client: RestHospitalClient) -> None:
+    [key] = _queue(kit, 1)
+    kit.outbox.quarantine(key, "HospitalFailed: POST /v1/visits: answered 500")
+    assert kit.outbox.drop(key)
+    assert kit.outbox.state_of(key) is OutboxState.DROPPED
+    assert not kit.outbox.drop(key) and not kit.outbox.release(key)  # once only
+    assert SyncWorker(kit.outbox, client, POLICY).sync_one(ignore_backoff=True) is None
+
+
+def test_a_damaged_row_is_quarantined_and_the_sync_thread_goes_on(
+    kit: Kit, hospital: DemoHospitalServer, client: RestHospitalClient
+) -> None:
+    damaged, healthy = _queue(kit, 2)
+    with kit.store.write() as conn:
+        conn.execute("UPDATE outbox SET payload = x'01deadbeef' WHERE idempotency_key = ?",
+                     (damaged,))  # fmt: skip
+    worker = SyncWorker(kit.outbox, client, POLICY, idle_poll=0.05)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 10
+        while kit.outbox.state_of(healthy) is not OutboxState.SYNCED:
+            assert time.monotonic() < deadline, "the row behind the damaged one never went"
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+    [row] = kit.outbox.quarantined()
+    assert row.key == damaged and row.last_error == "unreadable_row"
+    assert hospital.registrations_for_key(healthy) == 1
+
+
+class _HugeNumberHospital:
+    """Answers one registration with a queue number of 2**63, then behaves."""
+
+    def __init__(self, real: RestHospitalClient) -> None:
+        self.real = real
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
+
+    def register_visit(self, checkin: CheckIn, *, leased_number: int | None = None) -> Registration:
+        self.calls += 1
+        registration = self.real.register_visit(checkin, leased_number=leased_number)
+        if self.calls == 1:
+            return Registration(**{**registration.__dict__, "queue_number": 2**63})
+        return registration
+
+
+def test_the_sync_loop_survives_any_exception_and_goes_on(
+    kit: Kit, client: RestHospitalClient
+) -> None:
+    """2**63 does not fit SQLite's integer: the loop logs it and tries again later."""
+    [key] = _queue(kit, 1)
+    huge = _HugeNumberHospital(client)
+    worker = SyncWorker(kit.outbox, huge, POLICY, idle_poll=0.05, backoff_first=0.05)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 10
+        while kit.outbox.state_of(key) is not OutboxState.SYNCED:
+            assert time.monotonic() < deadline, "the sync thread died"
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+    assert huge.calls == 2
+
+
+def test_a_row_sent_online_keeps_its_body_when_queued_offline(
+    kit: Kit, hospital: DemoHospitalServer, client: RestHospitalClient
+) -> None:
+    """Issue 14: it went out without a leased number, so it never gets one (same key, same
+    body), even when leased numbers are left; the hospital registers it once, no 422."""
+    kit.numbers.top_up(client, kiosk_id=KIOSK_ID, department_codes=["NOI"], day=TODAY, block=3)
+    item = checkin(persona_patient_id("walk_in_paid"))
+    assert kit.desk.begin_online(item)
+    client.register_visit(item)  # the answer is lost on the way back: the flow queues it
+    issued = kit.desk.issue(item, department=department("NOI"), patient=_patient("walk_in_paid"))
+    assert not issued.leased and issued.ticket.queue_label.startswith("K7-")
+    assert kit.numbers.leased_left(TODAY, "NOI", False) == 3  # the lease is not touched
+    outcome = SyncWorker(kit.outbox, client, POLICY).sync_one(ignore_backoff=True)
+    assert outcome is not None and outcome.result is Result.SYNCED
+    assert hospital.registrations_for_key(item.idempotency_key) == 1

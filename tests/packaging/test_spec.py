@@ -72,17 +72,9 @@ def test_the_kept_qt_modules_are_pyside6_modules() -> None:
 
 def test_no_excluded_module_is_imported_by_the_code() -> None:
     excluded = excluded_modules()
-    assert "numpy" not in excluded and "PIL" not in excluded  # the camera and the tickets
+    assert "PIL" not in excluded  # the camera frames and the tickets
+    assert "numpy" in excluded  # 39 MB: the kiosk's frames are byte buffers, not arrays
     for path, source in project_sources().items():
         for name in imported_modules(source):
             hits = [e for e in excluded if name == e or name.startswith(f"{e}.")]
             assert not hits, f"{path.relative_to(ROOT)} imports {name}, excluded by the spec"
-
-
-def test_no_excluded_numpy_part_is_used_through_the_package() -> None:
-    parts = [e.split(".", 1)[1] for e in excluded_modules() if e.startswith("numpy.")]
-    assert "random" in parts
-    pattern = re.compile(rf"\b(?:np|numpy)\.({'|'.join(parts)})\b")
-    for path, source in project_sources().items():
-        found = pattern.findall(source)
-        assert not found, f"{path.relative_to(ROOT)} uses numpy.{found[0]}, excluded by the spec"

@@ -163,7 +163,7 @@ def test_rgb_frames_give_their_green_channel(qapp: object) -> None:
     image.fill(QColor(10, 200, 30))
     gray = video_frame_to_gray(QVideoFrame(image))
     assert gray is not None and gray.shape == (48, 64)
-    assert int(gray.mean()) == 200
+    assert int(np.asarray(gray).mean()) == 200
 
 
 def test_without_a_camera_the_source_reports_not_found(qtbot: QtBot) -> None:
@@ -249,5 +249,6 @@ def test_other_formats_go_through_qimage(qapp: object) -> None:
 
     gray = video_frame_to_gray(_video_frame("Format_AYUV", 64, 48, ayuv))
     assert gray is not None and gray.shape == (48, 64)
-    assert np.all(np.diff(gray[24].astype(int)) >= 0)  # the ramp survives, brightening
-    assert gray[24, -1] - gray[24, 0] > 150
+    row = np.asarray(gray)[24].astype(int)
+    assert np.all(np.diff(row) >= 0)  # the ramp survives, brightening
+    assert row[-1] - row[0] > 150

@@ -181,7 +181,9 @@ class AdminMode(QObject):
         )
         self.status_page.set_kiosk(kiosk_id, kiosk_name)
         self.tickets_page = TicketsPage(self._reprint, self._show_status_page)
-        self.follow_ups_page = FollowUpsPage(self._resolve, self._show_follow_ups_back)
+        self.follow_ups_page = FollowUpsPage(
+            self._resolve, self._show_follow_ups_back, self._follow_up_action
+        )
         self.settings_page = SettingsPage(
             self._save_settings,
             lambda: self._leave_kiosk(EXIT_RESTART),
@@ -375,6 +377,21 @@ class AdminMode(QObject):
             return self.service.follow_ups()
 
         self._background(resolve_then_list, self._follow_ups_read)
+
+    def _follow_up_action(self, key: str, action: str) -> None:
+        """Retry or drop a quarantined check-in, or print one never printed (issue 14)."""
+        self._touch()
+        act = {
+            "retry": self.service.retry_quarantined,
+            "drop": self.service.drop_quarantined,
+            "reprint": self.service.reprint_unprinted,
+        }[action]
+
+        def act_then_list() -> object:
+            act(key)
+            return self.service.follow_ups()
+
+        self._background(act_then_list, self._follow_ups_read)
 
     def _show_settings(self) -> None:
         self._touch()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.domain import Ticket
 from kiosk.staff.pin import MAX_PIN_DIGITS, MIN_PIN_DIGITS, PinAnswer, PinResult
-from kiosk.staff.service import EXIT_RESTART, FollowUpView
+from kiosk.staff.service import EXIT_RESTART, FollowUpKind, FollowUpView
 from kiosk.staff.status import AdminStatus, Device, DeviceLine, Level
 from ui.theme import BLUE, Metrics, Tone, repolish
 from ui.widgets import (
@@ -278,6 +278,8 @@ class StatusPage(AdminPage):
             body = self._detail(line)
             if line.device is Device.OUTBOX and line.level is not Level.OFF:
                 body = f"{body}\n{self._last_sync(status.last_sync)}"
+            if line.device is Device.STAFF_ALERTS and line.detail != "staff_page_only":
+                body = f"{body}\n{self._alert_delivery(status)}"
             self.rows[line.device].set_message(_TONES[line.level], self._device(line.device), body)
 
     def show_unavailable(self, reason: str) -> None:
@@ -290,6 +292,17 @@ class StatusPage(AdminPage):
             return self.tr("Never synced with the hospital yet")
         return self.tr("Last sync: {time}").format(time=at.astimezone().strftime("%d/%m %H:%M"))
 
+    def _alert_delivery(self, status: AdminStatus) -> str:
+        at = status.last_alert_delivery
+        when = (
+            self.tr("Last delivered: {time}").format(time=at.strftime("%d/%m %H:%M"))
+            if at is not None
+            else self.tr("Nothing delivered yet")
+        )
+        if status.alert_error:
+            return f"{when}\n" + self.tr("Last failure: {error}").format(error=status.alert_error)
+        return when
+
     def _device(self, device: Device) -> str:
         return {
             Device.CARD_READER: self.tr("Card reader"),
@@ -298,6 +311,7 @@ class StatusPage(AdminPage):
             Device.PRINTER: self.tr("Ticket printer"),
             Device.HOSPITAL: self.tr("Hospital link"),
             Device.OUTBOX: self.tr("Offline outbox"),
+            Device.STAFF_ALERTS: self.tr("Staff alerts"),
         }[device]
 
     def _detail(self, line: DeviceLine) -> str:
@@ -306,6 +320,8 @@ class StatusPage(AdminPage):
             return self.tr("Ready ({count} reader(s))").format(count=count)
         if line.device is Device.OUTBOX and line.detail == "waiting":
             return self.tr("{count} check-ins waiting to be sent").format(count=count)
+        if line.device is Device.STAFF_ALERTS:
+            return self._alerts_detail(line.detail, count)
         words = {
             "not_configured": self.tr("Not configured"),
             "no_reader": self.tr("No reader connected"),
@@ -331,10 +347,20 @@ class StatusPage(AdminPage):
         }
         return words.get(line.detail, line.detail)
 
+    def _alerts_detail(self, detail: str, count: int) -> str:
+        words = {
+            "not_configured": self.tr("Not started"),
+            "staff_page_only": self.tr("No webhook: shown only here ({count} open)"),
+            "not_delivered": self.tr("Not reaching staff: {count} alerts waiting"),
+            "sending": self.tr("Sending {count} alerts"),
+            "delivered": self.tr("Reaching staff ({count} open)"),
+        }
+        return words.get(detail, detail).format(count=count)
+
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
-        # Portrait: one device a row, actions two a row; landscape: 2 and 3, so it all fits.
-        arrange(self.row_grid, list(self.rows.values()), 1 if metrics.portrait else 2)
+        # Portrait: one device a row, actions two a row; landscape: 4 and 3, so it all fits.
+        arrange(self.row_grid, list(self.rows.values()), 1 if metrics.portrait else 4)
         arrange(self.grid, list(self.buttons.values()), 2 if metrics.portrait else 3)
         for grid in (self.row_grid, self.grid):
             grid.setSpacing(metrics.spacing)
@@ -450,13 +476,30 @@ class TicketsPage(ListPage):
         self.list.setSpacing(metrics.spacing)
 
 
+# The buttons each kind of follow-up row carries besides "Done" (issue 14).
+_ACTIONS = {
+    FollowUpKind.REFUSED: (),
+    FollowUpKind.QUARANTINED: ("retry", "drop"),
+    FollowUpKind.UNPRINTED: ("reprint",),
+}
+
+
 class FollowUpsPage(ListPage):
     """Check-ins the hospital refused after an offline ticket: staff call them to the counter."""
 
-    def __init__(self, on_resolve: Callable[[str], None], on_back: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        on_resolve: Callable[[str], None],
+        on_back: Callable[[], None],
+        on_action: Callable[[str, str], None] = lambda key, action: None,
+    ) -> None:
+        """`on_action(key, action)`: "retry" or "drop" a quarantined check-in, "reprint" one
+        registered but never printed (issue 14)."""
         super().__init__("lbl_follow_ups_hint", on_back)
         self._on_resolve = on_resolve
+        self._on_action = on_action
         self.done_buttons: list[QPushButton] = []
+        self.action_buttons: dict[str, list[QPushButton]] = {}
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -474,30 +517,52 @@ class FollowUpsPage(ListPage):
                 "ticket. Call the ticket number to the counter, then mark it done."
             )
         )
+        self.action_buttons = {"retry": [], "drop": [], "reprint": []}
         for index, item in enumerate(items):
             row = QFrame()
             row.setProperty("card", True)
             line = QHBoxLayout(row)
             text = label("strong", name=f"lbl_follow_up_{index}")
+            text.setWordWrap(True)
             text.setText(
                 self.tr("Ticket {ticket} · {department} · {reason} · {time}").format(
                     ticket=item.ticket_label or "—",
                     department=item.department_code,
-                    reason=self._reason(item.reason),
+                    reason=self._reason(item),
                     time=item.created_at.astimezone().strftime("%d/%m %H:%M"),
                 )
             )
-            done = button(
-                f"btn_follow_up_done_{index}", "secondary", partial(self._on_resolve, item.key)
-            )
-            done.setText(self.tr("Done"))
             line.addWidget(text, 1)
-            line.addWidget(done)
+            if item.kind is FollowUpKind.REFUSED:
+                done = button(
+                    f"btn_follow_up_done_{index}", "secondary", partial(self._on_resolve, item.key)
+                )
+                done.setText(self.tr("Done"))
+                line.addWidget(done)
+                self.done_buttons.append(done)
+            for action in _ACTIONS[item.kind]:
+                pressed = button(f"btn_follow_up_{action}_{index}", "secondary",
+                                 partial(self._on_action, item.key, action))  # fmt: skip
+                pressed.setText(self._action_text(action))
+                line.addWidget(pressed)
+                self.action_buttons[action].append(pressed)
             self.list.addWidget(row)
-            self.done_buttons.append(done)
 
-    def _reason(self, code: str) -> str:
-        """The hospital's refusal code in words (an unknown code is shown as it came)."""
+    def _action_text(self, action: str) -> str:
+        return {
+            "retry": self.tr("Send again"),
+            "drop": self.tr("Drop"),
+            "reprint": self.tr("Print"),
+        }[action]
+
+    def _reason(self, item: FollowUpView) -> str:
+        """Why it is listed: the hospital's refusal code in words (an unknown code as it
+        came), its last answer to a quarantined check-in, or a ticket never printed."""
+        if item.kind is FollowUpKind.QUARANTINED:
+            return self.tr("not sent: {answer}").format(answer=item.reason)
+        if item.kind is FollowUpKind.UNPRINTED:
+            return self.tr("registered, ticket not printed")
+        code = item.reason
         return {
             "patient_not_found": self.tr("patient not found"),
             "identity_not_found": self.tr("identity not found"),

@@ -189,7 +189,8 @@ class DepartmentsField(QWidget):
 
 
 class SettingsPage(AdminPage):
-    """Every staff setting; saved to the config file, used from the next start."""
+    """Every staff setting; saved over the config file (kiosk/staff/settings.py), used from the
+    next start."""
 
     def __init__(
         self,
@@ -361,7 +362,10 @@ class SettingsPage(AdminPage):
         self.restart.setText(self.tr("Restart the kiosk"))
         self.back.setText(self.tr("‹ Back"))
         self.hint.setText(
-            self.tr("Saved to the kiosk's config file; they take effect after a restart.")
+            self.tr(
+                "Saved in the kiosk's data folder (settings.toml), over the config file; "
+                "they take effect after a restart."
+            )
         )
 
     def show_loading(self, can_save: bool) -> None:

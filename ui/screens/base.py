@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from kiosk.core.flow import Event, FlowState
 from ui.theme import Metrics
@@ -42,6 +42,15 @@ class Page(QWidget):
 
     def left(self) -> None:
         """The flow moved from this page to another one: drop any personal data it shows."""
+
+    def instruction(self) -> str:
+        """What the screen asks of the patient, to be read aloud: its title and its advice.
+        Never the patient's details (names, numbers): people stand close by."""
+        parts = [self.title.text()]
+        advice = self.findChild(QLabel, "lbl_advice")
+        if advice is not None and advice.isVisibleTo(self) and advice.text():
+            parts.append(advice.text())
+        return " ".join(part for part in parts if part)
 
     def apply_metrics(self, metrics: Metrics) -> None:
         self.metrics = metrics
@@ -107,7 +116,10 @@ def arrange_columns(layout: QBoxLayout, metrics: Metrics) -> None:
 
 def arrange_actions(layout: QBoxLayout, metrics: Metrics) -> None:
     """A row of buttons added secondary first, primary last: side by side in landscape with
-    the primary on the right; stacked full width in portrait with the primary on top."""
+    the primary on the right; stacked full width in portrait with the primary on top.
+
+    Every screen puts its primary action there (NoticePage and the keypad too), so a patient
+    who learnt where "go on" is on one screen finds it in the same place on the next."""
     layout.setDirection(
         QBoxLayout.Direction.BottomToTop if metrics.portrait else QBoxLayout.Direction.LeftToRight
     )

@@ -20,8 +20,9 @@ class CardNeedsIdPage(NoticePage):
             Tone.INFO,
             self.tr("Now show the QR code on your ID card to the camera"),
             self.tr(
-                "The card's chip opens only with your ID number. Show the QR code on the front "
-                "of the card, then place the card on the reader again. Or type the 12 digits."
+                "The card's chip opens only with your ID number. Show the card's QR code (on "
+                "the front or the back), then place the card on the reader again. Or type the "
+                "12 digits."
             ),
         )
-        self.keypad.setText(self.tr("Type your ID number (CCCD)"))
+        self.keypad.setText(self.tr("Type your ID number (Căn cước / CCCD)"))

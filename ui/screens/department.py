@@ -1,23 +1,28 @@
-"""DEPARTMENT: a scrollable grid of big department buttons with room, floor and waiting time."""
+"""DEPARTMENT: who is checking in and their insurance result on top, then a scrollable grid of
+big department buttons with room, floor and waiting time; the counter when the insurance card
+cannot be used."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QScrollArea, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
 
 from kiosk.core.domain import Department, ServiceType
-from kiosk.core.flow import DepartmentChosen, FlowState, Language
+from kiosk.core.flow import DepartmentChosen, FlowState, Language, Pressed
+from ui.fees import visit_cost_line
 from ui.messages import service_name
 from ui.phrases import department_name, people_waiting, room_floor, wait_about
 from ui.screens.base import Page, Send
+from ui.screens.patient_header import PatientHeader
 from ui.theme import BLUE, Metrics
-from ui.widgets import IconKind, TileButton, button, icon_pixmap, label
+from ui.widgets import IconKind, TileButton, WholeRowsScrollArea, button, icon_pixmap, label
 
 
 class DepartmentPage(Page):
     def __init__(self, send: Send) -> None:
         super().__init__(send)
+        self.header = PatientHeader(self.sender_of(Pressed.DETAILS))
         self.subtitle = label("strong", name="lbl_service", wrap=False)
         self.empty = label("heading", name="lbl_no_departments")
         self.grid_widget = QWidget()
@@ -25,7 +30,7 @@ class DepartmentPage(Page):
         self.grid = QGridLayout(self.grid_widget)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.scroll_area = QScrollArea()
+        self.scroll_area = WholeRowsScrollArea()  # a tile is shown whole or not at all
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setWidget(self.grid_widget)
@@ -45,16 +50,25 @@ class DepartmentPage(Page):
         self.content.removeWidget(self.title)
         header.addWidget(self.title, 1)
         header.addWidget(self.subtitle, 0, Qt.AlignmentFlag.AlignBottom)
+        self.content.insertWidget(0, self.header)
         self.content.addLayout(header)
         self.content.addWidget(self.empty)
         self.content.addWidget(self.scroll_area, 1)
         self.content.addLayout(scroll_row)
+        self.counter = button("btn_counter", "secondary", self.sender_of(Pressed.COUNTER))
+        self.content.addWidget(self.counter)
         self.tiles: list[TileButton] = []
-        self._shown: tuple[tuple[Department, ...], Language] | None = None
+        self._shown: tuple[tuple[Department, ...], Language, ServiceType | None] | None = None
 
     def show_state(self, state: FlowState) -> None:
         departments = state.departments_for(state.service)
+        self.header.show_state(state)
         self.title.setText(self.tr("Choose a department"))
+        self.counter.setText(self.tr("Go to the reception counter"))
+        # An insurance card the check refused: paid service here, or the counter sorts it out.
+        status = state.insurance_status
+        self.counter.setVisible(status is not None and not status.accepted)
+
         service = state.service or ServiceType.PAID
         self.subtitle.setText(service_name(service))
         self.empty.setText(
@@ -66,13 +80,16 @@ class DepartmentPage(Page):
         self.empty.setVisible(not departments)
         self.scroll_up.setText(self.tr("Previous page"))
         self.scroll_down.setText(self.tr("Next page"))
-        shown = (departments, state.language)
+        shown = (departments, state.language, state.service)
         if shown != self._shown:
             self._shown = shown
-            self._build(departments, state.language)
+            self._build(departments, state.language, state.service)
 
     def entered(self) -> None:
         self.scroll_area.verticalScrollBar().setValue(0)
+
+    def left(self) -> None:
+        self.header.clear()  # nothing of this patient stays in hidden widgets
 
     def _scroll(self, direction: int) -> None:
         """A screenful down or up, snapped to whole rows so no tile is ever cut in two."""
@@ -101,7 +118,12 @@ class DepartmentPage(Page):
         self.scroll_up.setEnabled(bar.value() > 0)
         self.scroll_down.setEnabled(bar.value() < bar.maximum())
 
-    def _build(self, departments: tuple[Department, ...], language: Language) -> None:
+    def _build(
+        self,
+        departments: tuple[Department, ...],
+        language: Language,
+        service: ServiceType | None,
+    ) -> None:
         """Update the tiles in place: waiting counts change on every visit, the tiles rarely."""
         previous = {tile.objectName(): tile for tile in self.tiles}
         tiles: list[TileButton] = []
@@ -110,14 +132,13 @@ class DepartmentPage(Page):
             tile = previous.pop(name, None) or TileButton(
                 name, self.sender_of(DepartmentChosen(department.code))
             )
-            tile.set_texts(
-                department_name(department, language),
-                [
-                    room_floor(department.room, department.floor),
-                    people_waiting(department.waiting),
-                    wait_about(department.estimated_wait_minutes),
-                ],
-            )
+            lines = [
+                room_floor(department.room, department.floor),
+                people_waiting(department.waiting),
+                wait_about(department.estimated_wait_minutes),
+            ]
+            cost = visit_cost_line(department, service)
+            tile.set_texts(department_name(department, language), [*lines, *filter(None, [cost])])
             tiles.append(tile)
         for gone in previous.values():
             self.grid.removeWidget(gone)
@@ -143,6 +164,7 @@ class DepartmentPage(Page):
         super().apply_metrics(metrics)
         self.grid.setSpacing(metrics.spacing)
         self.scroll_row.setSpacing(metrics.spacing)
+        self.header.apply_metrics(metrics)
         side = metrics.px(56)
         for control, kind in (
             (self.scroll_up, IconKind.ARROW_UP),

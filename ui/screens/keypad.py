@@ -1,5 +1,9 @@
 """KEYPAD: type the 12-digit ID number on big on-screen keys (no OS keyboard); BIRTH_DATE:
-the same keys for a date of birth, when a BAC-only chip needs it."""
+the same keys for a date of birth, when a BAC-only chip needs it.
+
+In a crowded hall the ID number shows masked, all but the digit just typed; the 12th digit
+sends it at once (the same event as Continue): one tap fewer for every keypad check-in.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,12 @@ from ui.widgets import TOUCH_HEIGHT, IconKind, ToneBox, button, digit_pad, icon_
 ID_GROUPS = (3, 3, 3, 3)  # as printed on the card
 DATE_GROUPS = (2, 2, 4)  # dd mm yyyy
 _EMPTY_SLOT = "_"
+MASK = "•"
+
+
+def masked(digits: str) -> str:
+    """Every digit but the last typed one hidden: `00104` -> `••••4`."""
+    return MASK * (len(digits) - 1) + digits[-1:]
 
 
 def grouped(digits: str, groups: tuple[int, ...] = ID_GROUPS, joiner: str = " ") -> str:
@@ -36,9 +46,12 @@ class DigitSlots(QWidget):
     """A box per digit, in groups (the ID as printed on the card, or a date); the next one is
     marked."""
 
-    def __init__(self, groups: tuple[int, ...] = ID_GROUPS, joiner: str = " ") -> None:
+    def __init__(
+        self, groups: tuple[int, ...] = ID_GROUPS, joiner: str = " ", *, mask: bool = False
+    ) -> None:
         super().__init__()
         self.setObjectName("lbl_digits")
+        self._mask = mask
         self._groups = groups
         self._joiner = joiner
         self._length = sum(groups)
@@ -48,8 +61,12 @@ class DigitSlots(QWidget):
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setSizePolicy(policy)
 
+    def shown(self) -> str:
+        """The characters drawn in the boxes: the digits, or all but the last one masked."""
+        return masked(self._digits) if self._mask else self._digits
+
     def text(self) -> str:
-        return grouped(self._digits, self._groups, self._joiner)
+        return grouped(self.shown(), self._groups, self._joiner)
 
     def set_digits(self, digits: str) -> None:
         self._digits = digits
@@ -81,6 +98,7 @@ class DigitSlots(QWidget):
         # The bundled font is variable: QPainter needs the weight axis, setBold alone is ignored.
         font.setVariableAxis(QFont.Tag("wght"), 700)
         painter.setFont(font)
+        shown = self.shown()
         x = 0.0
         for index in range(self._length):
             rect = QRectF(x, 2, cell, height - 4)
@@ -91,7 +109,7 @@ class DigitSlots(QWidget):
             painter.drawRoundedRect(rect.adjusted(3, 3, -3, -3), 10, 10)
             if filled:
                 painter.setPen(QColor(INK))
-                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._digits[index])
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, shown[index])
             x += cell + (group_gap if index in self._ends else gap)
 
 
@@ -100,17 +118,25 @@ class KeypadPage(Page):
 
     GROUPS: tuple[int, ...] = ID_GROUPS
     JOINER = " "
+    MASKED = True  # an ID number: hidden from the people queueing behind
+    AUTO_SUBMIT = True  # the 12th digit sends the number
 
     def __init__(self, send: Send) -> None:
         super().__init__(send)
         self._digits = ""
         self._length = sum(self.GROUPS)
         self._problem: Problem | None = None
-        self.display = DigitSlots(self.GROUPS, self.JOINER)
+        self.display = DigitSlots(self.GROUPS, self.JOINER, mask=self.MASKED)
         self.count = label("muted", name="lbl_digit_count")
         self.count.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.problem_box = ToneBox("lbl_problem")
         self.submit = button("key_submit", "primary", self._submit)
+        # Secondary first, primary last, stacked bottom to top: the primary is always on top,
+        # as in every other screen's actions (ui.screens.base.arrange_actions).
+        self.action_box = QWidget()
+        self.action_stack = QBoxLayout(QBoxLayout.Direction.BottomToTop, self.action_box)
+        self.action_stack.setContentsMargins(0, 0, 0, 0)
+        self.action_stack.addWidget(self.submit)
 
         self.grid, self.keys, self.backspace, self.clear = digit_pad(
             "key", self._type, self._backspace, self._clear
@@ -142,7 +168,7 @@ class KeypadPage(Page):
         self._refresh()
 
     def heading(self) -> str:
-        return self.tr("Type the 12 digits of your ID number (CCCD)")
+        return self.tr("Type the 12 digits of your ID number (Căn cước / CCCD)")
 
     def count_text(self, typed: int) -> str:
         return self.tr("{typed} of 12 digits").format(typed=typed)
@@ -154,6 +180,8 @@ class KeypadPage(Page):
         if len(self._digits) < self._length:
             self._problem = None  # the patient is correcting: the old complaint no longer applies
             self._set_digits(self._digits + digit)
+            if self.AUTO_SUBMIT and len(self._digits) == self._length:
+                self._submit()
 
     def _backspace(self) -> None:
         self._problem = None
@@ -185,14 +213,15 @@ class KeypadPage(Page):
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
         set_direction(self.body, metrics)
-        # Continue sits under the keys in portrait, under the number in landscape, where
+        # The actions sit under the keys in portrait, under the number in landscape, where
         # the keys need the whole height.
-        self.entry.removeWidget(self.submit)
-        self.content.removeWidget(self.submit)
+        self.entry.removeWidget(self.action_box)
+        self.content.removeWidget(self.action_box)
         if metrics.portrait:
-            self.content.addWidget(self.submit)
+            self.content.addWidget(self.action_box)
         else:
-            self.entry.addWidget(self.submit)
+            self.entry.addWidget(self.action_box)
+        self.action_stack.setSpacing(metrics.spacing)
         self.body.setSpacing(metrics.spacing * 2)
         self.grid.setSpacing(metrics.spacing)
         self.entry.setSpacing(metrics.spacing)
@@ -211,11 +240,13 @@ class BirthDatePage(KeypadPage):
 
     GROUPS = DATE_GROUPS
     JOINER = "/"
+    MASKED = False  # a date is checked by eye before it is sent
+    AUTO_SUBMIT = False
 
     def __init__(self, send: Send) -> None:
         super().__init__(send)
         self.skip = button("btn_skip_card", "secondary", self.sender_of(Pressed.SKIP_CARD))
-        self.content.addWidget(self.skip)
+        self.action_stack.insertWidget(0, self.skip)  # under Continue
 
     def show_state(self, state: FlowState) -> None:
         super().show_state(state)

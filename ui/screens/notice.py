@@ -53,9 +53,10 @@ class NoticePage(Page):
         super().apply_metrics(metrics)
         self.icon.set_side(metrics.px(180 if metrics.portrait else 150))
         self.buttons.setSpacing(metrics.spacing)
-        # Portrait: buttons stacked full width, the primary one first; landscape: side by side.
+        # The primary is added first and lands where every screen has it (arrange_actions):
+        # on top of the stack in portrait, on the right in landscape.
         self.buttons.setDirection(
             QHBoxLayout.Direction.TopToBottom
             if metrics.portrait
-            else QHBoxLayout.Direction.LeftToRight
+            else QHBoxLayout.Direction.RightToLeft
         )

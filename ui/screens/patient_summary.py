@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.core.domain import IdentityCheck
+from kiosk.core.domain import IdentityCheck, NameSource
 from kiosk.core.flow import FlowState, Pressed
 from kiosk.core.privacy import mask_id
 from ui.messages import insurance_message, insurance_tone, priority_name, sex_name
@@ -59,13 +59,14 @@ class PatientSummaryPage(Page):
 
         check = state.identity_check
         self.chip.setVisible(check in _CHIP_NOTES)
+        name_note = self.name_source_note(state)
         if check is IdentityCheck.CHIP_VERIFIED:
             self.chip.set_message(
-                Tone.OK, self.tr("Verified with the card's chip"), icon=IconKind.SHIELD
+                Tone.OK, self.tr("Verified with the card's chip"), name_note, icon=IconKind.SHIELD
             )
         elif check is IdentityCheck.CHIP_READ:
             self.chip.set_message(
-                Tone.INFO, self.tr("Read from the card's chip"), icon=IconKind.CARD
+                Tone.INFO, self.tr("Read from the card's chip"), name_note, icon=IconKind.CARD
             )
         elif check is IdentityCheck.CHIP_FAILED:
             self.chip.set_message(
@@ -91,6 +92,17 @@ class PatientSummaryPage(Page):
         )
         self.continue_.setText(self.tr("Continue"))
         self.history.setText(self.tr("See my past visits"))
+
+    def name_source_note(self, state: FlowState) -> str:
+        """Where the name shown came from, when the chip gave it some other way than DG13."""
+        identity, patient = state.identity, state.patient
+        if identity is None or patient is None or patient.full_name != identity.full_name:
+            return ""  # the name shown is the hospital's own record of it
+        if identity.name_source is NameSource.CHIP_MRZ:
+            return self.tr("Name as in the chip's machine-readable zone (without accents)")
+        if identity.name_source is NameSource.QR_CODE:
+            return self.tr("Name from the QR code on the card, matching the chip")
+        return ""
 
     def left(self) -> None:
         self.details.clear()  # nothing of this patient stays in hidden widgets

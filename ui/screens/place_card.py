@@ -33,7 +33,7 @@ class PlaceCardPage(NoticePage):
             self.show_notice(
                 IconKind.CARD,
                 Tone.INFO,
-                self.tr("Now place your ID card (CCCD) on the card reader"),
+                self.tr("Now place your ID card (Căn cước / CCCD) on the card reader"),
                 self.tr(
                     "The kiosk reads the chip to confirm your details. "
                     "Keep the card there until the next screen appears."

@@ -6,6 +6,7 @@ from kiosk.core.domain import ServiceType
 from kiosk.core.flow import FlowState, Pressed, ServiceChosen
 from ui.messages import insurance_message
 from ui.screens.base import Page, Send
+from ui.screens.patient_header import PatientHeader
 from ui.theme import Metrics
 from ui.widgets import TileButton, button, label
 
@@ -13,16 +14,19 @@ from ui.widgets import TileButton, button, label
 class ServicePage(Page):
     def __init__(self, send: Send) -> None:
         super().__init__(send)
+        self.header = PatientHeader(self.sender_of(Pressed.DETAILS))
         self.question = label("body", name="lbl_question")
         self.insurance = TileButton(
             "btn_service_insurance", self.sender_of(ServiceChosen(ServiceType.INSURANCE))
         )
         self.paid = TileButton("btn_service_paid", self.sender_of(ServiceChosen(ServiceType.PAID)))
         self.counter = button("btn_counter", "secondary", self.sender_of(Pressed.COUNTER))
+        self.content.insertWidget(0, self.header)
         self.fill(self.question, self.insurance, self.paid, bottom=self.counter)
 
     def show_state(self, state: FlowState) -> None:
         accepted = state.insurance_accepted
+        self.header.show_state(state)
         self.title.setText(self.tr("Choose the type of visit"))
         self.question.setText(self.tr("How will the visit be paid?"))
         if accepted:
@@ -42,7 +46,11 @@ class ServicePage(Page):
         self.counter.setText(self.tr("Go to the reception counter"))
         self.counter.setVisible(not accepted)
 
+    def left(self) -> None:
+        self.header.clear()  # nothing of this patient stays in hidden widgets
+
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
+        self.header.apply_metrics(metrics)
         for tile in (self.insurance, self.paid):
             tile.apply_scale(metrics.px(40), metrics.px(30), metrics.px(180))

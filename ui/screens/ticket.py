@@ -1,4 +1,7 @@
-"""TICKET: the queue number, huge, with where to go; take the ticket and finish."""
+"""TICKET: the queue number, huge, with where to go; take the ticket and finish.
+
+Its only way out is Done (the window shows no Cancel here: beside a number just issued,
+"Cancel" reads as "cancel my number")."""
 
 from __future__ import annotations
 
@@ -7,10 +10,11 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.core.domain import Ticket
 from kiosk.core.flow import FlowState, Pressed
+from ui.messages import provisional_instruction
 from ui.phrases import department_directions, department_name, room_floor
 from ui.screens.base import Page, Send, arrange_columns, column, columns
 from ui.theme import BLUE, Metrics, Tone
-from ui.widgets import Icon, IconKind, InfoCard, ToneBox, button, fit_label, label
+from ui.widgets import Icon, IconKind, InfoCard, ToneBox, button, fit_label, label, show_if
 
 
 def ticket_rows(state: FlowState, ticket: Ticket) -> list[tuple[str, str]]:
@@ -59,10 +63,11 @@ class TicketPage(QueueNumberPage):
     def __init__(self, send: Send) -> None:
         super().__init__(send)
         self.provisional = ToneBox("lbl_provisional")
+        self.reprint = ToneBox("lbl_reprint", tone=Tone.INFO)
         self.take_icon = Icon(IconKind.PRINTER)
         self.take = label("heading", name="lbl_take_ticket")
 
-        self.add_number_beside_details(self.number, self.provisional)
+        self.add_number_beside_details(self.number, self.reprint, self.provisional)
         take_row = QHBoxLayout()
         take_row.addWidget(self.take_icon)
         take_row.addWidget(self.take, 1)
@@ -75,7 +80,8 @@ class TicketPage(QueueNumberPage):
         ticket = state.ticket
         self.number.setText(ticket.queue_label if ticket else "")
         rows = ticket_rows(state, ticket) if ticket else []
-        if ticket is not None:
+        reprint = bool(ticket and ticket.reprint)
+        if ticket is not None and not reprint:  # a reprint's queue has moved on: no figures
             rows.append((self.tr("People ahead of you"), str(ticket.people_ahead)))
             rows.append(
                 (
@@ -84,12 +90,18 @@ class TicketPage(QueueNumberPage):
                 )
             )
         self.details.set_rows(rows)
+        show_if(self.reprint, reprint)
+        if reprint:
+            self.reprint.set_message(
+                Tone.INFO,
+                self.tr("Reprint"),
+                self.tr("The number you were given earlier today, printed again."),
+                icon=IconKind.PRINTER,
+            )
         provisional = bool(ticket and ticket.provisional)
         self.provisional.setVisible(provisional)
-        self.provisional.set_message(
-            Tone.WARN,
-            self.tr("Temporary number: the hospital system is offline. Staff will confirm it."),
-        )
+        # The same sentence as the offline banner and the paper: one instruction, not three.
+        self.provisional.set_message(Tone.WARN, provisional_instruction())
         self.take.setText(self.tr("Please take your ticket from the printer."))
         self.done.setText(self.tr("Done"))
 
@@ -97,5 +109,6 @@ class TicketPage(QueueNumberPage):
         super().apply_metrics(metrics)
         self.take_row.setSpacing(metrics.spacing)
         self.provisional.apply_scale(metrics.px(56), metrics.px(20))
+        self.reprint.apply_scale(metrics.px(56), metrics.px(20))
         self.take_icon.set_side(metrics.px(90))
         self.take_icon.set_icon(IconKind.PRINTER, BLUE)

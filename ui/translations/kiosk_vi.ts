@@ -41,6 +41,33 @@
     </message>
 </context>
 <context>
+    <name>AlreadyCheckedInPage</name>
+    <message>
+        <source>You already have a number for today</source>
+        <translation>Hôm nay bạn đã có số khám</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>Khoa khám</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Nơi khám</translation>
+    </message>
+    <message>
+        <source>Lost your ticket? We can print it again.</source>
+        <translation>Mất phiếu? Máy có thể in lại phiếu cho bạn.</translation>
+    </message>
+    <message>
+        <source>Print my ticket again</source>
+        <translation>In lại phiếu của tôi</translation>
+    </message>
+    <message>
+        <source>Another department</source>
+        <translation>Khám thêm khoa khác</translation>
+    </message>
+</context>
+<context>
     <name>AppointmentPage</name>
     <message>
         <source>You have an appointment today</source>
@@ -61,6 +88,10 @@
     <message>
         <source>Doctor</source>
         <translation>Bác sĩ</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Ưu tiên</translation>
     </message>
     <message>
         <source>Do you want to check in for this appointment?</source>
@@ -117,15 +148,26 @@
     <name>CardNeedsIdPage</name>
     <message>
         <source>Now show the QR code on your ID card to the camera</source>
-        <translation>Bây giờ xin đưa mã QR trên thẻ CCCD vào camera</translation>
+        <translation>Bây giờ xin đưa mã QR trên thẻ Căn cước / CCCD vào camera</translation>
     </message>
     <message>
-        <source>The card&apos;s chip opens only with your ID number. Show the QR code on the front of the card, then place the card on the reader again. Or type the 12 digits.</source>
-        <translation>Chip trên thẻ chỉ mở được bằng số CCCD của bạn. Xin đưa mã QR ở mặt trước thẻ vào camera, rồi đặt lại thẻ lên đầu đọc. Hoặc nhập 12 chữ số.</translation>
+        <source>The card&apos;s chip opens only with your ID number. Show the card&apos;s QR code (on the front or the back), then place the card on the reader again. Or type the 12 digits.</source>
+        <translation>Chip trên thẻ chỉ mở được bằng số định danh của bạn. Xin đưa mã QR trên thẻ (ở mặt trước hoặc mặt sau) vào camera, rồi đặt lại thẻ lên đầu đọc. Hoặc nhập 12 chữ số.</translation>
     </message>
     <message>
-        <source>Type your ID number (CCCD)</source>
-        <translation>Nhập số CCCD</translation>
+        <source>Type your ID number (Căn cước / CCCD)</source>
+        <translation>Nhập số Căn cước / CCCD</translation>
+    </message>
+</context>
+<context>
+    <name>Confirm</name>
+    <message>
+        <source>Change my priority group</source>
+        <translation>Đổi đối tượng ưu tiên</translation>
+    </message>
+    <message>
+        <source>I am in a priority group</source>
+        <translation>Tôi thuộc đối tượng ưu tiên</translation>
     </message>
 </context>
 <context>
@@ -176,10 +218,45 @@
     </message>
 </context>
 <context>
+    <name>CounterSlipPage</name>
+    <message>
+        <source>{place}, open {hours}</source>
+        <translation>{place}, làm việc {hours}</translation>
+    </message>
+    <message>
+        <source>Please go to the reception counter</source>
+        <translation>Mời bạn đến quầy tiếp đón</translation>
+    </message>
+    <message>
+        <source>The slip could not be printed.</source>
+        <translation>Không in được phiếu.</translation>
+    </message>
+    <message>
+        <source>Tell the staff this code, or take a photo of this screen.</source>
+        <translation>Hãy đọc mã này cho nhân viên, hoặc chụp ảnh màn hình này.</translation>
+    </message>
+    <message>
+        <source>Take your slip and show it at the counter.</source>
+        <translation>Mời bạn cầm phiếu và đưa cho nhân viên tại quầy.</translation>
+    </message>
+    <message>
+        <source>Printing your slip for the counter…</source>
+        <translation>Đang in phiếu để bạn mang đến quầy…</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Xong</translation>
+    </message>
+</context>
+<context>
     <name>DepartmentPage</name>
     <message>
         <source>Choose a department</source>
         <translation>Chọn khoa khám</translation>
+    </message>
+    <message>
+        <source>Go to the reception counter</source>
+        <translation>Đến quầy tiếp đón</translation>
     </message>
     <message>
         <source>No department is open for check-in at the kiosk now. Please go to the reception counter.</source>
@@ -195,10 +272,41 @@
     </message>
 </context>
 <context>
+    <name>Fees</name>
+    <message>
+        <source>You pay (insurance)</source>
+        <translation>Bạn đồng chi trả (BHYT)</translation>
+    </message>
+    <message>
+        <source>Fee</source>
+        <translation>Phí khám</translation>
+    </message>
+</context>
+<context>
     <name>FollowUpsPage</name>
     <message>
         <source>Offline follow-ups</source>
         <translation>Hồ sơ cần xử lý (ngoại tuyến)</translation>
+    </message>
+    <message>
+        <source>not sent: {answer}</source>
+        <translation>chưa gửi được: {answer}</translation>
+    </message>
+    <message>
+        <source>registered, ticket not printed</source>
+        <translation>đã đăng ký, phiếu chưa in</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>Gửi lại</translation>
+    </message>
+    <message>
+        <source>Drop</source>
+        <translation>Bỏ</translation>
+    </message>
+    <message>
+        <source>Print</source>
+        <translation>In phiếu</translation>
     </message>
     <message>
         <source>Nothing to follow up.</source>
@@ -238,17 +346,6 @@
     </message>
 </context>
 <context>
-    <name>GoToCounterPage</name>
-    <message>
-        <source>Please go to the reception counter</source>
-        <translation>Mời bạn đến quầy tiếp đón</translation>
-    </message>
-    <message>
-        <source>Done</source>
-        <translation>Xong</translation>
-    </message>
-</context>
-<context>
     <name>HistoryPage</name>
     <message>
         <source>Your recent visits</source>
@@ -261,6 +358,14 @@
     <message>
         <source>No earlier visits are recorded.</source>
         <translation>Chưa có lần khám nào trước đây.</translation>
+    </message>
+    <message>
+        <source>Hide details</source>
+        <translation>Ẩn chi tiết</translation>
+    </message>
+    <message>
+        <source>Show details (diagnoses)</source>
+        <translation>Xem chi tiết (chẩn đoán)</translation>
     </message>
     <message>
         <source>Doctor: {name}</source>
@@ -283,11 +388,22 @@
     </message>
 </context>
 <context>
-    <name>KeypadPage</name>
+    <name>IdleCountdown</name>
     <message>
-        <source>Type the 12 digits of your ID number (CCCD)</source>
-        <translation>Nhập 12 số trên thẻ CCCD của bạn</translation>
+        <source>Need more time?</source>
+        <translation>Cần thêm thời gian?</translation>
     </message>
+    <message>
+        <source>In {seconds} seconds the screen goes back to the start. Tap to stay.</source>
+        <translation>Sau {seconds} giây, màn hình sẽ trở về trang đầu. Chạm vào màn hình để ở lại.</translation>
+    </message>
+    <message>
+        <source>Yes, I need more time</source>
+        <translation>Có, tôi cần thêm thời gian</translation>
+    </message>
+</context>
+<context>
+    <name>KeypadPage</name>
     <message>
         <source>Clear</source>
         <translation>Xóa hết</translation>
@@ -301,12 +417,20 @@
         <translation>Tiếp tục</translation>
     </message>
     <message>
+        <source>Type the 12 digits of your ID number (Căn cước / CCCD)</source>
+        <translation>Nhập 12 số trên thẻ Căn cước / CCCD của bạn</translation>
+    </message>
+    <message>
         <source>{typed} of 12 digits</source>
         <translation>Đã nhập {typed}/12 số</translation>
     </message>
 </context>
 <context>
     <name>KioskWindow</name>
+    <message>
+        <source>Call staff</source>
+        <translation>Gọi nhân viên</translation>
+    </message>
     <message>
         <source>Cancel</source>
         <translation>Hủy</translation>
@@ -316,12 +440,36 @@
         <translation>‹ Quay lại</translation>
     </message>
     <message>
-        <source>The hospital system is not answering: tickets are provisional.</source>
-        <translation>Hệ thống bệnh viện đang gián đoạn: số thứ tự là số tạm thời.</translation>
+        <source>The hospital system is not answering. You still get a number.</source>
+        <translation>Hệ thống bệnh viện đang gián đoạn. Bạn vẫn nhận được số thứ tự.</translation>
     </message>
     <message>
-        <source>You still get a number. Please confirm it at the reception counter.</source>
-        <translation>Bạn vẫn nhận được số thứ tự. Xin xác nhận lại tại quầy tiếp đón.</translation>
+        <source>Call staff for help</source>
+        <translation>Gọi nhân viên hỗ trợ</translation>
+    </message>
+    <message>
+        <source>Calling staff…</source>
+        <translation>Đang gọi nhân viên…</translation>
+    </message>
+    <message>
+        <source>Staff have been told.</source>
+        <translation>Đã báo cho nhân viên.</translation>
+    </message>
+    <message>
+        <source>Someone will come to this kiosk. Please wait here.</source>
+        <translation>Nhân viên sẽ đến máy này. Xin bạn chờ tại đây.</translation>
+    </message>
+    <message>
+        <source>The kiosk could not reach staff.</source>
+        <translation>Máy chưa liên lạc được với nhân viên.</translation>
+    </message>
+    <message>
+        <source>Please go to the reception counter for help.</source>
+        <translation>Mời bạn đến quầy tiếp đón để được hỗ trợ.</translation>
+    </message>
+    <message>
+        <source>Listen</source>
+        <translation>Nghe hướng dẫn</translation>
     </message>
 </context>
 <context>
@@ -370,7 +518,7 @@
     </message>
     <message>
         <source>Place the card flat on the reader and keep it there until the next screen appears. Or type your ID number.</source>
-        <translation>Xin đặt thẻ nằm phẳng trên đầu đọc và giữ yên cho đến khi màn hình chuyển sang bước tiếp theo. Hoặc nhập số CCCD.</translation>
+        <translation>Xin đặt thẻ nằm phẳng trên đầu đọc và giữ yên cho đến khi màn hình chuyển sang bước tiếp theo. Hoặc nhập số Căn cước / CCCD.</translation>
     </message>
     <message>
         <source>The card was taken away too soon.</source>
@@ -383,10 +531,6 @@
     <message>
         <source>The chip on this card could not be opened.</source>
         <translation>Không đọc được chip trên thẻ này.</translation>
-    </message>
-    <message>
-        <source>Show the QR code on the front of the card to the camera, or type your ID number.</source>
-        <translation>Xin đưa mã QR ở mặt trước thẻ vào camera, hoặc nhập số CCCD.</translation>
     </message>
     <message>
         <source>This card could not be verified.</source>
@@ -402,7 +546,7 @@
     </message>
     <message>
         <source>Show the QR code of your ID card, of the VNeID app or of your health insurance card. Or type your ID number.</source>
-        <translation>Xin đưa mã QR trên thẻ CCCD, trong ứng dụng VNeID hoặc trên thẻ BHYT. Hoặc nhập số CCCD.</translation>
+        <translation>Xin đưa mã QR trên thẻ Căn cước / CCCD, trong ứng dụng VNeID hoặc trên thẻ BHYT. Hoặc nhập số Căn cước / CCCD.</translation>
     </message>
     <message>
         <source>The code could not be read completely.</source>
@@ -414,15 +558,15 @@
     </message>
     <message>
         <source>This ID number is not valid.</source>
-        <translation>Số CCCD không hợp lệ.</translation>
+        <translation>Số Căn cước / CCCD không hợp lệ.</translation>
     </message>
     <message>
         <source>Check the 12 digits on your ID card and type them again.</source>
-        <translation>Xin kiểm tra 12 số trên thẻ CCCD và nhập lại.</translation>
+        <translation>Xin kiểm tra 12 số trên thẻ Căn cước / CCCD và nhập lại.</translation>
     </message>
     <message>
         <source>The hospital has no record for you yet. A new record needs the name and date of birth from your ID card.</source>
-        <translation>Bệnh viện chưa có hồ sơ của bạn. Để tạo hồ sơ mới, máy cần họ tên và ngày sinh trên thẻ CCCD.</translation>
+        <translation>Bệnh viện chưa có hồ sơ của bạn. Để tạo hồ sơ mới, máy cần họ tên và ngày sinh trên thẻ Căn cước / CCCD.</translation>
     </message>
     <message>
         <source>The hospital system is not answering right now.</source>
@@ -449,6 +593,10 @@
         <translation>Nhân viên tại quầy tiếp đón sẽ kiểm tra thẻ cho bạn.</translation>
     </message>
     <message>
+        <source>Show the card&apos;s QR code to the camera, or type your ID number.</source>
+        <translation>Xin đưa mã QR trên thẻ vào camera, hoặc nhập số Căn cước / CCCD.</translation>
+    </message>
+    <message>
         <source>This is not a valid date of birth.</source>
         <translation>Ngày sinh này không hợp lệ.</translation>
     </message>
@@ -462,7 +610,7 @@
     </message>
     <message>
         <source>Place the ID card of the person checking in on the reader, or continue without the card.</source>
-        <translation>Xin đặt thẻ CCCD của người đăng ký khám lên đầu đọc, hoặc tiếp tục không dùng thẻ.</translation>
+        <translation>Xin đặt thẻ Căn cước / CCCD của người đăng ký khám lên đầu đọc, hoặc tiếp tục không dùng thẻ.</translation>
     </message>
     <message>
         <source>Only the hospital system can read this code, and it is not answering.</source>
@@ -470,11 +618,11 @@
     </message>
     <message>
         <source>Show the QR code on your ID card or health insurance card instead, or type your ID number.</source>
-        <translation>Xin đưa mã QR trên thẻ CCCD hoặc thẻ bảo hiểm y tế thay vào đó, hoặc nhập số CCCD.</translation>
+        <translation>Xin đưa mã QR trên thẻ Căn cước / CCCD hoặc thẻ bảo hiểm y tế thay vào đó, hoặc nhập số Căn cước / CCCD.</translation>
     </message>
     <message>
         <source>Press Done, then show the QR code on your chip ID card and place the card on the reader. Or go to the reception counter.</source>
-        <translation>Xin bấm Xong, rồi đưa mã QR trên thẻ CCCD gắn chip vào camera và đặt thẻ lên đầu đọc. Hoặc đến quầy tiếp đón.</translation>
+        <translation>Xin bấm Xong, rồi đưa mã QR trên thẻ Căn cước / CCCD gắn chip vào camera và đặt thẻ lên đầu đọc. Hoặc đến quầy tiếp đón.</translation>
     </message>
     <message>
         <source>Staff at the reception counter will help you register.</source>
@@ -605,6 +753,22 @@
         <translation>Nữ</translation>
     </message>
     <message>
+        <source>Temporary number: please confirm it at the reception counter.</source>
+        <translation>Số tạm thời: xin xác nhận tại quầy tiếp đón.</translation>
+    </message>
+    <message>
+        <source>The hospital system is answering again.</source>
+        <translation>Hệ thống bệnh viện đã hoạt động trở lại.</translation>
+    </message>
+    <message>
+        <source>Press Try again, then show the code to the camera once more.</source>
+        <translation>Xin bấm Thử lại, rồi đưa mã vào camera một lần nữa.</translation>
+    </message>
+    <message>
+        <source>Press Try again to go on with your check-in.</source>
+        <translation>Xin bấm Thử lại để tiếp tục đăng ký khám.</translation>
+    </message>
+    <message>
         <source>Your visit history cannot be shown right now.</source>
         <translation>Hiện chưa xem được lịch sử khám của bạn.</translation>
     </message>
@@ -637,7 +801,7 @@
     </message>
     <message>
         <source>ID number</source>
-        <translation>Số CCCD</translation>
+        <translation>Số Căn cước / CCCD</translation>
     </message>
     <message>
         <source>Insurance card</source>
@@ -664,6 +828,17 @@
     </message>
 </context>
 <context>
+    <name>PatientHeader</name>
+    <message>
+        <source>Details</source>
+        <translation>Chi tiết</translation>
+    </message>
+    <message>
+        <source>No health insurance card</source>
+        <translation>Không có thẻ BHYT</translation>
+    </message>
+</context>
+<context>
     <name>PatientSummaryPage</name>
     <message>
         <source>Your details</source>
@@ -675,7 +850,7 @@
     </message>
     <message>
         <source>ID number</source>
-        <translation>Số CCCD</translation>
+        <translation>Số Căn cước / CCCD</translation>
     </message>
     <message>
         <source>Age</source>
@@ -712,6 +887,49 @@
     <message>
         <source>See my past visits</source>
         <translation>Xem lịch sử khám</translation>
+    </message>
+    <message>
+        <source>Name as in the chip&apos;s machine-readable zone (without accents)</source>
+        <translation>Họ tên theo vùng MRZ của chip (không dấu)</translation>
+    </message>
+    <message>
+        <source>Name from the QR code on the card, matching the chip</source>
+        <translation>Họ tên theo mã QR trên thẻ, khớp với chip</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentPage</name>
+    <message>
+        <source>Scan to pay</source>
+        <translation>Quét mã để thanh toán</translation>
+    </message>
+    <message>
+        <source>Scan it with your bank&apos;s app: the ticket prints once the bank confirms.</source>
+        <translation>Quét bằng ứng dụng ngân hàng: phiếu khám được in ngay khi ngân hàng xác nhận.</translation>
+    </message>
+    <message>
+        <source>Pay at the cashier instead</source>
+        <translation>Tôi sẽ nộp tiền tại quầy thu ngân</translation>
+    </message>
+    <message>
+        <source>Bank</source>
+        <translation>Ngân hàng</translation>
+    </message>
+    <message>
+        <source>Account holder</source>
+        <translation>Chủ tài khoản</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Số tài khoản</translation>
+    </message>
+    <message>
+        <source>Transfer note</source>
+        <translation>Nội dung chuyển khoản</translation>
+    </message>
+    <message>
+        <source>Time left: {time}</source>
+        <translation>Thời gian còn lại: {time}</translation>
     </message>
 </context>
 <context>
@@ -799,8 +1017,8 @@
         <translation>Xin giữ yên thẻ trên đầu đọc.</translation>
     </message>
     <message>
-        <source>Now place your ID card (CCCD) on the card reader</source>
-        <translation>Bây giờ xin đặt thẻ CCCD lên đầu đọc thẻ</translation>
+        <source>Now place your ID card (Căn cước / CCCD) on the card reader</source>
+        <translation>Bây giờ xin đặt thẻ Căn cước / CCCD lên đầu đọc thẻ</translation>
     </message>
     <message>
         <source>The kiosk reads the chip to confirm your details. Keep the card there until the next screen appears.</source>
@@ -816,6 +1034,14 @@
     <message>
         <source>Your queue number</source>
         <translation>Số thứ tự của bạn</translation>
+    </message>
+    <message>
+        <source>Take a photo of this screen.</source>
+        <translation>Hãy chụp ảnh màn hình này.</translation>
+    </message>
+    <message>
+        <source>Staff have been told about the printer. Please show them your number.</source>
+        <translation>Nhân viên đã được báo về sự cố máy in. Xin đưa số của bạn cho nhân viên xem.</translation>
     </message>
     <message>
         <source>Done</source>
@@ -840,8 +1066,8 @@
         <translation>Thử lại</translation>
     </message>
     <message>
-        <source>Type your ID number (CCCD)</source>
-        <translation>Nhập số CCCD</translation>
+        <source>Type your ID number (Căn cước / CCCD)</source>
+        <translation>Nhập số Căn cước / CCCD</translation>
     </message>
 </context>
 <context>
@@ -1042,6 +1268,10 @@
         <translation>‹ Quay lại</translation>
     </message>
     <message>
+        <source>Saved in the kiosk&apos;s data folder (settings.toml), over the config file; they take effect after a restart.</source>
+        <translation>Lưu vào thư mục dữ liệu của kiosk (settings.toml), thay cho giá trị trong tệp cấu hình; có hiệu lực sau khi khởi động lại.</translation>
+    </message>
+    <message>
         <source>Settings cannot be saved here</source>
         <translation>Không lưu được cài đặt ở đây</translation>
     </message>
@@ -1068,10 +1298,6 @@
     <message>
         <source>The settings could not be saved or read</source>
         <translation>Không đọc hoặc lưu được cài đặt</translation>
-    </message>
-    <message>
-        <source>Saved to the kiosk&apos;s config file; they take effect after a restart.</source>
-        <translation>Lưu vào tệp cấu hình của kiosk; có hiệu lực sau khi khởi động lại.</translation>
     </message>
     <message>
         <source>must start with http:// or https://</source>
@@ -1177,6 +1403,18 @@
         <translation>Đồng bộ lần cuối: {time}</translation>
     </message>
     <message>
+        <source>Last delivered: {time}</source>
+        <translation>Gửi thành công lần cuối: {time}</translation>
+    </message>
+    <message>
+        <source>Nothing delivered yet</source>
+        <translation>Chưa gửi được cảnh báo nào</translation>
+    </message>
+    <message>
+        <source>Last failure: {error}</source>
+        <translation>Lỗi gần nhất: {error}</translation>
+    </message>
+    <message>
         <source>Card reader</source>
         <translation>Đầu đọc thẻ</translation>
     </message>
@@ -1199,6 +1437,10 @@
     <message>
         <source>Offline outbox</source>
         <translation>Hàng chờ gửi (ngoại tuyến)</translation>
+    </message>
+    <message>
+        <source>Staff alerts</source>
+        <translation>Cảnh báo cho nhân viên</translation>
     </message>
     <message>
         <source>Ready ({count} reader(s))</source>
@@ -1292,6 +1534,26 @@
         <source>Nothing waiting</source>
         <translation>Không có gì đang chờ</translation>
     </message>
+    <message>
+        <source>Not started</source>
+        <translation>Chưa khởi động</translation>
+    </message>
+    <message>
+        <source>No webhook: shown only here ({count} open)</source>
+        <translation>Chưa có webhook: chỉ hiện ở đây ({count} đang mở)</translation>
+    </message>
+    <message>
+        <source>Not reaching staff: {count} alerts waiting</source>
+        <translation>Không đến được nhân viên: {count} cảnh báo đang chờ gửi</translation>
+    </message>
+    <message>
+        <source>Sending {count} alerts</source>
+        <translation>Đang gửi {count} cảnh báo</translation>
+    </message>
+    <message>
+        <source>Reaching staff ({count} open)</source>
+        <translation>Đến được nhân viên ({count} đang mở)</translation>
+    </message>
 </context>
 <context>
     <name>SwitchPatientPage</name>
@@ -1346,8 +1608,12 @@
         <translation>khoảng {minutes} phút</translation>
     </message>
     <message>
-        <source>Temporary number: the hospital system is offline. Staff will confirm it.</source>
-        <translation>Số tạm thời: hệ thống bệnh viện đang gián đoạn. Nhân viên sẽ xác nhận lại.</translation>
+        <source>Reprint</source>
+        <translation>Bản in lại</translation>
+    </message>
+    <message>
+        <source>The number you were given earlier today, printed again.</source>
+        <translation>Số thứ tự bạn đã nhận hôm nay, được in lại.</translation>
     </message>
     <message>
         <source>Please take your ticket from the printer.</source>
@@ -1380,12 +1646,12 @@
         <translation>Xin chào! Mời bạn đăng ký khám bệnh tại đây.</translation>
     </message>
     <message>
-        <source>Chip ID card (CCCD)</source>
-        <translation>Thẻ CCCD gắn chip</translation>
+        <source>ID card (Căn cước / CCCD)</source>
+        <translation>Thẻ Căn cước / CCCD</translation>
     </message>
     <message>
-        <source>Show the QR code on its front to the camera, then place it on the reader.</source>
-        <translation>Đưa mã QR ở mặt trước thẻ vào camera, rồi đặt thẻ lên đầu đọc.</translation>
+        <source>Show its QR code (front or back) to the camera, then place it on the reader.</source>
+        <translation>Đưa mã QR trên thẻ (mặt trước hoặc mặt sau) vào camera, rồi đặt thẻ lên đầu đọc.</translation>
     </message>
     <message>
         <source>or</source>
@@ -1400,12 +1666,23 @@
         <translation>Mã QR trong ứng dụng VNeID hoặc trên thẻ bảo hiểm y tế (BHYT).</translation>
     </message>
     <message>
-        <source>Type your ID number (CCCD)</source>
-        <translation>Nhập số CCCD</translation>
+        <source>Type your ID number (Căn cước / CCCD)</source>
+        <translation>Nhập số Căn cước / CCCD</translation>
+    </message>
+    <message>
+        <source>The ticket printer is not working: your number will be shown on the screen.</source>
+        <translation>Máy in phiếu đang gặp sự cố: số thứ tự của bạn sẽ hiện trên màn hình.</translation>
     </message>
     <message>
         <source>Emergency? Go straight to the Emergency department, or tell a staff member.</source>
         <translation>Cấp cứu? Xin đến ngay khoa Cấp cứu hoặc báo nhân viên.</translation>
+    </message>
+</context>
+<context>
+    <name>Widgets</name>
+    <message>
+        <source>Recommended</source>
+        <translation>Nên chọn</translation>
     </message>
 </context>
 </TS>

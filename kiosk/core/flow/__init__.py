@@ -29,6 +29,7 @@ from kiosk.core.flow.effects import (
     ReleaseCard,
     ResolveCode,
     StartIdleTimer,
+    WatchPayment,
 )
 from kiosk.core.flow.events import (
     Answer,
@@ -49,6 +50,7 @@ from kiosk.core.flow.events import (
     KeypadSubmitted,
     PatientFound,
     PatientNotFound,
+    PaymentSettled,
     Pressed,
     PrinterChanged,
     PrintFailed,
@@ -113,6 +115,7 @@ __all__ = [
     "LookupPatient",
     "PatientFound",
     "PatientNotFound",
+    "PaymentSettled",
     "Pressed",
     "PrintFailed",
     "PrintTicket",
@@ -132,4 +135,5 @@ __all__ = [
     "StartIdleTimer",
     "TicketPrinted",
     "VisitRegistered",
+    "WatchPayment",
 ]

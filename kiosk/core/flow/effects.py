@@ -11,8 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
-from kiosk.core.domain import CheckIn, Department, Identity, Patient, PrinterProblem, Ticket
-from kiosk.core.flow.events import PrintFailed, Request, RequestFailed
+from kiosk.core.domain import (
+    CheckIn,
+    CounterSlip,
+    Department,
+    Identity,
+    Patient,
+    PaymentState,
+    PrinterProblem,
+    Ticket,
+)
+from kiosk.core.flow.events import PaymentSettled, PrintFailed, Request, RequestFailed
 from kiosk.core.flow.screens import Problem, Screen
 
 
@@ -108,12 +117,29 @@ class QueueOffline(Call):
 
 @dataclass(frozen=True)
 class PrintTicket:
+    """Print a queue ticket, or the slip of a patient sent to the counter."""
+
     session: int
-    ticket: Ticket
+    ticket: Ticket | CounterSlip
 
     def failed(self, problem: Problem) -> PrintFailed:
         """The job broke before the printer could say why: as if it took no data."""
         return PrintFailed(self.session, PrinterProblem.WRITE_FAILED)
+
+
+@dataclass(frozen=True)
+class WatchPayment:
+    """Ask the hospital how the payment stands, with backoff, for up to `seconds`; answered
+    once, as PaymentSettled (not confirmed in time: EXPIRED). A ticket printed for the
+    session ends the watch: the patient chose to pay at the cashier."""
+
+    session: int
+    reference: str
+    seconds: float
+
+    def failed(self, problem: Problem) -> PaymentSettled:
+        """The watch broke: as if never confirmed, so the ticket says where to pay."""
+        return PaymentSettled(self.session, PaymentState.EXPIRED)
 
 
 @dataclass(frozen=True, repr=False)
@@ -160,6 +186,7 @@ Effect = (
     | LookupOffline
     | QueueOffline
     | PrintTicket
+    | WatchPayment
     | ReadCard
     | ReleaseCard
     | StartIdleTimer
@@ -175,5 +202,5 @@ CALLS = (
     LookupOffline,
     QueueOffline,
 )
-IO_EFFECTS = (*CALLS, PrintTicket)
-IOEffect = Call | PrintTicket
+IO_EFFECTS = (*CALLS, PrintTicket, WatchPayment)
+IOEffect = Call | PrintTicket | WatchPayment

@@ -17,11 +17,13 @@ from kiosk.core.domain import (
     Department,
     Identity,
     Patient,
+    PaymentState,
     PrinterProblem,
     PriorityGroup,
     Registration,
     ServiceType,
     Ticket,
+    TodayVisit,
     Visit,
 )
 from kiosk.core.flow.screens import Problem
@@ -92,6 +94,10 @@ class Pressed(Enum):
     LANGUAGE = auto()
     SKIP_CARD = auto()  # go on without placing the card
     SWITCH = auto()  # start over for the person whose code was just shown
+    PRIORITY = auto()  # change the priority shown on the confirm screen
+    DETAILS = auto()  # the patient's details (and from there the past visits)
+    REPRINT = auto()  # print today's ticket again
+    ANOTHER_CLINIC = auto()  # already checked in today, and wants another department too
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,7 @@ class PatientFound(Answer):
     patient: Patient
     appointments: tuple[Appointment, ...]
     departments: tuple[Department, ...]
+    visits_today: tuple[TodayVisit, ...] = ()  # registered earlier today, oldest first
 
 
 @dataclass(frozen=True)
@@ -175,6 +182,13 @@ class HistoryLoaded(Answer):
 @dataclass(frozen=True)
 class VisitRegistered(Answer):
     registration: Registration
+
+
+@dataclass(frozen=True)
+class PaymentSettled(Answer):
+    """How the payment request ended: paid, or not (expired, cancelled, or never confirmed)."""
+
+    state: PaymentState
 
 
 class Request(Enum):
@@ -230,6 +244,7 @@ Event = (
     | ChipFailed
     | HistoryLoaded
     | VisitRegistered
+    | PaymentSettled
     | QueuedOffline
     | RequestFailed
     | TicketPrinted

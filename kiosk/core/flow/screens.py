@@ -26,12 +26,14 @@ class Screen(Enum):
     PRIORITY = auto()
     CONFIRM = auto()
     REGISTERING = auto()
+    PAYING = auto()  # a paid visit is registered: its VietQR code, until paid or given up
     PRINTING = auto()
     TICKET = auto()
     PRINTER_FAULT = auto()
     HOSPITAL_UNAVAILABLE = auto()
     GO_TO_COUNTER = auto()
     SWITCH_PATIENT = auto()  # another person's code mid-session: start over for them?
+    ALREADY_CHECKED_IN = auto()  # a visit today already: print its ticket again, or another?
 
 
 # Screens that wait for the hospital or the printer: no idle timer, the call's own deadline
@@ -39,7 +41,8 @@ class Screen(Enum):
 BUSY_SCREENS = frozenset(
     {Screen.LOOKING_UP, Screen.CREATING_PATIENT, Screen.REGISTERING, Screen.PRINTING}
 )
-NOT_CANCELLABLE = frozenset({Screen.WELCOME, Screen.REGISTERING, Screen.PRINTING})
+# Paying cannot be cancelled either: the visit exists, its ticket must come out.
+NOT_CANCELLABLE = frozenset({Screen.WELCOME, Screen.REGISTERING, Screen.PAYING, Screen.PRINTING})
 ACCEPTS_IDENTITY = frozenset(
     {Screen.WELCOME, Screen.KEYPAD, Screen.CARD_NEEDS_ID, Screen.READ_FAILED}
 )
@@ -64,6 +67,7 @@ INTERRUPTIBLE = frozenset(
         Screen.DEPARTMENT,
         Screen.PRIORITY,
         Screen.CONFIRM,
+        Screen.ALREADY_CHECKED_IN,
     }
 )
 DECLARABLE_PRIORITIES = (

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from kiosk.core.department_choice import suggested
 from kiosk.core.domain import (
     Appointment,
     CheckIn,
+    CounterSlip,
     Department,
     Identity,
     IdentityCheck,
@@ -17,6 +19,7 @@ from kiosk.core.domain import (
     Registration,
     ServiceType,
     Ticket,
+    TodayVisit,
     Visit,
 )
 from kiosk.core.flow.events import IdentityPresented
@@ -38,19 +41,24 @@ class FlowSettings:
     read_chip: bool = False  # a card reader is attached: confirm QR and keypad IDs by the chip
     offline: bool = False  # the kiosk has an outbox: provisional tickets when the hospital is down
     departments: tuple[str, ...] = ()  # the codes patients may choose (kiosk.departments); () = all
+    counter_location: str = "Quầy tiếp đón, sảnh chính"  # printed on the counter slip
+    counter_hours: str = ""  # e.g. "7:00–17:00"; "" prints none
+    cashier_location: str = "quầy thu ngân"  # where an unpaid visit is paid ("nộp tại ...")
 
     def idle_timeout(self, screen: Screen, language: Language) -> float | None:
         """Seconds `screen` waits for the patient before the welcome screen; None: no timer."""
         if screen is Screen.WELCOME:
             # The next patient must find the kiosk in the default language.
             return self.idle_seconds if language is not self.default_language else None
-        if screen in BUSY_SCREENS:
-            return None
+        if screen in BUSY_SCREENS or screen is Screen.PAYING:
+            return None  # paying: the payment's own deadline bounds it
         if screen is Screen.TICKET:
             return self.ticket_seconds
         if screen is Screen.PRINTER_FAULT:
             return self.fault_seconds
-        if screen in (Screen.HOSPITAL_UNAVAILABLE, Screen.GO_TO_COUNTER, Screen.READ_FAILED):
+        if screen is Screen.GO_TO_COUNTER:
+            return self.fault_seconds  # the patient may need to note the code on screen
+        if screen in (Screen.HOSPITAL_UNAVAILABLE, Screen.READ_FAILED):
             return self.notice_seconds
         return self.idle_seconds
 
@@ -74,16 +82,22 @@ class FlowState:
     age: int | None = None
     auto_priority: PriorityGroup = PriorityGroup.NONE
     appointments: tuple[Appointment, ...] = ()
+    visits_today: tuple[TodayVisit, ...] = ()
     departments: tuple[Department, ...] = ()  # all the hospital lists: appointments find theirs
     hidden: frozenset[str] = frozenset()  # codes patients may not choose here (kiosk.departments)
     history: tuple[Visit, ...] | None = None  # None: not asked for, or still loading
+    recent_departments: tuple[str, ...] = ()  # of the history, kept to suggest (no diagnoses)
     appointment: Appointment | None = None
     service: ServiceType | None = None
     department: Department | None = None
     priority: PriorityGroup | None = None
     checkin: CheckIn | None = None
     registration: Registration | None = None
+    payment_code: str | None = field(default=None, repr=False)  # PAYING's VietQR payload
+    payment_deadline: datetime | None = None  # kiosk clock: when PAYING gives up waiting
     ticket: Ticket | None = None
+    counter_slip: CounterSlip | None = None  # GO_TO_COUNTER's paper
+    printed: bool = False  # the printer took this session's ticket or slip
     problem: Problem | None = None
     printer_problem: PrinterProblem | None = None
     trail: tuple[Screen, ...] = field(default=(), repr=False)  # where Back goes
@@ -102,22 +116,33 @@ class FlowState:
         return status is not None and status.accepted
 
     def departments_for(self, service: ServiceType | None) -> tuple[Department, ...]:
-        """The departments the patient may choose for `service`."""
+        """The departments the patient may choose for `service`, suited to their age and sex,
+        those of their recent visits (when they looked at them) first."""
         insured = service is ServiceType.INSURANCE
-        return tuple(
+        offered = [
             d
             for d in self.departments
             if d.code not in self.hidden and (d.accepts_insurance or not insured)
-        )
+        ]
+        patient = self.patient
+        sex = patient.sex if patient else None
+        return suggested(offered, age=self.age, sex=sex, recent_names=self.recent_departments)
 
     def department_by_code(self, code: str) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)
 
     @property
     def todays_appointment(self) -> Appointment | None:
-        """The first appointment today whose department the kiosk can send the patient to."""
+        """The first appointment today whose department the kiosk can send the patient to and
+        where they have not checked in yet."""
+        done = {visit.department_code for visit in self.visits_today}
         return next(
-            (a for a in self.appointments if self.department_by_code(a.department_code)), None
+            (
+                a
+                for a in self.appointments
+                if self.department_by_code(a.department_code) and a.department_code not in done
+            ),
+            None,
         )
 
     @property

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kiosk.core.department_choice import hidden_codes
 from kiosk.core.domain import (
@@ -17,6 +17,8 @@ from kiosk.core.domain import (
     Identity,
     IdentityCheck,
     IdentitySource,
+    PaymentRequest,
+    PaymentState,
     PriorityGroup,
     ServiceType,
 )
@@ -35,6 +37,7 @@ from kiosk.core.flow.effects import (
     ReleaseCard,
     ResolveCode,
     StartIdleTimer,
+    WatchPayment,
 )
 from kiosk.core.flow.events import (
     Answer,
@@ -55,6 +58,7 @@ from kiosk.core.flow.events import (
     KeypadSubmitted,
     PatientFound,
     PatientNotFound,
+    PaymentSettled,
     Pressed,
     PrinterChanged,
     PrintFailed,
@@ -78,16 +82,27 @@ from kiosk.core.flow.screens import (
     Screen,
 )
 from kiosk.core.flow.state import FlowSettings, FlowState, automatic_priority, typed_birth_date
-from kiosk.core.tickets import build_ticket
+from kiosk.core.tickets import build_ticket, counter_slip, reprinted_ticket
 
 # Identities the chip can confirm: the kiosk knows the ID number (or will from the hospital
 # record) but not that the person holds the card. The hospital vouches for the codes it resolves.
 _CHIP_CONFIRMS = frozenset({IdentitySource.CCCD_QR, IdentitySource.BHYT_QR, IdentitySource.KEYPAD})
 # The screen each request's answer is awaited on: a failure that finds another screen is stale.
+_MAX_PAYMENT_SECONDS = 15 * 60.0  # a patient does not stand at the kiosk longer than this
 _WAITING_SCREEN = {call.request: call.answered_on for call in CALLS}
+_SHOWS_DETAILS = frozenset({Screen.SERVICE, Screen.DEPARTMENT})
+_SHOWS_PRIORITY = frozenset({Screen.CONFIRM, Screen.APPOINTMENT})
 _RETRY_CARD = {
     CardProblem.REMOVED: Problem.CARD_REMOVED,
     CardProblem.WRONG_CARD: Problem.CARD_WRONG,
+}
+# On the counter slip, for staff: why the kiosk sent this patient to them (no personal data).
+COUNTER_CODES = {
+    Problem.INSURANCE_NOT_ACCEPTED: "QT-BHYT",
+    Problem.CARD_FORGED: "QT-CHIP",
+    Problem.REGISTRATION_REJECTED: "QT-TUCHOI",
+    Problem.HOSPITAL_ERROR: "QT-HETHONG",
+    Problem.NEEDS_CARD_TO_REGISTER: "QT-HOSOMOI",
 }
 _IDENTITY_PROBLEMS = {  # kiosk.core.identity.IdentityProblem values: that package loads lazily
     "unknown_payload": Problem.CODE_UNKNOWN,
@@ -124,7 +139,10 @@ class CheckInFlow:
             case Pressed.DONE if s.screen in FINISHED:
                 return self._welcome(s)
             case IdleTimeout(session=session, seq=seq) if (
-                session == s.session and seq == s.idle_seq and s.screen not in BUSY_SCREENS
+                session == s.session
+                and seq == s.idle_seq
+                and s.screen not in BUSY_SCREENS
+                and s.screen is not Screen.PAYING  # the visit exists: its ticket must print
             ):
                 return self._welcome(s)
             case Pressed.BACK if s.trail and s.screen not in BUSY_SCREENS:
@@ -217,24 +235,25 @@ class CheckInFlow:
                     departments=event.departments,
                     hidden=hidden_codes(event.departments, self._settings.departments),
                 )
+                found = replace(found, visits_today=event.visits_today)
                 if s.screen is Screen.LOOKING_UP and (read := self._chip_read_for(found)):
                     return self._go(found, Screen.PLACE_CARD, effects=[read])
-                return self._go(found, Screen.PATIENT_SUMMARY)
+                return self._known(found)
             case PatientNotFound() if s.screen is Screen.LOOKING_UP:
                 if read := self._chip_read_for(s):
                     return self._go(replace(s, problem=None), Screen.PLACE_CARD, effects=[read])
-                return self._not_found(s)
+                return self._not_found(s, now)
             case ChipRead(identity=chip) if s.screen is Screen.PLACE_CARD:
                 # The chip's data replaces what the code said; a BHYT number only the code has.
                 shown = s.identity.insurance_number if s.identity else None
                 confirmed = replace(chip, insurance_number=chip.insurance_number or shown)
                 verified = chip.chip_verified
                 checked = IdentityCheck.CHIP_VERIFIED if verified else IdentityCheck.CHIP_READ
-                return self._card_done(replace(s, identity=confirmed), checked)
+                return self._card_done(replace(s, identity=confirmed), checked, now)
             case ChipFailed(problem=problem) if s.screen is Screen.PLACE_CARD:
-                return self._chip_failed(s, problem)
+                return self._chip_failed(s, problem, now)
             case Pressed.SKIP_CARD if s.screen in (Screen.PLACE_CARD, Screen.BIRTH_DATE):
-                return self._card_done(s, IdentityCheck.CARD_SKIPPED)
+                return self._card_done(s, IdentityCheck.CARD_SKIPPED, now)
             case BirthDateSubmitted(digits=digits) if s.screen is Screen.BIRTH_DATE:
                 birth = typed_birth_date(digits, now.date())
                 if birth is None:
@@ -258,23 +277,25 @@ class CheckInFlow:
             case Pressed.HISTORY if s.screen is Screen.PATIENT_SUMMARY and s.patient:
                 effect = LoadHistory(s.session, s.patient.patient_id, self._settings.history_limit)
                 return self._go(
-                    replace(s, history=None),
-                    Screen.HISTORY,
-                    push=Screen.PATIENT_SUMMARY,
-                    effects=[effect],
+                    replace(s, history=None), Screen.HISTORY, push=s.screen, effects=[effect]
                 )
             case HistoryLoaded(visits=visits) if s.screen is Screen.HISTORY:
-                return self._go(replace(s, history=visits), Screen.HISTORY, keep_trail=True)
-            case Pressed.CONTINUE if s.screen is Screen.PATIENT_SUMMARY:
-                if s.todays_appointment:
-                    return self._go(s, Screen.APPOINTMENT, push=Screen.PATIENT_SUMMARY)
-                return self._go(s, Screen.SERVICE, push=Screen.PATIENT_SUMMARY)
+                recent = tuple(dict.fromkeys(visit.department_name for visit in visits))
+                loaded = replace(s, history=visits, recent_departments=recent)
+                return self._go(loaded, Screen.HISTORY, keep_trail=True)
+            case Pressed.DETAILS if s.screen in _SHOWS_DETAILS and s.patient:
+                return self._go(s, Screen.PATIENT_SUMMARY, push=s.screen)
+            case Pressed.CONTINUE if s.screen is Screen.PATIENT_SUMMARY and s.trail:
+                return self._go(s, s.trail[-1], pop=True)  # back to the choice it came from
+            case Pressed.REPRINT if s.screen is Screen.ALREADY_CHECKED_IN:
+                return self._reprint(s, now)
+            case Pressed.ANOTHER_CLINIC if s.screen is Screen.ALREADY_CHECKED_IN:
+                return self._choose(s, push=Screen.ALREADY_CHECKED_IN)
             case Pressed.APPOINTMENT_CONFIRM if s.screen is Screen.APPOINTMENT:
-                return self._appointment_confirmed(s)
+                return self._register(s)
             case Pressed.APPOINTMENT_DECLINE if s.screen is Screen.APPOINTMENT:
-                return self._go(
-                    replace(s, appointment=None), Screen.SERVICE, push=Screen.APPOINTMENT
-                )
+                declined = replace(s, appointment=None, department=None, service=None)
+                return self._service_or_department(declined, push=Screen.APPOINTMENT)
             case ServiceChosen(service=service) if s.screen is Screen.SERVICE and (
                 service is ServiceType.PAID or s.insurance_accepted
             ):
@@ -283,43 +304,60 @@ class CheckInFlow:
                     Screen.DEPARTMENT,
                     push=Screen.SERVICE,
                 )
-            case Pressed.COUNTER if s.screen is Screen.SERVICE:
-                return self._go(
-                    replace(s, problem=Problem.INSURANCE_NOT_ACCEPTED),
-                    Screen.GO_TO_COUNTER,
-                    push=Screen.SERVICE,
-                )
+            case Pressed.COUNTER if s.screen in (Screen.SERVICE, Screen.DEPARTMENT):
+                return self._to_counter(s, Problem.INSURANCE_NOT_ACCEPTED, now, push=s.screen)
             case DepartmentChosen(code=code) if s.screen is Screen.DEPARTMENT:
                 department = next((d for d in s.departments_for(s.service) if d.code == code), None)
                 if department is None:
                     return s, []
-                return self._after_department(
-                    replace(s, department=department), push=Screen.DEPARTMENT
+                return self._go(
+                    replace(s, department=department), Screen.CONFIRM, push=Screen.DEPARTMENT
                 )
+            case Pressed.PRIORITY if s.screen in _SHOWS_PRIORITY:
+                return self._go(s, Screen.PRIORITY, push=s.screen)
             case PriorityChosen(group=group) if s.screen is Screen.PRIORITY and (
                 group is PriorityGroup.NONE or group in DECLARABLE_PRIORITIES
             ):
-                return self._go(replace(s, priority=group), Screen.CONFIRM, push=Screen.PRIORITY)
+                # Back where the toggle was pressed, with the group chosen.
+                back_to = s.trail[-1] if s.trail else Screen.CONFIRM
+                return self._go(replace(s, priority=group), back_to, pop=bool(s.trail))
             case Pressed.CONFIRM if s.screen is Screen.CONFIRM:
                 return self._register(s)
             case VisitRegistered(registration=registration) if s.screen is Screen.REGISTERING:
                 if s.department is None or registration.department_code != s.department.code:
                     # A ticket for another room would send the patient the wrong way.
                     alert = AlertStaff(Problem.HOSPITAL_ERROR, "hospital: registered elsewhere")
-                    return self._go(
-                        replace(s, problem=Problem.HOSPITAL_ERROR),
-                        Screen.GO_TO_COUNTER,
-                        effects=[alert],
-                    )
-                return self._print(replace(s, registration=registration), now)
+                    return self._to_counter(s, Problem.HOSPITAL_ERROR, now, effects=[alert])
+                registered = replace(s, registration=registration)
+                if registration.payment is not None and s.service is ServiceType.PAID:
+                    return self._pay(registered, registration.payment, now)
+                return self._print(registered, now)
+            case PaymentSettled(state=state) if s.screen is Screen.PAYING:
+                payment = s.registration.payment if s.registration else None
+                paid = payment.reference if payment and state is PaymentState.PAID else None
+                return self._print(s, now, paid_reference=paid)
+            case Pressed.COUNTER if s.screen is Screen.PAYING:
+                return self._print(s, now)  # the patient pays at the cashier instead
             case QueuedOffline(ticket=ticket) if s.screen is Screen.REGISTERING:
+                if ticket.service is ServiceType.PAID:
+                    # No payment while the hospital is away: the provisional ticket says where.
+                    fee = ticket.fee_vnd or (s.department.fee_vnd if s.department else None)
+                    ticket = replace(ticket, fee_vnd=fee, pay_at=self._settings.cashier_location)
                 return self._go(
                     replace(s, ticket=ticket),
                     Screen.PRINTING,
                     effects=[PrintTicket(s.session, ticket)],
                 )
             case TicketPrinted() if s.screen is Screen.PRINTING:
-                return self._go(replace(s, printer_down=None), Screen.TICKET)
+                return self._go(replace(s, printer_down=None, printed=True), Screen.TICKET)
+            case TicketPrinted() if s.screen is Screen.GO_TO_COUNTER and s.counter_slip:
+                printed = replace(s, printer_down=None, printed=True)
+                return self._go(printed, Screen.GO_TO_COUNTER, keep_trail=True)
+            case PrintFailed(problem=problem) if s.screen is Screen.GO_TO_COUNTER:
+                # No slip: the screen shows its code for staff instead.
+                alert = AlertStaff(Problem.PRINTER_FAULT, f"printer: {problem.value}")
+                failed = replace(s, printer_problem=problem, printer_down=problem)
+                return self._go(failed, Screen.GO_TO_COUNTER, keep_trail=True, effects=[alert])
             case PrintFailed(problem=problem) if s.screen is Screen.PRINTING:
                 alert = AlertStaff(Problem.PRINTER_FAULT, f"printer: {problem.value}")
                 return self._go(
@@ -333,7 +371,7 @@ class CheckInFlow:
                     effects=[alert],
                 )
             case RequestFailed(request=request, problem=problem):
-                return self._request_failed(s, request, problem)
+                return self._request_failed(s, request, problem, now)
             case _:
                 return s, []
 
@@ -361,7 +399,9 @@ class CheckInFlow:
         birth = s.card_birth or (known.as_date() if known else None)
         return ReadCard(s.session, citizen_id, birth, s.card_issued)
 
-    def _chip_failed(self, s: FlowState, problem: CardProblem) -> tuple[FlowState, list[Effect]]:
+    def _chip_failed(
+        self, s: FlowState, problem: CardProblem, now: datetime
+    ) -> tuple[FlowState, list[Effect]]:
         match problem:
             case CardProblem.REMOVED | CardProblem.WRONG_CARD:
                 # Worth another try: the reader stays ready for the card.
@@ -375,11 +415,8 @@ class CheckInFlow:
                 return self._go(replace(s, problem=None, card_reading=False), Screen.BIRTH_DATE)
             case CardProblem.FORGED:
                 alert = AlertStaff(Problem.CARD_FORGED, "card: chip failed authentication")
-                return self._go(
-                    replace(s, problem=Problem.CARD_FORGED, card_reading=False),
-                    Screen.GO_TO_COUNTER,
-                    effects=[alert],
-                )
+                refused = replace(s, card_reading=False)
+                return self._to_counter(refused, Problem.CARD_FORGED, now, effects=[alert])
             case _:
                 # The chip cannot help; the patient goes on with the code's identity, marked.
                 cause = (
@@ -388,30 +425,45 @@ class CheckInFlow:
                     else Problem.CARD_UNREADABLE
                 )
                 alert = AlertStaff(cause, f"card: chip not read ({problem.value}), code ID used")
-                return self._card_done(s, IdentityCheck.CHIP_FAILED, effects=[alert])
+                return self._card_done(s, IdentityCheck.CHIP_FAILED, now, effects=[alert])
 
     def _card_done(
-        self, s: FlowState, check: IdentityCheck, effects: list[Effect] | None = None
+        self,
+        s: FlowState,
+        check: IdentityCheck,
+        now: datetime,
+        effects: list[Effect] | None = None,
     ) -> tuple[FlowState, list[Effect]]:
         done = replace(s, identity_check=check, card_reading=False, problem=None)
         if done.patient is not None:
-            return self._go(done, Screen.PATIENT_SUMMARY, effects=effects)
-        return self._not_found(done, effects)
+            return self._known(done, effects)
+        return self._not_found(done, now, effects)
 
     def _not_found(
-        self, s: FlowState, effects: list[Effect] | None = None
+        self, s: FlowState, now: datetime, effects: list[Effect] | None = None
     ) -> tuple[FlowState, list[Effect]]:
         identity = s.identity
         if identity is None or not identity.can_register_new_patient:
-            problem: Problem | None = Problem.NEEDS_CARD_TO_REGISTER
-        else:
-            problem = None
-        return self._go(replace(s, problem=problem), Screen.NOT_FOUND, effects=effects)
+            # Only the counter can make this record: the patient gets a slip for it.
+            return self._to_counter(s, Problem.NEEDS_CARD_TO_REGISTER, now, effects=effects)
+        return self._go(replace(s, problem=None), Screen.NOT_FOUND, effects=effects)
 
-    def _appointment_confirmed(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
+    def _known(
+        self, s: FlowState, effects: list[Effect] | None = None
+    ) -> tuple[FlowState, list[Effect]]:
+        """The patient is known: a visit today first, else what they most likely came for."""
+        if s.visits_today:
+            return self._go(s, Screen.ALREADY_CHECKED_IN, effects=effects)
+        return self._choose(s, effects=effects)
+
+    def _choose(
+        self, s: FlowState, *, push: Screen | None = None, effects: list[Effect] | None = None
+    ) -> tuple[FlowState, list[Effect]]:
+        """Today's appointment goes straight to its confirmation; otherwise the visit type,
+        asked only when both are possible, then the department."""
         appointment = s.todays_appointment
         if appointment is None:
-            return s, []
+            return self._service_or_department(s, push=push, effects=effects)
         department = s.department_by_code(appointment.department_code)
         insured = s.insurance_accepted and department is not None and department.accepts_insurance
         chosen = replace(
@@ -420,12 +472,59 @@ class CheckInFlow:
             department=department,
             service=ServiceType.INSURANCE if insured else ServiceType.PAID,
         )
-        return self._after_department(chosen, push=Screen.APPOINTMENT)
+        return self._go(chosen, Screen.APPOINTMENT, push=push, effects=effects)
 
-    def _after_department(self, s: FlowState, push: Screen) -> tuple[FlowState, list[Effect]]:
-        if s.auto_priority.is_priority:
-            return self._go(replace(s, priority=s.auto_priority), Screen.CONFIRM, push=push)
-        return self._go(s, Screen.PRIORITY, push=push)
+    def _service_or_department(
+        self, s: FlowState, *, push: Screen | None = None, effects: list[Effect] | None = None
+    ) -> tuple[FlowState, list[Effect]]:
+        if s.insurance_accepted:
+            return self._go(s, Screen.SERVICE, push=push, effects=effects)
+        # Paid service is the only choice: not asked (the department screen says why).
+        paid = replace(s, service=ServiceType.PAID)
+        return self._go(paid, Screen.DEPARTMENT, push=push, effects=effects)
+
+    def _reprint(self, s: FlowState, now: datetime) -> tuple[FlowState, list[Effect]]:
+        if s.patient is None or not s.visits_today:
+            return s, []
+        visit = s.visits_today[-1]
+        ticket = reprinted_ticket(
+            hospital_name=self._settings.hospital_name,
+            footer=self._settings.ticket_footer,
+            patient=s.patient,
+            visit=visit,
+            department=s.department_by_code(visit.department_code),
+            issued_at=now,
+        )
+        return self._go(
+            replace(s, ticket=ticket), Screen.PRINTING, effects=[PrintTicket(s.session, ticket)]
+        )
+
+    def _to_counter(
+        self,
+        s: FlowState,
+        problem: Problem,
+        now: datetime,
+        *,
+        push: Screen | None = None,
+        effects: list[Effect] | None = None,
+    ) -> tuple[FlowState, list[Effect]]:
+        """Sent to the counter, never empty-handed: a slip saying why, where and when."""
+        patient, identity = s.patient, s.identity
+        slip = counter_slip(
+            hospital_name=self._settings.hospital_name,
+            footer=self._settings.ticket_footer,
+            reason_code=COUNTER_CODES[problem],
+            counter_location=self._settings.counter_location,
+            counter_hours=self._settings.counter_hours,
+            citizen_id=(patient.citizen_id if patient else None)
+            or (identity.citizen_id if identity else None),
+            full_name=(patient.full_name if patient else None)
+            or (identity.full_name if identity else None),
+            issued_at=now,
+        )
+        sent = replace(s, problem=problem, counter_slip=slip, printed=False)
+        out = [*(effects or []), PrintTicket(s.session, slip)]
+        return self._go(sent, Screen.GO_TO_COUNTER, push=push, effects=out)
 
     def _register(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
         if s.patient is None or s.department is None or s.service is None:
@@ -451,7 +550,33 @@ class CheckInFlow:
             effects=[RegisterVisit(s.session, checkin)],
         )
 
-    def _print(self, s: FlowState, now: datetime) -> tuple[FlowState, list[Effect]]:
+    def _pay(
+        self, s: FlowState, payment: PaymentRequest, now: datetime
+    ) -> tuple[FlowState, list[Effect]]:
+        """Show the VietQR code until the hospital says paid, or the request runs out."""
+        # Imported here, like kiosk.core.identity: only paid visits need it.
+        from kiosk.core.payment.request import payment_qr
+        from kiosk.core.payment.vietqr import VietQrError
+
+        assert s.registration is not None
+        # The hospital's own clock sets the time allowed; the kiosk's counts it down.
+        seconds = (payment.expires_at - s.registration.registered_at).total_seconds()
+        seconds = min(seconds, _MAX_PAYMENT_SECONDS)
+        try:
+            code = payment_qr(payment)
+        except VietQrError:
+            alert = AlertStaff(Problem.HOSPITAL_ERROR, "hospital: payment code unusable")
+            state, effects = self._print(s, now)
+            return state, [alert, *effects]
+        if seconds <= 0:
+            return self._print(s, now)
+        paying = replace(s, payment_code=code, payment_deadline=now + timedelta(seconds=seconds))
+        watch = WatchPayment(s.session, payment.reference, seconds)
+        return self._go(paying, Screen.PAYING, effects=[watch])
+
+    def _print(
+        self, s: FlowState, now: datetime, *, paid_reference: str | None = None
+    ) -> tuple[FlowState, list[Effect]]:
         assert s.patient and s.department and s.service and s.registration
         ticket = build_ticket(
             hospital_name=self._settings.hospital_name,
@@ -464,12 +589,17 @@ class CheckInFlow:
             issued_at=now,
             identity_check=s.identity_check,
         )
+        if s.service is ServiceType.PAID:
+            where = self._settings.cashier_location
+            ticket = replace(ticket, paid_reference=paid_reference, pay_at=where)
         return self._go(
-            replace(s, ticket=ticket), Screen.PRINTING, effects=[PrintTicket(s.session, ticket)]
+            replace(s, ticket=ticket, payment_code=None),
+            Screen.PRINTING,
+            effects=[PrintTicket(s.session, ticket)],
         )
 
     def _request_failed(
-        self, s: FlowState, request: Request, problem: Problem
+        self, s: FlowState, request: Request, problem: Problem, now: datetime
     ) -> tuple[FlowState, list[Effect]]:
         if s.screen is not _WAITING_SCREEN[request]:
             return s, []
@@ -489,7 +619,7 @@ class CheckInFlow:
                 replace(s, problem=Problem.CODE_NEEDS_HOSPITAL), Screen.READ_FAILED, effects=[alert]
             )
         if problem is Problem.REGISTRATION_REJECTED:
-            return self._go(replace(s, problem=problem), Screen.GO_TO_COUNTER, effects=[alert])
+            return self._to_counter(s, problem, now, effects=[alert])
         return self._go(replace(s, problem=problem), Screen.HOSPITAL_UNAVAILABLE, effects=[alert])
 
     def _offline_effect(self, s: FlowState, request: Request) -> Effect | None:

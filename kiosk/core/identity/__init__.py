@@ -6,7 +6,9 @@ Pure functions: no I/O and no logging, so nothing here can leak personal data.
 from __future__ import annotations
 
 from kiosk.core.identity.bhyt_qr import BhytQr
+from kiosk.core.identity.card_code import KNOWN_LAYOUTS, IdCardCode
 from kiosk.core.identity.cccd_qr import CccdQr
+from kiosk.core.identity.chip_name import with_code_name
 from kiosk.core.identity.citizen_id import (
     PROVINCE_CODES,
     century_sex_birth_year,
@@ -23,10 +25,12 @@ from kiosk.core.identity.payload import (
 )
 
 __all__ = [
+    "KNOWN_LAYOUTS",
     "PROVINCE_CODES",
     "BhytQr",
     "CccdQr",
     "HospitalCodes",
+    "IdCardCode",
     "IdentityError",
     "IdentityProblem",
     "InvalidIdReason",
@@ -37,4 +41,5 @@ __all__ = [
     "identity_from_payload",
     "read_payload",
     "validate_citizen_id",
+    "with_code_name",
 ]

@@ -36,8 +36,13 @@ class CccdQr:
 
 
 def is_cccd_shape(fields: list[str]) -> bool:
-    """Six or seven fields, the first all digits: ours even if a field is broken."""
-    return len(fields) in _FIELD_COUNTS and _DIGITS.fullmatch(fields[0]) is not None
+    """Six or seven fields, the first all digits, a letter where the name goes: ours even if
+    a field is broken. Without a letter there (a Căn cước's code may hold numbers in its
+    first fields) the code is in another layout."""
+    if len(fields) not in _FIELD_COUNTS or _DIGITS.fullmatch(fields[0]) is None:
+        return False
+    name = fields[2] if len(fields) == 7 else fields[1]
+    return any(char.isalpha() for char in name)
 
 
 def parse_cccd_fields(fields: list[str]) -> CccdQr:

@@ -164,8 +164,11 @@ def _card_patch(rng: Rng, modules: np.ndarray, module_px: int) -> np.ndarray:
     return patch
 
 
-def _phone_patch(rng: Rng, modules: np.ndarray | None, module_px: int) -> np.ndarray:
-    """A phone held up: black body, bright rounded screen, the code near the top."""
+def _phone_patch(
+    rng: Rng, modules: np.ndarray | None, module_px: int, *, dark_mode: bool = False
+) -> np.ndarray:
+    """A phone held up: black body, rounded screen, the code near the top. The screen is bright,
+    or in dark mode near black with a light code on it (light-on-dark)."""
     side = modules.shape[0] * module_px if modules is not None else 60 * module_px
     screen_w, screen_h = int(side * 1.15), int(side * 2.0)
     bezel = max(4, side // 18)
@@ -174,7 +177,7 @@ def _phone_patch(rng: Rng, modules: np.ndarray | None, module_px: int) -> np.nda
     draw.rounded_rectangle(
         [0, 0, phone.width - 1, phone.height - 1], radius=side // 6, fill=int(rng.integers(8, 30))
     )
-    screen = int(rng.integers(235, 256))
+    screen = int(rng.integers(18, 40)) if dark_mode else int(rng.integers(235, 256))
     draw.rounded_rectangle(
         [bezel, bezel, bezel + screen_w, bezel + screen_h], radius=side // 9, fill=screen
     )
@@ -184,7 +187,8 @@ def _phone_patch(rng: Rng, modules: np.ndarray | None, module_px: int) -> np.nda
         draw.rectangle([bezel + side // 12, y, bezel + width, y + side // 14], fill=120)
     patch = np.asarray(phone, np.float32).copy()
     if modules is not None:
-        code = _code_patch(modules, module_px, 10, screen)
+        ink = int(rng.integers(200, 240)) if dark_mode else 10
+        code = _code_patch(modules, module_px, ink, screen)
         top, left = bezel + side // 8, bezel + (screen_w - side) // 2
         patch[top : top + side, left : left + side] = code
     return patch
@@ -357,10 +361,12 @@ def _squash(quad: Quad, aspect: float) -> Quad:
     return out
 
 
-def _phone_scene(rng: Rng, payload: str | None, *, module: float) -> _Scene:
+def _phone_scene(
+    rng: Rng, payload: str | None, *, module: float, dark_mode: bool = False
+) -> _Scene:
     modules = _modules(payload) if payload is not None else None
     patch_px = 6
-    patch = _phone_patch(rng, modules, patch_px)
+    patch = _phone_patch(rng, modules, patch_px, dark_mode=dark_mode)
     scale = module / patch_px
     width, height = patch.shape[1] * scale, patch.shape[0] * scale
     center = (rng.uniform(width * 0.6, WIDTH - width * 0.6), HEIGHT / 2 + rng.uniform(-60, 60))
@@ -572,14 +578,20 @@ def _samples(seed: int) -> Iterator[Sample]:
 
 @cache
 def image_set(seed: int = DEFAULT_SEED) -> tuple[Sample, ...]:
-    """The whole set: drawn once (a few seconds), then loaded from a cache in the temp folder
-    keyed by this file's text and the drawing libraries' versions."""
+    """The whole set: drawn once (a few seconds), then loaded from a cache in the temp folder."""
+    return cached_samples("imageset", seed, _samples, [Path(__file__)])
+
+
+def cached_samples(
+    label: str, seed: int, draw: Callable[[int], Iterator[Sample]], sources: list[Path]
+) -> tuple[Sample, ...]:
+    """`draw(seed)`'s samples, kept in the temp folder under a key made of the drawing code's
+    text (`sources`) and the drawing libraries' versions: a change to either draws them anew."""
+    texts = [path.read_text() for path in {Path(__file__), *sources}]
     key = hashlib.sha256(
-        "|".join(
-            [Path(__file__).read_text(), str(seed), np.__version__, PIL.__version__, _QR_VERSION]
-        ).encode()
+        "|".join([*sorted(texts), str(seed), np.__version__, PIL.__version__, _QR_VERSION]).encode()
     ).hexdigest()[:16]
-    cached = Path(tempfile.gettempdir()) / f"kiosk-camera-imageset-{key}.npz"
+    cached = Path(tempfile.gettempdir()) / f"kiosk-camera-{label}-{key}.npz"
     if cached.exists():
         with np.load(cached) as stored:
             names, kinds, payloads = (list(stored[k]) for k in ("names", "kinds", "payloads"))
@@ -588,7 +600,7 @@ def image_set(seed: int = DEFAULT_SEED) -> tuple[Sample, ...]:
             Sample(str(n), str(k), frames[i], str(p) if p else None)
             for i, (n, k, p) in enumerate(zip(names, kinds, payloads, strict=True))
         )
-    samples = tuple(_samples(seed))
+    samples = tuple(draw(seed))
     partial = cached.with_suffix(f".{os.getpid()}.npz")  # rename: readers never see half a file
     np.savez(
         partial,

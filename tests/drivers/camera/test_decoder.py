@@ -1,4 +1,5 @@
-"""FrameDecoder on the generated image set and on frames built to probe one behaviour each."""
+"""FrameDecoder on the generated image sets (the everyday one and the hard one) and on frames
+built to probe one behaviour each."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import qrcode
 from drivers.camera.decoder import DecodedCode, DecoderSettings, FrameDecoder, Region
 from drivers.camera.errors import CameraError, CameraProblem
 from drivers.camera.simulated import frame_with_code
+from tests.drivers.camera.hardset import hard_set
 from tests.drivers.camera.imageset import Sample, image_set
 
 CCCD = "012345678901|123456789|Nguyễn Văn An|01011990|Nam|Số 1 Phố Huế, Hà Nội|01012021"
@@ -18,16 +20,27 @@ CCCD = "012345678901|123456789|Nguyễn Văn An|01011990|Nam|Số 1 Phố Huế,
 DECODE_RATE_FLOOR = 0.94
 
 
+# Measured on the hard set: 225 of 240 (zxing-cpp with default options: 211; the fast pass
+# alone: 183, none of the 30 dark-mode codes). The floor, 92 %, is the issue's goal.
+HARD_RATE_FLOOR = 0.92
+
+
 @pytest.fixture(scope="module")
 def samples() -> tuple[Sample, ...]:
     return image_set()
+
+
+@pytest.fixture(scope="module")
+def hard_samples() -> tuple[Sample, ...]:
+    return hard_set()
 
 
 def _reads(decoder: FrameDecoder, samples: tuple[Sample, ...]) -> dict[str, list[DecodedCode]]:
     return {s.name: decoder.decode(s.frame) for s in samples}
 
 
-def test_set_decode_rate_and_no_false_reads(samples: tuple[Sample, ...]) -> None:
+def _check_set(samples: tuple[Sample, ...], floor: float) -> list[str]:
+    """Asserts no false read, no misread and a read rate of at least `floor`; the names read."""
     reads = _reads(FrameDecoder(), samples)
     with_code = [s for s in samples if s.has_code]
     read_right = [s.name for s in with_code if [c.text for c in reads[s.name]] == [s.payload]]
@@ -35,11 +48,22 @@ def test_set_decode_rate_and_no_false_reads(samples: tuple[Sample, ...]) -> None
     false_reads = [s.name for s in samples if not s.has_code and reads[s.name]]
     assert not false_reads
     assert not misread
-    assert len(read_right) / len(with_code) >= DECODE_RATE_FLOOR, sorted(
+    assert len(read_right) / len(with_code) >= floor, sorted(
         set(s.name for s in with_code) - set(read_right)
     )
     kinds = {s.kind for s in with_code}
     assert all(any(name.startswith(f"{kind}-") for name in read_right) for kind in kinds)
+    return read_right
+
+
+def test_set_decode_rate_and_no_false_reads(samples: tuple[Sample, ...]) -> None:
+    _check_set(samples, DECODE_RATE_FLOOR)
+
+
+def test_hard_set_decode_rate_and_no_false_reads(hard_samples: tuple[Sample, ...]) -> None:
+    read = _check_set(hard_samples, HARD_RATE_FLOOR)
+    dark = [s.name for s in hard_samples if s.kind == "dark_phone"]
+    assert len(set(dark) & set(read)) >= 0.9 * len(dark)
 
 
 def test_fallback_reads_codes_the_fast_pass_cannot(samples: tuple[Sample, ...]) -> None:
@@ -51,12 +75,42 @@ def test_fallback_reads_codes_the_fast_pass_cannot(samples: tuple[Sample, ...]) 
     assert full_count > fast_count
 
 
+@pytest.mark.parametrize("kind", ["small", "steep_tilt", "phone", "dark_phone"])
+def test_fallback_rescues_frames_where_the_fast_pass_found_nothing(
+    hard_samples: tuple[Sample, ...], kind: str
+) -> None:
+    """No symbol reported at all: the inverted and the sharpened frame are the second look."""
+    fast = FrameDecoder(DecoderSettings(fallback=False))
+    full = FrameDecoder()
+    samples = [s for s in hard_samples if s.kind == kind]
+    unseen = [s for s in samples if not fast.decode(s.frame)]
+    rescued = [s for s in unseen if [c.text for c in full.decode(s.frame)] == [s.payload]]
+    assert unseen and rescued
+
+
+def test_dark_mode_code_reads_with_its_corners_in_place() -> None:
+    """A light code on a dark screen: the inverted look reads it; corners match the normal one."""
+    frame = np.asarray(frame_with_code(CCCD, module_px=5))
+    (normal,) = FrameDecoder().decode(frame)
+    (dark,) = FrameDecoder().decode(255 - frame)
+    assert dark.text == CCCD
+    assert all(
+        abs(a - b) <= 2
+        for p, q in zip(dark.corners, normal.corners, strict=True)
+        for a, b in zip(p, q, strict=True)
+    )
+    assert FrameDecoder(DecoderSettings(fallback=False)).decode(255 - frame) == []
+    assert [c.text for c in FrameDecoder(DecoderSettings(try_invert=True)).decode(255 - frame)] == [
+        CCCD
+    ]
+
+
 def test_rgb_and_rgba_frames_read_like_gray() -> None:
-    gray = frame_with_code(CCCD)
+    gray = np.asarray(frame_with_code(CCCD))
     rgb = np.stack([gray, gray // 2, gray], axis=-1)  # colour cast: luma still has contrast
     rgba = np.dstack([rgb, np.full_like(gray, 255)])
     decoder = FrameDecoder()
-    for frame in (gray, gray[:, :, None], rgb, rgba):
+    for frame in (gray, gray[:, :, None], rgb, rgba, rgb[:, 100:]):  # the last one is strided
         assert [c.text for c in decoder.decode(frame)] == [CCCD]
 
 
@@ -80,6 +134,18 @@ def test_non_utf8_payload_keeps_raw_bytes() -> None:
     (decoded,) = FrameDecoder().decode(frame)
     assert decoded.raw == raw
     assert isinstance(decoded.text, str) and decoded.text
+
+
+def test_region_at_the_frame_corner_reads_the_code_there() -> None:
+    """A region reaching the last row from the middle: zxing-cpp needs whole rows below the
+    crop's start, so this crop is copied rather than shared — and still reads."""
+    frame = np.full((720, 1280), 200, np.uint8)
+    code = np.asarray(frame_with_code(CCCD, width=400, height=400, module_px=4))
+    frame[-400:, -400:] = code
+    region = Region(0.6, 0.4, 0.4, 0.6)
+    (found,) = FrameDecoder(DecoderSettings(region=region)).decode(frame)
+    assert found.text == CCCD
+    assert min(x for x, _ in found.corners) > 880 and min(y for _, y in found.corners) > 320
 
 
 def test_region_limits_where_codes_are_read() -> None:

@@ -1,4 +1,5 @@
-"""DecodeWorker: the newest frame wins, stale frames are counted as dropped, stop is clean."""
+"""DecodeWorker: the newest frame wins, stale frames are counted as dropped, stop is clean, the
+decoder's second look is granted at a bounded rate."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ class GatedDecoder(FrameDecoder):
         self.entered = threading.Event()
         self.seen: list[int] = []
 
-    def decode(self, frame: np.ndarray) -> list[DecodedCode]:
+    def decode(self, frame: np.ndarray, *, second_look: bool = True) -> list[DecodedCode]:
         self.seen.append(int(frame[0, 0]))
         self.entered.set()
         self.gate.wait(5)
@@ -127,3 +128,39 @@ def test_bad_frames_go_to_the_error_listener_and_the_worker_carries_on() -> None
     assert [e.problem for e in errors] == [CameraProblem.BAD_FRAME]
     assert worker.frames_failed == 1
     assert worker.frames_decoded == 1
+
+
+class RecordingDecoder(FrameDecoder):
+    """The real decoder, remembering whether each frame was allowed a second look."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.second_looks: list[bool] = []
+
+    def decode(self, frame: np.ndarray, *, second_look: bool = True) -> list[DecodedCode]:
+        self.second_looks.append(second_look)
+        return super().decode(frame, second_look=second_look)
+
+
+def test_second_look_is_granted_at_most_at_its_rate() -> None:
+    decoder = RecordingDecoder()
+    worker = DecodeWorker(decoder, lambda codes: None, second_looks_per_second=0.5)
+    worker.start()
+    for _ in range(5):
+        worker.submit(empty_scene())
+        assert worker.wait_idle(5)
+    worker.stop()
+    assert decoder.second_looks == [True, False, False, False, False]
+    with pytest.raises(ValueError):
+        DecodeWorker(decoder, lambda codes: None, second_looks_per_second=0)
+
+
+def test_a_hard_frame_is_read_once_its_second_look_comes() -> None:
+    """A dark-mode code (light on dark) needs the second look: read on the granted frames."""
+    found = threading.Event()
+    dark = 255 - np.asarray(frame_with_code(PAYLOAD, module_px=4))
+    worker = DecodeWorker(FrameDecoder(), lambda codes: found.set(), second_looks_per_second=20)
+    worker.start()
+    worker.submit(dark)
+    assert found.wait(5)
+    worker.stop()

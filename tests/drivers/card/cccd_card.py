@@ -10,10 +10,17 @@ from drivers.card.active_auth import AaPrivateKey
 from drivers.card.cccd_reader import CardKeys
 from drivers.card.holder import CardHolder, PartialDate, Sex
 from drivers.card.lds import data_group_file_id
-from drivers.card.lds_builder import cccd_files
+from drivers.card.lds_builder import CCCD_FIELDS, cccd_files
 from drivers.card.passive_auth import CscaStore
 from drivers.card.virtual_cccd import bac_mrz_information
-from drivers.card.virtual_chip import DEFAULT_ATR, Chip, ChipFault, new_aa_key
+from drivers.card.virtual_chip import (
+    DEFAULT_ATR,
+    PLAIN_CHIP,
+    Chip,
+    ChipBehaviour,
+    ChipFault,
+    new_aa_key,
+)
 from tests.drivers.card.pki import authority
 
 CITIZEN_ID = "001090012345"
@@ -67,6 +74,10 @@ def make_card(
     faults: frozenset[ChipFault] = frozenset(),
     atr: bytes = DEFAULT_ATR,
     atr_info: bytes | None = None,
+    behaviour: ChipBehaviour = PLAIN_CHIP,
+    bac_only: bool = False,
+    dg13_layout: dict[str, int] = CCCD_FIELDS,
+    old_id: str | None = None,
 ) -> CccdCard:
     """A CCCD; with `aa` its chip does active authentication (DG15, and DG14 for EC)."""
     files = cccd_files(
@@ -76,6 +87,8 @@ def make_card(
         expiry_date=expiry,
         aa_key=aa.public_key() if aa is not None else None,
         aa_hash=aa_ecdsa_hash,
+        dg13_layout=dg13_layout,
+        old_id=old_id,
     )
     chip = chip_type(
         can=can or citizen_id[-6:],
@@ -88,6 +101,8 @@ def make_card(
         aa_rsa_hash=aa_rsa_hash,
         aa_ecdsa_hash=aa_ecdsa_hash,
         faults=faults,
+        behaviour=behaviour,
+        pace_supported=not bac_only,
     )
     keys = CardKeys(citizen_id, birth=birth, issue_date=issue)
     return CccdCard(chip, files, keys, CscaStore([authority().csca]))

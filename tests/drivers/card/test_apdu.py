@@ -71,9 +71,12 @@ def test_status_words_carry_their_meaning() -> None:
     assert StatusWord(0x6C10).correct_le == 16
     assert StatusWord(0x6C00).correct_le == 256
     assert StatusWord(0x6110).bytes_available == 16
-    for value in (0x6700, 0x6C20, 0x6B00, 0x6B05):
+    for value in (0x6700, 0x6C20):
         assert StatusWord(value).is_wrong_length
-    assert not StatusWord(0x6A82).is_wrong_length
+    for value in (0x6A82, 0x6B00, 0x6282):
+        assert not StatusWord(value).is_wrong_length
+    assert StatusWord(0x6282).is_end_of_file and not StatusWord(0x6283).is_end_of_file
+    assert StatusWord(0x6B00).is_offset_outside and StatusWord(0x6B05).is_offset_outside
     assert "not found" in StatusWord(0x6A82).meaning
     assert "P1-P2" in StatusWord(0x6A86).meaning
     assert "incorrect" in StatusWord(0x6988).meaning

@@ -206,10 +206,10 @@ def test_chip_with_max_le_128_falls_back_and_keeps_the_smaller_le() -> None:
     reader = CccdReader(card.store)
     result = reader.read(card.chip, card.keys, today=TODAY)
     assert result.verification.verified
-    # EF.CardAccess with Le 256 is refused (+1). EF.COM's first read (223) is refused: taken
-    # for a refused over-read, so EF.COM and DG1 go header first (+2, +1); DG13's header (+1)
-    # and 223, 192, 160 refused (+3) show the chip's limit, and reads are whole chunks again.
-    assert result.apdu_count == expected_apdus(card.sizes, 128) + 8
+    # EF.CardAccess with Le 256, 231 and 223 is refused (+3): taken for a refused over-read,
+    # it comes header first (+1), and so do EF.COM and DG1 (+1, +1); DG13's header (+1) and
+    # 223, 192, 160 refused within the file (+3) show a cap: whole chunks again.
+    assert result.apdu_count == expected_apdus(card.sizes, 128) + 10
     card.chip.reset()
     again = reader.read(card.chip, card.keys, today=TODAY)
     # Remembered: PACE parameters (no EF.CardAccess) and Le 128.
@@ -239,8 +239,10 @@ def test_le_refused_outside_secure_messaging_lowers_le_and_reopens() -> None:
     card = make_card(max_le=128, chip_type=PlainErrorChip)
     result = read(card)
     assert result.verification.status is PassiveAuthStatus.VERIFIED
-    # 223, 192 and 160 refused: three new sessions (probe, PACE, SELECT) besides the reads.
-    assert result.apdu_count == expected_apdus(card.sizes, 128) + 1 + 3 * (1 + 7)
+    # In the clear as in test_chip_with_max_le_128...: EF.CardAccess +4, EF.COM, DG1 and
+    # DG13 headers +3. Under SM 223, 192 and 160 refused: three new sessions (probe, PACE,
+    # SELECT) besides the reads.
+    assert result.apdu_count == expected_apdus(card.sizes, 128) + 7 + 3 * (1 + 7)
 
 
 def test_extended_length_reads_each_file_in_one_apdu() -> None:

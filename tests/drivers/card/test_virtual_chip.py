@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import reduce
 
 import pytest
@@ -9,7 +10,15 @@ import pytest
 from drivers.card import pace
 from drivers.card.apdu import CommandApdu, ResponseApdu, StatusWord, exchange
 from drivers.card.sm import SecureChannel
-from drivers.card.virtual_chip import DEFAULT_ATR, EF_COM, Chip, card_access
+from drivers.card.virtual_chip import (
+    DEFAULT_ATR,
+    EF_COM,
+    Chip,
+    ChipBehaviour,
+    EndOfFile,
+    TooLargeLe,
+    card_access,
+)
 
 CAN = "345678"
 
@@ -73,3 +82,34 @@ def test_garbled_pace_commands_are_refused_not_raised() -> None:
     assert chip.transmit(bytes.fromhex("0086000000")) == b"\x69\x85"  # no MSE:Set AT yet
     assert chip.transmit(bytes.fromhex("002281A403800101")) == b"\x6a\x80"
     assert chip.transmit(b"\x00") == b"\x67\x00"
+
+
+CARD_ACCESS_SIZE = len(card_access(Chip().info))
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "max_le", "le", "status", "size"),
+    [
+        (ChipBehaviour(EndOfFile.SHORT_9000), 256, 256, 0x9000, CARD_ACCESS_SIZE),
+        (ChipBehaviour(EndOfFile.WARNING_6282), 256, 256, 0x6282, CARD_ACCESS_SIZE),
+        (ChipBehaviour(EndOfFile.WARNING_6282), 256, CARD_ACCESS_SIZE, 0x9000, CARD_ACCESS_SIZE),
+        (ChipBehaviour(EndOfFile.REFUSED_6700), 256, 256, 0x6700, 0),
+        (ChipBehaviour(EndOfFile.EXACT_LE_6CXX), 256, 256, 0x6C00 | CARD_ACCESS_SIZE, 0),
+        (ChipBehaviour(), 0xDF, 0xE7, 0x6700, 0),
+        (ChipBehaviour(too_large_le=TooLargeLe.EXACT_LE_6CXX), 0xDF, 0xE7, 0x6CDF, 0),
+        (ChipBehaviour(EndOfFile.WARNING_6282, answer_size=7), 256, 256, 0x9000, 7),
+    ],
+)
+def test_each_read_behaviour_answers_as_switched(
+    behaviour: ChipBehaviour, max_le: int, le: int, status: int, size: int
+) -> None:
+    chip = Chip(can=CAN, behaviour=behaviour, max_le=max_le)
+    answer = exchange(chip, CommandApdu(0x00, 0xB0, 0x9C, 0x00, le=le))
+    assert answer.status == StatusWord(status) and len(answer.data) == size
+
+
+def test_a_slow_chip_takes_its_time_per_apdu() -> None:
+    chip = Chip(can=CAN, behaviour=ChipBehaviour(seconds_per_apdu=0.05))
+    started = time.perf_counter()
+    exchange(chip, CommandApdu(0x00, 0xB0, 0x9C, 0x00, le=256))
+    assert time.perf_counter() - started >= 0.05

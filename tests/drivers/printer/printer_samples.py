@@ -14,10 +14,13 @@ from typing import Any
 from PIL import Image
 
 from drivers.printer.document import PaperTicket
-from kiosk.app.ticket_paper import paper_ticket
-from kiosk.core.domain import PriorityGroup, ServiceType, Ticket
+from kiosk.app.ticket_paper import counter_slip_paper, paper_ticket
+from kiosk.core.domain import CounterSlip, IdentityCheck, PriorityGroup, ServiceType, Ticket
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "tickets"
+
+# A printer profile per paper width, both 203 dpi with native text, native QR and a cutter.
+PAPER_PROFILES = {80: "TM-T20II", 58: "RP-F10-58mm"}  # 576 and 432 dots
 
 STANDARD_TICKET = Ticket(
     hospital_name="Bệnh viện Đa khoa Tỉnh Quảng Ngãi",
@@ -61,7 +64,8 @@ def paper(ticket: Ticket = STANDARD_TICKET, **changes: Any) -> PaperTicket:
 
 STANDARD = paper()
 
-# name -> (ticket, paper width in mm): the variants every round-trip test covers.
+# name -> (ticket, paper width in mm): the variants every round-trip test covers, each on
+# the profile `PAPER_PROFILES` gives its paper.
 VARIANTS: dict[str, tuple[PaperTicket, int]] = {
     "standard_80mm": (STANDARD, 80),
     "standard_58mm": (STANDARD, 58),
@@ -81,6 +85,42 @@ VARIANTS: dict[str, tuple[PaperTicket, int]] = {
         paper(LONG_NAMES_TICKET, queue_label="UB1234", priority=PriorityGroup.PREGNANT),
         58,
     ),
+}
+
+
+# The printers every ticket kind must fit 12 KB on: 80 mm at 203 dpi, 80 mm at 180 dpi
+# (512 dots), 58 mm without native QR.
+BUDGET_PROFILES = ["TM-T20II", "TM-T88V", "POS-5890"]
+
+COUNTER_SLIP = CounterSlip(
+    hospital_name=STANDARD_TICKET.hospital_name,
+    reason_code="QT-HETHONG",
+    counter_location="Quầy tiếp đón số 3, sảnh A, tầng 1",
+    counter_hours="7:00 – 16:30",
+    masked_id="001******345",
+    masked_name="NGUYỄN V. A.",
+    issued_at=datetime(2025, 3, 7, 8, 5),
+    footer=STANDARD_TICKET.footer,
+)
+
+# Every kind of paper the kiosk prints, and the long wording some hospitals give it.
+TICKET_KINDS: dict[str, PaperTicket] = {
+    "normal": STANDARD,
+    "provisional": paper(queue_label="K01-B012", provisional=True, visit_id=""),
+    "priority": paper(queue_label="UB007", priority=PriorityGroup.REVOLUTIONARY_MERIT),
+    "priority_provisional": paper(
+        queue_label="UD007",
+        service=ServiceType.PAID,
+        priority=PriorityGroup.ELDERLY_75,
+        provisional=True,
+        identity_check=IdentityCheck.CHIP_FAILED,
+    ),
+    "chip_failed": paper(identity_check=IdentityCheck.CHIP_FAILED),
+    "reprint": paper(reprint=True),
+    "counter_slip": counter_slip_paper(COUNTER_SLIP),
+    "long_hospital_name": paper(hospital_name=LONG_NAMES_TICKET.hospital_name),
+    "long_directions": paper(directions=LONG_NAMES_TICKET.directions),
+    "long_everything": paper(LONG_NAMES_TICKET),
 }
 
 

@@ -29,7 +29,7 @@ from drivers.printer.escpos_decode import (
     decode_raster,
 )
 from drivers.printer.escpos_output import ticket_job
-from tests.drivers.printer.printer_samples import STANDARD
+from tests.drivers.printer.printer_samples import PAPER_PROFILES, STANDARD
 
 
 def black_columns(image: Image.Image, row: int) -> list[int]:
@@ -144,7 +144,7 @@ def test_a_qr_command_cut_short_is_truncated(cut: int) -> None:
     assert error.value.offset == 0
 
 
-REAL_JOB = ticket_job(STANDARD, paper_width_mm=58)
+REAL_JOB = ticket_job(STANDARD, profile=PAPER_PROFILES[58])
 
 
 def decodes_or_fails_typed(data: bytes) -> None:

@@ -17,8 +17,7 @@ from drivers.printer.escpos_decode import (
 )
 from drivers.printer.escpos_output import FRAGMENT_ROWS, ticket_bytes, ticket_job
 from drivers.printer.render import render_ticket
-from drivers.printer.typeset import printable_dots
-from tests.drivers.printer.printer_samples import STANDARD, VARIANTS, save_artifact
+from tests.drivers.printer.printer_samples import PAPER_PROFILES, STANDARD, VARIANTS, save_artifact
 
 FEED_ROWS = 6 * DEFAULT_LINE_SPACING  # python-escpos's cut() feeds 6 lines first
 
@@ -31,9 +30,10 @@ def raster(width_bytes: int, rows: int, data: bytes, mode: int = 0) -> bytes:
 @pytest.mark.parametrize("name", list(VARIANTS))
 def test_decoded_paper_equals_the_rendered_ticket(name: str) -> None:
     ticket, paper_mm = VARIANTS[name]
-    rendered = render_ticket(ticket, paper_width_mm=paper_mm)
-    job = ticket_job(ticket, paper_width_mm=paper_mm)
-    paper = decode_paper(job, paper_width=printable_dots(paper_mm))
+    profile = PAPER_PROFILES[paper_mm]
+    rendered = render_ticket(ticket, profile=profile)
+    job = ticket_job(ticket, profile=profile)
+    paper = decode_paper(job, paper_width=rendered.width)
     save_artifact(name, paper.image)
 
     assert paper.image.mode == "1"
@@ -59,7 +59,7 @@ def test_one_image_stream_is_init_raster_fragments_feed_cut() -> None:
 def test_encoding_prints_nothing_and_warns_nothing(
     capsys: pytest.CaptureFixture[str], recwarn: pytest.WarningsRecorder
 ) -> None:
-    ticket_bytes(render_ticket(STANDARD, paper_width_mm=58))
+    ticket_bytes(render_ticket(STANDARD, profile=PAPER_PROFILES[58]))
     captured = capsys.readouterr()
     assert (captured.out, captured.err) == ("", "")
     assert len(recwarn) == 0

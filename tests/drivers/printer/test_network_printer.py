@@ -39,7 +39,7 @@ from drivers.printer.netprinter_sim import (
     status_byte,
 )
 from drivers.printer.render import render_ticket
-from tests.drivers.printer.printer_samples import STANDARD, paper
+from tests.drivers.printer.printer_samples import PAPER_PROFILES, STANDARD, paper
 
 FAST = Timeouts(connect=1.0, read=0.3, write=0.5, min_bytes_per_second=200_000)
 STATUS_CHECK = b"\x10\x04\x01\x10\x04\x02\x10\x04\x04"  # DLE EOT 1, 2, 4
@@ -58,6 +58,7 @@ def network_printer(
     config = PrinterConfig(
         NetworkConnection(sim.host, sim.port),
         paper_width_mm=paper_width_mm,
+        profile=PAPER_PROFILES[paper_width_mm],
         timeouts=FAST,
         poll_seconds=0,
     )
@@ -87,9 +88,9 @@ def test_a_printed_ticket_arrives_as_its_job_and_decodes_to_the_rendered_image(
     printer.print_document(STANDARD)
 
     (received,) = sim.received
-    rendered = render_ticket(STANDARD, paper_width_mm=paper_width_mm)
+    rendered = render_ticket(STANDARD, profile=PAPER_PROFILES[paper_width_mm])
     job = job_bytes_sent(received)
-    assert job == ticket_job(STANDARD, paper_width_mm=paper_width_mm)
+    assert job == ticket_job(STANDARD, profile=PAPER_PROFILES[paper_width_mm])
     paper = decode_raster(job, paper_width=rendered.width)
     assert paper.tobytes() == rendered.tobytes()
 

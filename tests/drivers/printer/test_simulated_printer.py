@@ -16,7 +16,7 @@ from drivers.printer.layout import LayoutOptions
 from drivers.printer.render import render_ticket
 from drivers.printer.simulated import SimulatedPrinter
 from kiosk.app.ticket_paper import TicketField, TicketTemplate, paper_ticket
-from tests.drivers.printer.printer_samples import STANDARD, STANDARD_TICKET, paper
+from tests.drivers.printer.printer_samples import PAPER_PROFILES, STANDARD, STANDARD_TICKET, paper
 
 SMALL = paper(footer="")
 
@@ -35,9 +35,9 @@ def test_a_printed_job_keeps_ticket_bytes_and_the_paper_decoded_from_them() -> N
 
 
 def test_paper_width_follows_the_configured_paper() -> None:
-    printer = SimulatedPrinter(paper_width_mm=58)
+    printer = SimulatedPrinter(paper_width_mm=58, profile=PAPER_PROFILES[58])
     printer.print_document(SMALL)
-    assert printer.jobs[0].paper.width == 384
+    assert printer.jobs[0].paper.width == 432  # RP-F10-58mm: 54 mm at 203 dpi
 
 
 def test_profile_and_options_shape_the_job_and_the_paper_shows_it() -> None:
@@ -55,10 +55,10 @@ def test_profile_and_options_shape_the_job_and_the_paper_shows_it() -> None:
 def test_a_shorter_ticket_prints_shorter_paper() -> None:
     # A hospital that prints no directions.
     template = TicketTemplate(fields=frozenset(TicketField) - {TicketField.DIRECTIONS})
-    printer = SimulatedPrinter(paper_width_mm=58)
+    printer = SimulatedPrinter(profile=PAPER_PROFILES[58])
     printer.print_document(paper_ticket(STANDARD_TICKET, template))
     (job,) = printer.jobs
-    assert job.paper.height < render_ticket(STANDARD, paper_width_mm=58).height
+    assert job.paper.height < render_ticket(STANDARD, profile=PAPER_PROFILES[58]).height
 
 
 @pytest.mark.parametrize(

@@ -22,13 +22,13 @@ from drivers.printer.layout import (
     LayoutOptions,
     NativeQr,
     NativeText,
-    PrinterCapabilities,
     Raster,
     TicketLayout,
     build_layout,
     lean_rasters,
 )
 from drivers.printer.preview import preview
+from drivers.printer.profile import printer_model
 from drivers.printer.render import render_ticket
 from drivers.printer.typeset import MIN_LABEL_HEIGHT, font_for, text_block
 from kiosk.app.ticket_paper import (
@@ -46,6 +46,7 @@ from kiosk.app.ticket_paper import (
 from kiosk.config import Config
 from kiosk.core.domain import IdentityCheck
 from tests.drivers.printer.printer_samples import (
+    PAPER_PROFILES,
     STANDARD,
     STANDARD_TICKET,
     VARIANTS,
@@ -56,6 +57,7 @@ from tests.drivers.printer.printer_samples import (
 # Profile -> (native text, native QR): every combination the layout can take.
 PROFILES = {
     "TM-T20II": (True, True),  # 80 mm Epson
+    "TM-T88V": (True, True),  # 80 mm Epson, 180 dpi: 512 dots, 42 columns of 12 dots
     "POS-5890": (True, False),  # 58 mm clone: no GS ( k
     "default": (False, True),  # unknown media: font A's cell cannot be trusted
     "simple": (False, False),
@@ -71,8 +73,8 @@ def ink_box(image: Image.Image) -> tuple[int, int, int, int]:
 
 @pytest.mark.parametrize("profile", list(PROFILES))
 def test_profiles_decide_what_is_native(profile: str) -> None:
-    capabilities = PrinterCapabilities.of(profile)
-    assert (capabilities.native_text, capabilities.native_qr) == PROFILES[profile]
+    model = printer_model(profile)
+    assert (model.native_text, model.native_qr) == PROFILES[profile]
 
 
 # Both paper widths, every optional block (banner, box, long wraps); the rest of VARIANTS
@@ -89,12 +91,14 @@ EQUALITY_VARIANTS = [
 @pytest.mark.parametrize("name", EQUALITY_VARIANTS)
 def test_decoded_bytes_equal_the_preview_pixel_for_pixel(name: str, profile: str) -> None:
     ticket, paper_mm = VARIANTS[name]
+    if printer_model(profile).width_known:  # a profile that knows its paper decides it
+        paper_mm = printer_model(profile).paper_width_mm
     layout = build_layout(ticket, paper_width_mm=paper_mm, profile=profile)
     data = encode_layout(layout, profile=profile)
     paper = decode_paper(data, paper_width=layout.width)
     expected = preview(layout)
-    if profile == "TM-T20II":
-        save_artifact(f"lean_{name}", paper.image)
+    if profile in ("TM-T20II", "TM-T88V"):
+        save_artifact(f"lean_{name}_{profile}", paper.image)
     assert paper.image.size == expected.size
     assert paper.image.tobytes() == expected.tobytes()
     # Only the cutter's feed (ESC d 6) follows the last printed line.
@@ -153,7 +157,7 @@ def test_vietnamese_lines_go_as_raster_bands_at_full_size(text: str, style: obje
 
 @pytest.mark.parametrize("paper_mm", [80, 58])
 def test_raster_strips_are_cut_to_their_ink(paper_mm: int) -> None:
-    layout = build_layout(STANDARD, paper_width_mm=paper_mm)
+    layout = build_layout(STANDARD, profile=PAPER_PROFILES[paper_mm])
     strips = [block for block in layout.blocks if isinstance(block, Raster) and not block.double]
     assert len(strips) > 10
     for strip in strips:
@@ -173,10 +177,9 @@ def test_the_queue_number_and_date_are_printer_text_and_the_qr_is_native() -> No
     assert qr.content == STANDARD_TICKET.visit_id
 
 
-@pytest.mark.parametrize("profile", ["TM-T20II", "POS-5890"])
-@pytest.mark.parametrize("paper_mm", [80, 58])
-def test_the_qr_code_on_the_decoded_paper_reads_back(paper_mm: int, profile: str) -> None:
-    data = ticket_job(STANDARD, paper_width_mm=paper_mm, profile=profile)
+@pytest.mark.parametrize("profile", [*PAPER_PROFILES.values(), "TM-T88V", "POS-5890"])
+def test_the_qr_code_on_the_decoded_paper_reads_back(profile: str) -> None:
+    data = ticket_job(STANDARD, profile=profile)
     paper = decode_paper(data).image
     codes = zxingcpp.read_barcodes(paper.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
     assert [code.text for code in codes] == [STANDARD_TICKET.visit_id]
@@ -184,11 +187,14 @@ def test_the_qr_code_on_the_decoded_paper_reads_back(paper_mm: int, profile: str
 
 @pytest.mark.parametrize("paper_mm", [80, 58])
 def test_native_and_raster_qr_print_the_same_dots(paper_mm: int) -> None:
-    no_native_qr = LayoutOptions(native_qr=False)
-    native = render_ticket(STANDARD, paper_width_mm=paper_mm)
-    raster = render_ticket(STANDARD, paper_width_mm=paper_mm, options=no_native_qr)
+    # No budget: a raster QR code's bytes would otherwise make the text smaller.
+    no_native_qr = LayoutOptions(native_qr=False, max_bytes=None)
+    native_qr = LayoutOptions(max_bytes=None)
+    native = render_ticket(STANDARD, profile=PAPER_PROFILES[paper_mm], options=native_qr)
+    raster = render_ticket(STANDARD, profile=PAPER_PROFILES[paper_mm], options=no_native_qr)
     assert native.tobytes() == raster.tobytes()
-    assert len(ticket_job(STANDARD, options=no_native_qr)) > len(ticket_job(STANDARD)) + 1000
+    without = len(ticket_job(STANDARD, options=no_native_qr))
+    assert without > len(ticket_job(STANDARD, options=native_qr)) + 1000
 
 
 @pytest.mark.parametrize("paper_mm", [80, 58])
@@ -199,14 +205,16 @@ def test_the_queue_number_is_120_dots_tall_where_it_fits_and_centred(
 ) -> None:
     ticket = replace(STANDARD_TICKET, queue_label=label)
     options = LayoutOptions(native_text=native)
-    layout = build_layout(paper_ticket(ticket), paper_width_mm=paper_mm, options=options)
+    profile = PAPER_PROFILES[paper_mm]
+    layout = build_layout(paper_ticket(ticket), profile=profile, options=options)
     printed_natively = any(
         isinstance(block, NativeText) and block.text == label for block in layout.blocks
     )
-    # Eight-character labels on 58 mm paper are too narrow in font A: raster instead.
-    assert printed_natively is (native and not (label == "UB123456" and paper_mm == 58))
+    # Font A magnified less than 4 times is too narrow for its height: raster instead.
+    wide_enough = (layout.width - 16) // (12 * len(label)) >= 4
+    assert printed_natively is (native and wide_enough)
     only_label = paper_ticket(ticket, TicketTemplate(fields=frozenset()))
-    image = render_ticket(only_label, paper_width_mm=paper_mm, options=options)
+    image = render_ticket(only_label, profile=profile, options=options)
     left, top, right, bottom = ink_box(image)
     # The raster label squeezes, then shrinks, a label too long for the paper.
     if printed_natively or len(label) <= 5 or paper_mm == 80:
@@ -283,8 +291,9 @@ def test_an_unsupported_paper_width_is_refused() -> None:
 
 @pytest.mark.parametrize("check", list(IdentityCheck))
 def test_staff_see_how_far_the_identity_was_checked(check: IdentityCheck) -> None:
-    plain = build_layout(STANDARD)
-    checked = build_layout(paper(identity_check=check))
+    full_size = LayoutOptions(max_bytes=None)  # the note at its own size
+    plain = build_layout(STANDARD, options=full_size)
+    checked = build_layout(paper(identity_check=check), options=full_size)
     note = IDENTITY_CHECK_NOTES.get(check)
     if note is None:
         assert checked == plain
@@ -299,3 +308,23 @@ def test_an_offline_ticket_has_no_visit_code_and_still_decodes() -> None:
     data = encode_layout(layout)
     assert b"\x1d(k" not in data
     assert decode_paper(data, paper_width=layout.width).image.tobytes() == preview(layout).tobytes()
+
+
+@pytest.mark.parametrize(
+    ("profile", "module_mm"),
+    [("TM-T20II", 1.0), ("TM-T88V", 0.99), ("RP-F10-58mm", 1.0), ("POS-5890", 0.875)],
+)
+def test_qr_modules_keep_their_size_on_paper_whatever_the_resolution(
+    profile: str, module_mm: float
+) -> None:
+    """About 1 mm modules: 8 dots at 203 dpi, 7 at 180; 7 on 384-dot paper, where 8 would
+    take more than 40 % of the width."""
+    model = printer_model(profile)
+    layout = build_layout(STANDARD, profile=profile)
+    (code,) = zxingcpp.read_barcodes(preview(layout).convert("L"))
+    assert code.text == STANDARD_TICKET.visit_id
+    # The visit id fits version 1: 21 modules between the symbol's outer corners.
+    module = (code.position.top_right.x - code.position.top_left.x + 1) / 21
+    assert model.mm(module) == pytest.approx(module_mm, abs=0.01)
+    natives = [block.module for block in layout.blocks if isinstance(block, NativeQr)]
+    assert natives == ([round(module)] if model.native_qr else [])

@@ -10,12 +10,14 @@ from PIL import Image, ImageChops
 
 from drivers.printer.document import PaperTicket, Style
 from drivers.printer.fonts import bundled_font_path
+from drivers.printer.layout import LayoutOptions
 from drivers.printer.render import render_ticket
 from drivers.printer.typeset import MIN_LABEL_HEIGHT, font_for, queue_label_block, wrap_text
 from kiosk.app.ticket_paper import PRIORITY_GROUP_NAMES, TicketTemplate, paper_ticket
 from kiosk.core.domain import PriorityGroup
 from tests.drivers.printer.printer_samples import (
     LONG_NAMES_TICKET,
+    PAPER_PROFILES,
     STANDARD,
     STANDARD_TICKET,
     paper,
@@ -28,9 +30,9 @@ def ink_box(image: Image.Image) -> tuple[int, int, int, int]:
     return box
 
 
-@pytest.mark.parametrize(("paper_mm", "dots"), [(80, 576), (58, 384)])
+@pytest.mark.parametrize(("paper_mm", "dots"), [(80, 576), (58, 432)])
 def test_width_is_the_printable_area_and_pixels_are_one_bit(paper_mm: int, dots: int) -> None:
-    image = render_ticket(STANDARD, paper_width_mm=paper_mm)
+    image = render_ticket(STANDARD, profile=PAPER_PROFILES[paper_mm], paper_width_mm=paper_mm)
     assert image.mode == "1"
     assert image.width == dots
     assert 700 < image.height < 1600
@@ -63,35 +65,60 @@ def test_an_overlong_label_shrinks_instead_of_overflowing() -> None:
 @pytest.mark.parametrize("paper_mm", [80, 58])
 @pytest.mark.parametrize("ticket", [STANDARD, paper(LONG_NAMES_TICKET)], ids=["standard", "long"])
 def test_nothing_reaches_the_paper_edge(ticket: PaperTicket, paper_mm: int) -> None:
-    image = render_ticket(ticket, paper_width_mm=paper_mm)
+    image = render_ticket(ticket, profile=PAPER_PROFILES[paper_mm])
     left, _, right, _ = ink_box(image)
     assert left >= 4 and right <= image.width - 4
 
 
+UNBUDGETED = LayoutOptions(max_bytes=None)  # every text at its own size
+
+
 def test_long_names_wrap_onto_more_lines() -> None:
-    short = render_ticket(STANDARD)
-    long = render_ticket(paper(LONG_NAMES_TICKET))
+    short = render_ticket(STANDARD, options=UNBUDGETED)
+    long = render_ticket(paper(LONG_NAMES_TICKET), options=UNBUDGETED)
     assert long.height > short.height + 200
 
 
-def test_priority_adds_an_inverted_banner() -> None:
-    plain = render_ticket(STANDARD)
-    priority = render_ticket(paper(priority=PriorityGroup.PREGNANT))
+def solid_rows(image: Image.Image) -> list[tuple[int, int, int]]:
+    """(row, left, right) of every row that is one unbroken black run over 100 dots long
+    and narrower than the separators (margin to margin).
 
-    def edge_to_edge_black_rows(image: Image.Image) -> int:
-        # Separators stop short of the edges; only the banner bar spans the whole paper.
-        rows = image.convert("L").resize((1, image.height), Image.Resampling.BOX)
-        return sum(1 for y in range(image.height) if rows.getpixel((0, y)) == 0)
+    Text never is; the banner's bar and the notice's rules are.
+    """
+    rows = []
+    for y in range(image.height):
+        box = ImageChops.invert(image.crop((0, y, image.width, y + 1)).convert("L")).getbbox()
+        if box is None or box[2] - box[0] <= 100 or box[0] <= 8:
+            continue
+        run = image.crop((box[0], y, box[2], y + 1))
+        if run.convert("L").getextrema() == (0, 0):
+            rows.append((y, box[0], box[2]))
+    return rows
 
+
+def test_priority_adds_an_inverted_banner_as_wide_as_its_word() -> None:
+    plain = render_ticket(STANDARD, options=UNBUDGETED)
+    priority = render_ticket(paper(priority=PriorityGroup.PREGNANT), options=UNBUDGETED)
     assert priority.height > plain.height
-    assert edge_to_edge_black_rows(plain) == 0
-    assert edge_to_edge_black_rows(priority) >= 14  # the bar's padding above and below text
+    assert solid_rows(plain) == []
+    bar = solid_rows(priority)
+    assert len(bar) >= 14  # the bar's padding above and below its text
+    lefts, rights = {left for _, left, _ in bar}, {right for _, _, right in bar}
+    assert len(lefts) == len(rights) == 1  # one bar
+    (left,), (right,) = lefts, rights
+    assert right - left < priority.width // 2  # "ƯU TIÊN" only: a bar is ink in every row
+    assert abs(left - (priority.width - right)) <= 1  # centred
 
 
-def test_provisional_adds_a_box() -> None:
-    plain = render_ticket(STANDARD)
-    provisional = render_ticket(paper(provisional=True))
+def test_provisional_adds_a_notice_between_two_heavy_rules() -> None:
+    plain = render_ticket(STANDARD, options=UNBUDGETED)
+    provisional = render_ticket(paper(provisional=True), options=UNBUDGETED)
     assert provisional.height > plain.height + 60
+    rules = solid_rows(provisional)
+    assert len(rules) == 12  # two rules of 6 dots
+    assert rules[5][0] + 40 < rules[6][0]  # the notice's text between them
+    left, right = rules[0][1:]
+    assert left > 0 and right < provisional.width  # as wide as the text, no wider
 
 
 def test_every_priority_group_has_a_vietnamese_name() -> None:
@@ -100,7 +127,7 @@ def test_every_priority_group_has_a_vietnamese_name() -> None:
 
 @pytest.mark.parametrize("paper_mm", [80, 58])
 def test_qr_code_reads_back_as_the_visit_id(paper_mm: int) -> None:
-    image = render_ticket(STANDARD, paper_width_mm=paper_mm)
+    image = render_ticket(STANDARD, profile=PAPER_PROFILES[paper_mm])
     codes = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
     assert [code.text for code in codes] == [STANDARD_TICKET.visit_id]
 

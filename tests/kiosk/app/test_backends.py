@@ -119,7 +119,7 @@ def test_a_network_printer_from_the_config_prints_what_the_preview_shows(
     sim: NetworkPrinterSimulator, tmp_path: Path
 ) -> None:
     config = quiet(
-        printer=network(sim),
+        printer=network(sim, profile="RP-F10-58mm"),  # a 58 mm printer
         ticket={"paper_width_mm": 58, "hidden_fields": ["birth_year", "wait"]},
     )
     with backends_for(config, tmp_path) as backends:
@@ -134,11 +134,12 @@ def test_a_network_printer_from_the_config_prints_what_the_preview_shows(
     job = received[len(STATUS_CHECK) : -len(CONFIRM + STATUS_CHECK)]
     template = ticket_template(config.ticket)
     assert template.fields == frozenset(TicketField) - {TicketField.BIRTH_YEAR, TicketField.WAIT}
-    assert job == ticket_job(paper_ticket(TICKET, template), paper_width_mm=58)
-    layout = build_layout(paper_ticket(TICKET, template), paper_width_mm=58)
+    assert job == ticket_job(paper_ticket(TICKET, template), profile="RP-F10-58mm")
+    layout = build_layout(paper_ticket(TICKET, template), profile="RP-F10-58mm")
+    assert layout.width == 432
     paper = decode_paper(job, paper_width=layout.width).image
     assert paper.tobytes() == preview(layout).tobytes()
-    assert len(job) < len(ticket_job(paper_ticket(TICKET), paper_width_mm=58))  # hidden lines
+    assert len(job) < len(ticket_job(paper_ticket(TICKET), profile="RP-F10-58mm"))  # hidden lines
 
 
 def test_out_of_paper_reaches_the_caller_and_the_status_listener(

@@ -79,7 +79,7 @@ def test_a_kiosk_told_the_hospitals_code_shapes_refuses_others_without_asking(
         assert requests.count("/v1/identity/resolve") == 0  # refused here, nothing sent
         kiosk.controller.send(Pressed.RETRY)
         driver.devices.show_booking_qr("appointment_today")
-        driver.wait_for(Screen.PATIENT_SUMMARY)
+        driver.wait_for(Screen.APPOINTMENT)  # a booking code goes straight to its confirmation
         assert requests.count("/v1/identity/resolve") == 1
     finally:
         kiosk.close()

@@ -4,9 +4,12 @@ every effect ends in exactly one event, whatever the hospital or the printer doe
 from __future__ import annotations
 
 import queue
+import threading
+import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -34,6 +37,7 @@ from kiosk.core.flow import (
     TicketPrinted,
     VisitRegistered,
 )
+from kiosk.core.ports import HospitalApi
 from kiosk.demo_hospital.codes import issue_token
 from kiosk.demo_hospital.personas import demo_personas
 from kiosk.demo_hospital.server import DemoHospitalServer
@@ -166,3 +170,82 @@ def test_an_unexpected_printer_crash_still_answers(
         runner.shutdown()
     assert event == PrintFailed(6, PrinterProblem.WRITE_FAILED)
     assert "failed unexpectedly" in caplog.text
+
+
+# --- a hospital that never answers (issue 14) ---------------------------------------------
+
+
+class HungHospital:
+    """Every call blocks until released: a hospital call stuck past any deadline."""
+
+    def __init__(self, real: RestHospitalClient) -> None:
+        self.real = real
+        self.release = threading.Event()
+
+    def __getattr__(self, name: str) -> object:
+        call = getattr(self.real, name)
+
+        def hung(*args: object, **kwargs: object) -> object:
+            self.release.wait()
+            return call(*args, **kwargs)
+
+        return hung
+
+
+def test_a_hung_call_is_answered_unavailable_within_the_bound_and_its_late_answer_dropped(
+    harness: Harness,
+) -> None:
+    hung = HungHospital(harness.client)
+    events: queue.Queue[Event] = queue.Queue()
+    runner = EffectRunner(
+        cast(HospitalApi, hung), PaperTicketPrinter(harness.printer), events.put, datetime.now,
+        bound=0.5,
+    )  # fmt: skip
+    try:
+        started = time.monotonic()
+        runner.run(LookupPatient(4, PERSONAS["walk_in_paid"].identity))
+        event = events.get(timeout=5)
+        assert event == RequestFailed(4, Request.LOOKUP, Problem.HOSPITAL_UNAVAILABLE)
+        assert 0.5 <= time.monotonic() - started < 1.0
+        hung.release.set()
+        time.sleep(0.5)
+        assert events.empty(), "the late answer is dropped: one effect, one event"
+    finally:
+        hung.release.set()
+        runner.shutdown()
+
+
+def test_hung_calls_never_take_the_worker_the_next_patient_needs(harness: Harness) -> None:
+    hung = HungHospital(harness.client)
+    events: queue.Queue[Event] = queue.Queue()
+    either = cast(HospitalApi, _Either(hung, harness.client))
+    runner = EffectRunner(
+        either, PaperTicketPrinter(harness.printer), events.put, datetime.now, bound=30.0
+    )
+    try:
+        for session in range(8):  # more than any pool of workers the kiosk ever had
+            runner.run(LookupPatient(session, PERSONAS["walk_in_paid"].identity))
+        persona = PERSONAS["appointment_today"]
+        runner.run(LookupPatient(100, persona.identity))
+        event = events.get(timeout=5)
+        assert isinstance(event, PatientFound) and event.session == 100
+    finally:
+        hung.release.set()
+        runner.shutdown()
+
+
+class _Either:
+    """The hung hospital for every patient but the one who comes after them."""
+
+    def __init__(self, hung: HungHospital, real: RestHospitalClient) -> None:
+        self._hung, self._real = hung, real
+
+    def __getattr__(self, name: str) -> object:
+        def either(*args: object, **kwargs: object) -> object:
+            identity = args[0] if args else None
+            after = PERSONAS["appointment_today"].identity.citizen_id
+            late = getattr(identity, "citizen_id", None) == after
+            target = self._real if late or name != "find_patient" else self._hung
+            return getattr(target, name)(*args, **kwargs)
+
+        return either

@@ -160,14 +160,14 @@ def test_the_kiosks_id_and_name_are_an_info_metric() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     kiosk = KioskSection(id="SANH-A-02", name='Sảnh A, tầng 1 "cửa Đông"')
-    metrics = start_metrics(MetricsSection(enabled=True, port=port), kiosk)
+    metrics = start_metrics(MetricsSection(enabled=True, port=port), kiosk, "toa-A")
     assert metrics is not None
     try:
         samples = scrape(metrics)
     finally:
         metrics.close()
-    labels = (("id", "SANH-A-02"), ("name", 'Sảnh A, tầng 1 "cửa Đông"'))
+    labels = (("id", "SANH-A-02"), ("location", "toa-A"), ("name", 'Sảnh A, tầng 1 "cửa Đông"'))
     assert samples[("kiosk_info", labels)] == 1
     unnamed = KioskMetrics()
     [family] = [f for f in unnamed.registry.collect() if f.name == "kiosk"]
-    assert family.samples[0].labels == {"id": "KIOSK-01", "name": ""}
+    assert family.samples[0].labels == {"id": "KIOSK-01", "name": "", "location": ""}

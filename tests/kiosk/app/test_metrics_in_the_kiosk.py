@@ -38,4 +38,4 @@ def test_a_kiosk_with_metrics_on_counts_its_check_ins(qapp: QApplication, tmp_pa
     assert checkins and any(float(line.split()[-1]) >= 1 for line in checkins)
     assert any(line.startswith("kiosk_hospital_call_seconds") for line in lines)
     assert any(line.startswith("kiosk_card_read_seconds") for line in lines)
-    assert 'kiosk_info{id="KIOSK-01",name="Sảnh A, tầng 1"} 1.0' in lines
+    assert 'kiosk_info{id="KIOSK-01",location="",name="Sảnh A, tầng 1"} 1.0' in lines

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from drivers.printer import errors as printer_errors
-from drivers.printer.document import PaperTicket, Qr, QueueLabel, Text
+from drivers.printer.document import BoxedNotice, PaperTicket, Qr, QueueLabel, Text
+from drivers.printer.layout import NativeText, build_layout
+from drivers.printer.preview import preview
+from drivers.printer.profile import printer_model
 from drivers.printer.simulated import SimulatedPrinter
 from kiosk.app.ticket_paper import (
+    COUNTER_REASONS,
     FOOTER,
+    PROVISIONAL_NOTICE,
+    REASON_CODE,
     PaperTicketPrinter,
     TicketField,
     TicketTemplate,
+    counter_slip_paper,
     device_problem,
     kiosk_problem,
+    paper_ticket,
 )
 from kiosk.core.domain import PrinterError, PrinterProblem
-from tests.drivers.printer.printer_samples import STANDARD, STANDARD_TICKET
+from tests.drivers.printer.printer_samples import (
+    BUDGET_PROFILES,
+    COUNTER_SLIP,
+    STANDARD,
+    STANDARD_TICKET,
+)
 
 
 class RefusingPrinter:
@@ -62,3 +77,36 @@ def test_the_printers_errors_reach_the_kiosk_as_its_own(
 @pytest.mark.parametrize("problem", list(PrinterProblem))
 def test_every_kiosk_problem_has_its_printer_problem(problem: PrinterProblem) -> None:
     assert kiosk_problem(device_problem(problem)) is problem
+
+
+def test_a_provisional_ticket_says_the_screens_sentence_beside_the_number() -> None:
+    elements = paper_ticket(replace(STANDARD_TICKET, provisional=True)).elements
+    assert PROVISIONAL_NOTICE == ("SỐ TẠM THỜI", "xin xác nhận tại quầy tiếp đón")
+    notice = elements.index(BoxedNotice(PROVISIONAL_NOTICE))
+    assert elements.index(QueueLabel(STANDARD_TICKET.queue_label)) < notice
+
+
+@pytest.mark.parametrize("profile", BUDGET_PROFILES)
+@pytest.mark.parametrize("code", list(COUNTER_REASONS))
+def test_the_reason_code_is_one_wide_line_that_fits_the_paper(profile: str, code: str) -> None:
+    layout = build_layout(PaperTicket((Text(code, REASON_CODE),)), profile=profile)
+    ink = preview(layout).point(lambda dot: 255 - dot).getbbox()  # "1": ink is 0
+    assert ink is not None
+    left, top, right, bottom = ink
+    width, height = right - left, bottom - top
+    model = printer_model(profile)
+    assert right <= layout.width
+    # One line, wider than tall: not the queue label's 8-times-tall letters.
+    assert 3 * height < width
+    assert model.mm(height) >= 3.0  # still the largest type on the slip
+
+
+@pytest.mark.parametrize("profile", BUDGET_PROFILES)
+def test_the_slip_prints_the_masked_id_in_the_printers_font_and_no_tall_label(
+    profile: str,
+) -> None:
+    layout = build_layout(counter_slip_paper(COUNTER_SLIP), profile=profile)
+    natives = [block for block in layout.blocks if isinstance(block, NativeText)]
+    assert COUNTER_SLIP.masked_id is not None
+    assert NativeText(COUNTER_SLIP.masked_id) in natives
+    assert all((block.width_mag, block.height_mag) == (1, 1) for block in natives)

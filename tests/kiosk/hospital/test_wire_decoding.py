@@ -109,14 +109,15 @@ def _is_lenient(name: str) -> bool:
 @pytest.mark.parametrize(
     ("name", "department"), [m for m in _mutations(DEPARTMENT) if not _is_lenient(m[0])]
 )
-def test_wrong_department_shapes(name: str, department: dict[str, Any]) -> None:
-    # The error names where the problem is.
+def test_wrong_department_shapes_drop_that_department_only(
+    name: str, department: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Issue 14: the broken one is dropped with a log line naming the member, the rest offered.
     member = name.split(":")[0].split(".")[-1]
-    with (
-        _client(_answer(200, {"departments": [department]})) as rest,
-        pytest.raises(HospitalProtocolError, match=member),
-    ):
-        rest.departments()
+    with _client(_answer(200, {"departments": [department, DEPARTMENT]})) as rest:
+        offered = rest.departments()
+    assert [d.code for d in offered] == [DEPARTMENT["code"]]
+    assert any("dropped" in r.getMessage() and member in r.getMessage() for r in caplog.records)
 
 
 PATIENT_MUTATIONS = _mutations(PATIENT) + _mutations(PATIENT, ("insurance",))

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from drivers.printer.escpos_printer import PaperLevel, PrinterStatus
 from kiosk.core.domain import PrinterProblem
 from kiosk.staff.status import AdminStatus, Device, Level, gather_status
@@ -91,6 +93,7 @@ def test_a_real_kiosk_with_trouble_everywhere() -> None:
         Device.PRINTER: (Level.BAD, "out_of_paper", None),
         Device.HOSPITAL: (Level.BAD, "offline", None),
         Device.OUTBOX: (Level.WARN, "waiting", 3),
+        Device.STAFF_ALERTS: (Level.OFF, "not_configured", None),
     }
     assert status.last_sync == SYNCED
 
@@ -115,6 +118,7 @@ def test_a_real_kiosk_in_good_health() -> None:
         Device.PRINTER: (Level.WARN, "paper_near_end", None),
         Device.HOSPITAL: (Level.OK, "online", None),
         Device.OUTBOX: (Level.OK, "empty", 0),
+        Device.STAFF_ALERTS: (Level.OFF, "not_configured", None),
     }
     assert status.last_sync is None
 
@@ -136,6 +140,7 @@ def test_nothing_configured_and_no_offline_store_asks_the_hospital() -> None:
         Device.PRINTER: (Level.WARN, "unknown", None),  # cups/file: no status to read
         Device.HOSPITAL: (Level.OK, "online", None),
         Device.OUTBOX: (Level.OFF, "not_configured", None),
+        Device.STAFF_ALERTS: (Level.OFF, "not_configured", None),
     }
 
 
@@ -144,3 +149,41 @@ def test_the_simulated_printer_reports_its_fault() -> None:
     status = gather_status(backends, camera_state=None)
     assert status.line(Device.PRINTER).detail == "cover_open"
     assert status.line(Device.HOSPITAL).detail == "unknown"
+
+
+@dataclass
+class Channel:
+    last_delivered_at: float | None
+    last_error: str = ""
+    failing: int = 0
+    waiting: int = 0
+
+
+@dataclass
+class Alerts:
+    channels: list[Channel]
+    incidents: list[object]
+
+
+@pytest.mark.parametrize(
+    ("alerts", "line"),
+    [
+        (Alerts([], [object()]), (Level.WARN, "staff_page_only", 1)),
+        (Alerts([Channel(1.8e9)], [object(), object()]), (Level.OK, "delivered", 2)),
+        (Alerts([Channel(None, waiting=1)], []), (Level.WARN, "sending", 1)),
+        (
+            Alerts([Channel(1.8e9, "HTTP 503", failing=3, waiting=2)], []),
+            (Level.BAD, "not_delivered", 2),
+        ),
+    ],
+)
+def test_staff_alerts_say_whether_they_reach_people(
+    alerts: Alerts, line: tuple[object, ...]
+) -> None:
+    backends = FakeBackends(printer=object())
+    backends.staff_alerts = lambda: alerts  # type: ignore[attr-defined]
+    status = gather_status(backends, camera_state=None, hospital_health=lambda: True)
+    assert words(status)[Device.STAFF_ALERTS] == line
+    delivered = [c.last_delivered_at for c in alerts.channels if c.last_delivered_at]
+    assert (status.last_alert_delivery is not None) == bool(delivered)
+    assert status.alert_error == ("HTTP 503" if line[1] == "not_delivered" else "")

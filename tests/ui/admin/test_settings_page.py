@@ -1,5 +1,6 @@
 """The staff settings page through the real Qt UI of a demo kiosk started with a config file:
-every staff setting is saved to the file (comments kept), typed on the on-screen keyboard or
+every staff setting is saved to the staff settings file in the kiosk's data folder (the config
+file is left alone: on a kiosk it is root's and read-only), typed on the on-screen keyboard or
 chosen from what the kiosk found, and a value the kiosk would refuse is marked, never written."""
 
 from __future__ import annotations
@@ -15,9 +16,16 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from kiosk.app.controller import KioskApp
 from kiosk.app.walkthrough import Driver
-from kiosk.config import AdminSection, Config, ConfigError, load_config
+from kiosk.config import AdminSection, Config, ConfigError
 from kiosk.core.flow import Language, Screen
-from kiosk.staff.settings import CACHE_HOURS_CHOICES, EDITABLE, IDLE_CHOICES, SettingsFile
+from kiosk.staff.overlay import OVERLAY_NAME
+from kiosk.staff.settings import (
+    CACHE_HOURS_CHOICES,
+    EDITABLE,
+    IDLE_CHOICES,
+    SettingsFile,
+    layered_config,
+)
 from tests.demo_kiosk import running_demo_kiosk
 from tests.ui.admin.test_admin_mode import HOLD, click, open_admin, shot, shown, wait
 
@@ -32,6 +40,13 @@ idle_seconds = 60.0
 [hospital]
 name = "Bệnh viện Đa khoa Demo"
 """
+
+
+@pytest.fixture(autouse=True)
+def staff_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The config has no data_dir: its staff settings go to $XDG_STATE_HOME, fresh per test."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return tmp_path / "state" / "hospital-kiosk" / OVERLAY_NAME
 
 
 @pytest.fixture(scope="module")
@@ -107,8 +122,8 @@ def save(kiosk: KioskApp) -> None:
     wait(lambda: not kiosk.admin.busy)
 
 
-def test_choices_are_saved_to_the_file_keeping_its_comments(
-    kiosk: KioskApp, driver: Driver, config_file: Path
+def test_choices_are_saved_as_staff_settings_leaving_the_file_alone(
+    kiosk: KioskApp, driver: Driver, config_file: Path, staff_settings: Path
 ) -> None:
     open_settings(kiosk, driver)
     page = kiosk.admin.settings_page
@@ -120,14 +135,12 @@ def test_choices_are_saved_to_the_file_keeping_its_comments(
     assert page.choices["kiosk.idle_seconds"].buttons[60.0].property("kind") == "secondary"
     # Without provisional tickets the offline look-back does not apply: it is not offered.
     assert not page.choices["offline.patient_cache_hours"].isVisibleTo(kiosk.window)
-    assert config_file.read_text(encoding="utf-8") == CONFIG_TEXT  # only Save writes
+    assert not staff_settings.exists()  # only Save writes
     save(kiosk)
     assert "Khởi động lại kiosk" in shown(kiosk)  # after a restart, in the kiosk's language
-    text = config_file.read_text(encoding="utf-8")
-    for comment in ("# Front-door kiosk, ward B", "# the hospital link", "# patients start in"):
-        assert comment in text
-    assert 'language = "en"        # patients start in Vietnamese' in text
-    saved = load_config(config_file)
+    assert config_file.read_text(encoding="utf-8") == CONFIG_TEXT
+    assert 'language = "en"' in staff_settings.read_text(encoding="utf-8")
+    saved = layered_config(config_file)
     assert (saved.kiosk.idle_seconds, saved.language) == (90.0, Language.EN)
     assert saved.offline.enabled is False
     assert saved.kiosk.id == "KIOSK-01" and saved.hospital.name == "Bệnh viện Đa khoa Demo"
@@ -152,13 +165,13 @@ def test_text_settings_are_typed_on_the_on_screen_keyboard(
     click(kiosk, "key_done")
     assert not kiosk.admin.settings_page.keyboard.isVisibleTo(kiosk.window)
     save(kiosk)
-    saved = load_config(config_file)
+    saved = layered_config(config_file)
     assert (saved.kiosk.id, saved.kiosk.name) == ("KIOSK-07", "Sanh A tang 1")
     assert saved.hospital.url == "https://his.benhvien.vn:8443/kiosk"
 
 
 def test_a_refused_value_is_marked_on_its_field_and_nothing_is_written(
-    kiosk: KioskApp, driver: Driver, config_file: Path
+    kiosk: KioskApp, driver: Driver, config_file: Path, staff_settings: Path
 ) -> None:
     open_settings(kiosk, driver)
     page = kiosk.admin.settings_page
@@ -167,7 +180,7 @@ def test_a_refused_value_is_marked_on_its_field_and_nothing_is_written(
     assert page.texts["hospital.url"].edit.property("invalid") is True
     assert "phải bắt đầu bằng http:// hoặc https://" in shown(kiosk)
     shot(kiosk, "settings_refused")
-    assert config_file.read_text(encoding="utf-8") == CONFIG_TEXT
+    assert not staff_settings.exists()
     type_on_screen(kiosk, "hospital_url", "http://10.0.0.5:8765")
     assert not page.texts["hospital.url"].edit.property("invalid")  # typing clears the mark
     # A network printer needs its address: the field appears with the kind, and is required.
@@ -178,14 +191,14 @@ def test_a_refused_value_is_marked_on_its_field_and_nothing_is_written(
     save(kiosk)
     assert page.texts["printer.port"].edit.property("invalid") is True
     assert "Cổng máy in: phải là số nguyên" in shown(kiosk)
-    assert config_file.read_text(encoding="utf-8") == CONFIG_TEXT
+    assert not staff_settings.exists()
     type_on_screen(kiosk, "printer_port", "9100")
     save(kiosk)
     assert page.texts["printer.host"].edit.property("invalid") is True
     assert "bắt buộc với loại máy in này" in shown(kiosk)
     type_on_screen(kiosk, "printer_host", "192.168.1.50")
     save(kiosk)
-    saved = load_config(config_file)
+    saved = layered_config(config_file)
     assert (saved.printer.kind, saved.printer.host, saved.printer.port) == (
         "network", "192.168.1.50", 9100
     )  # fmt: skip
@@ -205,10 +218,10 @@ def test_departments_are_chosen_from_the_hospitals_list(
     assert page.departments.all.property("kind") == "secondary"
     shot(kiosk, "settings_departments")
     save(kiosk)
-    assert load_config(config_file).kiosk.departments == (first, second)
+    assert layered_config(config_file).kiosk.departments == (first, second)
     choose(kiosk, "btn_departments_all")
     save(kiosk)
-    assert load_config(config_file).kiosk.departments == ()
+    assert layered_config(config_file).kiosk.departments == ()
 
 
 def test_devices_are_chosen_with_what_the_kiosk_found(
@@ -222,7 +235,7 @@ def test_devices_are_chosen_with_what_the_kiosk_found(
     type_on_screen(kiosk, "card_reader_name", "ACS")
     type_on_screen(kiosk, "camera_name_contains", "USB")
     save(kiosk)
-    saved = load_config(config_file)
+    saved = layered_config(config_file)
     assert (saved.card.reader, saved.card.reader_name) == ("pcsc", "ACS")
     assert (saved.camera.source, saved.camera.name_contains) == ("qt", "USB")
 
@@ -264,7 +277,7 @@ def test_every_offered_choice_is_a_value_the_kiosk_accepts(tmp_path: Path) -> No
     settings = SettingsFile(copy)
     for seconds, language in itertools.product(IDLE_CHOICES, Language):
         settings.save({"kiosk.idle_seconds": float(seconds), "kiosk.language": language.value})
-        loaded = load_config(copy)
+        loaded = layered_config(copy)
         assert (loaded.kiosk.idle_seconds, loaded.language) == (seconds, language)
     for hours in CACHE_HOURS_CHOICES:
         assert settings.save({"offline.patient_cache_hours": float(hours)})

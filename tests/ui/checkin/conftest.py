@@ -36,3 +36,5 @@ def driver(kiosk: KioskApp, request: pytest.FixtureRequest) -> Iterator[Driver]:
     kiosk.controller.staff_alert.disconnect(alerts.append)
     kiosk.printer.set_problem(None)
     kiosk.demo_devices.hospital_offline(False)
+    if kiosk.controller.state.screen is not Screen.WELCOME:
+        kiosk.controller.expire_idle_timer()  # a failed test does not fail the next ones

@@ -13,7 +13,15 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from kiosk.app.controller import KioskApp
-from kiosk.app.walkthrough import Driver, _place_card, _present, _with_card
+from kiosk.app.walkthrough import (
+    FIRST_SCREENS,
+    Driver,
+    _new_visit,
+    _paper,
+    _place_card,
+    _present,
+    _with_card,
+)
 from kiosk.config import Config, KioskSection
 from kiosk.core.department_choice import UnknownCodeWarning, hidden_codes, unknown_codes
 from kiosk.core.domain import BirthDate, Department, Patient, ServiceType, Sex
@@ -23,7 +31,7 @@ from kiosk.hospital.rest import RestHospitalClient
 from tests.demo_kiosk import running_demo_kiosk
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "checkins"
-SHOWN = ("NHI", "K99", "DV")  # NHI takes insurance, DV does not; K99 the hospital does not list
+SHOWN = ("TMH", "K99", "DV")  # TMH takes insurance, DV does not; K99 the hospital does not list
 WARNING = "kiosk.departments: the hospital lists no department K99: ignored"
 
 
@@ -56,8 +64,10 @@ def tiles(kiosk: KioskApp) -> list[str]:
 
 
 def choose_service(d: Driver, service: str) -> list[str]:
-    d.step("btn_continue", Screen.SERVICE)
-    d.step(f"btn_service_{service}", Screen.DEPARTMENT)
+    """From the first screen after the identity: the departments offered for `service`."""
+    if _new_visit(d).screen is Screen.SERVICE:
+        d.step(f"btn_service_{service}", Screen.DEPARTMENT)
+    assert d.state.screen is Screen.DEPARTMENT and d.state.service is ServiceType(service)
     return tiles(d.kiosk)
 
 
@@ -67,18 +77,19 @@ def test_patients_choose_only_the_configured_departments(
     caplog.set_level(logging.WARNING, logger="kiosk.core.department_choice")
     assert len(kiosk.hospital.departments()) == 17
     _with_card(driver, "walk_in_insurance")
-    assert choose_service(driver, "insurance") == ["NHI"]
+    assert choose_service(driver, "insurance") == ["TMH"]
     driver.step("btn_back", Screen.SERVICE)
-    assert choose_service_again(driver, "paid") == ["NHI", "DV"]
+    assert choose_service_again(driver, "paid") == ["TMH", "DV"]
     driver.click_department("DV")
-    driver.step("btn_priority_none", Screen.CONFIRM)
+    driver.wait_for(Screen.CONFIRM)
     driver.click("btn_confirm")
-    assert driver.wait_for(Screen.TICKET).ticket.department_name == department_name(kiosk, "DV")
+    paper = _paper(driver)  # the demo bank pays the VietQR code (issue 19)
+    assert paper.ticket and paper.ticket.department_name == department_name(kiosk, "DV")
     driver.step("btn_done", Screen.WELCOME)
     # A second patient: the same choice, and staff were warned once about K99.
     _present(driver, driver.devices.show_cccd_qr, "walk_in_paid", Screen.PLACE_CARD)
-    driver.step("btn_skip_card", Screen.PATIENT_SUMMARY)
-    assert choose_service(driver, "paid") == ["NHI", "DV"]
+    driver.step("btn_skip_card", *FIRST_SCREENS)
+    assert choose_service(driver, "paid") == ["TMH", "DV"]
     assert caplog.messages.count(WARNING) == 1
     assert not any("K99" in m for m in caplog.messages if m != WARNING)
 
@@ -95,12 +106,8 @@ def department_name(kiosk: KioskApp, code: str) -> str:
 def test_an_appointment_in_a_department_not_offered_still_checks_in(
     kiosk: KioskApp, driver: Driver
 ) -> None:
-    _with_card(driver, "appointment_today")  # booked in NOI, which this kiosk does not offer
-    driver.step("btn_continue", Screen.APPOINTMENT)
-    driver.step("btn_appointment_confirm", Screen.PRIORITY)
-    driver.click("btn_priority_none")
-    driver.wait_for(Screen.CONFIRM)
-    driver.click("btn_confirm")
+    _with_card(driver, "appointment_today", Screen.APPOINTMENT)  # in NOI, not offered here
+    driver.click("btn_appointment_confirm")
     state = driver.wait_for(Screen.TICKET)
     assert state.checkin is not None and state.checkin.department_code == "NOI"
     assert state.ticket is not None and state.ticket.department_name == department_name(
@@ -112,10 +119,10 @@ def test_an_appointment_in_a_department_not_offered_still_checks_in(
 def test_declining_the_appointment_offers_only_the_configured_departments(
     kiosk: KioskApp, driver: Driver
 ) -> None:
-    _with_card(driver, "appointment_today")
-    driver.step("btn_continue", Screen.APPOINTMENT)
-    driver.step("btn_appointment_other", Screen.SERVICE)
-    assert choose_service_again(driver, "insurance") == ["NHI"]
+    _with_card(driver, "appointment_today")  # checked in by the test before: another clinic
+    if driver.state.screen is Screen.APPOINTMENT:
+        driver.step("btn_appointment_other", Screen.SERVICE)
+    assert choose_service(driver, "insurance") == ["TMH"]
 
 
 def test_offline_the_cached_departments_are_filtered_the_same_way(
@@ -125,12 +132,12 @@ def test_offline_the_cached_departments_are_filtered_the_same_way(
     driver.step("btn_cancel", Screen.WELCOME)  # looked up once online: the kiosk caches it
     driver.devices.hospital_offline(True)
     _present(driver, driver.devices.show_cccd_qr, "walk_in_insurance", Screen.PLACE_CARD)
-    _place_card(driver, "walk_in_insurance", Screen.PATIENT_SUMMARY)
+    _place_card(driver, "walk_in_insurance", *FIRST_SCREENS)
     driver.wait_until(lambda state: state.hospital_offline, "the offline banner")
     assert len(driver.state.departments) == 17  # the cache holds the hospital's whole list
-    assert choose_service(driver, "paid") == ["NHI", "DV"]
-    driver.click_department("NHI")
-    driver.step("btn_priority_none", Screen.CONFIRM)
+    assert choose_service(driver, "paid") == ["TMH", "DV"]
+    driver.click_department("TMH")
+    driver.wait_for(Screen.CONFIRM)
     driver.click("btn_confirm")
     state = driver.wait_for(Screen.TICKET)
     assert state.ticket is not None and state.ticket.provisional
@@ -160,7 +167,8 @@ def offered(listed: list[Department], shown: tuple[str, ...], service: ServiceTy
 
 def test_every_department_when_none_is_configured(listed: list[Department]) -> None:
     assert len(listed) == 17
-    assert len(offered(listed, (), ServiceType.PAID)) == 17
+    # Every one that sees a woman of 36: all but the children's clinic.
+    assert len(offered(listed, (), ServiceType.PAID)) == 16
     assert hidden_codes(listed, ()) == frozenset()
 
 
@@ -173,7 +181,7 @@ def test_no_configured_code_listed_shows_every_department_with_a_warning(
     listed: list[Department], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="kiosk.core.department_choice")
-    assert len(offered(listed, ("K98", "K99"), ServiceType.PAID)) == 17
+    assert len(offered(listed, ("K98", "K99"), ServiceType.PAID)) == 16
     assert unknown_codes(listed, ("K98", "NOI", "K99")) == ("K98", "K99")
     warning = UnknownCodeWarning(("K98", "K99"))
     warning.seen(listed)
@@ -182,10 +190,10 @@ def test_no_configured_code_listed_shows_every_department_with_a_warning(
         "kiosk.departments: the hospital lists none of K98, K99: patients see every department"
     ]
     # The hospital's list changes: a newly missing code is told, once.
-    warning = UnknownCodeWarning(("NOI", "NHI"))
+    warning = UnknownCodeWarning(("NOI", "TMH"))
     warning.seen(listed)
-    warning.seen([d for d in listed if d.code != "NHI"])
-    warning.seen([d for d in listed if d.code != "NHI"])
+    warning.seen([d for d in listed if d.code != "TMH"])
+    warning.seen([d for d in listed if d.code != "TMH"])
     assert caplog.messages[1:] == [
-        "kiosk.departments: the hospital lists no department NHI: ignored"
+        "kiosk.departments: the hospital lists no department TMH: ignored"
     ]

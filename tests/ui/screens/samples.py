@@ -13,6 +13,7 @@ from kiosk.core.domain import (
     IdentityCheck,
     IdentitySource,
     Insurance,
+    NameSource,
     Patient,
     PrinterProblem,
     PriorityGroup,
@@ -164,6 +165,10 @@ def sample_states() -> dict[str, FlowState]:
     states: dict[str, FlowState] = {
         "welcome": FlowState(),
         "welcome_offline": FlowState(hospital_offline=True),
+        "welcome_printer_down": FlowState(printer_down=PrinterProblem.OUT_OF_PAPER),
+        "welcome_offline_printer_down": FlowState(
+            hospital_offline=True, printer_down=PrinterProblem.COVER_OPEN
+        ),
         "keypad": FlowState(screen=Screen.KEYPAD, trail=(Screen.WELCOME,)),
         "keypad_invalid": FlowState(
             screen=Screen.KEYPAD, trail=(Screen.WELCOME,), problem=Problem.ID_INVALID
@@ -239,6 +244,9 @@ def sample_states() -> dict[str, FlowState]:
         "registering": _chosen(screen=Screen.REGISTERING),
         "printing": _chosen(screen=Screen.PRINTING, ticket=TICKET),
         "ticket": _chosen(screen=Screen.TICKET, ticket=TICKET, trail=()),
+        "ticket_reprint": _chosen(
+            screen=Screen.TICKET, ticket=replace(TICKET, reprint=True), trail=()
+        ),
         "ticket_provisional_kiosk_number": _chosen(
             screen=Screen.TICKET,
             ticket=replace(TICKET, queue_label="K01-UB007", provisional=True, visit_id=""),
@@ -305,6 +313,8 @@ def _card_states() -> dict[str, FlowState]:
         "summary_chip_verified": replace(FOUND, identity_check=IdentityCheck.CHIP_VERIFIED),
         "summary_chip_read": replace(FOUND, identity_check=IdentityCheck.CHIP_READ),
         "summary_chip_failed": replace(FOUND, identity_check=IdentityCheck.CHIP_FAILED),
+        "summary_name_from_mrz": _named_by(NameSource.CHIP_MRZ, "TRAN VAN HUONG"),
+        "summary_name_from_qr": _named_by(NameSource.QR_CODE, "Trần Văn Hưởng"),
         "switch_patient": replace(
             FOUND, screen=Screen.SWITCH_PATIENT, trail=(Screen.PATIENT_SUMMARY,)
         ),
@@ -312,6 +322,17 @@ def _card_states() -> dict[str, FlowState]:
             FOUND, screen=Screen.GO_TO_COUNTER, problem=Problem.CARD_FORGED
         ),
     }
+
+
+def _named_by(source: NameSource, name: str) -> FlowState:
+    """A chip identity whose name is not the DG13's, and the record made from it."""
+    identity = replace(IDENTITY, full_name=name, name_source=source)
+    return replace(
+        FOUND,
+        identity=identity,
+        identity_check=IdentityCheck.CHIP_VERIFIED,
+        patient=replace(patient(), full_name=name),
+    )
 
 
 def in_language(state: FlowState, language: Language) -> FlowState:

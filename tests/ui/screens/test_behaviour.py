@@ -40,7 +40,7 @@ def test_grouping_is_the_cards_3_3_3_3() -> None:
     assert grouped(CITIZEN_ID) == "001 048 012 345"
 
 
-def test_continue_only_with_12_digits_and_then_sends_them(
+def test_the_12th_digit_sends_the_number_as_continue_does(
     window: KioskWindow, sent: Recorder
 ) -> None:
     window.show_state(FlowState())
@@ -51,11 +51,13 @@ def test_continue_only_with_12_digits_and_then_sends_them(
     assert submit is not None and not submit.isEnabled()
     press(window, "key_submit")
     assert sent.events == []
-    type_digits(window, CITIZEN_ID[11:] + "9")  # a 13th digit is ignored
+    type_digits(window, CITIZEN_ID[11:])
+    assert sent.events == [KeypadSubmitted(CITIZEN_ID)]  # no tap on Continue needed
+    type_digits(window, "9")  # a 13th digit is ignored, and sends nothing more
     assert keypad(window).digits == CITIZEN_ID
     assert submit.isEnabled()
-    press(window, "key_submit")
-    assert sent.events == [KeypadSubmitted(CITIZEN_ID)]
+    press(window, "key_submit")  # Continue sends the very same event
+    assert sent.events == [KeypadSubmitted(CITIZEN_ID)] * 2
 
 
 def test_backspace_and_clear(window: KioskWindow) -> None:
@@ -64,7 +66,7 @@ def test_backspace_and_clear(window: KioskWindow) -> None:
     type_digits(window, "0010")
     press(window, "key_backspace")
     assert keypad(window).digits == "001"
-    assert keypad(window).display.text() == "001 ___ ___ ___"
+    assert keypad(window).display.text() == "••1 ___ ___ ___"  # only the last typed shows
     press(window, "key_clear")
     assert keypad(window).digits == ""
     assert not window.visible_button("key_backspace").isEnabled()

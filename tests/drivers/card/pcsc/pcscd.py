@@ -100,8 +100,14 @@ class PcscDaemon:
 
     def wait_for_vpcd(self) -> list[VpcdSlot]:
         deadline = time.monotonic() + APPEAR_SECONDS
+        restarted = False
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
+                if self.process.returncode == 0 and not restarted:
+                    # --auto-exit: ours left after a minute without clients (tests in between)
+                    self.start()
+                    restarted = True
+                    continue
                 output = self.process.stdout.read() if self.process.stdout else b""
                 raise RuntimeError(
                     f"pcscd exited with {self.process.returncode}: "

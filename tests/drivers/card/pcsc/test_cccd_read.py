@@ -105,4 +105,5 @@ def test_cloned_chip_through_pcscd_is_forged(slots: list[VpcdSlot]) -> None:
     card = make_card(aa=aa_key("ec-p256"), faults=frozenset({ChipFault.WRONG_AA_SIGNATURE}))
     with pytest.raises(ClonedChipError) as caught:
         read_through_pcscd(slots[0], card)
+    wait_for_card(slots[0].reader, present=False)  # before the next test puts a card down
     assert caught.value.problem is CardProblem.FORGED

@@ -16,7 +16,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from kiosk.core.domain import CardProblem, PrinterProblem, PriorityGroup, ServiceType
+from kiosk.core.domain import (
+    CardProblem,
+    PaymentState,
+    PrinterProblem,
+    PriorityGroup,
+    ServiceType,
+)
 from kiosk.core.flow import (
     BirthDateSubmitted,
     CardSensed,
@@ -38,6 +44,7 @@ from kiosk.core.flow import (
     KeypadSubmitted,
     PatientFound,
     PatientNotFound,
+    PaymentSettled,
     Pressed,
     PrinterChanged,
     PrintFailed,
@@ -59,10 +66,12 @@ from tests.kiosk.core.flow.test_flow import (
     DEPARTMENTS,
     NOW,
     SETTINGS,
+    TODAYS,
     patient,
     registration,
 )
 from tests.kiosk.core.flow.test_flow_chip import QR_IDENTITY
+from tests.kiosk.core.flow.test_flow_payment import PAYMENT
 from tests.ui.screens.samples import TICKET
 
 DOC = Path(__file__).resolve().parents[4] / "docs" / "screens.md"
@@ -111,6 +120,14 @@ def _stimuli() -> list[Stimulus]:
             (label, lambda s, a=a: PatientFound(s.session, patient(), a, DEPARTMENTS))
             for label, a in found
         ),
+        (
+            "PatientFound (no insurance card)",
+            lambda s: PatientFound(s.session, patient(result_code=None), (), DEPARTMENTS),
+        ),
+        (
+            "PatientFound (a visit today already)",
+            lambda s: PatientFound(s.session, patient(), (), DEPARTMENTS, (TODAYS,)),
+        ),
         ("PatientNotFound", lambda s: PatientNotFound(s.session)),
         ("ChipRead", lambda s: ChipRead(s.session, CHIP_IDENTITY)),
         *((f"ChipFailed.{p.name}", lambda s, p=p: ChipFailed(s.session, p)) for p in CardProblem),
@@ -119,6 +136,14 @@ def _stimuli() -> list[Stimulus]:
         (
             "VisitRegistered (another department)",
             lambda s: VisitRegistered(s.session, registration(department_code="NHI")),
+        ),
+        (
+            "VisitRegistered (payment asked)",
+            lambda s: VisitRegistered(s.session, replace(registration(), payment=PAYMENT)),
+        ),
+        *(
+            (f"PaymentSettled.{p.name}", lambda s, p=p: PaymentSettled(s.session, p))
+            for p in (PaymentState.PAID, PaymentState.EXPIRED)
         ),
         ("QueuedOffline", lambda s: QueuedOffline(s.session, TICKET)),
         *(

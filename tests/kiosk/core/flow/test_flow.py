@@ -10,7 +10,9 @@ import pytest
 
 from kiosk.core.domain import (
     Appointment,
+    Audience,
     BirthDate,
+    CounterSlip,
     Department,
     Identity,
     IdentitySource,
@@ -21,6 +23,9 @@ from kiosk.core.domain import (
     Registration,
     ServiceType,
     Sex,
+    Ticket,
+    TodayVisit,
+    Visit,
 )
 from kiosk.core.flow import (
     AlertStaff,
@@ -142,10 +147,10 @@ def drive_to_confirm(
     flow: CheckInFlow, who: Patient | None = None, priority: PriorityGroup = PriorityGroup.NONE
 ) -> None:
     found(flow, who or patient())
-    flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     flow.handle(DepartmentChosen("NOI"), NOW)
-    if flow.state.screen is Screen.PRIORITY:
+    if priority.is_priority:
+        flow.handle(Pressed.PRIORITY, NOW)
         flow.handle(PriorityChosen(priority), NOW)
     assert flow.state.screen is Screen.CONFIRM
 
@@ -168,18 +173,15 @@ def test_walk_in_with_insurance_reaches_a_printed_ticket(flow: CheckInFlow) -> N
 
     flow.handle(PatientFound(0, patient(), (), DEPARTMENTS), NOW)
     state = flow.state
-    assert state.screen is Screen.PATIENT_SUMMARY
+    # Both visit types possible: asked first, with the patient's name and insurance on top.
+    assert state.screen is Screen.SERVICE
     assert state.age == 36 and state.insurance_accepted
 
-    flow.handle(Pressed.CONTINUE, NOW)
-    assert flow.state.screen is Screen.SERVICE
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     assert flow.state.screen is Screen.DEPARTMENT
     assert [d.code for d in flow.state.departments_for(ServiceType.INSURANCE)] == ["NOI", "NHI"]
     flow.handle(DepartmentChosen("NOI"), NOW)
-    assert flow.state.screen is Screen.PRIORITY
-    flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
-    assert flow.state.screen is Screen.CONFIRM
+    assert flow.state.screen is Screen.CONFIRM  # priority: a toggle there, not a screen
 
     effects = flow.handle(Pressed.CONFIRM, NOW)
     assert flow.state.screen is Screen.REGISTERING
@@ -214,12 +216,9 @@ def test_walk_in_with_insurance_reaches_a_printed_ticket(flow: CheckInFlow) -> N
 
 def test_appointment_today_is_confirmed_without_choosing_a_department(flow: CheckInFlow) -> None:
     found(flow, patient(), [APPOINTMENT])
-    flow.handle(Pressed.CONTINUE, NOW)
-    assert flow.state.screen is Screen.APPOINTMENT
-    flow.handle(Pressed.APPOINTMENT_CONFIRM, NOW)
-    assert flow.state.screen is Screen.PRIORITY
-    flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
-    (register,) = flow.handle(Pressed.CONFIRM, NOW)
+    assert flow.state.screen is Screen.APPOINTMENT  # straight after the identity
+    (register,) = flow.handle(Pressed.APPOINTMENT_CONFIRM, NOW)  # its own confirmation
+    assert flow.state.screen is Screen.REGISTERING
     assert isinstance(register, RegisterVisit)
     assert register.checkin.appointment_id == "A1"
     assert register.checkin.department_code == "NOI"
@@ -228,33 +227,30 @@ def test_appointment_today_is_confirmed_without_choosing_a_department(flow: Chec
 
 def test_declining_the_appointment_goes_to_service_choice(flow: CheckInFlow) -> None:
     found(flow, patient(), [APPOINTMENT])
-    flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(Pressed.APPOINTMENT_DECLINE, NOW)
     assert flow.state.screen is Screen.SERVICE and flow.state.appointment is None
+    assert flow.state.department is None and flow.state.service is None
+    flow.handle(Pressed.BACK, NOW)
+    assert flow.state.screen is Screen.APPOINTMENT
 
 
 def test_appointment_in_an_unknown_department_is_not_offered(flow: CheckInFlow) -> None:
     found(flow, patient(), [replace(APPOINTMENT, department_code="CLOSED")])
-    flow.handle(Pressed.CONTINUE, NOW)
     assert flow.state.screen is Screen.SERVICE
 
 
 def test_appointment_without_valid_insurance_becomes_paid(flow: CheckInFlow) -> None:
     found(flow, patient(result_code="010"), [APPOINTMENT])
-    flow.handle(Pressed.CONTINUE, NOW)
-    flow.handle(Pressed.APPOINTMENT_CONFIRM, NOW)
-    flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
-    (register,) = flow.handle(Pressed.CONFIRM, NOW)
+    (register,) = flow.handle(Pressed.APPOINTMENT_CONFIRM, NOW)
     assert register.checkin.service is ServiceType.PAID
 
 
 def test_walk_in_paid(flow: CheckInFlow) -> None:
     found(flow, patient(result_code=None))
-    flow.handle(Pressed.CONTINUE, NOW)
-    flow.handle(ServiceChosen(ServiceType.PAID), NOW)
+    # Paid is the only possible visit type: not asked.
+    assert flow.state.screen is Screen.DEPARTMENT and flow.state.service is ServiceType.PAID
     assert [d.code for d in flow.state.departments_for(ServiceType.PAID)] == ["NOI", "NHI", "DV"]
     flow.handle(DepartmentChosen("DV"), NOW)
-    flow.handle(PriorityChosen(PriorityGroup.NONE), NOW)
     (register,) = flow.handle(Pressed.CONFIRM, NOW)
     assert register.checkin.service is ServiceType.PAID
     (printing,) = flow.handle(VisitRegistered(0, registration(104, "DV")), NOW)
@@ -272,54 +268,72 @@ def test_walk_in_paid(flow: CheckInFlow) -> None:
         (date(2020, 11, 23), PriorityGroup.NONE),  # 6 today
     ],
 )
-def test_age_priority_is_detected_and_skips_the_priority_screen(
+def test_age_priority_is_detected_and_preset_on_the_confirm_screen(
     flow: CheckInFlow, born: date, group: PriorityGroup
 ) -> None:
     found(flow, patient(born=born))
     assert flow.state.auto_priority is group
-    flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     flow.handle(DepartmentChosen("NOI"), NOW)
-    expected = Screen.CONFIRM if group.is_priority else Screen.PRIORITY
-    assert flow.state.screen is expected
-    if not group.is_priority:
-        return
+    assert flow.state.screen is Screen.CONFIRM and flow.state.effective_priority is group
     (register,) = flow.handle(Pressed.CONFIRM, NOW)
     assert register.checkin.priority is group
     (printing,) = flow.handle(VisitRegistered(0, registration(7)), NOW)
-    assert printing.ticket.queue_label == "UB007"
+    assert printing.ticket.queue_label == ("UB007" if group.is_priority else "B007")
 
 
 def test_declared_priority_is_registered(flow: CheckInFlow) -> None:
-    drive_to_confirm(flow, priority=PriorityGroup.REVOLUTIONARY_MERIT)
+    drive_to_confirm(flow, priority=PriorityGroup.REVOLUTIONARY_MERIT)  # the toggle, and back
+    assert flow.state.trail == (Screen.SERVICE, Screen.DEPARTMENT)
     (register,) = flow.handle(Pressed.CONFIRM, NOW)
     assert register.checkin.priority is PriorityGroup.REVOLUTIONARY_MERIT
+
+
+def test_the_priority_toggle_on_an_appointment_returns_to_it(flow: CheckInFlow) -> None:
+    found(flow, patient(), [APPOINTMENT])
+    flow.handle(Pressed.PRIORITY, NOW)
+    assert flow.state.screen is Screen.PRIORITY
+    flow.handle(PriorityChosen(PriorityGroup.PREGNANT), NOW)
+    assert flow.state.screen is Screen.APPOINTMENT and flow.state.trail == ()
+    (register,) = flow.handle(Pressed.APPOINTMENT_CONFIRM, NOW)
+    assert register.checkin.priority is PriorityGroup.PREGNANT
 
 
 @pytest.mark.parametrize("group", [PriorityGroup.ELDERLY_75, PriorityGroup.CHILD_UNDER_6])
 def test_age_groups_cannot_be_declared(flow: CheckInFlow, group: PriorityGroup) -> None:
     found(flow, patient())
-    flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     flow.handle(DepartmentChosen("NOI"), NOW)
+    flow.handle(Pressed.PRIORITY, NOW)
     flow.handle(PriorityChosen(group), NOW)
     assert flow.state.screen is Screen.PRIORITY
 
 
 def test_history_is_fetched_only_when_asked_and_cleared_on_back(flow: CheckInFlow) -> None:
     found(flow, patient())
+    flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
+    flow.handle(Pressed.DETAILS, NOW)
+    assert flow.state.screen is Screen.PATIENT_SUMMARY
     assert flow.state.history is None
     effects = flow.handle(Pressed.HISTORY, NOW)
     assert flow.state.screen is Screen.HISTORY and flow.state.history is None
     assert effects[0] == LoadHistory(0, "P1", SETTINGS.history_limit)
-    flow.handle(HistoryLoaded(0, ()), NOW)
-    assert flow.state.history == ()
+    visits = (Visit(date(2026, 10, 2), "Khoa NHI", "Viêm họng (J02)"),)
+    flow.handle(HistoryLoaded(0, visits), NOW)
+    assert flow.state.history == visits
     flow.handle(Pressed.BACK, NOW)
     assert flow.state.screen is Screen.PATIENT_SUMMARY and flow.state.history is None
+    flow.handle(Pressed.CONTINUE, NOW)  # back to the choice the details were opened from
+    assert flow.state.screen is Screen.DEPARTMENT
+    # The departments of recent visits come first; their diagnoses are not kept.
+    assert flow.state.recent_departments == ("Khoa NHI",)
+    codes = [d.code for d in flow.state.departments_for(ServiceType.INSURANCE)]
+    assert codes == ["NHI", "NOI"]
 
 
 def test_history_failure_is_a_notice_not_a_dead_end(flow: CheckInFlow) -> None:
-    found(flow, patient())
+    found(flow, patient(result_code=None))
+    flow.handle(Pressed.DETAILS, NOW)
     flow.handle(Pressed.HISTORY, NOW)
     effects = flow.handle(RequestFailed(0, Request.HISTORY, Problem.HOSPITAL_UNAVAILABLE), NOW)
     assert flow.state.screen is Screen.HISTORY
@@ -330,12 +344,12 @@ def test_history_failure_is_a_notice_not_a_dead_end(flow: CheckInFlow) -> None:
 
 
 def test_back_walks_the_trail(flow: CheckInFlow) -> None:
-    drive_to_confirm(flow)
-    for expected in (Screen.PRIORITY, Screen.DEPARTMENT, Screen.SERVICE, Screen.PATIENT_SUMMARY):
+    drive_to_confirm(flow, priority=PriorityGroup.PREGNANT)
+    for expected in (Screen.DEPARTMENT, Screen.SERVICE):
         flow.handle(Pressed.BACK, NOW)
         assert flow.state.screen is expected
     flow.handle(Pressed.BACK, NOW)  # nowhere further back: stays
-    assert flow.state.screen is Screen.PATIENT_SUMMARY
+    assert flow.state.screen is Screen.SERVICE
 
 
 def test_double_confirm_registers_once(flow: CheckInFlow) -> None:
@@ -382,13 +396,12 @@ def test_the_same_persons_code_again_mid_session_is_ignored(flow: CheckInFlow) -
     bhyt = Identity(source=IdentitySource.BHYT_QR, insurance_number="DN4010123456789")
     for again in (CHIP_IDENTITY, bhyt):  # the ID, or the insurance card on their record
         assert flow.handle(IdentityPresented(again), NOW) == []
-        assert flow.state.screen is Screen.PATIENT_SUMMARY
+        assert flow.state.screen is Screen.SERVICE
     assert flow.state.identity == CHIP_IDENTITY
 
 
 def test_another_persons_code_mid_session_asks_before_switching(flow: CheckInFlow) -> None:
     found(flow, patient())
-    flow.handle(Pressed.CONTINUE, NOW)
     other = replace(CHIP_IDENTITY, citizen_id="079190054321", full_name="Trần Thị Bình")
     flow.handle(IdentityPresented(other), NOW)
     assert flow.state.screen is Screen.SWITCH_PATIENT
@@ -405,8 +418,7 @@ def test_another_persons_code_mid_session_asks_before_switching(flow: CheckInFlo
 def test_the_next_persons_code_on_a_finished_screen_starts_their_session(
     flow: CheckInFlow,
 ) -> None:
-    found(flow, patient())
-    flow.handle(Pressed.CONTINUE, NOW)
+    found(flow, patient(result_code="010"))
     flow.handle(Pressed.COUNTER, NOW)
     assert flow.state.screen is Screen.GO_TO_COUNTER
     other = replace(CHIP_IDENTITY, citizen_id="079190054321")
@@ -433,15 +445,20 @@ def test_unknown_patient_is_registered_after_agreeing(flow: CheckInFlow) -> None
     assert create == CreatePatient(0, CHIP_IDENTITY, "key-1")
     assert flow.state.screen is Screen.CREATING_PATIENT
     flow.handle(PatientFound(0, patient(result_code=None), (), DEPARTMENTS), NOW)
-    assert flow.state.screen is Screen.PATIENT_SUMMARY
+    assert flow.state.screen is Screen.DEPARTMENT
 
 
-def test_unknown_patient_from_keypad_cannot_be_registered(flow: CheckInFlow) -> None:
+def test_unknown_patient_from_keypad_leaves_with_a_slip_for_the_counter(
+    flow: CheckInFlow,
+) -> None:
     flow.handle(Pressed.KEYPAD, NOW)
     flow.handle(KeypadSubmitted(CITIZEN_ID), NOW)
-    flow.handle(PatientNotFound(0), NOW)
-    assert flow.state.screen is Screen.NOT_FOUND
+    effects = flow.handle(PatientNotFound(0), NOW)
+    assert flow.state.screen is Screen.GO_TO_COUNTER
     assert flow.state.problem is Problem.NEEDS_CARD_TO_REGISTER
+    (slip,) = [e.ticket for e in effects if isinstance(e, PrintTicket)]
+    assert isinstance(slip, CounterSlip) and slip.reason_code == "QT-HOSOMOI"
+    assert slip.masked_id == "001******345" and slip.masked_name is None
     assert flow.handle(Pressed.REGISTER_NEW, NOW) == []
     flow.handle(Pressed.DONE, NOW)
     assert_clean_welcome(flow.state)
@@ -454,14 +471,17 @@ def test_unknown_patient_from_keypad_cannot_be_registered(flow: CheckInFlow) -> 
 def test_invalid_insurance_offers_paid_service_or_the_counter(flow: CheckInFlow, code: str) -> None:
     found(flow, patient(result_code=code))
     assert not flow.state.insurance_accepted
-    flow.handle(Pressed.CONTINUE, NOW)
-    flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
-    assert flow.state.screen is Screen.SERVICE  # refused: stays
-    flow.handle(Pressed.COUNTER, NOW)
+    # Paid is the only visit type possible: straight to the departments, the counter beside.
+    assert flow.state.screen is Screen.DEPARTMENT and flow.state.service is ServiceType.PAID
+    assert flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW) == []  # refused
+    effects = flow.handle(Pressed.COUNTER, NOW)
     assert flow.state.screen is Screen.GO_TO_COUNTER
     assert flow.state.problem is Problem.INSURANCE_NOT_ACCEPTED
+    (slip,) = [e.ticket for e in effects if isinstance(e, PrintTicket)]
+    assert isinstance(slip, CounterSlip) and slip.reason_code == "QT-BHYT"
+    assert slip.masked_name == "NGUYỄN V. A." and slip.masked_id == "001******345"
+    assert slip.counter_location == SETTINGS.counter_location
     flow.handle(Pressed.BACK, NOW)
-    flow.handle(ServiceChosen(ServiceType.PAID), NOW)
     assert flow.state.screen is Screen.DEPARTMENT
 
 
@@ -498,6 +518,8 @@ def test_rejected_registration_sends_to_the_counter(flow: CheckInFlow) -> None:
     flow.handle(RequestFailed(0, Request.REGISTER, Problem.REGISTRATION_REJECTED), NOW)
     assert flow.state.screen is Screen.GO_TO_COUNTER
     assert flow.state.problem is Problem.REGISTRATION_REJECTED
+    assert flow.state.counter_slip is not None
+    assert flow.state.counter_slip.reason_code == "QT-TUCHOI"
 
 
 def test_a_registration_for_another_department_is_not_printed(flow: CheckInFlow) -> None:
@@ -507,13 +529,15 @@ def test_a_registration_for_another_department_is_not_printed(flow: CheckInFlow)
     assert flow.state.screen is Screen.GO_TO_COUNTER
     assert flow.state.problem is Problem.HOSPITAL_ERROR
     assert any(isinstance(e, AlertStaff) for e in effects)
-    assert not any(isinstance(e, PrintTicket) for e in effects)
+    # No ticket for another room: the counter slip only.
+    (printed,) = [e.ticket for e in effects if isinstance(e, PrintTicket)]
+    assert isinstance(printed, CounterSlip) and printed.reason_code == "QT-HETHONG"
 
 
 def test_a_failure_for_another_request_is_ignored(flow: CheckInFlow) -> None:
     found(flow, patient())
     assert flow.handle(RequestFailed(0, Request.LOOKUP, Problem.HOSPITAL_ERROR), NOW) == []
-    assert flow.state.screen is Screen.PATIENT_SUMMARY
+    assert flow.state.screen is Screen.SERVICE
 
 
 # --- printer faults ---------------------------------------------------------------------
@@ -540,10 +564,10 @@ def test_printer_fault_shows_the_number_and_alerts_staff(
 
 def test_cancel_from_every_step_clears_personal_data(flow: CheckInFlow) -> None:
     steps = [
-        Pressed.CONTINUE,
         ServiceChosen(ServiceType.INSURANCE),
         DepartmentChosen("NOI"),
-        PriorityChosen(PriorityGroup.NONE),
+        Pressed.PRIORITY,
+        PriorityChosen(PriorityGroup.PREGNANT),
     ]
     for depth in range(len(steps) + 1):
         found(flow, patient())
@@ -565,7 +589,6 @@ def test_registering_and_printing_cannot_be_cancelled(flow: CheckInFlow) -> None
 
 def test_idle_timeout_mid_flow_returns_to_a_clean_welcome(flow: CheckInFlow) -> None:
     found(flow, patient())
-    flow.handle(Pressed.CONTINUE, NOW)
     flow.handle(ServiceChosen(ServiceType.INSURANCE), NOW)
     state = flow.state
     flow.handle(IdleTimeout(state.session, state.idle_seq - 1), NOW)  # an older timer: ignored
@@ -598,7 +621,7 @@ def test_an_answer_for_a_cancelled_session_does_not_bring_data_back(flow: CheckI
     # The next patient's session is unaffected by the late answer.
     flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
     flow.handle(PatientFound(1, patient(), (), DEPARTMENTS), NOW)
-    assert flow.state.screen is Screen.PATIENT_SUMMARY
+    assert flow.state.screen is Screen.SERVICE
 
 
 def test_language_toggle_keeps_the_screen_and_resets_for_the_next_patient(
@@ -607,7 +630,7 @@ def test_language_toggle_keeps_the_screen_and_resets_for_the_next_patient(
     found(flow, patient())
     flow.handle(Pressed.LANGUAGE, NOW)
     assert flow.state.language is Language.EN
-    assert flow.state.screen is Screen.PATIENT_SUMMARY
+    assert flow.state.screen is Screen.SERVICE
     flow.handle(Pressed.CANCEL, NOW)
     assert flow.state.language is Language.VI
 
@@ -631,7 +654,7 @@ def test_an_unknown_code_is_resolved_by_the_hospital_then_looked_up(flow: CheckI
     (lookup,) = flow.handle(CodeResolved(0, CHIP_IDENTITY), NOW)
     assert lookup == LookupPatient(0, CHIP_IDENTITY)
     flow.handle(PatientFound(0, patient(), (), DEPARTMENTS), NOW)
-    assert flow.state.screen is Screen.PATIENT_SUMMARY
+    assert flow.state.screen is Screen.SERVICE
 
 
 def test_a_code_the_hospital_does_not_know_offers_retry_or_keypad(flow: CheckInFlow) -> None:
@@ -667,3 +690,121 @@ def test_the_printer_state_is_known_before_printing_and_outlives_the_session(
     assert flow.state.printer_down is PrinterProblem.OUT_OF_PAPER
     flow.handle(PrinterChanged(None), NOW)
     assert flow.state.printer_down is None
+
+
+# --- already checked in today ------------------------------------------------------------
+
+TODAYS = TodayVisit(
+    visit_id="V7",
+    department_code="NOI",
+    queue_label="B021",
+    service=ServiceType.INSURANCE,
+    priority=PriorityGroup.NONE,
+    room="P.101",
+    floor=1,
+    registered_at=datetime(2026, 11, 23, 7, 50),
+)
+
+
+def found_again(flow: CheckInFlow, *visits: TodayVisit, appointments=()) -> None:
+    flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
+    flow.handle(PatientFound(0, patient(), tuple(appointments), DEPARTMENTS, visits), NOW)
+
+
+def test_a_patient_with_a_number_today_is_offered_it_again(flow: CheckInFlow) -> None:
+    found_again(flow, TODAYS)
+    assert flow.state.screen is Screen.ALREADY_CHECKED_IN
+    (printing,) = [e for e in flow.handle(Pressed.REPRINT, NOW) if isinstance(e, PrintTicket)]
+    ticket = printing.ticket
+    assert isinstance(ticket, Ticket) and ticket.reprint
+    assert (ticket.queue_label, ticket.visit_id, ticket.room) == ("B021", "V7", "P.101")
+    assert ticket.department_name == "Khoa NOI" and ticket.masked_name == "NGUYỄN V. A."
+    assert flow.state.screen is Screen.PRINTING and flow.state.checkin is None  # not registered
+    flow.handle(TicketPrinted(0), NOW)
+    assert flow.state.screen is Screen.TICKET and flow.state.printed
+
+
+def test_a_reprint_without_paper_shows_the_number(flow: CheckInFlow) -> None:
+    found_again(flow, TODAYS)
+    flow.handle(Pressed.REPRINT, NOW)
+    flow.handle(PrintFailed(0, PrinterProblem.OUT_OF_PAPER), NOW)
+    assert flow.state.screen is Screen.PRINTER_FAULT
+    assert flow.state.ticket is not None and flow.state.ticket.queue_label == "B021"
+
+
+def test_the_latest_visit_of_the_day_is_the_one_printed_again(flow: CheckInFlow) -> None:
+    later = replace(TODAYS, visit_id="V9", department_code="NHI", queue_label="D003")
+    found_again(flow, TODAYS, later)
+    (printing,) = [e for e in flow.handle(Pressed.REPRINT, NOW) if isinstance(e, PrintTicket)]
+    assert printing.ticket.queue_label == "D003"
+
+
+def test_another_clinic_after_a_visit_today(flow: CheckInFlow) -> None:
+    found_again(flow, TODAYS, appointments=[APPOINTMENT])  # its appointment: checked in
+    flow.handle(Pressed.ANOTHER_CLINIC, NOW)
+    assert flow.state.screen is Screen.SERVICE  # the NOI appointment is not offered again
+    assert flow.state.todays_appointment is None
+    flow.handle(Pressed.BACK, NOW)
+    assert flow.state.screen is Screen.ALREADY_CHECKED_IN
+
+
+def test_another_days_appointment_still_comes_first_after_a_visit_today(
+    flow: CheckInFlow,
+) -> None:
+    found_again(flow, replace(TODAYS, department_code="NHI"), appointments=[APPOINTMENT])
+    flow.handle(Pressed.ANOTHER_CLINIC, NOW)
+    assert flow.state.screen is Screen.APPOINTMENT
+
+
+# --- never empty-handed: the counter slip ------------------------------------------------
+
+
+def test_the_counter_slip_printed_or_its_code_on_screen(flow: CheckInFlow) -> None:
+    found(flow, patient(result_code="010"))
+    flow.handle(Pressed.COUNTER, NOW)
+    assert not flow.state.printed
+    flow.handle(TicketPrinted(0), NOW)
+    assert flow.state.screen is Screen.GO_TO_COUNTER and flow.state.printed
+    flow.handle(Pressed.BACK, NOW)
+    flow.handle(Pressed.COUNTER, NOW)
+    assert not flow.state.printed  # a new slip
+    effects = flow.handle(PrintFailed(0, PrinterProblem.COVER_OPEN), NOW)
+    state = flow.state
+    assert state.screen is Screen.GO_TO_COUNTER and not state.printed
+    assert state.printer_problem is PrinterProblem.COVER_OPEN
+    assert state.printer_down is PrinterProblem.COVER_OPEN  # the next patient is warned
+    assert [e.problem for e in effects if isinstance(e, AlertStaff)] == [Problem.PRINTER_FAULT]
+    assert [e.seconds for e in effects if isinstance(e, StartIdleTimer)] == [SETTINGS.fault_seconds]
+
+
+def test_counter_slip_settings_reach_the_paper() -> None:
+    settings = replace(SETTINGS, counter_location="Quầy số 3, tầng 1", counter_hours="7:00–17:00")
+    flow = CheckInFlow(settings, new_key=lambda: "k")
+    flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
+    flow.handle(PatientFound(0, patient(result_code="060"), (), DEPARTMENTS), NOW)
+    (printing,) = [e for e in flow.handle(Pressed.COUNTER, NOW) if isinstance(e, PrintTicket)]
+    slip = printing.ticket
+    assert isinstance(slip, CounterSlip)
+    assert (slip.counter_location, slip.counter_hours) == ("Quầy số 3, tầng 1", "7:00–17:00")
+    assert slip.issued_at == NOW and "J" not in repr(slip)  # no diagnosis codes anywhere
+
+
+# --- departments suited to the patient ----------------------------------------------------
+
+
+def test_departments_that_do_not_see_the_patient_are_not_offered(flow: CheckInFlow) -> None:
+    special = (
+        replace(department("NOI"), audience=Audience.ADULT),
+        replace(department("NHI"), audience=Audience.CHILD),
+        replace(department("SAN"), audience=Audience.WOMEN),
+        department("MAT"),
+    )
+    flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
+    child = replace(patient(born=date(2022, 6, 1)), sex=Sex.FEMALE)
+    flow.handle(PatientFound(0, child, (), special), NOW)
+    assert [d.code for d in flow.state.departments_for(ServiceType.INSURANCE)] == ["NHI", "MAT"]
+    assert flow.handle(DepartmentChosen("SAN"), NOW) == []  # no obstetrics for a 4-year-old
+    flow.handle(Pressed.CANCEL, NOW)
+    flow.handle(IdentityPresented(CHIP_IDENTITY), NOW)
+    flow.handle(PatientFound(1, patient(), (), special), NOW)  # a man of 36
+    assert [d.code for d in flow.state.departments_for(ServiceType.INSURANCE)] == ["NOI", "MAT"]

@@ -97,7 +97,7 @@ def test_verified_chip_data_replaces_the_code_data(flow: CheckInFlow) -> None:
     assert flow.state.card_reading
     effects = flow.handle(ChipRead(0, CHIP_IDENTITY), NOW)
     state = flow.state
-    assert state.screen is Screen.PATIENT_SUMMARY
+    assert state.screen is Screen.SERVICE
     assert state.identity == CHIP_IDENTITY and state.identity_check is IdentityCheck.CHIP_VERIFIED
     assert not state.card_reading
     assert ReleaseCard() in effects
@@ -165,7 +165,7 @@ def test_a_chip_that_cannot_be_read_falls_back_to_the_code_with_a_mark(
     at_place_card(flow)
     effects = flow.handle(ChipFailed(0, problem), NOW)
     state = flow.state
-    assert state.screen is Screen.PATIENT_SUMMARY
+    assert state.screen is Screen.SERVICE
     assert state.identity == QR_IDENTITY and state.identity_check is IdentityCheck.CHIP_FAILED
     alerts = [e for e in effects if isinstance(e, AlertStaff)]
     assert len(alerts) == 1 and problem.value in alerts[0].reason
@@ -178,12 +178,15 @@ def test_a_forged_chip_sends_the_patient_to_the_counter(flow: CheckInFlow) -> No
     assert flow.state.screen is Screen.GO_TO_COUNTER
     assert flow.state.problem is Problem.CARD_FORGED
     assert kinds(effects).count(AlertStaff) == 1 and ReleaseCard() in effects
+    slip = flow.state.counter_slip
+    assert slip is not None and slip.reason_code == "QT-CHIP"
+    assert kinds(effects).count(PrintTicket) == 1
 
 
 def test_skipping_the_card_goes_on_with_a_mark(flow: CheckInFlow) -> None:
     at_place_card(flow)
     effects = flow.handle(Pressed.SKIP_CARD, NOW)
-    assert flow.state.screen is Screen.PATIENT_SUMMARY
+    assert flow.state.screen is Screen.SERVICE
     assert flow.state.identity_check is IdentityCheck.CARD_SKIPPED
     assert ReleaseCard() in effects and AlertStaff not in kinds(effects)
 
@@ -203,7 +206,7 @@ def test_a_typed_number_without_the_card_cannot_make_a_new_record(flow: CheckInF
     keypad = Identity(source=IdentitySource.KEYPAD, citizen_id=CITIZEN_ID)
     at_place_card(flow, keypad, known=False)
     flow.handle(Pressed.SKIP_CARD, NOW)
-    assert flow.state.screen is Screen.NOT_FOUND
+    assert flow.state.screen is Screen.GO_TO_COUNTER  # with a slip: the counter makes it
     assert flow.state.problem is Problem.NEEDS_CARD_TO_REGISTER
 
 
@@ -234,10 +237,10 @@ def test_leaving_the_card_step_releases_the_card(flow: CheckInFlow, leave: str) 
 def test_no_card_step_without_a_reader_or_for_an_identity_the_hospital_vouches_for() -> None:
     plain = CheckInFlow(SETTINGS, new_key=lambda: "k")
     at_place_card(plain)
-    assert plain.state.screen is Screen.PATIENT_SUMMARY
+    assert plain.state.screen is Screen.SERVICE
     with_reader = CheckInFlow(replace(SETTINGS, read_chip=True), new_key=lambda: "k")
     at_place_card(with_reader, replace(QR_IDENTITY, source=IdentitySource.HOSPITAL_RESOLVED))
-    assert with_reader.state.screen is Screen.PATIENT_SUMMARY
+    assert with_reader.state.screen is Screen.SERVICE
 
 
 def test_a_lookup_retried_after_the_hospital_came_back_still_asks_for_the_card(

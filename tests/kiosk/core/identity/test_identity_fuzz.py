@@ -102,6 +102,11 @@ def assert_sound(identity: Identity) -> None:
     """Whatever a parser accepts is fit to send to the hospital and to print."""
     assert identity.source in (IdentitySource.CCCD_QR, IdentitySource.BHYT_QR)
     assert identity.citizen_id or identity.insurance_number
+    if identity.full_name is None:  # an ID card's code in a layout not known: the ID alone
+        assert identity == Identity(IdentitySource.CCCD_QR, citizen_id=identity.citizen_id)
+        assert identity.citizen_id is not None
+        validate_citizen_id(identity.citizen_id)
+        return
     if identity.citizen_id is not None:
         validate_citizen_id(identity.citizen_id, identity.birth, identity.sex)
     assert identity.full_name and identity.full_name == identity.full_name.strip()

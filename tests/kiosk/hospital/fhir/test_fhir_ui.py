@@ -34,7 +34,7 @@ from tests.kiosk.hospital.fhir.sekmet import (
 
 # The hurried patient's answer on each screen (walk-in with insurance, no priority).
 ANSWERS = {
-    Screen.PATIENT_SUMMARY: "btn_continue",
+    Screen.ALREADY_CHECKED_IN: "btn_another_clinic",
     Screen.SERVICE: "btn_service_insurance",
     Screen.DEPARTMENT: "btn_department_NOI",
     Screen.PRIORITY: "btn_priority_none",
@@ -88,7 +88,7 @@ def test_ui_check_in_against_the_fhir_server(fhir_kiosk: KioskApp, sekmet: Sekme
     driver = Driver(fhir_kiosk)
     driver.wait_for(Screen.WELCOME)
     fhir_kiosk.scanner.show(cccd_qr_payload(identity, issue_date=issued))
-    state = driver.wait_for(Screen.PATIENT_SUMMARY)
+    state = driver.wait_for(*ANSWERS)
     while state.screen is not Screen.TICKET:
         press(driver, ANSWERS[state.screen])
         state = driver.wait_for(Screen.TICKET, *(s for s in ANSWERS if s is not state.screen))
