@@ -207,19 +207,13 @@ class _Handlers:
         return await self._idempotent(request, _patient_fields, self.store.finish_create_patient)
 
     async def appointments(self, request: Request) -> Response:
-        day_text = request.query_params.get("date")
-        if day_text is None:
-            raise _invalid("date is required (yyyy-mm-dd)")
-        day = _iso_date(day_text, "date")
+        day = _required_day(request)
         await _processing_pause(request)
         appointments = self.store.appointments(request.path_params["patient_id"], day)
         return _json(200, {"appointments": appointments})
 
     async def registrations(self, request: Request) -> Response:
-        day_text = request.query_params.get("date")
-        if day_text is None:
-            raise _invalid("date is required (yyyy-mm-dd)")
-        day = _iso_date(day_text, "date")
+        day = _required_day(request)
         await _processing_pause(request)
         visits = self.store.registrations(request.path_params["patient_id"], day)
         return _json(200, {"visits": visits})
@@ -326,6 +320,14 @@ def _insurance_number(value: Any) -> str:
     if not isinstance(value, str) or not _INSURANCE_NUMBER.fullmatch(value.upper()):
         raise _invalid("insurance_number must be a 15-character card number, 10 or 12 digits")
     return value.upper()
+
+
+def _required_day(request: Request) -> date:
+    """The `date` query parameter a per-day list needs."""
+    day_text = request.query_params.get("date")
+    if day_text is None:
+        raise _invalid("date is required (yyyy-mm-dd)")
+    return _iso_date(day_text, "date")
 
 
 def _iso_date(text: str, name: str) -> date:

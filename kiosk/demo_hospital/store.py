@@ -202,42 +202,36 @@ class HospitalStore:
         return self._one_patient("insurance_number = ?", (number,))
 
     def appointments(self, patient_id: str, day: date) -> list[dict[str, Any]]:
-        self._require_patient(patient_id)
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT appointment_id, department_code, starts_at, doctor_name FROM appointments a"
-                " WHERE patient_id = ? AND substr(starts_at, 1, 10) = ?"
-                # Checked in already: not offered again (its visit is among today's).
-                " AND NOT EXISTS (SELECT 1 FROM registrations r"
-                " WHERE r.appointment_id = a.appointment_id)"
-                " ORDER BY starts_at, appointment_id",
-                (patient_id, day.isoformat()),
-            ).fetchall()
-        return [dict(row) for row in rows]  # the columns are the contract's members
+        return self._patient_rows(
+            patient_id,
+            "SELECT appointment_id, department_code, starts_at, doctor_name FROM appointments a"
+            " WHERE patient_id = ? AND substr(starts_at, 1, 10) = ?"
+            # Checked in already: not offered again (its visit is among today's).
+            " AND NOT EXISTS (SELECT 1 FROM registrations r"
+            " WHERE r.appointment_id = a.appointment_id)"
+            " ORDER BY starts_at, appointment_id",
+            day.isoformat(),
+        )
 
     def registrations(self, patient_id: str, day: date) -> list[dict[str, Any]]:
         """The visits registered for the patient on `day`, earliest first."""
-        self._require_patient(patient_id)
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT r.visit_id, r.department_code, r.queue_number, r.service, r.priority,"
-                " d.room, d.floor, r.registered_at FROM registrations r"
-                " JOIN departments d ON d.code = r.department_code"
-                " WHERE r.patient_id = ? AND substr(r.registered_at, 1, 10) = ?"
-                " ORDER BY r.registered_at, r.visit_id",
-                (patient_id, day.isoformat()),
-            ).fetchall()
-        return [dict(row) for row in rows]  # the columns are the contract's members
+        return self._patient_rows(
+            patient_id,
+            "SELECT r.visit_id, r.department_code, r.queue_number, r.service, r.priority,"
+            " d.room, d.floor, r.registered_at FROM registrations r"
+            " JOIN departments d ON d.code = r.department_code"
+            " WHERE r.patient_id = ? AND substr(r.registered_at, 1, 10) = ?"
+            " ORDER BY r.registered_at, r.visit_id",
+            day.isoformat(),
+        )
 
     def past_visits(self, patient_id: str, limit: int) -> list[dict[str, Any]]:
-        self._require_patient(patient_id)
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT visit_date, department_name, diagnosis, doctor_name FROM past_visits"
-                " WHERE patient_id = ? ORDER BY visit_date DESC, rowid DESC LIMIT ?",
-                (patient_id, limit),
-            ).fetchall()
-        return [dict(row) for row in rows]  # the columns are the contract's members
+        return self._patient_rows(
+            patient_id,
+            "SELECT visit_date, department_name, diagnosis, doctor_name FROM past_visits"
+            " WHERE patient_id = ? ORDER BY visit_date DESC, rowid DESC LIMIT ?",
+            limit,
+        )
 
     # --- idempotent writes -------------------------------------------------------------
 
@@ -496,6 +490,13 @@ class HospitalStore:
                 f"SELECT * FROM patients WHERE {where} ORDER BY patient_id LIMIT 1", args
             ).fetchone()
         return _patient_json(row) if row else None
+
+    def _patient_rows(self, patient_id: str, sql: str, *args: object) -> list[dict[str, Any]]:
+        """`sql`'s rows for an existing patient (the first `?`), as the contract's members."""
+        self._require_patient(patient_id)
+        with self._lock:
+            rows = self._conn.execute(sql, (patient_id, *args)).fetchall()
+        return [dict(row) for row in rows]  # the columns are the contract's members
 
     def _require_patient(self, patient_id: str) -> None:
         with self._lock:

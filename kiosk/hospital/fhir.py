@@ -278,13 +278,9 @@ class FhirHospitalClient(HospitalClientBase):
         return self._map(lambda: fm.patient_from(body, [], self._systems, today))
 
     def appointments(self, patient_id: str, day: date) -> list[Appointment]:
-        # The day in the kiosk's own time zone: a server would otherwise pick its own (UTC),
-        # and an 06:00 appointment in Vietnam starts on the previous UTC day.
-        start = datetime.combine(day, datetime.min.time(), self._clock().tzinfo)
         params = [
             ("patient", f"Patient/{patient_id}"),
-            ("date", f"ge{start.isoformat()}"),
-            ("date", f"lt{(start + timedelta(days=1)).isoformat()}"),
+            *self._dated(day),
             ("status", "booked"),
             ("_count", self._page),
         ]
@@ -315,31 +311,33 @@ class FhirHospitalClient(HospitalClientBase):
             "_count": str(min(limit, int(self._page))),
         }
 
-        def kept(found: list[fm.Resource]) -> list[fm.Resource]:
-            return [r for r in found if r.get("status") not in ("cancelled", "entered-in-error")]
-
         resources, _ = self._http.search(
-            "Encounter", params, enough=lambda found: len(kept(found)) >= limit
+            "Encounter", params, enough=lambda found: len(_not_cancelled(found)) >= limit
         )
-        return self._map(lambda: [fm.visit_from(r) for r in kept(resources)[:limit]])
+        return self._map(lambda: [fm.visit_from(r) for r in _not_cancelled(resources)[:limit]])
 
     def visits_on(self, patient_id: str, day: date) -> list[TodayVisit]:
-        start = datetime.combine(day, datetime.min.time(), self._clock().tzinfo)
         params = [
             ("patient", f"Patient/{patient_id}"),
-            ("date", f"ge{start.isoformat()}"),
-            ("date", f"lt{(start + timedelta(days=1)).isoformat()}"),
+            *self._dated(day),
             ("identifier", f"{self._systems.own('queue-number')}|"),
             ("_count", self._page),
         ]
         resources, _ = self._http.search("Encounter", tuple(params))
-        kept = [r for r in resources if r.get("status") not in ("cancelled", "entered-in-error")]
-        found = self._map(lambda: [self._todays_visit(r) for r in kept])
+        found = self._map(lambda: [self._todays_visit(r) for r in _not_cancelled(resources)])
         # A server may ignore the date parameters (unsupported search parameters are skipped,
         # not refused): only the day's visits, on the kiosk's own calendar.
-        tz = start.tzinfo
+        tz = self._clock().tzinfo
         found = [v for v in found if v.registered_at.astimezone(tz).date() == day]
         return sorted(found, key=lambda v: v.registered_at)
+
+    def _dated(self, day: date) -> list[tuple[str, str]]:
+        """The `date` search parameters for `day` in the kiosk's own time zone: a server would
+        otherwise pick its own (UTC), and an 06:00 appointment in Vietnam starts on the
+        previous UTC day."""
+        start = datetime.combine(day, datetime.min.time(), self._clock().tzinfo)
+        end = start + timedelta(days=1)
+        return [("date", f"ge{start.isoformat()}"), ("date", f"lt{end.isoformat()}")]
 
     def _todays_visit(self, encounter: fm.Resource) -> TodayVisit:
         """An Encounter this client created (new_encounter) as a visit to print again; room and
@@ -622,6 +620,11 @@ class FhirHospitalClient(HospitalClientBase):
             return bounds.clean(mapped) if cleaned else mapped
         except broken as error:
             raise HospitalProtocolError(f"FHIR resource: {error}") from error
+
+
+def _not_cancelled(resources: list[fm.Resource]) -> list[fm.Resource]:
+    """Without the Encounters that never happened (cancelled, or entered in error)."""
+    return [r for r in resources if r.get("status") not in ("cancelled", "entered-in-error")]
 
 
 def _escaped(value: str) -> str:

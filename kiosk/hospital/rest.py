@@ -151,42 +151,19 @@ class RestHospitalClient(HospitalClientBase):
         return self._decode(wire.decode_patient, body, "/v1/patients")
 
     def appointments(self, patient_id: str, day: date) -> list[domain.Appointment]:
-        template = "/v1/patients/{patient_id}/appointments"
-        body = self._call(
-            "GET",
-            template,
-            path=f"/v1/patients/{quote(patient_id, safe='')}/appointments",
-            params={"date": day.isoformat()},
-            expect=200,
-            idempotent=True,
-        )
-        return self._decode(wire.decode_appointments, body, template)
+        params = {"date": day.isoformat()}
+        return self._patient_list(patient_id, "appointments", params, wire.decode_appointments)
 
     def visits_on(self, patient_id: str, day: date) -> list[domain.TodayVisit]:
-        template = "/v1/patients/{patient_id}/registrations"
-        body = self._call(
-            "GET",
-            template,
-            path=f"/v1/patients/{quote(patient_id, safe='')}/registrations",
-            params={"date": day.isoformat()},
-            expect=200,
-            idempotent=True,
+        params = {"date": day.isoformat()}
+        return self._patient_list(
+            patient_id, "registrations", params, wire.decode_registered_visits
         )
-        return self._decode(wire.decode_registered_visits, body, template)
 
     def history(self, patient_id: str, limit: int) -> list[domain.Visit]:
         if not 1 <= limit <= MAX_HISTORY:
             raise ValueError(f"limit must be from 1 to {MAX_HISTORY}")
-        template = "/v1/patients/{patient_id}/visits"
-        body = self._call(
-            "GET",
-            template,
-            path=f"/v1/patients/{quote(patient_id, safe='')}/visits",
-            params={"limit": str(limit)},
-            expect=200,
-            idempotent=True,
-        )
-        return self._decode(wire.decode_visits, body, template)
+        return self._patient_list(patient_id, "visits", {"limit": str(limit)}, wire.decode_visits)
 
     def register_visit(
         self, checkin: domain.CheckIn, *, leased_number: int | None = None
@@ -276,6 +253,21 @@ class RestHospitalClient(HospitalClientBase):
         if status >= 500:
             raise HospitalFailed(f"{where}: answered {status}")
         raise HospitalProtocolError(f"{where}: unexpected status {status}")
+
+    def _patient_list(
+        self, patient_id: str, resource: str, params: dict[str, str], decoder: Callable[[Any], T]
+    ) -> T:
+        """GET one of a patient's lists; errors and logs name the template, not the patient."""
+        template = f"/v1/patients/{{patient_id}}/{resource}"
+        body = self._call(
+            "GET",
+            template,
+            path=f"/v1/patients/{quote(patient_id, safe='')}/{resource}",
+            params=params,
+            expect=200,
+            idempotent=True,
+        )
+        return self._decode(decoder, body, template)
 
     @staticmethod
     def _decode(decoder: Callable[[Any], T], body: Any, template: str) -> T:

@@ -30,7 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "benchmarks")]
 
-from demo_hospital_process import free_loopback_port, launch_demo_hospital  # noqa: E402
+from demo_hospital_process import (  # noqa: E402
+    free_loopback_port,
+    launch_demo_hospital,
+    wait_until_answering,
+)
 
 KIOSK_ID = "KIOSK-CRASH"
 
@@ -48,18 +52,9 @@ class FlappingHospital:
         self._flapper: threading.Thread | None = None
 
     def up(self) -> None:
-        import httpx
-
         if self.process is None:
             self.process = launch_demo_hospital(self.port, self.db)
-        ends = time.monotonic() + 30
-        while time.monotonic() < ends:
-            try:
-                httpx.get(f"{self.url}/v1/health", timeout=1).raise_for_status()
-                return
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise RuntimeError("the demo hospital did not start")
+        wait_until_answering(self.url)
 
     def down(self) -> None:
         if self.process is not None:

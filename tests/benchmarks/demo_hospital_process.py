@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,7 +19,7 @@ def free_loopback_port() -> int:
 
 
 def launch_demo_hospital(port: int, db: Path) -> subprocess.Popen[bytes]:
-    """Started, not yet answering: the caller waits in its own way."""
+    """Started, not yet answering: see `wait_until_answering`."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -34,3 +35,18 @@ def launch_demo_hospital(port: int, db: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def wait_until_answering(url: str, timeout: float = 30.0) -> None:
+    """Returns once the hospital at `url` answers its health check; RuntimeError after
+    `timeout` seconds."""
+    import httpx  # on use, like run.py's other heavy imports
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/v1/health", timeout=1).raise_for_status()
+            return
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise RuntimeError("the demo hospital did not start")

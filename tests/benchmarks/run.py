@@ -64,7 +64,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "benchmarks")]
 
-from demo_hospital_process import free_loopback_port, launch_demo_hospital  # noqa: E402
+from demo_hospital_process import (  # noqa: E402
+    free_loopback_port,
+    launch_demo_hospital,
+    wait_until_answering,
+)
 
 Results = dict[str, object]
 
@@ -76,17 +80,11 @@ class ExternalHospital:
         self.port = free_loopback_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._process = launch_demo_hospital(self.port, data_dir / "hospital.sqlite")
-        import httpx
-
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{self.url}/v1/health", timeout=1).raise_for_status()
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.close()
-        raise RuntimeError("the demo hospital did not start")
+        try:
+            wait_until_answering(self.url)
+        except RuntimeError:
+            self.close()
+            raise
 
     def close(self) -> None:
         self._process.terminate()

@@ -36,6 +36,18 @@ def _queue(kit: Kit, count: int, persona: str = "walk_in_paid", **options: objec
     return keys
 
 
+def _run_until_synced(worker: SyncWorker, kit: Kit, key: str, failure: str) -> None:
+    """Runs the worker's thread until `key` is synced; `failure` if that takes over 10 s."""
+    worker.start()
+    try:
+        deadline = time.monotonic() + 10
+        while kit.outbox.state_of(key) is not OutboxState.SYNCED:
+            assert time.monotonic() < deadline, failure
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+
+
 def _drain(worker: SyncWorker) -> list[Result]:
     results = []
     while (outcome := worker.sync_one(ignore_backoff=True)) is not None:
@@ -349,14 +361,7 @@ def test_a_damaged_row_is_quarantined_and_the_sync_thread_goes_on(
         conn.execute("UPDATE outbox SET payload = x'01deadbeef' WHERE idempotency_key = ?",
                      (damaged,))  # fmt: skip
     worker = SyncWorker(kit.outbox, client, POLICY, idle_poll=0.05)
-    worker.start()
-    try:
-        deadline = time.monotonic() + 10
-        while kit.outbox.state_of(healthy) is not OutboxState.SYNCED:
-            assert time.monotonic() < deadline, "the row behind the damaged one never went"
-            time.sleep(0.05)
-    finally:
-        worker.stop()
+    _run_until_synced(worker, kit, healthy, "the row behind the damaged one never went")
     [row] = kit.outbox.quarantined()
     assert row.key == damaged and row.last_error == "unreadable_row"
     assert hospital.registrations_for_key(healthy) == 1
@@ -387,14 +392,7 @@ def test_the_sync_loop_survives_any_exception_and_goes_on(
     [key] = _queue(kit, 1)
     huge = _HugeNumberHospital(client)
     worker = SyncWorker(kit.outbox, huge, POLICY, idle_poll=0.05, backoff_first=0.05)
-    worker.start()
-    try:
-        deadline = time.monotonic() + 10
-        while kit.outbox.state_of(key) is not OutboxState.SYNCED:
-            assert time.monotonic() < deadline, "the sync thread died"
-            time.sleep(0.05)
-    finally:
-        worker.stop()
+    _run_until_synced(worker, kit, key, "the sync thread died")
     assert huge.calls == 2
 
 

@@ -155,8 +155,8 @@ def test_udev_gives_the_kiosk_printer_interfaces_not_whole_vendors() -> None:
 # The sandbox, rebuilt: run as root inside `unshare --mount`, then as an unprivileged user.
 SANDBOX = r"""
 set -eu
-state=$1 config=$2 user=$3
-shift 3
+state=$1 config=$2 user=$3 project=$4
+shift 4
 mount --make-rprivate /
 # StateDirectory=: made by systemd, the user's, 0700, writable
 mount -t tmpfs -o mode=0755 tmpfs "$(dirname "$state")"
@@ -164,9 +164,13 @@ mkdir -m 0700 "$state" && chown "$user:$user" "$state"
 # beside it, the configuration: root's and readable, read-only like /etc/hospital-kiosk
 mkdir "$state-etc" && cp "$config" "$state-etc/kiosk.toml" && chmod 0644 "$state-etc/kiosk.toml"
 mount --bind "$state" "$state"
+# The project and its .venv may live under /tmp themselves (a CI clone): kept in sight
+keep="$(dirname "$state")/project"
+mkdir "$keep" && mount --bind "$project" "$keep"
 # PrivateTmp=yes
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount --bind /tmp /tmp
+case "$project" in /tmp/*) mkdir -p "$project" && mount --bind "$keep" "$project" ;; esac
 # ProtectSystem=strict: every other mount read-only (keeping each one's own flags)
 awk '{print $5, $6}' /proc/self/mountinfo | sort -u | while read -r point options; do
     case "$point" in
@@ -225,7 +229,7 @@ def test_a_staff_save_and_reload_under_the_units_sandbox(tmp_path: Path) -> None
     user = "65534" if others_may_run else "0"
     result = subprocess.run(
         ["unshare", "--mount", "sh", "-c", SANDBOX, "sandbox", str(state), str(config), user,
-         "env", f"XDG_STATE_HOME={state_home}", f"HOME={state}", "PYTHONDONTWRITEBYTECODE=1",
+         str(ROOT), "env", f"XDG_STATE_HOME={state_home}", f"HOME={state}", "PYTHONDONTWRITEBYTECODE=1",
          f"PYTHONPATH={ROOT}", sys.executable, "-c", SAVE_AND_RELOAD, f"{state}-etc/kiosk.toml"],
         capture_output=True,
         text=True,

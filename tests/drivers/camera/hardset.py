@@ -9,7 +9,7 @@ CCCD and BHYT card codes and hospital booking codes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -19,10 +19,11 @@ import numpy as np
 from kiosk.app.sample_codes import bhyt_qr_payload, cccd_qr_payload
 from tests.drivers.camera.imageset import (
     WITHOUT_CODE,
+    Drawer,
+    Maker,
     Rng,
     Sample,
     _blur,
-    _finish,
     _glare,
     _identity,
     _jpeg,
@@ -31,6 +32,7 @@ from tests.drivers.camera.imageset import (
     _phone_scene,
     _scene,
     cached_samples,
+    draw_samples,
 )
 
 HARD_SEED = 20261207
@@ -103,8 +105,6 @@ def _dark_phone_without_code(rng: Rng) -> np.ndarray:
     return _noise(rng, scene.frame, 3)
 
 
-Maker = Callable[[Rng, str], np.ndarray]
-
 HARD_WITH_CODE: dict[str, tuple[Maker, int]] = {
     "glare": (_glared, 30),
     "low_contrast": (_low_contrast, 30),
@@ -116,25 +116,14 @@ HARD_WITH_CODE: dict[str, tuple[Maker, int]] = {
     "dark_phone": (_dark_phone, 30),
 }
 
-HARD_WITHOUT_CODE: dict[str, tuple[Callable[[Rng], np.ndarray], int]] = {
+HARD_WITHOUT_CODE: dict[str, tuple[Drawer, int]] = {
     **{kind: (draw, count + 2) for kind, (draw, count) in WITHOUT_CODE.items()},
     "dark_phone_no_code": (_dark_phone_without_code, 6),
 }
 
 
 def _samples(seed: int) -> Iterator[Sample]:
-    index = 0
-    for kind, (make, count) in HARD_WITH_CODE.items():
-        for n in range(count):
-            rng = np.random.default_rng([seed, index])
-            index += 1
-            payload = _payload(rng)
-            yield Sample(f"{kind}-{n}", kind, _finish(make(rng, payload)), payload)
-    for kind, (draw, count) in HARD_WITHOUT_CODE.items():
-        for n in range(count):
-            rng = np.random.default_rng([seed, index])
-            index += 1
-            yield Sample(f"{kind}-{n}", kind, _finish(draw(rng)), None)
+    return draw_samples(seed, HARD_WITH_CODE, HARD_WITHOUT_CODE, _payload)
 
 
 @cache

@@ -383,7 +383,8 @@ def _phone_scene(
     return _Scene(frame + 0.4 * bloom, quad, mask)
 
 
-Maker = Callable[[Rng, str], np.ndarray]
+Maker = Callable[[Rng, str], np.ndarray]  # a frame showing this payload's code
+Drawer = Callable[[Rng], np.ndarray]  # a frame with no code
 
 
 def _clean(rng: Rng, payload: str) -> np.ndarray:
@@ -550,7 +551,7 @@ WITH_CODE: dict[str, tuple[Maker, int]] = {
     "dim_noisy": (_dim_noisy, 6),
 }
 
-WITHOUT_CODE: dict[str, tuple[Callable[[Rng], np.ndarray], int]] = {
+WITHOUT_CODE: dict[str, tuple[Drawer, int]] = {
     "texture": (_texture, 4),
     "text_like": (_text_like, 4),
     "faces": (_faces, 4),
@@ -561,19 +562,30 @@ WITHOUT_CODE: dict[str, tuple[Callable[[Rng], np.ndarray], int]] = {
 }
 
 
-def _samples(seed: int) -> Iterator[Sample]:
+def draw_samples(
+    seed: int,
+    with_code: dict[str, tuple[Maker, int]],
+    without_code: dict[str, tuple[Drawer, int]],
+    payload: Callable[[Rng], str],
+) -> Iterator[Sample]:
+    """Each kind's frames in turn, every frame from its own generator seeded by (seed, its
+    index): a frame does not change when another kind's drawing does."""
     index = 0
-    for kind, (make, count) in WITH_CODE.items():
+    for kind, (make, count) in with_code.items():
         for n in range(count):
             rng = np.random.default_rng([seed, index])
             index += 1
-            payload = _payload(rng)
-            yield Sample(f"{kind}-{n}", kind, _finish(make(rng, payload)), payload)
-    for kind, (draw, count) in WITHOUT_CODE.items():
+            text = payload(rng)
+            yield Sample(f"{kind}-{n}", kind, _finish(make(rng, text)), text)
+    for kind, (draw, count) in without_code.items():
         for n in range(count):
             rng = np.random.default_rng([seed, index])
             index += 1
             yield Sample(f"{kind}-{n}", kind, _finish(draw(rng)), None)
+
+
+def _samples(seed: int) -> Iterator[Sample]:
+    return draw_samples(seed, WITH_CODE, WITHOUT_CODE, _payload)
 
 
 @cache

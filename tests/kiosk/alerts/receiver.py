@@ -13,6 +13,8 @@ from typing import Any
 
 from kiosk.alerts.signing import MESSAGE_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 
+SECRET = "s3cret-shared-with-the-bridge"  # the tests' kiosks and receivers sign with this
+
 
 @dataclass(frozen=True)
 class Received:

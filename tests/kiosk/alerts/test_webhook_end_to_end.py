@@ -7,24 +7,14 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
-
 from kiosk.alerts import AlertDispatcher, KioskIdentity, Limits, WebhookChannel
-from tests.kiosk.alerts.receiver import WebhookReceiver
+from tests.kiosk.alerts.receiver import SECRET, WebhookReceiver
+from tests.waiting import eventually
 
-SECRET = "s3cret-shared-with-the-bridge"
 KIOSK = KioskIdentity("KIOSK-07", "Sảnh A, tầng 1", "toa-A")
 FAST = Limits(resolve_after=0.2, retry_first=0.05, retry_cap=0.2)
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver(SECRET)
-    yield server
-    server.stop()
 
 
 def dispatcher(
@@ -34,13 +24,6 @@ def dispatcher(
     sender = AlertDispatcher(path, KIOSK, [channel], limits, rng=random.Random(7))
     sender.start()
     return sender
-
-
-def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 def test_paper_out_is_one_message_and_paper_back_one_resolved(

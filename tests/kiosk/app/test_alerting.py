@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,16 +24,8 @@ from kiosk.core.flow import (
     Screen,
     TicketPrinted,
 )
-from tests.kiosk.alerts.receiver import WebhookReceiver
-
-SECRET = "sixteen-or-more-characters"
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver(SECRET)
-    yield server
-    server.stop()
+from tests.kiosk.alerts.receiver import SECRET, WebhookReceiver
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -48,13 +40,6 @@ def open_kinds(alerts: StaffAlerts) -> list[str]:
     state = alerts.state()
     assert state is not None
     return [incident.kind for incident in state.incidents]
-
-
-def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 def test_what_happens_before_it_opens_is_kept_and_sent(

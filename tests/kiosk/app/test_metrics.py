@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,19 +36,6 @@ from tests.manual_clock import ManualClock
 from tests.ui.screens.samples import TICKET
 
 pytestmark = pytest.mark.timeout(30)
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(100.0)
-
-
-@pytest.fixture
-def metrics(clock: ManualClock) -> Iterator[KioskMetrics]:
-    served = KioskMetrics(clock=clock)
-    served.serve(0)
-    yield served
-    served.close()
 
 
 def scrape(metrics: KioskMetrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

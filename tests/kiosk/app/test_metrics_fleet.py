@@ -5,7 +5,6 @@ a LAN address only to its allow-list."""
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -28,19 +27,6 @@ from tests.manual_clock import ManualClock
 
 pytestmark = pytest.mark.timeout(30)
 IDENTITY = Identity(IdentitySource.CCCD_QR, citizen_id="001078012345")
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(100.0)
-
-
-@pytest.fixture
-def metrics(clock: ManualClock) -> Iterator[KioskMetrics]:
-    served = KioskMetrics(clock=clock)
-    served.serve(0)
-    yield served
-    served.close()
 
 
 def at(screen: Screen, session: int) -> FlowState:

@@ -17,18 +17,10 @@ from kiosk.app.walkthrough import Driver, _visit, _with_card
 from kiosk.config import AlertsSection, CameraSection, Config, KioskSection
 from kiosk.core.flow import Screen
 from tests.demo_kiosk import running_demo_kiosk, wait
-from tests.kiosk.alerts.receiver import WebhookReceiver
+from tests.kiosk.alerts.receiver import SECRET, WebhookReceiver
 
-SECRET = "a-secret-of-sixteen-or-more"
 TOLD = "Staff have been told about the printer. Please show them your number."
 FALLBACK = "Please remember your number and show it to a staff member."
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver(SECRET)
-    yield server
-    server.stop()
 
 
 def config(webhook: str = "") -> Config:

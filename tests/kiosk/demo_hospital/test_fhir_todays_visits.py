@@ -5,20 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kiosk.core.domain import CheckIn, IdentityCheck, PriorityGroup, ServiceType
+from kiosk.core.domain import PriorityGroup
 from tests.kiosk.hospital.fhir.sekmet import TODAY, seed_encounter, seed_patient
-
-
-def checkin(patient_id: str, key: str, department: str, priority: PriorityGroup) -> CheckIn:
-    return CheckIn(
-        idempotency_key=key,
-        kiosk_id="KIOSK-01",
-        patient_id=patient_id,
-        department_code=department,
-        service=ServiceType.INSURANCE,
-        priority=priority,
-        identity_check=IdentityCheck.CHIP_VERIFIED,
-    )
+from tests.kiosk.hospital.fhir.test_fhir_checkin import checkin
 
 
 def test_the_days_kiosk_visits_in_order_with_their_labels(make_client, sekmet) -> None:
@@ -27,9 +16,9 @@ def test_the_days_kiosk_visits_in_order_with_their_labels(make_client, sekmet) -
     # Not a kiosk visit (no queue number), and yesterday's: neither is printed again.
     seed_encounter(sekmet, patient["id"], TODAY, "Khoa Nội", "Viêm họng (J02)")
     seed_encounter(sekmet, patient["id"], TODAY - timedelta(days=1), "Khoa Nhi", "Sốt")
-    first = client.register_visit(checkin(patient["id"], "today-a", "NOI", PriorityGroup.NONE))
+    first = client.register_visit(checkin(patient["id"], "today-a", "NOI"))
     second = client.register_visit(
-        checkin(patient["id"], "today-b", "NHI", PriorityGroup.ELDERLY_75)
+        checkin(patient["id"], "today-b", "NHI", priority=PriorityGroup.ELDERLY_75)
     )
     sent_before = len(transport.sent)
     visits = client.visits_on(patient["id"], TODAY)

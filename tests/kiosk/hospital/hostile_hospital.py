@@ -39,8 +39,8 @@ class _Rule:
     code: str = "internal_error"  # the error body's code, mode "status"
 
 
-class _Server:
-    """Accepts on 127.0.0.1 and serves each connection on a thread of its own."""
+class LoopbackServer:
+    """Accepts on 127.0.0.1 and serves each connection on a thread of its own (`serve`)."""
 
     def __init__(self, context: ssl.SSLContext | None = None) -> None:
         self._context = context
@@ -78,7 +78,7 @@ class _Server:
         self.stopping.set()
 
 
-class HostileHospital(_Server):
+class HostileHospital(LoopbackServer):
     def __init__(
         self, upstream: str, *, context: ssl.SSLContext | None = None, pace: float = 0.1
     ) -> None:
@@ -209,7 +209,7 @@ class HostileHospital(_Server):
         return True
 
 
-class DribbleRelay(_Server):
+class DribbleRelay(LoopbackServer):
     """Relays to `target_port`: what the client sends at once, what the server answers a
     byte every `pace` seconds."""
 

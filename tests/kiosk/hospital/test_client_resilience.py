@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import logging
 import socket
 import threading
@@ -27,6 +25,7 @@ from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.hospital.rest import RestHospitalClient
 
 from .conftest import TODAY
+from .hostile_hospital import LoopbackServer
 
 APPOINTMENT_TODAY = demo_persona("appointment_today", TODAY)
 SLACK = 0.25  # scheduling noise allowed on top of a deadline
@@ -341,7 +340,7 @@ def test_logs_carry_no_personal_data(
 # --- a server that sends its headers a byte at a time (issue 14) ----------------------------
 
 
-class TricklingServer:
+class TricklingServer(LoopbackServer):
     """Answers its first `healthy` requests on each connection at once (keep-alive), then
     sends the next answer's headers one byte every 0.1 s: always within a read timeout."""
 
@@ -352,34 +351,16 @@ class TricklingServer:
 
     def __init__(self, healthy: int) -> None:
         self._healthy = healthy
-        self._stop = threading.Event()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__()
+        self.url = f"http://127.0.0.1:{self.port}"
 
-    def _accept(self) -> None:
-        with self._listener:
-            self._listener.settimeout(0.1)
-            while not self._stop.is_set():
-                try:
-                    conn, _ = self._listener.accept()
-                except TimeoutError:
-                    continue
-                threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn: socket.socket) -> None:
-        with conn, contextlib.suppress(OSError):
-            for _ in range(self._healthy):
-                conn.recv(65536)
-                conn.sendall(self.ANSWER)
+    def serve(self, conn: socket.socket) -> None:
+        for _ in range(self._healthy):
             conn.recv(65536)
-            for byte in itertools.cycle(b"X-Slow: yes\r\n"):
-                if self._stop.wait(0.1):
-                    return
-                conn.sendall(bytes([byte]))
-
-    def stop(self) -> None:
-        self._stop.set()
+            conn.sendall(self.ANSWER)
+        conn.recv(65536)
+        while not self.stopping.is_set():
+            self.pace(conn, b"X-Slow: yes\r\n", 0.1)
 
 
 @pytest.mark.parametrize("healthy", [0, 1], ids=["new connection", "kept-alive connection"])

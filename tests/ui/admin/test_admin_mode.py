@@ -50,13 +50,19 @@ def quits(kiosk: KioskApp) -> list[int]:
     return codes
 
 
-@pytest.fixture
-def driver(kiosk: KioskApp, quits: list[int]) -> Iterator[Driver]:
+def staff_driver(kiosk: KioskApp) -> Iterator[Driver]:
+    """The body of a staff-mode `driver` fixture: the kiosk at its welcome screen; after the
+    test, staff mode closed and idle."""
     drive = Driver(kiosk)  # no screenshot of every patient screen: `shot` saves staff pages
     drive.wait_for(Screen.WELCOME)
     yield drive
     kiosk.admin.close("test over")
     wait(lambda: not kiosk.admin.busy)
+
+
+@pytest.fixture
+def driver(kiosk: KioskApp, quits: list[int]) -> Iterator[Driver]:
+    yield from staff_driver(kiosk)
     kiosk.printer.set_problem(None)
     kiosk.demo_devices.hospital_offline(False)
     if kiosk.controller.state.screen is not Screen.WELCOME:

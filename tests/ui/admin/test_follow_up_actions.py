@@ -13,13 +13,12 @@ from PySide6.QtWidgets import QApplication
 from kiosk.app.controller import KioskApp
 from kiosk.app.walkthrough import Driver
 from kiosk.config import AdminSection, Config, KioskSection
-from kiosk.core.domain import CheckIn, Patient, PriorityGroup, ServiceType
-from kiosk.core.flow import Screen
+from kiosk.core.domain import CheckIn, Department, Patient, PriorityGroup, ServiceType
 from kiosk.core.tickets import queue_label
 from offline_cache import Connectivity, OfflineDesk, OutboxState, QueueNumbers
 from tests.demo_kiosk import running_demo_kiosk, wait
 
-from .test_admin_mode import HOLD, click, open_admin, shot, shown
+from .test_admin_mode import HOLD, click, open_admin, shot, shown, staff_driver
 
 ANSWER = "HospitalFailed: POST /v1/visits: answered 500"
 
@@ -34,11 +33,7 @@ def kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Itera
 @pytest.fixture
 def driver(kiosk: KioskApp) -> Iterator[Driver]:
     kiosk.admin._quit = lambda code: None  # not the real event loop's exit
-    drive = Driver(kiosk)
-    drive.wait_for(Screen.WELCOME)
-    yield drive
-    kiosk.admin.close("test over")
-    wait(lambda: not kiosk.admin.busy)
+    yield from staff_driver(kiosk)
     kiosk.demo_devices.hospital_offline(False)
     offline = kiosk.backends.offline if kiosk.backends else None
     assert offline is not None and offline.monitor.wait_for(Connectivity.ONLINE, 10)
@@ -69,17 +64,25 @@ def _checkin(patient: Patient, department: str) -> CheckIn:
                    ServiceType.PAID, PriorityGroup.NONE)  # fmt: skip
 
 
-def test_a_quarantined_check_in_is_shown_and_sent_again(kiosk: KioskApp, driver: Driver) -> None:
+def _quarantined(kiosk: KioskApp, department: Department) -> CheckIn:
+    """A check-in issued offline and quarantined with the hospital's 500; then back online."""
     offline = kiosk.backends.offline if kiosk.backends else None
     assert offline is not None
     patient = _patient(kiosk)
-    department = kiosk.hospital.departments()[0]
     kiosk.demo_devices.hospital_offline(True)  # the sync holds still while we set the scene
     assert offline.monitor.wait_for(Connectivity.OFFLINE, 10)
     checkin = _checkin(patient, department.code)
     _desk(kiosk).issue(checkin, department=department, patient=patient)
     offline.outbox.quarantine(checkin.idempotency_key, ANSWER)
     kiosk.demo_devices.hospital_offline(False)
+    return checkin
+
+
+def test_a_quarantined_check_in_is_shown_and_sent_again(kiosk: KioskApp, driver: Driver) -> None:
+    offline = kiosk.backends.offline if kiosk.backends else None
+    assert offline is not None
+    department = kiosk.hospital.departments()[0]
+    checkin = _quarantined(kiosk, department)
 
     open_admin(kiosk, driver)
     click(kiosk, "btn_admin_follow_ups")
@@ -95,14 +98,7 @@ def test_a_quarantined_check_in_is_shown_and_sent_again(kiosk: KioskApp, driver:
 def test_a_quarantined_check_in_can_be_dropped(kiosk: KioskApp, driver: Driver) -> None:
     offline = kiosk.backends.offline if kiosk.backends else None
     assert offline is not None
-    patient = _patient(kiosk)
-    department = kiosk.hospital.departments()[1]
-    kiosk.demo_devices.hospital_offline(True)
-    assert offline.monitor.wait_for(Connectivity.OFFLINE, 10)
-    checkin = _checkin(patient, department.code)
-    _desk(kiosk).issue(checkin, department=department, patient=patient)
-    offline.outbox.quarantine(checkin.idempotency_key, ANSWER)
-    kiosk.demo_devices.hospital_offline(False)
+    checkin = _quarantined(kiosk, kiosk.hospital.departments()[1])
 
     open_admin(kiosk, driver)
     click(kiosk, "btn_admin_follow_ups")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from kiosk.app.controller import KioskApp
 from kiosk.app.walkthrough import Driver
 from kiosk.config import AdminSection, Config, ConfigError
-from kiosk.core.flow import Language, Screen
+from kiosk.core.flow import Language
 from kiosk.staff.overlay import OVERLAY_NAME
 from kiosk.staff.settings import (
     CACHE_HOURS_CHOICES,
@@ -27,7 +27,7 @@ from kiosk.staff.settings import (
     layered_config,
 )
 from tests.demo_kiosk import running_demo_kiosk
-from tests.ui.admin.test_admin_mode import HOLD, click, open_admin, shot, shown, wait
+from tests.ui.admin.test_admin_mode import HOLD, click, open_admin, shot, shown, staff_driver, wait
 
 CONFIG_TEXT = """\
 # Front-door kiosk, ward B
@@ -70,11 +70,7 @@ def kiosk(
 def driver(kiosk: KioskApp, config_file: Path) -> Iterator[Driver]:
     config_file.write_text(CONFIG_TEXT, encoding="utf-8")
     kiosk.admin._quit = lambda code: None  # not the real event loop's exit
-    drive = Driver(kiosk)
-    drive.wait_for(Screen.WELCOME)
-    yield drive
-    kiosk.admin.close("test over")
-    wait(lambda: not kiosk.admin.busy)
+    yield from staff_driver(kiosk)
 
 
 def open_settings(kiosk: KioskApp, driver: Driver) -> None:
