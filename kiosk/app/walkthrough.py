@@ -286,10 +286,14 @@ def paid_given_up(d: Driver) -> None:
 
 
 def priority_elderly(d: Driver) -> None:
-    # The card first, as many do: the kiosk asks for its QR code, then reads the chip.
+    # The card first, as many do: the kiosk asks for its QR code, then reads the chip while
+    # the patient already chooses (no stop at PLACE_CARD); the header says when it is done.
     _present(d, d.devices.present_card, "elderly_80", Screen.CARD_NEEDS_ID)
     d.devices.show_cccd_qr("elderly_80")
     d.wait_for(*FIRST_SCREENS)
+    verdict = d.wait_until(lambda state: not state.chip_pending, "the chip's verdict")
+    if verdict.identity_check is not IdentityCheck.CHIP_VERIFIED:
+        raise WalkthroughError("the chip read in the background did not verify the card")
     d.devices.take_card_away()
     _visit(d, "insurance", "NOI")  # age 80: priority detected, not asked
     if d.state.ticket is None or not d.state.ticket.priority.is_priority:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QPushButton
 
+from kiosk.core.domain import IdentityCheck
 from kiosk.core.flow import FlowState
 from ui.messages import insurance_message, insurance_tone
 from ui.theme import Metrics, Tone
@@ -33,12 +34,12 @@ class PatientHeader(ToneBox):
             self.details.setText(QCoreApplication.translate("PatientHeader", "Details"))
         status = state.insurance_status
         if status is None:
+            tone = Tone.INFO
             body = QCoreApplication.translate("PatientHeader", "No health insurance card")
-            self.set_message(Tone.INFO, patient.full_name, body)
-            return
-        self.set_message(
-            insurance_tone(status), patient.full_name, insurance_message(status).what_happened
-        )
+        else:
+            tone, body = insurance_tone(status), insurance_message(status).what_happened
+        chip = _chip_line(state)
+        self.set_message(tone, patient.full_name, f"{body}\n{chip}" if chip else body)
 
     def clear(self) -> None:
         self.title.setText("")
@@ -46,3 +47,14 @@ class PatientHeader(ToneBox):
 
     def apply_metrics(self, metrics: Metrics) -> None:
         self.apply_scale(metrics.px(48), metrics.px(20))
+
+
+def _chip_line(state: FlowState) -> str:
+    """What the card's chip said so far: read while the patient chooses, or verified."""
+    if state.chip_pending:
+        return QCoreApplication.translate(
+            "PatientHeader", "Reading your card's chip: leave the card on the reader."
+        )
+    if state.identity_check is IdentityCheck.CHIP_VERIFIED:
+        return QCoreApplication.translate("PatientHeader", "Verified by the chip")
+    return ""

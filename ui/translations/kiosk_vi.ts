@@ -837,6 +837,14 @@
         <source>No health insurance card</source>
         <translation>Không có thẻ BHYT</translation>
     </message>
+    <message>
+        <source>Reading your card&apos;s chip: leave the card on the reader.</source>
+        <translation>Đang đọc chip trên thẻ: xin để thẻ trên đầu đọc.</translation>
+    </message>
+    <message>
+        <source>Verified by the chip</source>
+        <translation>Đã xác thực bằng chip</translation>
+    </message>
 </context>
 <context>
     <name>PatientSummaryPage</name>

@@ -22,7 +22,7 @@ from kiosk.core.domain import (
     TodayVisit,
     Visit,
 )
-from kiosk.core.flow.events import IdentityPresented
+from kiosk.core.flow.events import IdentityPresented, Pressed
 from kiosk.core.flow.screens import BUSY_SCREENS, Language, Problem, Screen
 from kiosk.core.insurance import InsuranceStatus, status_of
 
@@ -77,6 +77,9 @@ class FlowState:
     card_issued: date | None = field(default=None, repr=False)
     card_birth: date | None = field(default=None, repr=False)  # typed for a BAC-only chip
     card_reading: bool = False  # a card is on the reader and being read
+    card_down: bool = False  # the reader feels a card (not personal data: outlives the session)
+    chip_pending: bool = False  # the chip is read while the patient chooses; no verdict yet
+    held: Pressed | None = None  # CONFIRM or REPRINT pressed before the chip's verdict
     waiting: IdentityPresented | None = field(default=None, repr=False)  # SWITCH_PATIENT's
     patient: Patient | None = None
     age: int | None = None

@@ -92,6 +92,12 @@ _MAX_PAYMENT_SECONDS = 15 * 60.0  # a patient does not stand at the kiosk longer
 _WAITING_SCREEN = {call.request: call.answered_on for call in CALLS}
 _SHOWS_DETAILS = frozenset({Screen.SERVICE, Screen.DEPARTMENT})
 _SHOWS_PRIORITY = frozenset({Screen.CONFIRM, Screen.APPOINTMENT})
+# Where the chip is read behind the patient's choosing (the card was already down): leaving them
+# for any other screen stops the read; its verdict would come too late to matter.
+_READS_IN_BACKGROUND = (INTERRUPTIBLE - {Screen.PLACE_CARD}) | {
+    Screen.SWITCH_PATIENT,
+    Screen.REGISTERING,  # a confirm pressed before the verdict waits here for it
+}
 _RETRY_CARD = {
     CardProblem.REMOVED: Problem.CARD_REMOVED,
     CardProblem.WRONG_CARD: Problem.CARD_WRONG,
@@ -126,6 +132,8 @@ class CheckInFlow:
 
     # Each branch returns (state, effects). Stale or out-of-place events leave the state alone.
     def _next(self, s: FlowState, event: Event, now: datetime) -> tuple[FlowState, list[Effect]]:
+        if isinstance(event, CardSensed):
+            s = replace(s, card_down=event is CardSensed.PLACED)
         match event:
             case HospitalReachable(online=online):
                 return replace(s, hospital_offline=not online), []
@@ -170,6 +178,11 @@ class CheckInFlow:
                 return self._go(
                     replace(s, card_reading=True, problem=None), Screen.PLACE_CARD, keep_trail=True
                 )
+            case CardSensed.PLACED if s.chip_pending:
+                return replace(s, card_reading=True), []  # the background read has begun
+            case CardSensed.TAKEN if s.chip_pending and not s.card_reading:
+                # Taken before its read began: no verdict will come without the card.
+                return self._chip_failed(s, CardProblem.REMOVED, now)
             case CardSensed.TAKEN if s.screen is Screen.PLACE_CARD and s.card_reading:
                 return self._go(replace(s, card_reading=False), Screen.PLACE_CARD, keep_trail=True)
             case CodeUnreadable(problem=problem) if s.screen in ACCEPTS_IDENTITY:
@@ -237,20 +250,22 @@ class CheckInFlow:
                 )
                 found = replace(found, visits_today=event.visits_today)
                 if s.screen is Screen.LOOKING_UP and (read := self._chip_read_for(found)):
+                    if s.card_down:  # read while the patient chooses: no stop to wait for it
+                        return self._known(replace(found, chip_pending=True), [read])
                     return self._go(found, Screen.PLACE_CARD, effects=[read])
                 return self._known(found)
             case PatientNotFound() if s.screen is Screen.LOOKING_UP:
                 if read := self._chip_read_for(s):
                     return self._go(replace(s, problem=None), Screen.PLACE_CARD, effects=[read])
                 return self._not_found(s, now)
-            case ChipRead(identity=chip) if s.screen is Screen.PLACE_CARD:
+            case ChipRead(identity=chip) if s.screen is Screen.PLACE_CARD or s.chip_pending:
                 # The chip's data replaces what the code said; a BHYT number only the code has.
                 shown = s.identity.insurance_number if s.identity else None
                 confirmed = replace(chip, insurance_number=chip.insurance_number or shown)
                 verified = chip.chip_verified
                 checked = IdentityCheck.CHIP_VERIFIED if verified else IdentityCheck.CHIP_READ
                 return self._card_done(replace(s, identity=confirmed), checked, now)
-            case ChipFailed(problem=problem) if s.screen is Screen.PLACE_CARD:
+            case ChipFailed(problem=problem) if s.screen is Screen.PLACE_CARD or s.chip_pending:
                 return self._chip_failed(s, problem, now)
             case Pressed.SKIP_CARD if s.screen in (Screen.PLACE_CARD, Screen.BIRTH_DATE):
                 return self._card_done(s, IdentityCheck.CARD_SKIPPED, now)
@@ -288,6 +303,8 @@ class CheckInFlow:
             case Pressed.CONTINUE if s.screen is Screen.PATIENT_SUMMARY and s.trail:
                 return self._go(s, s.trail[-1], pop=True)  # back to the choice it came from
             case Pressed.REPRINT if s.screen is Screen.ALREADY_CHECKED_IN:
+                if s.chip_pending:
+                    return self._hold(s, Pressed.REPRINT)
                 return self._reprint(s, now)
             case Pressed.ANOTHER_CLINIC if s.screen is Screen.ALREADY_CHECKED_IN:
                 return self._choose(s, push=Screen.ALREADY_CHECKED_IN)
@@ -323,7 +340,9 @@ class CheckInFlow:
                 return self._go(replace(s, priority=group), back_to, pop=bool(s.trail))
             case Pressed.CONFIRM if s.screen is Screen.CONFIRM:
                 return self._register(s)
-            case VisitRegistered(registration=registration) if s.screen is Screen.REGISTERING:
+            case VisitRegistered(registration=registration) if (
+                s.screen is Screen.REGISTERING and s.held is None  # held: nothing was sent yet
+            ):
                 if s.department is None or registration.department_code != s.department.code:
                     # A ticket for another room would send the patient the wrong way.
                     alert = AlertStaff(Problem.HOSPITAL_ERROR, "hospital: registered elsewhere")
@@ -338,7 +357,7 @@ class CheckInFlow:
                 return self._print(s, now, paid_reference=paid)
             case Pressed.COUNTER if s.screen is Screen.PAYING:
                 return self._print(s, now)  # the patient pays at the cashier instead
-            case QueuedOffline(ticket=ticket) if s.screen is Screen.REGISTERING:
+            case QueuedOffline(ticket=ticket) if s.screen is Screen.REGISTERING and s.held is None:
                 if ticket.service is ServiceType.PAID:
                     # No payment while the hospital is away: the provisional ticket says where.
                     fee = ticket.fee_vnd or (s.department.fee_vnd if s.department else None)
@@ -404,13 +423,11 @@ class CheckInFlow:
     ) -> tuple[FlowState, list[Effect]]:
         match problem:
             case CardProblem.REMOVED | CardProblem.WRONG_CARD:
-                # Worth another try: the reader stays ready for the card.
+                # Worth another try: the reader stays ready for the card (from the background
+                # too: the patient is asked for it again, nothing chosen is registered yet).
                 again = _RETRY_CARD[problem]
-                return self._go(
-                    replace(s, problem=again, card_reading=False),
-                    Screen.PLACE_CARD,
-                    keep_trail=True,
-                )
+                retry = replace(s, problem=again, card_reading=False, chip_pending=False, held=None)
+                return self._go(retry, Screen.PLACE_CARD, keep_trail=not s.chip_pending)
             case CardProblem.NEEDS_BIRTH_DATE if s.card_birth is None:
                 return self._go(replace(s, problem=None, card_reading=False), Screen.BIRTH_DATE)
             case CardProblem.FORGED:
@@ -434,10 +451,32 @@ class CheckInFlow:
         now: datetime,
         effects: list[Effect] | None = None,
     ) -> tuple[FlowState, list[Effect]]:
+        if s.chip_pending:
+            return self._verdict_in_background(s, check, now, effects)
         done = replace(s, identity_check=check, card_reading=False, problem=None)
         if done.patient is not None:
             return self._known(done, effects)
         return self._not_found(done, now, effects)
+
+    def _verdict_in_background(
+        self, s: FlowState, check: IdentityCheck, now: datetime, effects: list[Effect] | None
+    ) -> tuple[FlowState, list[Effect]]:
+        """The chip's verdict while the patient chooses: they stay where they are (the header
+        shows it), unless a confirm or reprint was waiting for it."""
+        done = replace(s, identity_check=check, card_reading=False, chip_pending=False, held=None)
+        out = [*(effects or []), ReleaseCard()]  # the card's keys are not needed any more
+        if s.screen is not Screen.REGISTERING:
+            return done, out
+        if s.held is Pressed.REPRINT:
+            state, more = self._reprint(done, now)
+        else:
+            state, more = self._register(done)
+        return state, out + more
+
+    def _hold(self, s: FlowState, pressed: Pressed) -> tuple[FlowState, list[Effect]]:
+        """Confirmed before the chip's verdict: nothing is sent until it is in (the read's own
+        deadline bounds the wait)."""
+        return self._go(replace(s, held=pressed), Screen.REGISTERING, keep_trail=True)
 
     def _not_found(
         self, s: FlowState, now: datetime, effects: list[Effect] | None = None
@@ -529,6 +568,8 @@ class CheckInFlow:
     def _register(self, s: FlowState) -> tuple[FlowState, list[Effect]]:
         if s.patient is None or s.department is None or s.service is None:
             return s, []
+        if s.chip_pending:
+            return self._hold(s, Pressed.CONFIRM)
         checkin = CheckIn(
             idempotency_key=self._new_key(),
             kiosk_id=self._settings.kiosk_id,
@@ -601,8 +642,8 @@ class CheckInFlow:
     def _request_failed(
         self, s: FlowState, request: Request, problem: Problem, now: datetime
     ) -> tuple[FlowState, list[Effect]]:
-        if s.screen is not _WAITING_SCREEN[request]:
-            return s, []
+        if s.screen is not _WAITING_SCREEN[request] or s.held is not None:
+            return s, []  # stale, or a confirm held for the chip: nothing was sent yet
         if problem is Problem.HOSPITAL_UNAVAILABLE and self._settings.offline:
             offline = self._offline_effect(s, request)
             if offline is not None:  # the kiosk serves from its own store instead
@@ -645,10 +686,13 @@ class CheckInFlow:
             language=self._settings.default_language,
             hospital_offline=s.hospital_offline,
             printer_down=s.printer_down,
+            card_down=s.card_down,
             idle_seq=s.idle_seq,
         )
-        card_open = s.screen is Screen.PLACE_CARD or (
-            s.screen is Screen.SWITCH_PATIENT and s.trail[-1:] == (Screen.PLACE_CARD,)
+        card_open = (
+            s.chip_pending
+            or s.screen is Screen.PLACE_CARD
+            or (s.screen is Screen.SWITCH_PATIENT and s.trail[-1:] == (Screen.PLACE_CARD,))
         )
         return fresh, [ReleaseCard()] if card_open else []
 
@@ -676,6 +720,9 @@ class CheckInFlow:
             Screen.SWITCH_PATIENT,
         ):
             out.append(ReleaseCard())  # the card's keys are not needed any more
+        if s.chip_pending and screen not in _READS_IN_BACKGROUND:
+            out.append(ReleaseCard())  # gone past the choosing: the verdict no longer matters
+            s = replace(s, chip_pending=False, card_reading=False, held=None)
         seq = s.idle_seq
         seconds = self._settings.idle_timeout(screen, s.language)
         if seconds is not None:
