@@ -229,8 +229,9 @@ def test_a_staff_save_and_reload_under_the_units_sandbox(tmp_path: Path) -> None
     user = "65534" if others_may_run else "0"
     result = subprocess.run(
         ["unshare", "--mount", "sh", "-c", SANDBOX, "sandbox", str(state), str(config), user,
-         str(ROOT), "env", f"XDG_STATE_HOME={state_home}", f"HOME={state}", "PYTHONDONTWRITEBYTECODE=1",
-         f"PYTHONPATH={ROOT}", sys.executable, "-c", SAVE_AND_RELOAD, f"{state}-etc/kiosk.toml"],
+         str(ROOT), "env", f"XDG_STATE_HOME={state_home}", f"HOME={state}",
+         "PYTHONDONTWRITEBYTECODE=1", f"PYTHONPATH={ROOT}", sys.executable, "-c", SAVE_AND_RELOAD,
+         f"{state}-etc/kiosk.toml"],
         capture_output=True,
         text=True,
         timeout=120,
