@@ -94,6 +94,9 @@ FILE_NOT_FOUND = 0x6A82
 # What a chip without EF.CardAccess (BAC only) answers to reading it: not found, not
 # allowed, no current EF, P1-P2 (the short EF identifier) or the instruction unknown.
 NO_SUCH_FILE = frozenset({FILE_NOT_FOUND, 0x6982, 0x6986, 0x6A86, 0x6D00})
+# A plain command to a chip still in an earlier read's secure messaging (the card left on the
+# reader): it answers an SM error and leaves secure messaging (ICAO 9303-11 §9.8.4).
+SM_SESSION_ENDED = frozenset({0x6987, 0x6988})
 MAX_FILE_SIZE = 0x7FFF  # READ BINARY B0 addresses offsets up to 7FFF
 # Renewal ages of the card (Citizen Identification Law 2014, Identification Law 2023 art. 21).
 RENEWAL_AGES = (25, 40, 60)
@@ -604,7 +607,13 @@ class _Session:
         """
         extended, self.extended = self.extended, False  # in the clear: short Le
         try:
-            content = self.read_file(EF_CARD_ACCESS)
+            try:
+                content = self.read_file(EF_CARD_ACCESS)
+            except StatusError as error:
+                if error.status.value not in SM_SESSION_ENDED:
+                    raise
+                logger.info("chip left an earlier secure messaging session: reading again")
+                content = self.read_file(EF_CARD_ACCESS)
             infos = pace.parse_card_access(content)
         except StatusError as error:
             if error.status.value in NO_SUCH_FILE:

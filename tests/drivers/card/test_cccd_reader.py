@@ -201,6 +201,19 @@ def test_remembered_pace_skips_ef_card_access() -> None:
     assert CITIZEN_ID[-6:] not in repr(reader.memory.recall(CITIZEN_ID))
 
 
+def test_a_card_left_on_the_reader_is_read_again_with_pace_and_the_id_alone() -> None:
+    """The chip still holds the first read's secure messaging (no reset between the reads):
+    it answers the plain EF.CardAccess read with an SM error and leaves secure messaging, so
+    the second read reads it again instead of giving up on PACE (which the ID alone needs)."""
+    card = make_card()
+    assert CardKeys(CITIZEN_ID).bac_keys(TODAY) == [] and card.keys.citizen_id == CITIZEN_ID
+    CccdReader(card.store).read(card.chip, CardKeys(CITIZEN_ID), today=TODAY)
+    tap = Wiretap(card.chip)
+    again = CccdReader(card.store).read(tap, CardKeys(CITIZEN_ID), today=TODAY)  # type: ignore[arg-type]
+    assert again.verification.verified
+    assert [c.ins for c in tap.sent[:2]] == [0xB0, 0xB0]  # EF.CardAccess, refused, then again
+
+
 def test_chip_with_max_le_128_falls_back_and_keeps_the_smaller_le() -> None:
     card = make_card(max_le=128)
     reader = CccdReader(card.store)
