@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication
@@ -30,7 +29,6 @@ from kiosk.demo_hospital.server import DemoHospitalServer
 from kiosk.hospital.rest import RestHospitalClient
 from tests.demo_kiosk import running_demo_kiosk
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "checkins"
 SHOWN = ("TMH", "K99", "DV")  # TMH takes insurance, DV does not; K99 the hospital does not list
 WARNING = "kiosk.departments: the hospital lists no department K99: ignored"
 
@@ -40,17 +38,6 @@ def kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Itera
     config = Config(kiosk=KioskSection(departments=SHOWN))
     with running_demo_kiosk(config, tmp_path_factory.mktemp("kiosk")) as app:
         yield app
-
-
-@pytest.fixture
-def driver(kiosk: KioskApp, request: pytest.FixtureRequest) -> Iterator[Driver]:
-    drive = Driver(kiosk, ARTIFACTS)
-    drive.begin(request.node.name)
-    drive.wait_for(Screen.WELCOME)
-    yield drive
-    kiosk.demo_devices.hospital_offline(False)
-    if kiosk.controller.state.screen is not Screen.WELCOME:
-        kiosk.controller.expire_idle_timer()
 
 
 def tiles(kiosk: KioskApp) -> list[str]:

@@ -6,7 +6,6 @@ bank confirms, how much and where to pay when the patient gives up or pays at th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
@@ -22,7 +21,6 @@ from kiosk.demo_hospital.server import DemoHospitalServer
 from tests.demo_kiosk import running_demo_kiosk
 from tests.ui.screens.test_payment_screen import read_codes, screenshot
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "checkins"
 FEE = "150.000 đ"  # TMH's paid visit
 
 
@@ -31,16 +29,6 @@ def kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Itera
     with running_demo_kiosk(Config(), tmp_path_factory.mktemp("kiosk")) as app:
         app._show_panel()  # the demo device panel, wired as `kiosk --demo` shows it
         yield app
-
-
-@pytest.fixture
-def driver(kiosk: KioskApp, request: pytest.FixtureRequest) -> Iterator[Driver]:
-    drive = Driver(kiosk, ARTIFACTS)
-    drive.begin(request.node.name)
-    drive.wait_for(Screen.WELCOME)
-    yield drive
-    if kiosk.controller.state.screen is not Screen.WELCOME:
-        kiosk.controller.expire_idle_timer()
 
 
 def _to_the_code(d: Driver) -> str:
